@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file base.h
+ * @brief ilrs base: error codes, the log hook, checked arithmetic, CRCs, a
+ *        deterministic random generator and an init-time arena.
+ *
+ * Depends on libc only. Every other module builds on this header.
+ * Thread safety: everything here is reentrant except ilrs_log_set(), which the
+ * host calls once at start-up before other threads exist.
+ */
+#ifndef ILRS_BASE_H
+#define ILRS_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------- */
+/* Errors                                                                     */
+/* ------------------------------------------------------------------------- */
+
+/**
+ * The one table of error codes (libuv style): X(NAME, value, message).
+ * Fallible functions return 0 or a negative ILRS_E<NAME>. Values are stable
+ * (they appear in telemetry and logs): append, never renumber.
+ */
+#define ILRS_ERROR_TABLE(X)                                                              \
+    /* generic */                                                                        \
+    X(INVAL, -1, "invalid argument")                                                     \
+    X(NOMEM, -2, "out of memory")                                                        \
+    X(RANGE, -3, "value out of range")                                                   \
+    X(TRUNC, -4, "input truncated")                                                      \
+    X(OVERFLOW, -5, "arithmetic or buffer overflow")                                     \
+    X(NOENT, -6, "no such item")                                                         \
+    X(EXIST, -7, "item already exists")                                                  \
+    X(FULL, -8, "container full")                                                        \
+    X(EMPTY, -9, "container empty")                                                      \
+    X(IO, -10, "input/output error")                                                     \
+    X(FORMAT, -11, "malformed input")                                                    \
+    X(TYPE, -12, "wrong type")                                                           \
+    X(CRC, -13, "checksum mismatch")                                                     \
+    X(STATE, -14, "operation not allowed in the current state")                          \
+    X(PERM, -15, "permission denied")                                                    \
+    X(UNSUPPORTED, -16, "not supported")                                                 \
+    X(TIMEOUT, -17, "timed out")                                                         \
+    X(BUSY, -18, "resource busy")                                                        \
+    X(LIMIT, -19, "configured limit reached")                                            \
+    X(NOTFOUND, -20, "not found")                                                        \
+    /* ccsds codecs (-100 .. -199) */                                                    \
+    X(CCSDS_VERSION, -100, "CCSDS packet version number is not 0")                      \
+    X(CCSDS_LENGTH, -101, "CCSDS packet data length field disagrees with the buffer")   \
+    X(CCSDS_APID, -102, "CCSDS APID out of range (0..2047)")                             \
+    X(CCSDS_SEQFLAGS, -103, "CCSDS sequence flags invalid")                              \
+    X(CCSDS_SECHDR, -104, "CCSDS secondary header missing or malformed")                 \
+    X(CCSDS_CUC_PFIELD, -105, "CCSDS CUC P-field invalid or unsupported")                \
+    X(CCSDS_TOOSMALL, -106, "CCSDS buffer smaller than the packet")                      \
+    X(CCSDS_TOOBIG, -107, "CCSDS packet larger than the maximum")                        \
+    X(CCSDS_IDLE, -108, "CCSDS idle packet")                                             \
+    /* flight framework (-200 .. -299) */                                                \
+    X(FSW_NOPIPE, -200, "no such pipe")                                                  \
+    X(FSW_NOSUB, -201, "no such subscription")                                           \
+    X(FSW_MSGID, -202, "unknown or invalid message ID")                                  \
+    X(FSW_PIPEFULL, -203, "pipe full, message dropped")                                  \
+    X(FSW_MSGLIMIT, -204, "per-pipe message ID limit reached, message dropped")          \
+    X(FSW_NOBUF, -205, "no free message buffer")                                         \
+    X(FSW_APP, -206, "no such application")                                              \
+    X(FSW_OVERRUN, -207, "application exceeded its time budget")                         \
+    X(FSW_TABLE, -208, "table validation failed")                                        \
+    X(FSW_CMD, -209, "command rejected")                                                 \
+    X(FSW_ARG, -210, "command argument out of range")                                    \
+    X(FSW_DICT, -211, "dictionary inconsistency")                                        \
+    X(FSW_FILTERED, -212, "event filtered")                                              \
+    X(FSW_TIME, -213, "time conversion failed")                                          \
+    /* twin (-300 .. -399) */                                                            \
+    X(TWIN_EPHEM_RANGE, -300, "date outside the ephemeris coverage")                     \
+    X(TWIN_KERNEL, -301, "malformed SPICE kernel")                                       \
+    X(TWIN_DEM, -302, "DEM unreadable or unsupported")                                   \
+    X(TWIN_DEM_COVER, -303, "site outside every DEM")                                    \
+    X(TWIN_PROJECTION, -304, "unknown or unsupported map projection")                   \
+    X(TWIN_CONVERGE, -305, "numerical method did not converge")                          \
+    /* scenario (-400 .. -499) */                                                        \
+    X(SCENARIO_SYNTAX, -400, "scenario file syntax error")                               \
+    X(SCENARIO_KEY, -401, "unknown scenario key")                                        \
+    X(SCENARIO_VALUE, -402, "invalid scenario value")                                    \
+    /* ground (-500 .. -599) */                                                          \
+    X(GROUND_AUTH, -500, "authentication failed")                                        \
+    X(GROUND_DB, -501, "archive database error")
+
+/** Error codes; 0 (ILRS_OK) is success. */
+enum ilrs_error {
+    ILRS_OK = 0,
+#define ILRS__ERR_ENUM(name, value, msg) ILRS_E##name = (value),
+    ILRS_ERROR_TABLE(ILRS__ERR_ENUM)
+#undef ILRS__ERR_ENUM
+};
+
+/**
+ * @brief Human-readable message for an error code.
+ * @param[in] code 0 or a negative ILRS_E code.
+ * @return a static string; "unknown error" for values outside the table.
+ */
+const char *ilrs_strerror(int code);
+
+/**
+ * @brief Symbolic name of an error code, e.g. "ILRS_ECRC".
+ * @return a static string; "ILRS_E?" for values outside the table.
+ */
+const char *ilrs_errname(int code);
+
+/* ------------------------------------------------------------------------- */
+/* Logging: the library never prints; it reports through a host callback.   */
+/* ------------------------------------------------------------------------- */
+
+/** Log levels, in increasing severity. */
+enum ilrs_log_level {
+    ILRS_LOG_DEBUG = 0,
+    ILRS_LOG_INFO = 1,
+    ILRS_LOG_WARN = 2,
+    ILRS_LOG_ERROR = 3,
+};
+
+/**
+ * @brief Host log callback.
+ * @param user the pointer given to ilrs_log_set() (borrowed).
+ * @param level an ilrs_log_level.
+ * @param module the reporting module, e.g. "twin" (static string).
+ * @param message the formatted message, valid only during the call.
+ */
+typedef void (*ilrs_log_fn)(void *user, int level, const char *module, const char *message);
+
+/**
+ * @brief Install the log callback (NULL to silence). Call once at start-up.
+ * @param[in] fn callback or NULL.
+ * @param[in] user passed back to @p fn (borrowed, must outlive its use).
+ */
+void ilrs_log_set(ilrs_log_fn fn, void *user);
+
+/** @brief Report a message through the host callback (printf-style). */
+void ilrs_log(int level, const char *module, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ------------------------------------------------------------------------- */
+/* Checked arithmetic                                                          */
+/* ------------------------------------------------------------------------- */
+
+/** @brief a + b into *out; returns ILRS_EOVERFLOW (and leaves *out = 0) on overflow. */
+static inline int ilrs_add_size(size_t a, size_t b, size_t *out)
+{
+    if (__builtin_add_overflow(a, b, out)) {
+        *out = 0;
+        return ILRS_EOVERFLOW;
+    }
+    return 0;
+}
+
+/** @brief a * b into *out; returns ILRS_EOVERFLOW (and leaves *out = 0) on overflow. */
+static inline int ilrs_mul_size(size_t a, size_t b, size_t *out)
+{
+    if (__builtin_mul_overflow(a, b, out)) {
+        *out = 0;
+        return ILRS_EOVERFLOW;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* CRCs                                                                       */
+/* ------------------------------------------------------------------------- */
+
+/** Initial value of CRC-16/CCITT-FALSE (TC/TM frame FECF, CFDP, PUS). */
+#define ILRS_CRC16_CCITT_INIT UINT16_C(0xFFFF)
+
+/**
+ * @brief CRC-16/CCITT-FALSE (poly 0x1021, no reflection, no final xor).
+ * Chain calls by passing the previous result as @p crc; start with
+ * ILRS_CRC16_CCITT_INIT. Check value over "123456789" is 0x29B1.
+ */
+uint16_t ilrs_crc16_ccitt(uint16_t crc, const void *data, size_t len);
+
+/**
+ * @brief CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320). Start with 0; chain by
+ * passing the previous result. Check value over "123456789" is 0xCBF43926.
+ */
+uint32_t ilrs_crc32(uint32_t crc, const void *data, size_t len);
+
+/**
+ * @brief CRC-32C (Castagnoli, reflected, poly 0x82F63B78). Start with 0; chain by
+ * passing the previous result. Check value over "123456789" is 0xE3069283.
+ */
+uint32_t ilrs_crc32c(uint32_t crc, const void *data, size_t len);
+
+/* ------------------------------------------------------------------------- */
+/* Deterministic random numbers                                               */
+/* ------------------------------------------------------------------------- */
+
+/** xoshiro256** state; same seed, same sequence on every platform. */
+typedef struct ilrs_rng {
+    uint64_t s[4];
+} ilrs_rng_t;
+
+/** @brief Seed the generator (any 64-bit seed, 0 included). */
+void ilrs_rng_seed(ilrs_rng_t *rng, uint64_t seed);
+/** @brief Next 64 uniformly distributed bits. */
+uint64_t ilrs_rng_next(ilrs_rng_t *rng);
+/** @brief Uniform double in [0, 1). */
+double ilrs_rng_uniform(ilrs_rng_t *rng);
+/** @brief Standard normal deviate (mean 0, sigma 1). */
+double ilrs_rng_normal(ilrs_rng_t *rng);
+/** @brief Uniform integer in [0, bound) without modulo bias; bound > 0. */
+uint64_t ilrs_rng_below(ilrs_rng_t *rng, uint64_t bound);
+
+/* ------------------------------------------------------------------------- */
+/* Arena: init-time allocation for flight code                                */
+/* ------------------------------------------------------------------------- */
+
+/**
+ * A bump allocator over one block. Flight code sizes its pools at init from
+ * configuration, allocates them here, and never allocates again.
+ */
+typedef struct ilrs_arena {
+    unsigned char *base;
+    size_t size;
+    size_t used;
+    bool owned;
+} ilrs_arena_t;
+
+/**
+ * @brief Initialise an arena over a caller buffer (@p buf borrowed) or, when
+ *        @p buf is NULL, over a heap block of @p size bytes owned by the arena.
+ * @return 0, ILRS_EINVAL, or ILRS_ENOMEM.
+ */
+int ilrs_arena_init(ilrs_arena_t *arena, void *buf, size_t size);
+/** @brief Release the heap block if the arena owns one. Accepts NULL. */
+void ilrs_arena_fini(ilrs_arena_t *arena);
+/**
+ * @brief Allocate @p size zeroed bytes aligned to @p align (a power of two).
+ * @return the block, or NULL when the arena is exhausted.
+ */
+void *ilrs_arena_alloc(ilrs_arena_t *arena, size_t size, size_t align);
+
+/* ------------------------------------------------------------------------- */
+/* Version                                                                     */
+/* ------------------------------------------------------------------------- */
+
+/** @brief The library version, e.g. "0.1.0". */
+const char *ilrs_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ILRS_BASE_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ilrs command's subcommands. Each is `int cli_<name>(int argc, char **argv)`
+ * with argv[0] the subcommand name; it returns the process exit status
+ * (0 success, 1 failure, 2 usage error) and prints its own --help.
+ */
+#ifndef ILRS_CLI_H
+#define ILRS_CLI_H
+
+#include <stdio.h>
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary;                /* one line for `ilrs --help` */
+    int (*run)(int argc, char **argv);
+} cli_command_t;
+
+int cli_version(int argc, char **argv);
+
+/* Shared helpers (cli_util.c). */
+
+/** Print a log message from the library on stderr (installed by main). */
+void cli_log_to_stderr(void *user, int level, const char *module, const char *message);
+
+/**
+ * Parse a duration such as "90", "90s", "15m", "6h", "1d", "2.5d", "1y" (365 d)
+ * into seconds. Returns 0 or -1 with a message on stderr naming the bad text.
+ */
+int cli_parse_duration(const char *text, double *seconds);
+
+/** True when stdout is a terminal (progress bars only then). */
+int cli_stdout_is_tty(void);
+
+#endif
