@@ -169,6 +169,53 @@ static inline int ilrs_mul_size(size_t a, size_t b, size_t *out)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Byte order: CCSDS fields are big-endian (network order)                    */
+/* ------------------------------------------------------------------------- */
+
+static inline void ilrs_put_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+static inline void ilrs_put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+static inline void ilrs_put_be64(uint8_t *p, uint64_t v)
+{
+    ilrs_put_be32(p, (uint32_t)(v >> 32));
+    ilrs_put_be32(p + 4, (uint32_t)v);
+}
+static inline uint16_t ilrs_get_be16(const uint8_t *p)
+{
+    return (uint16_t)(((unsigned)p[0] << 8) | p[1]);
+}
+static inline uint32_t ilrs_get_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+static inline uint64_t ilrs_get_be64(const uint8_t *p)
+{
+    return ((uint64_t)ilrs_get_be32(p) << 32) | ilrs_get_be32(p + 4);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Time                                                                        */
+/* ------------------------------------------------------------------------- */
+
+/**
+ * Time inside ilrs: TAI in nanoseconds since 1958-01-01T00:00:00 TAI, the CCSDS
+ * level-1 epoch (CCSDS 301.0-B-4 §3.2.1). int64 spans 1666..2250. UTC, TT and
+ * TDB exist only at the edges (fsw time service, twin ephemerides).
+ */
+typedef int64_t ilrs_tai_t;
+
+#define ILRS_NS_PER_S INT64_C(1000000000)
+
+/* ------------------------------------------------------------------------- */
 /* CRCs                                                                       */
 /* ------------------------------------------------------------------------- */
 

@@ -7,5 +7,9 @@
 #define ILRS_H
 
 #include <ilrs/base.h>
+#include <ilrs/ccsds.h>
+#include <ilrs/dict.h>
+#include <ilrs/fsw.h>
+#include <ilrs/twin.h>
 
 #endif
