@@ -436,6 +436,8 @@ typedef struct ilrs_app_def {
     uint16_t apid;
     /** Flight instance only: depth of the app's command and data pipes (0 = 16). */
     uint32_t pipe_depth;
+    /** Flight instance only: zero the app's own counters (standard ResetCounters); may be NULL. */
+    ilrs_app_fini_fn reset_counters;
 } ilrs_app_def_t;
 
 /** Executive configuration; zero fields take the defaults. */
@@ -1203,6 +1205,16 @@ int ilrs_app_hk_counter(ilrs_app_t *app, const char *name, const char *unit,
                         ilrs_dict_type_t type, const void *value);
 /** @brief The app's HK packet definition (NULL before start). */
 const ilrs_dict_packet_t *ilrs_app_hk_packet(const ilrs_app_t *app);
+
+/**
+ * @brief Add @p count bus-load apps "LOAD00".."LOADnn" (before start), each at
+ *        @p rate_hz publishing one 64-octet telemetry packet per step (APID
+ *        0x600 + i, a step counter inside) and receiving its neighbour's, checking
+ *        the counters arrive in order (gaps counted in its HK as rx_gaps). The
+ *        traffic pattern of `ilrs fsw --apps N` and of bench_fsw.
+ * @return 0, ILRS_EINVAL (count > 64), or an ilrs_fsw_add_app() error.
+ */
+int ilrs_fsw_add_load_apps(ilrs_fsw_t *fsw, uint32_t count, double rate_hz);
 
 #ifdef __cplusplus
 }

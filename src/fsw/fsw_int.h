@@ -16,6 +16,7 @@
 #define FSW_APP_MAX_COMMANDS 32   /* command handlers per app, 2..128 */
 #define FSW_APP_MAX_COUNTERS 48   /* HK counters per app */
 #define FSW_HK_STD_FIELDS 9       /* standard HK fields before the app's counters */
+#define FSW_APP_MAX_LOAD 64       /* bus-load apps */
 
 /* Framework event IDs every app owns (app-specific IDs start at 10). */
 #define FSW_EID_NOOP 1
@@ -63,6 +64,7 @@ struct ilrs_app {
     const ilrs_dict_packet_t *hk_def; /* the app's HK packet in the dictionary */
     uint8_t *hk_packet;               /* its buffer, allocated at start */
     uint32_t hk_seq;
+    uint64_t error_events;            /* ERROR/CRITICAL events sent by the app */
 };
 
 /* Called by the executive around app steps (set by the flight instance). */
@@ -98,5 +100,61 @@ int64_t ilrs__exec_frame_start_ns(const ilrs_exec_t *exec, uint64_t frame);
 int ilrs__hk_define(ilrs_fsw_t *fsw, ilrs_app_t *app);
 /* Fill and publish @p app's HK packet. */
 int ilrs__hk_publish(ilrs_fsw_t *fsw, ilrs_app_t *app);
+
+/* ---- the flight instance (fsw_instance.c) ---- */
+
+enum fsw_core_app { CORE_EXEC, CORE_EVS, CORE_SB, CORE_TIME, CORE_TBL, CORE_HK, CORE_CMD };
+
+/* A bus-load app (fsw_app_load.c). */
+typedef struct fsw_load_ctx {
+    uint16_t apid, peer_apid;
+    uint32_t tx, rx, rx_gaps;
+    uint32_t expected;
+    bool seen;
+    uint8_t packet[64];
+} fsw_load_ctx_t;
+
+struct ilrs_fsw {
+    ilrs_time_t *time;
+    ilrs_exec_t *exec;
+    ilrs_bus_t *bus;
+    ilrs_evs_t *evs;
+    ilrs_tbl_registry_t *tables;
+    ilrs_dict_t *dict;
+    bool started;
+    uint32_t hk_interval_s;
+    uint32_t cmd_max_len;
+    uint32_t evs_rate_limit;
+    uint16_t next_user_apid;
+    uint16_t apid_owner[ILRS_CCSDS_APID_MAX + 1]; /* app index + 1, 0 = none */
+    ilrs_app_t *core[ILRS_FSW_CORE_APP_COUNT];
+    ilrs_fsw_cmd_stats_t cmd;
+    uint64_t event_packets, event_packet_failures;
+    uint8_t event_pkt[ILRS_EVS_PACKET_LEN];
+    int drop_depth;
+    fsw_load_ctx_t load[FSW_APP_MAX_LOAD];
+    uint32_t load_count;
+};
+
+/* Core app definitions (fsw_app_*.c). */
+extern const ilrs_app_def_t ilrs__app_exec_def;
+extern const ilrs_app_def_t ilrs__app_evs_def;
+extern const ilrs_app_def_t ilrs__app_sb_def;
+extern const ilrs_app_def_t ilrs__app_time_def;
+extern const ilrs_app_def_t ilrs__app_tbl_def;
+extern const ilrs_app_def_t ilrs__app_hk_def;
+extern const ilrs_app_def_t ilrs__app_cmd_def;
+
+/* Helpers for core apps. */
+/* Copy a STRING argument of a checked command into @p out (NUL-terminated). */
+void ilrs__cmd_get_string(const ilrs_dict_command_t *cmd, size_t arg, const uint8_t *pkt,
+                          size_t len, char *out, size_t cap);
+/* The dictionary entry of the command in @p pkt. */
+const ilrs_dict_command_t *ilrs__cmd_def(const ilrs_app_t *app, const uint8_t *pkt);
+/* Register a command with STRING/U16/... args in one call (static definitions). */
+int ilrs__app_command(ilrs_app_t *app, const char *name, uint8_t fc, const char *description,
+                      const ilrs_dict_field_t *args, size_t arg_count, ilrs_app_cmd_fn fn);
+/* Scaled slot for a 1 Hz core app: @p percent of the way through the period. */
+uint32_t ilrs__core_slot(uint32_t minor_hz, double rate_hz, uint32_t percent);
 
 #endif
