@@ -9,6 +9,7 @@
 
 static const cli_command_t commands[] = {
     {"version", "print the ilrs version and the versions of its libraries", cli_version},
+    {"fsw", "run the flight framework and its core apps, print a summary", cli_fsw},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];
