@@ -391,8 +391,9 @@ void ilrs_time_get_correlation(const ilrs_time_t *time, ilrs_time_correlation_t 
  * one minor period per frame. Wall mode waits for each frame's absolute deadline
  * (clock_nanosleep, CLOCK_MONOTONIC).
  *
- * Execution times are measured in both modes for the host (ilrs_exec_get_app_stats),
- * but only in wall mode do they feed flight behaviour: overrun counters, overrun
+ * Execution times are measured in both modes for the host (ilrs_exec_get_app_stats;
+ * every step in wall mode, one in timing_sample in virtual mode), but only in wall
+ * mode do they feed flight behaviour: overrun counters, overrun
  * events and the timing fields of telemetry. In virtual mode those stay 0, so two
  * runs of the same configuration are identical.
  *
@@ -448,6 +449,11 @@ typedef struct ilrs_exec_config {
     double restart_delay_s;       /**< failure -> restart delay (default 1 s) */
     uint32_t max_failures;        /**< failures before the app is disabled (default 3) */
     uint32_t max_cycle_frames;    /**< longest schedule cycle (default 100000 frames) */
+    /**
+     * Virtual mode: time one step in this many per app (default 16; 1 = every step).
+     * Wall mode times every step (overruns need it).
+     */
+    uint32_t timing_sample;
 } ilrs_exec_config_t;
 
 /** App states. */
@@ -466,8 +472,10 @@ typedef struct ilrs_app_stats {
     uint64_t failures;        /**< steps or inits that returned < 0 */
     uint64_t restarts;
     uint64_t overruns;        /**< wall mode only */
-    int64_t exec_min_ns, exec_max_ns, exec_total_ns; /**< measured, host information */
-    double exec_mean_ns;
+    uint64_t timed_steps;     /**< steps measured (all on wall time, sampled on virtual) */
+    int64_t exec_min_ns, exec_max_ns; /**< over the timed steps (host information) */
+    double exec_mean_ns;      /**< mean over the timed steps */
+    int64_t exec_total_ns;    /**< mean x steps (exact when every step is timed) */
 } ilrs_app_stats_t;
 
 /** Executive statistics. */

@@ -27,6 +27,7 @@
 #define MAX_MAX_APPS 4096u
 #define DEFAULT_MAX_FAILURES 3u
 #define DEFAULT_MAX_CYCLE 100000u
+#define DEFAULT_TIMING_SAMPLE 16u
 
 static int64_t mono_ns(void)
 {
@@ -72,6 +73,9 @@ int ilrs_exec_create(const ilrs_exec_config_t *config, ilrs_time_t *time, ilrs_e
     }
     if (cfg.max_cycle_frames == 0) {
         cfg.max_cycle_frames = DEFAULT_MAX_CYCLE;
+    }
+    if (cfg.timing_sample == 0) {
+        cfg.timing_sample = DEFAULT_TIMING_SAMPLE;
     }
     if (cfg.minor_hz > MAX_MINOR_HZ || cfg.max_apps > MAX_MAX_APPS ||
         !isfinite(cfg.restart_delay_s) || cfg.restart_delay_s < 0 ||
@@ -384,26 +388,26 @@ int ilrs_exec_run_frame(ilrs_exec_t *exec)
     uint32_t slot = (uint32_t)(exec->frame % exec->cycle);
     uint32_t end = exec->offsets[slot + 1];
     uint32_t k = exec->offsets[slot];
-    if (k < end) {
-        int64_t t_prev = mono_ns();
-        for (; k < end; k++) {
-            ilrs_app_t *app = &exec->apps[exec->entries[k]];
-            if (app->state != ILRS_APP_RUNNING) {
-                continue;
-            }
-            if (exec->pre_step != NULL) {
-                exec->pre_step(exec->pre_step_user, app);
-                if (app->state != ILRS_APP_RUNNING) {
-                    continue; /* a command disabled or restarted it */
-                }
-                t_prev = mono_ns();
-            }
-            int rc = app->def.step(app, app->ctx);
-            int64_t t_now = mono_ns();
-            int64_t dt = t_now - t_prev;
-            t_prev = t_now;
-            app->steps++;
-            exec->steps++;
+    for (; k < end; k++) {
+        ilrs_app_t *app = &exec->apps[exec->entries[k]];
+        if (app->state != ILRS_APP_RUNNING) {
+            continue;
+        }
+        if (exec->pre_step != NULL && exec->pre_step(exec->pre_step_user, app) > 0 &&
+            app->state != ILRS_APP_RUNNING) {
+            continue; /* a command disabled or restarted it */
+        }
+        /* Every step is timed on wall time; on virtual time one in timing_sample
+         * (clock reads would otherwise dominate a fast run). */
+        bool timed = wall || exec->cfg.timing_sample <= 1 ||
+                     app->steps % exec->cfg.timing_sample == 0;
+        int64_t t0 = timed ? mono_ns() : 0;
+        int rc = app->def.step(app, app->ctx);
+        app->steps++;
+        exec->steps++;
+        if (timed) {
+            int64_t dt = mono_ns() - t0;
+            app->timed_steps++;
             app->exec_total_ns += dt;
             if (dt < app->exec_min_ns) {
                 app->exec_min_ns = dt;
@@ -416,9 +420,9 @@ int ilrs_exec_run_frame(ilrs_exec_t *exec)
                 exec->overruns++;
                 notice(exec, ILRS_EXEC_NOTICE_OVERRUN, app, dt);
             }
-            if (rc < 0) {
-                app_failed(exec, app, ILRS_EXEC_NOTICE_STEP_FAIL, rc, true);
-            }
+        }
+        if (rc < 0) {
+            app_failed(exec, app, ILRS_EXEC_NOTICE_STEP_FAIL, rc, true);
         }
     }
     exec->frame++;
@@ -558,10 +562,13 @@ void ilrs_exec_get_app_stats(const ilrs_app_t *app, ilrs_app_stats_t *stats)
     stats->failures = app->failures;
     stats->restarts = app->restarts;
     stats->overruns = app->overruns;
-    stats->exec_min_ns = app->steps > 0 ? app->exec_min_ns : 0;
+    stats->timed_steps = app->timed_steps;
+    stats->exec_min_ns = app->timed_steps > 0 ? app->exec_min_ns : 0;
     stats->exec_max_ns = app->exec_max_ns;
-    stats->exec_total_ns = app->exec_total_ns;
-    stats->exec_mean_ns = app->steps > 0 ? (double)app->exec_total_ns / (double)app->steps : 0.0;
+    stats->exec_mean_ns =
+        app->timed_steps > 0 ? (double)app->exec_total_ns / (double)app->timed_steps : 0.0;
+    /* sampled on virtual time: scale the measured sum to every step */
+    stats->exec_total_ns = (int64_t)(stats->exec_mean_ns * (double)app->steps);
 }
 
 int64_t ilrs_exec_minor_period_ns(const ilrs_exec_t *exec)

@@ -197,9 +197,9 @@ int ilrs__hk_publish(ilrs_fsw_t *fsw, ilrs_app_t *app)
     ilrs_ccsds_set_seq_count(pkt, (uint16_t)(app->hk_seq++ & 0x3FFFu));
     bool wall = ilrs_time_get_mode(fsw->time) == ILRS_TIME_MODE_WALL;
     double mean_us = 0, max_us = 0;
-    if (wall && app->steps > 0) {
+    if (wall && app->timed_steps > 0) {
         /* Timing reaches telemetry only on wall time (see the executive's notes). */
-        mean_us = (double)app->exec_total_ns / (double)app->steps / 1e3;
+        mean_us = (double)app->exec_total_ns / (double)app->timed_steps / 1e3;
         max_us = (double)app->exec_max_ns / 1e3;
     }
     const ilrs_dict_field_t *f = d->fields;

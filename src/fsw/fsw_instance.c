@@ -217,15 +217,17 @@ static void exec_notice(void *user, ilrs_exec_notice_t what, ilrs_app_t *app, in
 
 /* ---- command dispatch (before each step) ---------------------------------------- */
 
-static void dispatch_commands(void *user, ilrs_app_t *app)
+static int dispatch_commands(void *user, ilrs_app_t *app)
 {
     ilrs_fsw_t *fsw = user;
+    int handled = 0;
     if (!app->has_cmd_pipe) {
-        return;
+        return 0;
     }
     const uint8_t *pkt;
     size_t len;
     while (ilrs_bus_receive(fsw->bus, app->cmd_pipe, &pkt, &len) == 0) {
+        handled++;
         uint8_t fc = (uint8_t)(pkt[6] & 0x7Fu);
         const fsw_cmd_slot_t *slot = NULL;
         for (uint32_t i = 0; i < app->cmd_count; i++) {
@@ -252,6 +254,7 @@ static void dispatch_commands(void *user, ilrs_app_t *app)
             break; /* the command stopped the app: leave the rest for later */
         }
     }
+    return handled;
 }
 
 /* Standard commands every app has. */
@@ -589,6 +592,10 @@ int ilrs_fsw_create(const ilrs_fsw_config_t *config, ilrs_fsw_t **out)
     }
     if (cfg.evs.max_apps == 0) {
         cfg.evs.max_apps = cfg.exec.max_apps;
+    }
+    if (cfg.bus.max_pipes == 0) {
+        /* a command and a data pipe per app, and room for monitors and links */
+        cfg.bus.max_pipes = 2u * cfg.exec.max_apps + 16u;
     }
     if ((rc = ilrs_time_create(&cfg.time, &fsw->time)) != 0 ||
         (rc = ilrs_exec_create(&cfg.exec, fsw->time, &fsw->exec)) != 0 ||

@@ -50,7 +50,8 @@ struct ilrs_app {
     uint32_t failures_since_restart;
     /* statistics */
     uint64_t steps, failures, restarts, overruns;
-    int64_t exec_min_ns, exec_max_ns, exec_total_ns;
+    uint64_t timed_steps;
+    int64_t exec_min_ns, exec_max_ns, exec_total_ns; /* over timed steps */
 
     /* ---- flight-instance services (fsw_instance.c, fsw_hk.c) ---- */
     uint16_t apid;             /* HK telemetry and command APID */
@@ -67,8 +68,9 @@ struct ilrs_app {
     uint64_t error_events;            /* ERROR/CRITICAL events sent by the app */
 };
 
-/* Called by the executive around app steps (set by the flight instance). */
-typedef void (*fsw_pre_step_fn)(void *user, ilrs_app_t *app);
+/* Called by the executive before each app step (set by the flight instance);
+ * returns how many commands it dispatched. */
+typedef int (*fsw_pre_step_fn)(void *user, ilrs_app_t *app);
 
 struct ilrs_exec {
     ilrs_exec_config_t cfg;
