@@ -178,7 +178,7 @@ int ilrs_ccsds_cuc_decode(const uint8_t *buf, size_t len, const ilrs_ccsds_cuc_f
  *         ILRS_ECCSDS_IDLE (apid 2047: idle packets carry no secondary header),
  *         ILRS_ECCSDS_TOOBIG (packet_len > 65542), ILRS_ECCSDS_TOOSMALL
  *         (packet_len < 12 or cap < packet_len), ILRS_ERANGE (time before 1958 or
- *         after 2094-02-07, the end of the 4-octet coarse field); in that order.
+ *         from 2094-02-06T06:28:16, the end of the 4-octet coarse field); in that order.
  */
 int ilrs_ccsds_tlm_init(uint8_t *buf, size_t cap, uint16_t apid, size_t packet_len,
                         ilrs_tai_t time);
