@@ -14,8 +14,8 @@
 #include <time.h>
 
 #define PACKET_LEN 1024u
-#define POOL 64u /* 64 KiB of packets: cache-resident, as a bus buffer pool would be */
-#define RUNS 5
+#define POOL       64u /* 64 KiB of packets: cache-resident, as a bus buffer pool would be */
+#define RUNS       5
 
 static volatile uint64_t sink;
 
@@ -121,7 +121,7 @@ static double best_rate(int which, uint64_t n)
     }
     for (int r = 0; r < RUNS; r++) {
         double t0 = now_s();
-        uint64_t acc = which == 0 ? packet_codec_run(n, counter)
+        uint64_t acc = which == 0   ? packet_codec_run(n, counter)
                        : which == 1 ? cuc_run(n)
                                     : track_run(n, tracker);
         double dt = now_s() - t0;

@@ -6,11 +6,11 @@
 #include <ilrs/ccsds.h>
 #include <string.h>
 
-#define FUZZ_ASSERT(cond)          \
-    do {                           \
-        if (!(cond)) {             \
-            __builtin_trap();      \
-        }                          \
+#define FUZZ_ASSERT(cond)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            __builtin_trap();                                                                      \
+        }                                                                                          \
     } while (0)
 
 static void check_roundtrip(const uint8_t *field, size_t consumed, ilrs_tai_t t,
@@ -45,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t consumed = 1;
     int rc = ilrs_ccsds_cuc_decode(rest, n, NULL, &t, &consumed);
     if (rc == 0) {
-        ilrs_ccsds_cuc_format_t fmt = {(uint8_t)(((rest[0] >> 2) & 3u) + 1u), (uint8_t)(rest[0] & 3u)};
+        ilrs_ccsds_cuc_format_t fmt = {(uint8_t)(((rest[0] >> 2) & 3u) + 1u),
+                                       (uint8_t)(rest[0] & 3u)};
         FUZZ_ASSERT(consumed == 1u + fmt.coarse_octets + fmt.fine_octets && consumed <= n);
         check_roundtrip(rest, consumed, t, fmt, true);
     } else {

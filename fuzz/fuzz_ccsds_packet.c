@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FUZZ_ASSERT(cond)          \
-    do {                           \
-        if (!(cond)) {             \
-            __builtin_trap();      \
-        }                          \
+#define FUZZ_ASSERT(cond)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            __builtin_trap();                                                                      \
+        }                                                                                          \
     } while (0)
 
 static uint8_t scratch[ILRS_CCSDS_MAX_PACKET_LEN];
@@ -73,8 +73,8 @@ static void one_packet(const uint8_t *p, size_t rem, size_t *plen)
         /* The time re-encodes to the same six octets. */
         uint8_t cuc[6];
         size_t written = 0;
-        FUZZ_ASSERT(ilrs_ccsds_cuc_encode(t, ILRS_CCSDS_CUC_TLM, false, cuc, sizeof cuc,
-                                          &written) == 0);
+        FUZZ_ASSERT(
+            ilrs_ccsds_cuc_encode(t, ILRS_CCSDS_CUC_TLM, false, cuc, sizeof cuc, &written) == 0);
         FUZZ_ASSERT(written == 6 && memcmp(cuc, p + 6, 6) == 0);
     } else {
         FUZZ_ASSERT(t == 0);

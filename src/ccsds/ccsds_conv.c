@@ -60,8 +60,7 @@ static inline int check_ilrs_packet(const uint8_t *pkt, size_t len, unsigned wan
     return 0;
 }
 
-int ilrs_ccsds_tlm_init(uint8_t *buf, size_t cap, uint16_t apid, size_t packet_len,
-                        ilrs_tai_t time)
+int ilrs_ccsds_tlm_init(uint8_t *buf, size_t cap, uint16_t apid, size_t packet_len, ilrs_tai_t time)
 {
     int rc = check_new_packet(buf, cap, apid, packet_len, ILRS_CCSDS_TLM_HEADER_LEN);
     if (rc != 0) {

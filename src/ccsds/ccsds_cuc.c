@@ -19,8 +19,8 @@ static inline bool format_is_valid(unsigned coarse_octets, unsigned fine_octets)
     return coarse_octets - 1u < 4u && fine_octets < 4u;
 }
 
-int ilrs_ccsds_cuc_encode(ilrs_tai_t t, ilrs_ccsds_cuc_format_t fmt, bool with_pfield,
-                          uint8_t *buf, size_t cap, size_t *written)
+int ilrs_ccsds_cuc_encode(ilrs_tai_t t, ilrs_ccsds_cuc_format_t fmt, bool with_pfield, uint8_t *buf,
+                          size_t cap, size_t *written)
 {
     size_t unused;
     if (written == NULL) {

@@ -14,25 +14,25 @@
 
 /* First 16 bits of the primary header: version(3) type(1) sec-hdr flag(1) APID(11). */
 #define ILRS__CCSDS_VERSION_MASK 0xE000u
-#define ILRS__CCSDS_TYPE_BIT 0x1000u
-#define ILRS__CCSDS_SECHDR_BIT 0x0800u
-#define ILRS__CCSDS_APID_MASK 0x07FFu
+#define ILRS__CCSDS_TYPE_BIT     0x1000u
+#define ILRS__CCSDS_SECHDR_BIT   0x0800u
+#define ILRS__CCSDS_APID_MASK    0x07FFu
 /* Second 16 bits: sequence flags(2) sequence count(14). */
 #define ILRS__CCSDS_SEQFLAGS_SHIFT 14
-#define ILRS__CCSDS_SEQCOUNT_MASK 0x3FFFu
-#define ILRS__CCSDS_UNSEG_BITS 0xC000u
+#define ILRS__CCSDS_SEQCOUNT_MASK  0x3FFFu
+#define ILRS__CCSDS_UNSEG_BITS     0xC000u
 
 /* ilrs command secondary header octets (after the 6-octet primary header). */
-#define ILRS__CCSDS_CMD_FC_OFFSET 6u
+#define ILRS__CCSDS_CMD_FC_OFFSET    6u
 #define ILRS__CCSDS_CMD_CKSUM_OFFSET 7u
 /* ilrs telemetry secondary header: CUC 4 coarse + 2 fine octets at offset 6. */
 #define ILRS__CCSDS_TLM_TIME_OFFSET 6u
 
 /* P-field octet (301.0-B-4 §3.2.2): extension(1) time code ID(3) coarse-1(2) fine(2). */
-#define ILRS__CUC_PFIELD_EXT 0x80u
+#define ILRS__CUC_PFIELD_EXT      0x80u
 #define ILRS__CUC_PFIELD_ID_SHIFT 4
-#define ILRS__CUC_PFIELD_ID_MASK 0x07u
-#define ILRS__CUC_ID_LEVEL1 0x01u /* 001: 1958-01-01 TAI epoch */
+#define ILRS__CUC_PFIELD_ID_MASK  0x07u
+#define ILRS__CUC_ID_LEVEL1       0x01u /* 001: 1958-01-01 TAI epoch */
 
 /**
  * Split @p t into CUC coarse seconds and a fine fraction of @p fine_octets

@@ -44,12 +44,16 @@ static void cuc_j2000_known_value(void **state)
     assert_int_equal(seconds, (42 * 365 + 10) * INT64_C(86400) + 32);
     uint8_t buf[8];
     size_t written = 0;
-    assert_int_equal(ilrs_ccsds_cuc_encode(seconds * NS + NS / 2, fmt_4_2, true, buf, sizeof buf,
-                                           &written),
-                     0);
+    assert_int_equal(
+        ilrs_ccsds_cuc_encode(seconds * NS + NS / 2, fmt_4_2, true, buf, sizeof buf, &written), 0);
     assert_int_equal(written, 7);
-    uint8_t want[7] = {0x1E, (uint8_t)(seconds >> 24), (uint8_t)(seconds >> 16),
-                       (uint8_t)(seconds >> 8), (uint8_t)seconds, 0x80, 0x00};
+    uint8_t want[7] = {0x1E,
+                       (uint8_t)(seconds >> 24),
+                       (uint8_t)(seconds >> 16),
+                       (uint8_t)(seconds >> 8),
+                       (uint8_t)seconds,
+                       0x80,
+                       0x00};
     assert_memory_equal(buf, want, 7);
     ilrs_tai_t t = 0;
     size_t consumed = 0;
@@ -69,8 +73,8 @@ static void cuc_unix_epoch_and_2026(void **state)
         ilrs_ccsds_cuc_format_t fmt = {4, 0};
         assert_int_equal(ilrs_ccsds_cuc_encode(seconds * NS, fmt, false, buf, sizeof buf, &written),
                          0);
-        uint32_t coarse = ((uint32_t)buf[0] << 24) | ((uint32_t)buf[1] << 16) |
-                          ((uint32_t)buf[2] << 8) | buf[3];
+        uint32_t coarse =
+            ((uint32_t)buf[0] << 24) | ((uint32_t)buf[1] << 16) | ((uint32_t)buf[2] << 8) | buf[3];
         assert_int_equal(coarse, (uint64_t)seconds);
     }
     /* 4-octet coarse time ends 2^32 s after the epoch: 2094-02-06T06:28:16 TAI. */
@@ -90,7 +94,8 @@ static void cuc_pfield_for_every_format(void **state)
             ilrs_ccsds_cuc_format_t fmt = {c, f};
             uint8_t buf[8];
             size_t written = 0;
-            assert_int_equal(ilrs_ccsds_cuc_encode(123 * NS, fmt, true, buf, sizeof buf, &written), 0);
+            assert_int_equal(ilrs_ccsds_cuc_encode(123 * NS, fmt, true, buf, sizeof buf, &written),
+                             0);
             assert_int_equal(written, 1u + c + f);
             /* extension 0, time code ID 001, coarse-1 in bits 4-5, fine in bits 6-7 */
             unsigned want = (0u << 7) | (1u << 4) | ((c - 1u) << 2) | f;
@@ -135,9 +140,9 @@ static void cuc_pfield_all_256_values(void **state)
 static void cuc_pfield_agency_epoch_and_extension(void **state)
 {
     (void)state;
-    uint8_t agency[7] = {0x2E, 0, 0, 0, 1, 0, 0};    /* ID 010: agency-defined epoch */
+    uint8_t agency[7] = {0x2E, 0, 0, 0, 1, 0, 0};      /* ID 010: agency-defined epoch */
     uint8_t extended[8] = {0x9E, 0, 0, 0, 0, 1, 0, 0}; /* extension flag set */
-    uint8_t cds[9] = {0x40, 0, 0, 0, 0, 0, 0, 0, 0};  /* ID 100: CDS, not CUC */
+    uint8_t cds[9] = {0x40, 0, 0, 0, 0, 0, 0, 0, 0};   /* ID 100: CDS, not CUC */
     ilrs_tai_t t;
     assert_int_equal(ilrs_ccsds_cuc_decode(agency, sizeof agency, NULL, &t, NULL),
                      ILRS_ECCSDS_CUC_PFIELD);
@@ -155,7 +160,8 @@ static void cuc_decode_truncated_every_length(void **state)
             ilrs_ccsds_cuc_format_t fmt = {c, f};
             uint8_t buf[8];
             size_t written;
-            assert_int_equal(ilrs_ccsds_cuc_encode(5 * NS, fmt, true, buf, sizeof buf, &written), 0);
+            assert_int_equal(ilrs_ccsds_cuc_encode(5 * NS, fmt, true, buf, sizeof buf, &written),
+                             0);
             for (size_t len = 0; len < written; len++) {
                 ilrs_tai_t t = 1;
                 size_t consumed = 1;
@@ -207,8 +213,8 @@ static void cuc_encode_range_limits(void **state)
             int64_t limit = (INT64_C(1) << (8 * c)) * NS; /* first instant that overflows */
             uint8_t buf[8];
             size_t written = 0;
-            assert_int_equal(ilrs_ccsds_cuc_encode(limit - 1, fmt, false, buf, sizeof buf, &written),
-                             0);
+            assert_int_equal(
+                ilrs_ccsds_cuc_encode(limit - 1, fmt, false, buf, sizeof buf, &written), 0);
             for (size_t i = 0; i < written; i++) {
                 assert_int_equal(buf[i], 0xFF); /* every coarse and fine bit set */
             }
@@ -303,7 +309,8 @@ static void cuc_encode_truncation_definition(void **state)
         for (uint8_t f = 1; f <= 3; f++) {
             ilrs_ccsds_cuc_format_t fmt = {2, f};
             uint8_t buf[8];
-            assert_int_equal(ilrs_ccsds_cuc_encode(7 * NS + (int64_t)ns, fmt, false, buf, 8, NULL), 0);
+            assert_int_equal(ilrs_ccsds_cuc_encode(7 * NS + (int64_t)ns, fmt, false, buf, 8, NULL),
+                             0);
             assert_int_equal(buf[1], 7);
             uint64_t fine = fine_of(buf + 2, f);
             uint64_t scale = UINT64_C(1) << (8 * f);

@@ -46,10 +46,13 @@ static void primary_roundtrip_all_apids_and_edges(void **state)
                         size_t nlen = (apid % 511 == 0) ? sizeof lengths / sizeof lengths[0] : 1;
                         for (size_t l = 0; l < nlen; l++) {
                             unsigned length = nlen == 1 ? lengths[(apid + c) % 6] : lengths[l];
-                            ilrs_ccsds_primary_t in = {
-                                .version = 0, .type = (uint8_t)type, .has_secondary = sec != 0,
-                                .apid = (uint16_t)apid, .seq_flags = (uint8_t)flags,
-                                .seq_count = (uint16_t)counts[c], .data_length = (uint16_t)length};
+                            ilrs_ccsds_primary_t in = {.version = 0,
+                                                       .type = (uint8_t)type,
+                                                       .has_secondary = sec != 0,
+                                                       .apid = (uint16_t)apid,
+                                                       .seq_flags = (uint8_t)flags,
+                                                       .seq_count = (uint16_t)counts[c],
+                                                       .data_length = (uint16_t)length};
                             uint8_t buf[6], want[6];
                             assert_int_equal(ilrs_ccsds_primary_encode(&in, buf, sizeof buf), 0);
                             expected_octets(type, sec, apid, flags, counts[c], length, want);

@@ -85,7 +85,7 @@ static void seq_track_gap_across_wrap(void **state)
     /* the largest gap: 16382 missing (every count but the expected and the previous) */
     assert_int_equal(ilrs_ccsds_seq_track(&tr, 1, 2), ILRS_ECCSDS_DUPLICATE);
     assert_int_equal(ilrs_ccsds_seq_track(&tr, 1, 16384u + 3u), 0); /* low 14 bits: 3 */
-    assert_int_equal(ilrs_ccsds_seq_track(&tr, 1, 2), 16382);      /* late, not a repeat */
+    assert_int_equal(ilrs_ccsds_seq_track(&tr, 1, 2), 16382);       /* late, not a repeat */
     assert_int_equal(tr.missing, 3u + 16382u);
     assert_int_equal(tr.gaps, 2);
 }

@@ -17,9 +17,9 @@ static void tlm_init_layout(void **state)
     /* 1000 s + 0.75 s: coarse 0x000003E8, fine 0.75 * 65536 = 0xC000 */
     ilrs_tai_t t = 1000 * NS + 750000000;
     assert_int_equal(ilrs_ccsds_tlm_init(buf, sizeof buf, 0x123, 1024, t), 0);
-    const uint8_t want[12] = {0x09, 0x23,       /* type 0, sec hdr 1, APID 0x123 */
-                              0xC0, 0x00,       /* unsegmented, count 0 */
-                              0x03, 0xF9,       /* 1024 - 7 = 1017 */
+    const uint8_t want[12] = {0x09, 0x23, /* type 0, sec hdr 1, APID 0x123 */
+                              0xC0, 0x00, /* unsegmented, count 0 */
+                              0x03, 0xF9, /* 1024 - 7 = 1017 */
                               0x00, 0x00, 0x03, 0xE8, 0xC0, 0x00};
     assert_memory_equal(buf, want, sizeof want);
     assert_int_equal(buf[12], 0xEE); /* user data untouched */
@@ -39,7 +39,8 @@ static void tlm_time_roundtrip_edges(void **state)
     uint8_t buf[64];
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
         for (unsigned apid = 0; apid < 2047; apid += 89) {
-            assert_int_equal(ilrs_ccsds_tlm_init(buf, sizeof buf, (uint16_t)apid, 12 + i, times[i]), 0);
+            assert_int_equal(ilrs_ccsds_tlm_init(buf, sizeof buf, (uint16_t)apid, 12 + i, times[i]),
+                             0);
             ilrs_tai_t back;
             assert_int_equal(ilrs_ccsds_tlm_get_time(buf, sizeof buf, &back), 0);
             assert_true(back <= times[i]);
@@ -92,9 +93,9 @@ static void tlm_largest_packet(void **state)
     (void)state;
     uint8_t *buf = calloc(1, ILRS_CCSDS_MAX_PACKET_LEN);
     assert_non_null(buf);
-    assert_int_equal(ilrs_ccsds_tlm_init(buf, ILRS_CCSDS_MAX_PACKET_LEN, 5,
-                                         ILRS_CCSDS_MAX_PACKET_LEN, 3 * NS),
-                     0);
+    assert_int_equal(
+        ilrs_ccsds_tlm_init(buf, ILRS_CCSDS_MAX_PACKET_LEN, 5, ILRS_CCSDS_MAX_PACKET_LEN, 3 * NS),
+        0);
     assert_int_equal(ilrs_ccsds_get_total_length(buf), ILRS_CCSDS_MAX_PACKET_LEN);
     ilrs_tai_t t;
     assert_int_equal(ilrs_ccsds_tlm_get_time(buf, ILRS_CCSDS_MAX_PACKET_LEN, &t), 0);
@@ -263,15 +264,15 @@ static void cmd_init_errors(void **state)
         size_t len;
         int want;
     } cases[] = {
-        {16, 2048, 16, ILRS_ECCSDS_APID},  {16, 2047, 16, ILRS_ECCSDS_IDLE},
+        {16, 2048, 16, ILRS_ECCSDS_APID},   {16, 2047, 16, ILRS_ECCSDS_IDLE},
         {16, 1, 65543, ILRS_ECCSDS_TOOBIG}, {16, 1, 7, ILRS_ECCSDS_TOOSMALL},
         {15, 1, 16, ILRS_ECCSDS_TOOSMALL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         memcpy(buf, sentinel, sizeof buf);
-        assert_int_equal(ilrs_ccsds_cmd_init(buf, cases[i].cap, (uint16_t)cases[i].apid, 1,
-                                             cases[i].len),
-                         cases[i].want);
+        assert_int_equal(
+            ilrs_ccsds_cmd_init(buf, cases[i].cap, (uint16_t)cases[i].apid, 1, cases[i].len),
+            cases[i].want);
         assert_memory_equal(buf, sentinel, sizeof buf);
     }
     assert_int_equal(ilrs_ccsds_cmd_init(NULL, 16, 1, 1, 16), ILRS_EINVAL);
