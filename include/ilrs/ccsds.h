@@ -236,6 +236,7 @@ typedef struct ilrs_ccsds_seq_counter {
 /**
  * @brief Return the next count for @p apid (wrapping at 16384) and advance.
  *        Only the low 11 bits of @p apid are used, as in the packet header.
+ * @param[in,out] counter caller-owned, not NULL.
  */
 uint16_t ilrs_ccsds_seq_next(ilrs_ccsds_seq_counter_t *counter, uint16_t apid);
 
