@@ -10,12 +10,12 @@
 #include <string.h>
 #include <time.h>
 
-#define REPS 5
-#define BULK_MESSAGES 1024000u
+#define REPS            5
+#define BULK_MESSAGES   1024000u
 #define LATENCY_SAMPLES 200000u
-#define SMALL_LEN 16u /* 12-octet telemetry header + 4 octets of payload */
-#define KIB_LEN 1024u
-#define APID 0x42u
+#define SMALL_LEN       16u /* 12-octet telemetry header + 4 octets of payload */
+#define KIB_LEN         1024u
+#define APID            0x42u
 
 static double now_s(void)
 {
@@ -215,8 +215,7 @@ static void latency(uint64_t *p50, uint64_t *p99)
         s50 = s50 > overhead ? s50 - overhead : 0;
         s99 = s99 > overhead ? s99 - overhead : 0;
         fprintf(stderr, "bench_bus: latency run %d: clock read %llu ns, p50 %llu ns, p99 %llu ns\n",
-                r, (unsigned long long)overhead, (unsigned long long)s50,
-                (unsigned long long)s99);
+                r, (unsigned long long)overhead, (unsigned long long)s50, (unsigned long long)s99);
         if (s50 < *p50) {
             *p50 = s50;
         }

@@ -57,22 +57,22 @@
 
 #include <string.h>
 
-#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define LIKELY(x)   __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* End of a linked list of subscriptions / "no subscription" in a ring entry. */
 #define NONE UINT32_MAX
 
 /* Defaults (fsw.h, ilrs_bus_config_t) and bounds. */
-#define DEFAULT_MAX_PIPES 64u
+#define DEFAULT_MAX_PIPES          64u
 #define DEFAULT_MAX_SUBS_PER_MSGID 64u
-#define DEFAULT_MAX_PIPE_DEPTH 256u
-#define DEFAULT_MAX_SUBSCRIPTIONS 2048u
-#define BOUND_MAX_PIPES 65536u
-#define BOUND_PIPE_DEPTH 65536u
-#define BOUND_SUBSCRIPTIONS 1048576u
-#define BOUND_CLASS_COUNT 1048576u
-#define BLOCK_ALIGN 64u
+#define DEFAULT_MAX_PIPE_DEPTH     256u
+#define DEFAULT_MAX_SUBSCRIPTIONS  2048u
+#define BOUND_MAX_PIPES            65536u
+#define BOUND_PIPE_DEPTH           65536u
+#define BOUND_SUBSCRIPTIONS        1048576u
+#define BOUND_CLASS_COUNT          1048576u
+#define BLOCK_ALIGN                64u
 
 enum buf_state {
     BUF_FREE = 0,
@@ -82,32 +82,32 @@ enum buf_state {
 
 /* Header in front of every buffer's data; 16 octets keep the data 16-aligned. */
 typedef struct buf_hdr {
-    uint32_t refs;   /* references while LIVE */
-    uint32_t len;    /* packet length while LIVE, allocated length while USER */
-    uint32_t index;  /* slot index in its class (to validate user pointers) */
-    uint16_t msgid;  /* while LIVE */
-    uint8_t cls;     /* size class */
-    uint8_t state;   /* buf_state */
+    uint32_t refs;  /* references while LIVE */
+    uint32_t len;   /* packet length while LIVE, allocated length while USER */
+    uint32_t index; /* slot index in its class (to validate user pointers) */
+    uint16_t msgid; /* while LIVE */
+    uint8_t cls;    /* size class */
+    uint8_t state;  /* buf_state */
 } buf_hdr_t;
 
 _Static_assert(sizeof(buf_hdr_t) == 16, "buffer header must keep data 16-aligned");
 
 typedef struct pool_class {
-    uint32_t size;       /* data octets per buffer */
-    uint32_t count;      /* buffers */
-    size_t stride;       /* header + data, rounded up to 16 */
-    uint8_t *base;       /* first slot */
-    uint8_t *end;        /* one past the last slot */
-    buf_hdr_t **free;    /* stack of free slots */
-    uint32_t free_top;   /* number of free slots */
+    uint32_t size;     /* data octets per buffer */
+    uint32_t count;    /* buffers */
+    size_t stride;     /* header + data, rounded up to 16 */
+    uint8_t *base;     /* first slot */
+    uint8_t *end;      /* one past the last slot */
+    buf_hdr_t **free;  /* stack of free slots */
+    uint32_t free_top; /* number of free slots */
 } pool_class_t;
 
 typedef struct sub {
     uint32_t next_route; /* next subscription of the same ID (or next free record) */
     uint32_t next_pipe;  /* next subscription of the same pipe */
     uint32_t pipe;
-    uint32_t limit;      /* most messages of this ID the pipe may hold */
-    uint32_t queued;     /* messages of this ID queued in the pipe now */
+    uint32_t limit;  /* most messages of this ID the pipe may hold */
+    uint32_t queued; /* messages of this ID queued in the pipe now */
     uint16_t msgid;
     uint16_t in_use;
 } sub_t;
@@ -302,8 +302,8 @@ static int resolve_config(const ilrs_bus_config_t *in, ilrs_bus_config_t *out)
         return ILRS_EINVAL;
     }
     if (out->max_pipe_depth > BOUND_PIPE_DEPTH) {
-        ilrs_log(ILRS_LOG_ERROR, "fsw", "bus: max_pipe_depth %u above %u",
-                 out->max_pipe_depth, BOUND_PIPE_DEPTH);
+        ilrs_log(ILRS_LOG_ERROR, "fsw", "bus: max_pipe_depth %u above %u", out->max_pipe_depth,
+                 BOUND_PIPE_DEPTH);
         return ILRS_EINVAL;
     }
     if (out->max_subscriptions > BOUND_SUBSCRIPTIONS) {
@@ -391,8 +391,8 @@ int ilrs_bus_create(const ilrs_bus_config_t *config, ilrs_bus_t **out)
      * none of these allocations can fail. */
     ilrs_bus_t *bus = ilrs_arena_alloc(&arena, sizeof *bus, BLOCK_ALIGN);
     bus->pipes = ilrs_arena_alloc(&arena, cfg.max_pipes * sizeof(pipe_t), BLOCK_ALIGN);
-    ring_entry_t *rings = ilrs_arena_alloc(&arena, (size_t)cfg.max_pipes * ring_cap *
-                                                       sizeof(ring_entry_t), BLOCK_ALIGN);
+    ring_entry_t *rings = ilrs_arena_alloc(
+        &arena, (size_t)cfg.max_pipes * ring_cap * sizeof(ring_entry_t), BLOCK_ALIGN);
     bus->subs = ilrs_arena_alloc(&arena, cfg.max_subscriptions * sizeof(sub_t), BLOCK_ALIGN);
     bus->max_pipes = cfg.max_pipes;
     bus->max_subs_per_msgid = cfg.max_subscribers_per_msgid;
@@ -589,8 +589,7 @@ static uint32_t find_sub(const ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_msgid_
     return NONE;
 }
 
-int ilrs_bus_subscribe(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_msgid_t msgid,
-                       uint32_t msg_limit)
+int ilrs_bus_subscribe(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_msgid_t msgid, uint32_t msg_limit)
 {
     if (bus == NULL) {
         return ILRS_EINVAL;
@@ -824,10 +823,10 @@ int ilrs_bus_publish_zc(ilrs_bus_t *bus, void *buffer, size_t len)
     }
     buf_hdr_t *b = user_buffer(bus, buffer);
     if (UNLIKELY(b == NULL || len > b->len)) {
-        ilrs_log(ILRS_LOG_ERROR, "fsw",
-                 "bus: publish_zc of %s", b == NULL ? "a pointer that is not an unpublished "
-                                                     "bus buffer"
-                                                   : "more octets than were allocated");
+        ilrs_log(ILRS_LOG_ERROR, "fsw", "bus: publish_zc of %s",
+                 b == NULL ? "a pointer that is not an unpublished "
+                             "bus buffer"
+                           : "more octets than were allocated");
         return ILRS_EINVAL;
     }
     const uint8_t *pkt = buffer;

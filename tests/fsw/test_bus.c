@@ -458,11 +458,11 @@ static void statistics_are_complete(void **state)
     assert_int_equal(ilrs_bus_subscribe(bus, a, 1, 0), 0);
     assert_int_equal(ilrs_bus_subscribe(bus, b, 1, 1), 0);
     assert_int_equal(ilrs_bus_subscribe(bus, a, 2, 0), 0);
-    assert_int_equal(publish_tlm(bus, 1, 0), 0);                /* a, b */
+    assert_int_equal(publish_tlm(bus, 1, 0), 0);                  /* a, b */
     assert_int_equal(publish_tlm(bus, 1, 1), ILRS_EFSW_MSGLIMIT); /* a; b limit */
-    assert_int_equal(publish_tlm(bus, 2, 2), 0);                /* a */
+    assert_int_equal(publish_tlm(bus, 2, 2), 0);                  /* a */
     assert_int_equal(publish_tlm(bus, 2, 3), ILRS_EFSW_PIPEFULL); /* a full */
-    assert_int_equal(publish_tlm(bus, 3, 4), 0);                /* nobody */
+    assert_int_equal(publish_tlm(bus, 3, 4), 0);                  /* nobody */
     uint8_t junk[3] = {0};
     assert_int_equal(ilrs_bus_publish(bus, junk, sizeof junk), ILRS_ECCSDS_TOOSMALL);
     const uint8_t *pkt;
@@ -480,7 +480,7 @@ static void statistics_are_complete(void **state)
     assert_int_equal(s.pipes, 2);
     assert_int_equal(s.subscriptions, 3);
     assert_int_equal(s.buffers_in_use, 3); /* a: 2 queued + 1 held (shared with b) */
-    assert_int_equal(s.buffers_peak, 4); /* the dropped copy had a buffer a moment */
+    assert_int_equal(s.buffers_peak, 4);   /* the dropped copy had a buffer a moment */
     assert_int_equal(s.hook_suppressed, 0);
 
     ilrs_bus_pipe_stats_t ps = pipe_stats_of(bus, a);
