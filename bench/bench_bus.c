@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#define REPS            5
+#define REPS            11
 #define BULK_MESSAGES   1024000u
 #define LATENCY_SAMPLES 200000u
 #define SMALL_LEN       16u /* 12-octet telemetry header + 4 octets of payload */
