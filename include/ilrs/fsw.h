@@ -73,7 +73,7 @@ typedef struct ilrs_bus_buffer_class {
  * 2048 subscriptions in all).
  * Bounds (else ILRS_EINVAL): max_pipes ≤ 65536, max_pipe_depth ≤ 65536,
  * max_subscriptions ≤ 1048576, classes strictly ascending, each class 6..65542
- * octets and 1..1048576 buffers.
+ * octets and 1..1048576 buffers, and one GiB in all.
  */
 typedef struct ilrs_bus_config {
     uint32_t max_pipes;

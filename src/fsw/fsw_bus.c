@@ -72,6 +72,7 @@
 #define BOUND_PIPE_DEPTH           65536u
 #define BOUND_SUBSCRIPTIONS        1048576u
 #define BOUND_CLASS_COUNT          1048576u
+#define BOUND_MEMORY               (1024u * 1024u * 1024u) /* one GiB */
 #define BLOCK_ALIGN                64u
 
 enum buf_state {
@@ -375,8 +376,9 @@ int ilrs_bus_create(const ilrs_bus_config_t *config, ilrs_bus_t **out)
         rc = layout_add(&total, bc->count, class_stride(bc->size));
         rc = rc ? rc : layout_add(&total, bc->count, sizeof(buf_hdr_t *));
     }
-    if (rc != 0) {
-        ilrs_log(ILRS_LOG_ERROR, "fsw", "bus: configuration too large to size");
+    if (rc != 0 || total > BOUND_MEMORY) {
+        ilrs_log(ILRS_LOG_ERROR, "fsw", "bus: configuration needs more than %zu octets",
+                 (size_t)BOUND_MEMORY);
         rc = ILRS_EINVAL;
         goto out;
     }

@@ -694,6 +694,11 @@ static void bad_configuration_is_refused(void **state)
     big.max_pipe_depth = 0;
     big.max_subscriptions = 1048577;
     assert_int_equal(ilrs_bus_create(&big, &bus), ILRS_EINVAL);
+    /* Each bound alone is fine, together they would need 64 GiB of rings. */
+    big.max_subscriptions = 0;
+    big.max_pipes = 65536;
+    big.max_pipe_depth = 65536;
+    assert_int_equal(ilrs_bus_create(&big, &bus), ILRS_EINVAL);
     assert_null(bus);
     ilrs_bus_destroy(NULL);
 }
