@@ -719,7 +719,8 @@ int ilrs_fsw_command(ilrs_fsw_t *fsw, const uint8_t *pkt, size_t len)
     if (pkt == NULL) {
         fsw->cmd.malformed++;
         ilrs_app_event(cmd_app, CMD_MALFORMED_ERR_EID, ILRS_EVENT_ERROR,
-                       "malformed command: no packet");
+                       "malformed command (%zu octets): %s: %s", len, ilrs_errname(ILRS_EINVAL),
+                       "no packet");
         return ILRS_EINVAL;
     }
     if (len > fsw->cmd_max_len) {

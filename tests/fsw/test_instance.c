@@ -521,7 +521,35 @@ static void apps_from_configuration(void **state)
     assert_int_equal(ilrs_fsw_create(&bad, &fsw), ILRS_EINVAL);
 }
 
+/* docs/events.md lists every event of the catalog with its ID (regenerate it with
+ * `ilrs fsw --catalog --apps 1 > docs/events.md`). */
+static void event_catalog_documented(void **state)
+{
+    (void)state;
+    FILE *f = fopen(ILRS_TEST_SRC("docs/events.md"), "r");
+    assert_non_null(f);
+    static char doc[1 << 17];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = '\0';
+    ilrs_fsw_t *fsw = make();
+    assert_int_equal(ilrs_fsw_add_load_apps(fsw, 1, 10), 0);
+    assert_int_equal(ilrs_fsw_start(fsw), 0);
+    ilrs_dict_t *d = ilrs_fsw_dict(fsw);
+    assert_true(ilrs_dict_event_count(d) > 50);
+    for (size_t i = 0; i < ilrs_dict_event_count(d); i++) {
+        const ilrs_dict_event_t *e = ilrs_dict_event_at(d, i);
+        char row[128];
+        snprintf(row, sizeof row, "| %u | %s | ", e->id, e->name);
+        if (strstr(doc, row) == NULL) {
+            fail_msg("docs/events.md lacks %s (ID %u)", e->name, e->id);
+        }
+    }
+    ilrs_fsw_destroy(fsw);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(event_catalog_documented),
     cmocka_unit_test(core_apps_and_dictionary),
     cmocka_unit_test(noop_and_reset_commands),
     cmocka_unit_test(bad_commands),
