@@ -16,15 +16,18 @@ typedef struct cli_command {
 } cli_command_t;
 
 int cli_version(int argc, char **argv);
-int cli_fsw(int argc, char **argv);
+int cli_dict(int argc, char **argv);
 
 struct ilrs_dict;
+
 /**
- * The station dictionary: a flight instance with the station's apps is created and
- * started, and a copy of its dictionary is returned (caller destroys with
- * ilrs_dict_destroy()). Returns 0 or a negative ILRS_E code. (cli_station.c)
+ * Build the station's command and telemetry dictionary (cli_station.c): what
+ * `ilrs dict` exports and what the flight software checks commands against.
+ * On success *out is a new dictionary the caller destroys; returns 0 or a negative
+ * ILRS_E code (message already logged).
  */
 int cli_station_dictionary(struct ilrs_dict **out);
+int cli_fsw(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 

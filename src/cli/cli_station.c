@@ -42,8 +42,14 @@ int cli_station_dictionary(struct ilrs_dict **out)
     rc = ilrs_dict_parse_json(text, len, out, error, sizeof error);
     if (rc != 0) {
         ilrs_log(ILRS_LOG_ERROR, "cli", "station dictionary does not reload: %s", error);
+        goto out_logged;
     }
 out:
+    if (rc != 0) {
+        ilrs_log(ILRS_LOG_ERROR, "cli", "cannot build the station dictionary: %s",
+                 ilrs_strerror(rc));
+    }
+out_logged:
     free(text);
     ilrs_fsw_destroy(fsw);
     return rc;
