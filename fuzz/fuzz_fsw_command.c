@@ -14,8 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* small pools: creation per input stays cheap */
     ilrs_fsw_config_t cfg = {
-        .bus = {.buffer_class_count = 2,
-                .buffer_classes = {{256, 64}, {4096, 8}}},
+        .bus = {.buffer_class_count = 2, .buffer_classes = {{256, 64}, {4096, 8}}},
         .evs = {.log_size = 64},
         .cmd_max_len = 1024,
     };

@@ -257,15 +257,15 @@ uint32_t ilrs_bus_pipe_capacity(const ilrs_bus_t *bus);
 typedef struct ilrs_utc {
     int year, month, day;
     int hour, minute, second;
-    int32_t nanosecond;  /**< 0..999999999 */
+    int32_t nanosecond; /**< 0..999999999 */
 } ilrs_utc_t;
 
 /** Time scales for Julian dates. */
 typedef enum ilrs_time_scale {
     ILRS_TIME_TAI = 0,
-    ILRS_TIME_UTC = 1,  /**< ERFA quasi-JD convention (leap-second days stretched) */
+    ILRS_TIME_UTC = 1, /**< ERFA quasi-JD convention (leap-second days stretched) */
     ILRS_TIME_TT = 2,
-    ILRS_TIME_TDB = 3,  /**< geocentric TDB (eraDtdb at the geocentre) */
+    ILRS_TIME_TDB = 3, /**< geocentric TDB (eraDtdb at the geocentre) */
 } ilrs_time_scale_t;
 
 /** TT - TAI (IAU 1991), in ns. */
@@ -337,8 +337,8 @@ int ilrs_time_parse_iso(const char *text, ilrs_tai_t *tai);
  *        @p with_pfield.
  * @return 0 or an ilrs_ccsds_cuc_encode() error; ILRS_ETRUNC when @p cap is short.
  */
-int ilrs_time_format_cuc(ilrs_tai_t tai, ilrs_ccsds_cuc_format_t fmt, bool with_pfield,
-                         char *buf, size_t cap);
+int ilrs_time_format_cuc(ilrs_tai_t tai, ilrs_ccsds_cuc_format_t fmt, bool with_pfield, char *buf,
+                         size_t cap);
 
 /** How the onboard clock advances. */
 typedef enum ilrs_time_mode {
@@ -367,12 +367,12 @@ typedef struct ilrs_time_config {
 
 /** The current correlation. */
 typedef struct ilrs_time_correlation {
-    ilrs_tai_t epoch;    /**< TAI at sclk0 */
-    int64_t sclk0;       /**< ns */
-    double drift;        /**< fractional rate correction */
-    uint32_t points;     /**< pairs in the current fit */
-    double rms_s;        /**< residual RMS of the fit, s (0 below 3 points) */
-    uint64_t updates;    /**< fits and sets so far */
+    ilrs_tai_t epoch; /**< TAI at sclk0 */
+    int64_t sclk0;    /**< ns */
+    double drift;     /**< fractional rate correction */
+    uint32_t points;  /**< pairs in the current fit */
+    double rms_s;     /**< residual RMS of the fit, s (0 below 3 points) */
+    uint64_t updates; /**< fits and sets so far */
 } ilrs_time_correlation_t;
 
 typedef struct ilrs_time ilrs_time_t;
@@ -463,15 +463,15 @@ typedef void (*ilrs_app_fini_fn)(ilrs_app_t *app, void *ctx);
 
 /** An app definition (copied at registration; strings must be static or outlive the exec). */
 typedef struct ilrs_app_def {
-    const char *name;            /**< e.g. "POWER"; unique */
+    const char *name; /**< e.g. "POWER"; unique */
     const char *description;
-    ilrs_app_init_fn init;       /**< may be NULL */
-    ilrs_app_step_fn step;       /**< required */
-    ilrs_app_fini_fn fini;       /**< may be NULL */
-    double rate_hz;              /**< must divide the minor-frame rate (e.g. 0.1, 1, 10, 100) */
-    uint32_t slot;               /**< minor-frame offset, < minor_hz / rate_hz */
-    int32_t priority;            /**< lower runs first within a frame */
-    int64_t budget_ns;           /**< execution budget per step (0 = none) */
+    ilrs_app_init_fn init; /**< may be NULL */
+    ilrs_app_step_fn step; /**< required */
+    ilrs_app_fini_fn fini; /**< may be NULL */
+    double rate_hz;        /**< must divide the minor-frame rate (e.g. 0.1, 1, 10, 100) */
+    uint32_t slot;         /**< minor-frame offset, < minor_hz / rate_hz */
+    int32_t priority;      /**< lower runs first within a frame */
+    int64_t budget_ns;     /**< execution budget per step (0 = none) */
     /**
      * Context: when @c context_size > 0 the framework allocates that many zeroed
      * octets at registration and passes them as ctx; otherwise @c context is passed.
@@ -488,12 +488,12 @@ typedef struct ilrs_app_def {
 
 /** Executive configuration; zero fields take the defaults. */
 typedef struct ilrs_exec_config {
-    uint32_t minor_hz;            /**< minor frames per second (default 100, 1..10000) */
-    uint32_t minor_per_major;     /**< minor frames per major frame (default minor_hz) */
-    uint32_t max_apps;            /**< default 64 */
-    double restart_delay_s;       /**< failure -> restart delay (default 1 s) */
-    uint32_t max_failures;        /**< failures before the app is disabled (default 3) */
-    uint32_t max_cycle_frames;    /**< longest schedule cycle (default 100000 frames) */
+    uint32_t minor_hz;         /**< minor frames per second (default 100, 1..10000) */
+    uint32_t minor_per_major;  /**< minor frames per major frame (default minor_hz) */
+    uint32_t max_apps;         /**< default 64 */
+    double restart_delay_s;    /**< failure -> restart delay (default 1 s) */
+    uint32_t max_failures;     /**< failures before the app is disabled (default 3) */
+    uint32_t max_cycle_frames; /**< longest schedule cycle (default 100000 frames) */
     /**
      * Virtual mode: time one step in this many per app (default 16; 1 = every step).
      * Wall mode times every step (overruns need it).
@@ -514,13 +514,13 @@ typedef struct ilrs_app_stats {
     char name[ILRS_APP_NAME_MAX];
     ilrs_app_state_t state;
     uint64_t steps;
-    uint64_t failures;        /**< steps or inits that returned < 0 */
+    uint64_t failures; /**< steps or inits that returned < 0 */
     uint64_t restarts;
-    uint64_t overruns;        /**< wall mode only */
-    uint64_t timed_steps;     /**< steps measured (all on wall time, sampled on virtual) */
+    uint64_t overruns;                /**< wall mode only */
+    uint64_t timed_steps;             /**< steps measured (all on wall time, sampled on virtual) */
     int64_t exec_min_ns, exec_max_ns; /**< over the timed steps (host information) */
-    double exec_mean_ns;      /**< mean over the timed steps */
-    int64_t exec_total_ns;    /**< mean x steps (exact when every step is timed) */
+    double exec_mean_ns;              /**< mean over the timed steps */
+    int64_t exec_total_ns;            /**< mean x steps (exact when every step is timed) */
 } ilrs_app_stats_t;
 
 /** Executive statistics. */
@@ -530,8 +530,8 @@ typedef struct ilrs_exec_stats {
     uint64_t steps;
     uint64_t failures;
     uint64_t restarts;
-    uint64_t overruns;       /**< wall mode only */
-    uint64_t frame_slips;    /**< wall mode: frames started after their deadline */
+    uint64_t overruns;    /**< wall mode only */
+    uint64_t frame_slips; /**< wall mode: frames started after their deadline */
     uint32_t apps;
     uint32_t apps_running;
     uint32_t apps_disabled;
@@ -539,12 +539,12 @@ typedef struct ilrs_exec_stats {
 
 /** Severity-tagged notices the executive raises (routed to the event service). */
 typedef enum ilrs_exec_notice {
-    ILRS_EXEC_NOTICE_STEP_FAIL = 1,   /**< step returned < 0 (code in @c code) */
-    ILRS_EXEC_NOTICE_INIT_FAIL = 2,   /**< init returned < 0 */
-    ILRS_EXEC_NOTICE_RESTARTED = 3,   /**< init succeeded after a failure or command */
-    ILRS_EXEC_NOTICE_DISABLED = 4,    /**< disabled after max_failures */
-    ILRS_EXEC_NOTICE_OVERRUN = 5,     /**< wall mode: step exceeded budget (ns in @c code) */
-    ILRS_EXEC_NOTICE_SLIP = 6,        /**< wall mode: frame started late (ns in @c code) */
+    ILRS_EXEC_NOTICE_STEP_FAIL = 1, /**< step returned < 0 (code in @c code) */
+    ILRS_EXEC_NOTICE_INIT_FAIL = 2, /**< init returned < 0 */
+    ILRS_EXEC_NOTICE_RESTARTED = 3, /**< init succeeded after a failure or command */
+    ILRS_EXEC_NOTICE_DISABLED = 4,  /**< disabled after max_failures */
+    ILRS_EXEC_NOTICE_OVERRUN = 5,   /**< wall mode: step exceeded budget (ns in @c code) */
+    ILRS_EXEC_NOTICE_SLIP = 6,      /**< wall mode: frame started late (ns in @c code) */
 } ilrs_exec_notice_t;
 
 /** Notice hook: @p app is NULL for SLIP. Called synchronously. */
@@ -1104,28 +1104,28 @@ void ilrs_tbl_registry_get_stats(const ilrs_tbl_registry_t *registry,
  */
 typedef int (*ilrs_app_cmd_fn)(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len);
 
-#define ILRS_FSW_APID_EXEC 0x010u
-#define ILRS_FSW_APID_EVS 0x011u
-#define ILRS_FSW_APID_SB 0x012u
-#define ILRS_FSW_APID_TIME 0x013u
-#define ILRS_FSW_APID_TBL 0x014u
-#define ILRS_FSW_APID_HK 0x015u
-#define ILRS_FSW_APID_CMD 0x016u
-#define ILRS_FSW_APID_EVENTS 0x01Fu     /**< event packets (ILRS_EVS_PACKET_LEN) */
-#define ILRS_FSW_APID_USER_BASE 0x100u  /**< first APID assigned to apps without one */
+#define ILRS_FSW_APID_EXEC      0x010u
+#define ILRS_FSW_APID_EVS       0x011u
+#define ILRS_FSW_APID_SB        0x012u
+#define ILRS_FSW_APID_TIME      0x013u
+#define ILRS_FSW_APID_TBL       0x014u
+#define ILRS_FSW_APID_HK        0x015u
+#define ILRS_FSW_APID_CMD       0x016u
+#define ILRS_FSW_APID_EVENTS    0x01Fu /**< event packets (ILRS_EVS_PACKET_LEN) */
+#define ILRS_FSW_APID_USER_BASE 0x100u /**< first APID assigned to apps without one */
 #define ILRS_FSW_CORE_APP_COUNT 7u
-#define ILRS_FSW_FIRST_APP_EID 10u      /**< first app-specific event ID */
+#define ILRS_FSW_FIRST_APP_EID  10u /**< first app-specific event ID */
 
 /** Flight instance configuration; zero fields take the defaults. */
 typedef struct ilrs_fsw_config {
     ilrs_time_config_t time;
-    ilrs_exec_config_t exec;       /**< max_apps includes the core apps */
+    ilrs_exec_config_t exec; /**< max_apps includes the core apps */
     ilrs_bus_config_t bus;
-    ilrs_evs_config_t evs;         /**< max_apps defaults to exec.max_apps */
-    uint32_t max_tables;           /**< default 64 */
-    uint32_t evs_rate_limit;       /**< events per second per app (default 20) */
-    uint32_t hk_interval_s;        /**< HK packet period per app (default 4 s) */
-    uint32_t cmd_max_len;          /**< longest command accepted (default 1024 octets) */
+    ilrs_evs_config_t evs;   /**< max_apps defaults to exec.max_apps */
+    uint32_t max_tables;     /**< default 64 */
+    uint32_t evs_rate_limit; /**< events per second per app (default 20) */
+    uint32_t hk_interval_s;  /**< HK packet period per app (default 4 s) */
+    uint32_t cmd_max_len;    /**< longest command accepted (default 1024 octets) */
     /** Definitions known by name (a station's app catalog), borrowed for the call. */
     const ilrs_app_def_t *registry;
     size_t registry_count;
@@ -1137,13 +1137,13 @@ typedef struct ilrs_fsw_config {
 /** Command ingest statistics (also the CMD app's HK counters). */
 typedef struct ilrs_fsw_cmd_stats {
     uint32_t accepted;
-    uint32_t malformed;     /**< CCSDS header, checksum, NULL/short buffer */
-    uint32_t unknown;       /**< no such (APID, function code) in the dictionary */
-    uint32_t bad_length;    /**< known command, wrong length */
-    uint32_t bad_argument;  /**< argument out of range / bad enum / string */
-    uint32_t oversize;      /**< longer than cmd_max_len */
-    uint32_t no_route;      /**< in the dictionary but no app serves the APID */
-    uint32_t dropped;       /**< accepted but the app's command pipe was full */
+    uint32_t malformed;        /**< CCSDS header, checksum, NULL/short buffer */
+    uint32_t unknown;          /**< no such (APID, function code) in the dictionary */
+    uint32_t bad_length;       /**< known command, wrong length */
+    uint32_t bad_argument;     /**< argument out of range / bad enum / string */
+    uint32_t oversize;         /**< longer than cmd_max_len */
+    uint32_t no_route;         /**< in the dictionary but no app serves the APID */
+    uint32_t dropped;          /**< accepted but the app's command pipe was full */
     uint32_t handler_rejected; /**< refused by the app's handler */
 } ilrs_fsw_cmd_stats_t;
 
@@ -1254,8 +1254,8 @@ int ilrs_app_register_table(ilrs_app_t *app, const ilrs_tbl_def_t *def, ilrs_tbl
  *        start only (or re-registered under the same name after a restart).
  * @return 0, ILRS_EINVAL (name, type), ILRS_ELIMIT, ILRS_ESTATE (new name after start).
  */
-int ilrs_app_hk_counter(ilrs_app_t *app, const char *name, const char *unit,
-                        ilrs_dict_type_t type, const void *value);
+int ilrs_app_hk_counter(ilrs_app_t *app, const char *name, const char *unit, ilrs_dict_type_t type,
+                        const void *value);
 /** @brief The app's HK packet definition (NULL before start). */
 const ilrs_dict_packet_t *ilrs_app_hk_packet(const ilrs_app_t *app);
 

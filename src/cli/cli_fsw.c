@@ -28,35 +28,38 @@ static void on_sigint(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: ilrs fsw [--duration D] [--rate-hz N] [--realtime] [--apps N]\n"
-            "                [--app-rate-hz R] [--events N]\n"
-            "\n"
-            "Run the flight-software framework (executive, software bus, time, events,\n"
-            "tables, housekeeping, command ingest: the core apps EXEC EVS SB TIME TBL HK\n"
-            "CMD) plus N bus-load apps, then print a summary.\n"
-            "\n"
-            "options:\n"
-            "  --duration D      time to run: 90, 90s, 15m, 6h, 1d, 1y (default 1d)\n"
-            "  --rate-hz N       minor-frame rate of the scheduler, Hz (default 100)\n"
-            "  --realtime        pace frames by the wall clock (default: virtual time,\n"
-            "                    as fast as possible); Ctrl-C stops early\n"
-            "  --apps N          bus-load apps LOAD00.. publishing and receiving one\n"
-            "                    packet per step (default 10, at most 64)\n"
-            "  --app-rate-hz R   rate of the bus-load apps (default 10; must divide\n"
-            "                    the minor-frame rate)\n"
-            "  --events N        how many of the last events to print (default 8)\n"
-            "  --catalog         print the event catalog (Markdown, docs/events.md) and exit\n"
-            "  -h, --help        this text\n");
+    fprintf(out, "usage: ilrs fsw [--duration D] [--rate-hz N] [--realtime] [--apps N]\n"
+                 "                [--app-rate-hz R] [--events N]\n"
+                 "\n"
+                 "Run the flight-software framework (executive, software bus, time, events,\n"
+                 "tables, housekeeping, command ingest: the core apps EXEC EVS SB TIME TBL HK\n"
+                 "CMD) plus N bus-load apps, then print a summary.\n"
+                 "\n"
+                 "options:\n"
+                 "  --duration D      time to run: 90, 90s, 15m, 6h, 1d, 1y (default 1d)\n"
+                 "  --rate-hz N       minor-frame rate of the scheduler, Hz (default 100)\n"
+                 "  --realtime        pace frames by the wall clock (default: virtual time,\n"
+                 "                    as fast as possible); Ctrl-C stops early\n"
+                 "  --apps N          bus-load apps LOAD00.. publishing and receiving one\n"
+                 "                    packet per step (default 10, at most 64)\n"
+                 "  --app-rate-hz R   rate of the bus-load apps (default 10; must divide\n"
+                 "                    the minor-frame rate)\n"
+                 "  --events N        how many of the last events to print (default 8)\n"
+                 "  --catalog         print the event catalog (Markdown, docs/events.md) and exit\n"
+                 "  -h, --help        this text\n");
 }
 
 static const char *state_name(ilrs_app_state_t s)
 {
     switch (s) {
-    case ILRS_APP_REGISTERED: return "registered";
-    case ILRS_APP_RUNNING: return "running";
-    case ILRS_APP_RESTARTING: return "restarting";
-    case ILRS_APP_DISABLED: return "disabled";
+    case ILRS_APP_REGISTERED:
+        return "registered";
+    case ILRS_APP_RUNNING:
+        return "running";
+    case ILRS_APP_RESTARTING:
+        return "restarting";
+    case ILRS_APP_DISABLED:
+        return "disabled";
     }
     return "?";
 }
@@ -110,22 +113,21 @@ static void print_summary(ilrs_fsw_t *fsw, double virtual_s, double wall_s, int 
 
     ilrs_bus_stats_t bs;
     ilrs_bus_get_stats(ilrs_fsw_bus(fsw), &bs);
-    printf("\nbus: %llu published, %llu delivered, %llu without subscribers; dropped %llu "
-           "(pipe full %llu, msg limit %llu, no buffer %llu, invalid %llu)\n",
-           (unsigned long long)bs.published, (unsigned long long)bs.delivered,
-           (unsigned long long)bs.no_subscribers,
-           (unsigned long long)(bs.dropped_full + bs.dropped_limit + bs.alloc_failures +
-                                bs.invalid),
-           (unsigned long long)bs.dropped_full, (unsigned long long)bs.dropped_limit,
-           (unsigned long long)bs.alloc_failures, (unsigned long long)bs.invalid);
+    printf(
+        "\nbus: %llu published, %llu delivered, %llu without subscribers; dropped %llu "
+        "(pipe full %llu, msg limit %llu, no buffer %llu, invalid %llu)\n",
+        (unsigned long long)bs.published, (unsigned long long)bs.delivered,
+        (unsigned long long)bs.no_subscribers,
+        (unsigned long long)(bs.dropped_full + bs.dropped_limit + bs.alloc_failures + bs.invalid),
+        (unsigned long long)bs.dropped_full, (unsigned long long)bs.dropped_limit,
+        (unsigned long long)bs.alloc_failures, (unsigned long long)bs.invalid);
     printf("     %u pipes, %u subscriptions, buffers in use %u (peak %u), %.1f KiB\n", bs.pipes,
-           bs.subscriptions, bs.buffers_in_use, bs.buffers_peak,
-           (double)bs.memory_bytes / 1024.0);
+           bs.subscriptions, bs.buffers_in_use, bs.buffers_peak, (double)bs.memory_bytes / 1024.0);
 
     ilrs_fsw_cmd_stats_t cs;
     ilrs_fsw_get_cmd_stats(fsw, &cs);
-    uint32_t rejected = cs.malformed + cs.unknown + cs.bad_length + cs.bad_argument +
-                        cs.oversize + cs.no_route + cs.dropped;
+    uint32_t rejected = cs.malformed + cs.unknown + cs.bad_length + cs.bad_argument + cs.oversize +
+                        cs.no_route + cs.dropped;
     printf("\ncommands: %u accepted, %u rejected at ingest (malformed %u, unknown %u, "
            "length %u, argument %u, oversize %u, no route %u, dropped %u), %u refused by apps\n",
            cs.accepted, rejected, cs.malformed, cs.unknown, cs.bad_length, cs.bad_argument,
@@ -137,10 +139,9 @@ static void print_summary(ilrs_fsw_t *fsw, double virtual_s, double wall_s, int 
     for (uint32_t i = 0; i < ilrs_exec_app_count(exec); i++) {
         ilrs_app_stats_t st;
         ilrs_exec_get_app_stats(ilrs_exec_app_at(exec, i), &st);
-        printf("%-8s %-10s %12llu %8llu %8llu %9.2f %9.1f %9.3f\n", st.name,
-               state_name(st.state), (unsigned long long)st.steps,
-               (unsigned long long)st.failures, (unsigned long long)st.restarts,
-               st.exec_mean_ns / 1e3, (double)st.exec_max_ns / 1e3,
+        printf("%-8s %-10s %12llu %8llu %8llu %9.2f %9.1f %9.3f\n", st.name, state_name(st.state),
+               (unsigned long long)st.steps, (unsigned long long)st.failures,
+               (unsigned long long)st.restarts, st.exec_mean_ns / 1e3, (double)st.exec_max_ns / 1e3,
                (double)st.exec_total_ns / 1e9);
     }
     if (realtime) {
@@ -190,10 +191,13 @@ static void print_catalog(const ilrs_dict_t *dict)
 int cli_fsw(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"duration", required_argument, NULL, 'd'}, {"rate-hz", required_argument, NULL, 'r'},
-        {"realtime", no_argument, NULL, 'R'},       {"apps", required_argument, NULL, 'a'},
+        {"duration", required_argument, NULL, 'd'},
+        {"rate-hz", required_argument, NULL, 'r'},
+        {"realtime", no_argument, NULL, 'R'},
+        {"apps", required_argument, NULL, 'a'},
         {"app-rate-hz", required_argument, NULL, 'A'},
-        {"events", required_argument, NULL, 'e'},   {"help", no_argument, NULL, 'h'},
+        {"events", required_argument, NULL, 'e'},
+        {"help", no_argument, NULL, 'h'},
         {"catalog", no_argument, NULL, 'c'},
         {NULL, 0, NULL, 0},
     };
@@ -219,7 +223,9 @@ int cli_fsw(int argc, char **argv)
                 return 2;
             }
             break;
-        case 'R': realtime = true; break;
+        case 'R':
+            realtime = true;
+            break;
         case 'a':
             apps = strtol(optarg, &end, 10);
             if (end == optarg || *end != '\0' || apps < 0 || apps > 64) {
@@ -238,14 +244,19 @@ int cli_fsw(int argc, char **argv)
         case 'e':
             last_events = strtol(optarg, &end, 10);
             if (end == optarg || *end != '\0' || last_events < 0 || last_events > 10000) {
-                fprintf(stderr, "ilrs fsw: --events wants an integer 0..10000, not '%s'\n",
-                        optarg);
+                fprintf(stderr, "ilrs fsw: --events wants an integer 0..10000, not '%s'\n", optarg);
                 return 2;
             }
             break;
-        case 'h': usage(stdout); return 0;
-        case 'c': catalog = true; break;
-        default: usage(stderr); return 2;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'c':
+            catalog = true;
+            break;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind < argc) {

@@ -25,7 +25,8 @@ static int cmd_init(ilrs_app_t *app, void *ctx)
          "a known command with the wrong length"},
         {CMD_ARG_ERR_EID, "CMD_ARG_ERR", "command %s: %s",
          "an argument is out of its range, not a valid enumeration value or a bad string"},
-        {CMD_OVERSIZE_ERR_EID, "CMD_OVERSIZE_ERR", "command of %zu octets exceeds the %u-octet limit",
+        {CMD_OVERSIZE_ERR_EID, "CMD_OVERSIZE_ERR",
+         "command of %zu octets exceeds the %u-octet limit",
          "a command longer than the ingest limit (cmd_max_len)"},
         {CMD_NOROUTE_ERR_EID, "CMD_NOROUTE_ERR", "command %s: no app serves APID 0x%03X",
          "a dictionary command whose APID no running app serves"},
@@ -42,10 +43,14 @@ static int cmd_init(ilrs_app_t *app, void *ctx)
         const char *name;
         const void *ptr;
     } counters[] = {
-        {"ingest_accepted", &s->accepted},   {"malformed", &s->malformed},
-        {"unknown", &s->unknown},            {"bad_length", &s->bad_length},
-        {"bad_argument", &s->bad_argument},  {"oversize", &s->oversize},
-        {"no_route", &s->no_route},          {"dropped", &s->dropped},
+        {"ingest_accepted", &s->accepted},
+        {"malformed", &s->malformed},
+        {"unknown", &s->unknown},
+        {"bad_length", &s->bad_length},
+        {"bad_argument", &s->bad_argument},
+        {"oversize", &s->oversize},
+        {"no_route", &s->no_route},
+        {"dropped", &s->dropped},
         {"handler_rejected", &s->handler_rejected},
     };
     for (size_t i = 0; rc == 0 && i < sizeof counters / sizeof counters[0]; i++) {

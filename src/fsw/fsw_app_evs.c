@@ -14,15 +14,20 @@ typedef struct evs_ctx {
 } evs_ctx_t;
 
 static const ilrs_dict_field_t app_arg[] = {
-    {.name = "app", .type = ILRS_DICT_STRING, .length = ILRS_APP_NAME_MAX,
+    {.name = "app",
+     .type = ILRS_DICT_STRING,
+     .length = ILRS_APP_NAME_MAX,
      .description = "app name"},
 };
 
 static const ilrs_dict_field_t filter_args[] = {
-    {.name = "app", .type = ILRS_DICT_STRING, .length = ILRS_APP_NAME_MAX,
+    {.name = "app",
+     .type = ILRS_DICT_STRING,
+     .length = ILRS_APP_NAME_MAX,
      .description = "app name"},
     {.name = "event_id", .type = ILRS_DICT_U16, .description = "event ID to filter"},
-    {.name = "mask", .type = ILRS_DICT_U16,
+    {.name = "mask",
+     .type = ILRS_DICT_U16,
      .description = "binary filter mask: sent when (count & mask) == 0 (0 = send all, "
                     "0xFFFF = first only)"},
 };
@@ -35,8 +40,14 @@ static const ilrs_dict_enum_t severity_enums[] = {
 };
 
 static const ilrs_dict_field_t severity_args[] = {
-    {.name = "severity", .type = ILRS_DICT_U8, .enums = severity_enums, .enum_count = 4,
-     .has_range = true, .min = 0, .max = 3, .description = "event severity"},
+    {.name = "severity",
+     .type = ILRS_DICT_U8,
+     .enums = severity_enums,
+     .enum_count = 4,
+     .has_range = true,
+     .min = 0,
+     .max = 3,
+     .description = "event severity"},
     {.name = "enabled", .type = ILRS_DICT_BOOL, .description = "true to enable"},
 };
 
@@ -98,8 +109,9 @@ static int cmd_filter(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len
                        ilrs_strerror(rc));
         return rc;
     }
-    ilrs_app_event(app, EVS_FILTER_INF_EID, ILRS_EVENT_INFO, "filter on %s event %lld: mask 0x%04llX",
-                   t->name, (long long)id, (unsigned long long)mask);
+    ilrs_app_event(app, EVS_FILTER_INF_EID, ILRS_EVENT_INFO,
+                   "filter on %s event %lld: mask 0x%04llX", t->name, (long long)id,
+                   (unsigned long long)mask);
     return 0;
 }
 
@@ -138,8 +150,8 @@ static int evs_init(ilrs_app_t *app, void *vctx)
          "a severity was enabled or disabled for every app"},
         {EVS_NOAPP_ERR_EID, "EVS_NOAPP_ERR", ILRS_EVENT_ERROR, "%s: no app named '%s'",
          "an EVS command named an unknown app"},
-        {EVS_FILTER_ERR_EID, "EVS_FILTER_ERR", ILRS_EVENT_ERROR, "filter on %s event %lld refused: %s",
-         "a filter could not be set (too many filters)"},
+        {EVS_FILTER_ERR_EID, "EVS_FILTER_ERR", ILRS_EVENT_ERROR,
+         "filter on %s event %lld refused: %s", "a filter could not be set (too many filters)"},
     };
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < sizeof events / sizeof events[0]; i++) {

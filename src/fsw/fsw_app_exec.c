@@ -13,14 +13,15 @@ typedef struct exec_ctx {
 } exec_ctx_t;
 
 static const ilrs_dict_field_t app_arg[] = {
-    {.name = "app", .type = ILRS_DICT_STRING, .length = ILRS_APP_NAME_MAX,
+    {.name = "app",
+     .type = ILRS_DICT_STRING,
+     .length = ILRS_APP_NAME_MAX,
      .description = "app name, e.g. POWER"},
 };
 
 typedef int (*control_fn)(ilrs_exec_t *, ilrs_app_t *);
 
-static int control(ilrs_app_t *app, const uint8_t *pkt, size_t len, control_fn fn,
-                   const char *verb)
+static int control(ilrs_app_t *app, const uint8_t *pkt, size_t len, control_fn fn, const char *verb)
 {
     char name[ILRS_APP_NAME_MAX + 1];
     ilrs__cmd_get_string(ilrs__cmd_def(app, pkt), 0, pkt, len, name, sizeof name);
@@ -37,8 +38,8 @@ static int control(ilrs_app_t *app, const uint8_t *pkt, size_t len, control_fn f
     }
     int rc = fn(app->exec, target);
     if (rc != 0) {
-        ilrs_app_event(app, EXEC_APP_CMD_ERR_EID, ILRS_EVENT_ERROR, "%s %s refused: %s", verb,
-                       name, ilrs_strerror(rc));
+        ilrs_app_event(app, EXEC_APP_CMD_ERR_EID, ILRS_EVENT_ERROR, "%s %s refused: %s", verb, name,
+                       ilrs_strerror(rc));
         return rc;
     }
     ilrs_app_event(app, EXEC_APP_CMD_INF_EID, ILRS_EVENT_INFO, "%s %s done", verb, name);
@@ -68,12 +69,13 @@ static const struct {
     const char *format;
     const char *description;
 } events[] = {
-    {EXEC_APP_FAIL_ERR_EID, "EXEC_APP_FAIL_ERR", ILRS_EVENT_ERROR, "%s step failed: %s (failure %u)",
+    {EXEC_APP_FAIL_ERR_EID, "EXEC_APP_FAIL_ERR", ILRS_EVENT_ERROR,
+     "%s step failed: %s (failure %u)",
      "an app's step returned an error; it is stopped and restarted after the restart delay"},
     {EXEC_APP_INITFAIL_ERR_EID, "EXEC_APP_INITFAIL_ERR", ILRS_EVENT_ERROR,
      "%s init failed: %s (failure %u)", "an app's init returned an error"},
-    {EXEC_APP_RESTART_INF_EID, "EXEC_APP_RESTART_INF", ILRS_EVENT_INFO, "%s restarted (restart %llu)",
-     "an app was restarted (after a failure or by command)"},
+    {EXEC_APP_RESTART_INF_EID, "EXEC_APP_RESTART_INF", ILRS_EVENT_INFO,
+     "%s restarted (restart %llu)", "an app was restarted (after a failure or by command)"},
     {EXEC_APP_DISABLED_CRIT_EID, "EXEC_APP_DISABLED_CRIT", ILRS_EVENT_CRITICAL,
      "%s disabled after %u failures", "an app failed max_failures times and was disabled"},
     {EXEC_APP_OVERRUN_ERR_EID, "EXEC_APP_OVERRUN_ERR", ILRS_EVENT_ERROR,
@@ -100,16 +102,16 @@ static int exec_init(ilrs_app_t *app, void *vctx)
                                      events[i].format, events[i].description);
     }
     if (rc == 0) {
-        rc = ilrs__app_command(app, "ExecRestartApp", 2, "stop (fini) and init an app", app_arg,
-                               1, cmd_restart);
+        rc = ilrs__app_command(app, "ExecRestartApp", 2, "stop (fini) and init an app", app_arg, 1,
+                               cmd_restart);
     }
     if (rc == 0) {
         rc = ilrs__app_command(app, "ExecDisableApp", 3, "stop an app (fini); it stays stopped",
                                app_arg, 1, cmd_disable);
     }
     if (rc == 0) {
-        rc = ilrs__app_command(app, "ExecEnableApp", 4, "init and run a disabled app", app_arg,
-                               1, cmd_enable);
+        rc = ilrs__app_command(app, "ExecEnableApp", 4, "init and run a disabled app", app_arg, 1,
+                               cmd_enable);
     }
     const struct {
         const char *name;

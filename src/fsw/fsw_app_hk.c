@@ -13,8 +13,13 @@ typedef struct hk_ctx {
 } hk_ctx_t;
 
 static const ilrs_dict_field_t interval_arg[] = {
-    {.name = "seconds", .type = ILRS_DICT_U16, .unit = "s", .has_range = true, .min = 1,
-     .max = 3600, .description = "HK period of each app"},
+    {.name = "seconds",
+     .type = ILRS_DICT_U16,
+     .unit = "s",
+     .has_range = true,
+     .min = 1,
+     .max = 3600,
+     .description = "HK period of each app"},
 };
 
 static int cmd_interval(ilrs_app_t *app, void *vctx, const uint8_t *pkt, size_t len)
@@ -37,8 +42,8 @@ static int hk_init(ilrs_app_t *app, void *vctx)
                                      "HK packet of %s not published: %s",
                                      "an HK packet could not be built or published");
     if (rc == 0) {
-        rc = ilrs_app_register_event(app, HK_INTERVAL_INF_EID, "HK_INTERVAL_INF",
-                                     ILRS_EVENT_INFO, "HK interval set to %u s",
+        rc = ilrs_app_register_event(app, HK_INTERVAL_INF_EID, "HK_INTERVAL_INF", ILRS_EVENT_INFO,
+                                     "HK interval set to %u s",
                                      "the HK period was changed by command");
     }
     if (rc == 0) {

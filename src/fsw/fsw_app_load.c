@@ -9,7 +9,7 @@
 #include "fsw/fsw_app_load_eid.h"
 #include "fsw/fsw_int.h"
 
-#define LOAD_APID_BASE 0x600u
+#define LOAD_APID_BASE  0x600u
 #define LOAD_PACKET_LEN 64u
 
 static int load_init(ilrs_app_t *app, void *vctx)
@@ -21,7 +21,9 @@ static int load_init(ilrs_app_t *app, void *vctx)
     snprintf(gap_name, sizeof gap_name, "%s_GAP_ERR", app->name);
     static const ilrs_dict_field_t fields[] = {
         {.name = "counter", .type = ILRS_DICT_U32, .description = "step counter"},
-        {.name = "padding", .type = ILRS_DICT_BYTES, .length = LOAD_PACKET_LEN - 16,
+        {.name = "padding",
+         .type = ILRS_DICT_BYTES,
+         .length = LOAD_PACKET_LEN - 16,
          .description = "filler to 64 octets"},
     };
     ilrs_dict_packet_t p = {.name = name,

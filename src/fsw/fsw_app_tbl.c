@@ -16,14 +16,20 @@ typedef struct tbl_ctx {
 } tbl_ctx_t;
 
 static const ilrs_dict_field_t name_arg[] = {
-    {.name = "table", .type = ILRS_DICT_STRING, .length = ILRS_TBL_NAME_MAX,
+    {.name = "table",
+     .type = ILRS_DICT_STRING,
+     .length = ILRS_TBL_NAME_MAX,
      .description = "table name"},
 };
 
 static const ilrs_dict_field_t path_args[] = {
-    {.name = "table", .type = ILRS_DICT_STRING, .length = ILRS_TBL_NAME_MAX,
+    {.name = "table",
+     .type = ILRS_DICT_STRING,
+     .length = ILRS_TBL_NAME_MAX,
      .description = "table name"},
-    {.name = "path", .type = ILRS_DICT_STRING, .length = PATH_ARG_LEN,
+    {.name = "path",
+     .type = ILRS_DICT_STRING,
+     .length = PATH_ARG_LEN,
      .description = "file path on board"},
 };
 
@@ -35,8 +41,8 @@ static ilrs_tbl_t *table_of(ilrs_app_t *app, tbl_ctx_t *ctx, const uint8_t *pkt,
     ilrs_tbl_t *t = ilrs_tbl_find(app->fsw->tables, name);
     if (t == NULL) {
         ctx->unknown_table++;
-        ilrs_app_event(app, TBL_NOTABLE_ERR_EID, ILRS_EVENT_ERROR, "%s: no table named '%s'",
-                       verb, name);
+        ilrs_app_event(app, TBL_NOTABLE_ERR_EID, ILRS_EVENT_ERROR, "%s: no table named '%s'", verb,
+                       name);
     }
     return t;
 }
@@ -165,8 +171,8 @@ static int tbl_init(ilrs_app_t *app, void *vctx)
                                path_args, 2, cmd_load);
     }
     if (rc == 0) {
-        rc = ilrs__app_command(app, "TblActivate", 3, "make a validated load active", name_arg,
-                               1, cmd_activate);
+        rc = ilrs__app_command(app, "TblActivate", 3, "make a validated load active", name_arg, 1,
+                               cmd_activate);
     }
     if (rc == 0) {
         rc = ilrs__app_command(app, "TblAbort", 4, "discard a validated load", name_arg, 1,
@@ -180,10 +186,14 @@ static int tbl_init(ilrs_app_t *app, void *vctx)
         const char *name;
         const void *ptr;
     } counters[] = {
-        {"loads_ok", &ctx->loads_ok},         {"loads_rejected", &ctx->loads_rejected},
-        {"activations", &ctx->activations},   {"aborts", &ctx->aborts},
-        {"dumps", &ctx->dumps},               {"dump_errors", &ctx->dump_errors},
-        {"unknown_table", &ctx->unknown_table}, {"tables", &ctx->tables},
+        {"loads_ok", &ctx->loads_ok},
+        {"loads_rejected", &ctx->loads_rejected},
+        {"activations", &ctx->activations},
+        {"aborts", &ctx->aborts},
+        {"dumps", &ctx->dumps},
+        {"dump_errors", &ctx->dump_errors},
+        {"unknown_table", &ctx->unknown_table},
+        {"tables", &ctx->tables},
     };
     for (size_t i = 0; rc == 0 && i < sizeof counters / sizeof counters[0]; i++) {
         rc = ilrs_app_hk_counter(app, counters[i].name, NULL, ILRS_DICT_U32, counters[i].ptr);

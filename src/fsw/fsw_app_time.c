@@ -18,18 +18,42 @@ typedef struct time_ctx {
 } time_ctx_t;
 
 static const ilrs_dict_field_t add_args[] = {
-    {.name = "sclk", .type = ILRS_DICT_I64, .unit = "ns", .has_range = true, .min = 0,
-     .max = 9.2e18, .description = "spacecraft clock value of the measurement"},
-    {.name = "tai", .type = ILRS_DICT_I64, .unit = "ns", .has_range = true, .min = 0,
-     .max = 9.2e18, .description = "TAI the ground measured for it (since 1958)"},
+    {.name = "sclk",
+     .type = ILRS_DICT_I64,
+     .unit = "ns",
+     .has_range = true,
+     .min = 0,
+     .max = 9.2e18,
+     .description = "spacecraft clock value of the measurement"},
+    {.name = "tai",
+     .type = ILRS_DICT_I64,
+     .unit = "ns",
+     .has_range = true,
+     .min = 0,
+     .max = 9.2e18,
+     .description = "TAI the ground measured for it (since 1958)"},
 };
 
 static const ilrs_dict_field_t set_args[] = {
-    {.name = "epoch", .type = ILRS_DICT_I64, .unit = "ns", .has_range = true, .min = 0,
-     .max = 9.2e18, .description = "TAI at sclk0 (since 1958)"},
-    {.name = "sclk0", .type = ILRS_DICT_I64, .unit = "ns", .has_range = true, .min = 0,
-     .max = 9.2e18, .description = "reference spacecraft clock value"},
-    {.name = "drift", .type = ILRS_DICT_F64, .has_range = true, .min = -1e-3, .max = 1e-3,
+    {.name = "epoch",
+     .type = ILRS_DICT_I64,
+     .unit = "ns",
+     .has_range = true,
+     .min = 0,
+     .max = 9.2e18,
+     .description = "TAI at sclk0 (since 1958)"},
+    {.name = "sclk0",
+     .type = ILRS_DICT_I64,
+     .unit = "ns",
+     .has_range = true,
+     .min = 0,
+     .max = 9.2e18,
+     .description = "reference spacecraft clock value"},
+    {.name = "drift",
+     .type = ILRS_DICT_F64,
+     .has_range = true,
+     .min = -1e-3,
+     .max = 1e-3,
      .description = "fractional rate correction"},
 };
 
@@ -65,8 +89,8 @@ static int cmd_add(ilrs_app_t *app, void *vctx, const uint8_t *pkt, size_t len)
     }
     snapshot(app, ctx);
     ilrs_app_event(app, TIME_CORR_INF_EID, ILRS_EVENT_INFO,
-                   "correlation refit: drift %.3e, %u points, rms %.3e s", ctx->drift,
-                   ctx->points, ctx->rms_s);
+                   "correlation refit: drift %.3e, %u points, rms %.3e s", ctx->drift, ctx->points,
+                   ctx->rms_s);
     return 0;
 }
 
@@ -82,13 +106,12 @@ static int cmd_set(ilrs_app_t *app, void *vctx, const uint8_t *pkt, size_t len)
     int rc = ilrs_time_set_correlation(app->fsw->time, epoch, sclk0, drift);
     if (rc != 0) {
         ctx->refused++;
-        ilrs_app_event(app, TIME_CORR_ERR_EID, ILRS_EVENT_ERROR,
-                       "correlation setting refused: %s", ilrs_strerror(rc));
+        ilrs_app_event(app, TIME_CORR_ERR_EID, ILRS_EVENT_ERROR, "correlation setting refused: %s",
+                       ilrs_strerror(rc));
         return rc;
     }
     snapshot(app, ctx);
-    ilrs_app_event(app, TIME_SET_INF_EID, ILRS_EVENT_INFO, "correlation set: drift %.3e",
-                   drift);
+    ilrs_app_event(app, TIME_SET_INF_EID, ILRS_EVENT_INFO, "correlation set: drift %.3e", drift);
     return 0;
 }
 

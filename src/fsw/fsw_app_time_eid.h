@@ -4,5 +4,5 @@
 #define ILRS_FSW_APP_TIME_EID_H
 #define TIME_CORR_INF_EID 10 /* correlation pair accepted, refit */
 #define TIME_CORR_ERR_EID 11 /* correlation pair or setting refused */
-#define TIME_SET_INF_EID 12  /* correlation set directly */
+#define TIME_SET_INF_EID  12 /* correlation set directly */
 #endif

@@ -21,12 +21,12 @@
 
 #include "fsw/fsw_int.h"
 
-#define DEFAULT_MINOR_HZ 100u
-#define MAX_MINOR_HZ 10000u
-#define DEFAULT_MAX_APPS 64u
-#define MAX_MAX_APPS 4096u
-#define DEFAULT_MAX_FAILURES 3u
-#define DEFAULT_MAX_CYCLE 100000u
+#define DEFAULT_MINOR_HZ      100u
+#define MAX_MINOR_HZ          10000u
+#define DEFAULT_MAX_APPS      64u
+#define MAX_MAX_APPS          4096u
+#define DEFAULT_MAX_FAILURES  3u
+#define DEFAULT_MAX_CYCLE     100000u
 #define DEFAULT_TIMING_SAMPLE 16u
 
 static int64_t mono_ns(void)
@@ -330,7 +330,9 @@ int ilrs_exec_start(ilrs_exec_t *exec)
     }
     exec->started = true;
     for (uint32_t i = 0; i < exec->app_count; i++) {
-        app_init(exec, &exec->apps[i], false);
+        if (exec->apps[i].state == ILRS_APP_REGISTERED) { /* not disabled before start */
+            app_init(exec, &exec->apps[i], false);
+        }
     }
     return 0;
 }
@@ -399,8 +401,8 @@ int ilrs_exec_run_frame(ilrs_exec_t *exec)
         }
         /* Every step is timed on wall time; on virtual time one in timing_sample
          * (clock reads would otherwise dominate a fast run). */
-        bool timed = wall || exec->cfg.timing_sample <= 1 ||
-                     app->steps % exec->cfg.timing_sample == 0;
+        bool timed =
+            wall || exec->cfg.timing_sample <= 1 || app->steps % exec->cfg.timing_sample == 0;
         int64_t t0 = timed ? mono_ns() : 0;
         int rc = app->def.step(app, app->ctx);
         app->steps++;

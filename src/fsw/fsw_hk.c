@@ -26,13 +26,21 @@ static const ilrs_dict_field_t std_fields[FSW_HK_STD_FIELDS] = {
     {.name = "steps", .type = ILRS_DICT_U64, .description = "steps run"},
     {.name = "failures", .type = ILRS_DICT_U32, .description = "failed steps and inits"},
     {.name = "restarts", .type = ILRS_DICT_U32, .description = "restarts"},
-    {.name = "overruns", .type = ILRS_DICT_U32,
+    {.name = "overruns",
+     .type = ILRS_DICT_U32,
      .description = "steps over budget (wall-clock mode only)"},
-    {.name = "state", .type = ILRS_DICT_U8, .description = "app state", .enums = state_enums,
+    {.name = "state",
+     .type = ILRS_DICT_U8,
+     .description = "app state",
+     .enums = state_enums,
      .enum_count = 4},
-    {.name = "exec_mean_us", .type = ILRS_DICT_F32, .unit = "us",
+    {.name = "exec_mean_us",
+     .type = ILRS_DICT_F32,
+     .unit = "us",
      .description = "mean step execution time (0 in virtual-time mode)"},
-    {.name = "exec_max_us", .type = ILRS_DICT_F32, .unit = "us",
+    {.name = "exec_max_us",
+     .type = ILRS_DICT_F32,
+     .unit = "us",
      .description = "longest step execution time (0 in virtual-time mode)"},
 };
 
@@ -43,7 +51,8 @@ static bool type_numeric(ilrs_dict_type_t t)
 
 static bool field_name_valid(const char *name)
 {
-    if (name == NULL || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z'))) {
+    if (name == NULL ||
+        !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z'))) {
         return false;
     }
     size_t n = 0;
@@ -62,8 +71,8 @@ static bool field_name_valid(const char *name)
     return true;
 }
 
-int ilrs_app_hk_counter(ilrs_app_t *app, const char *name, const char *unit,
-                        ilrs_dict_type_t type, const void *value)
+int ilrs_app_hk_counter(ilrs_app_t *app, const char *name, const char *unit, ilrs_dict_type_t type,
+                        const void *value)
 {
     if (app == NULL || value == NULL || !type_numeric(type) || !field_name_valid(name) ||
         (unit != NULL && strlen(unit) >= sizeof app->counters[0].unit)) {
@@ -141,12 +150,20 @@ static void put_int(uint8_t *p, ilrs_dict_type_t type, uint64_t v)
     switch (type) {
     case ILRS_DICT_U8:
     case ILRS_DICT_I8:
-    case ILRS_DICT_BOOL: p[0] = (uint8_t)v; break;
+    case ILRS_DICT_BOOL:
+        p[0] = (uint8_t)v;
+        break;
     case ILRS_DICT_U16:
-    case ILRS_DICT_I16: ilrs_put_be16(p, (uint16_t)v); break;
+    case ILRS_DICT_I16:
+        ilrs_put_be16(p, (uint16_t)v);
+        break;
     case ILRS_DICT_U32:
-    case ILRS_DICT_I32: ilrs_put_be32(p, (uint32_t)v); break;
-    default: ilrs_put_be64(p, v); break;
+    case ILRS_DICT_I32:
+        ilrs_put_be32(p, (uint32_t)v);
+        break;
+    default:
+        ilrs_put_be64(p, v);
+        break;
     }
 }
 
@@ -168,18 +185,41 @@ static void put_f64(uint8_t *p, double d)
 static void put_counter(uint8_t *p, const fsw_counter_t *c)
 {
     switch (c->type) {
-    case ILRS_DICT_U8: p[0] = *(const uint8_t *)c->value; break;
-    case ILRS_DICT_I8: p[0] = (uint8_t) * (const int8_t *)c->value; break;
-    case ILRS_DICT_BOOL: p[0] = *(const bool *)c->value ? 1 : 0; break;
-    case ILRS_DICT_U16: ilrs_put_be16(p, *(const uint16_t *)c->value); break;
-    case ILRS_DICT_I16: ilrs_put_be16(p, (uint16_t) * (const int16_t *)c->value); break;
-    case ILRS_DICT_U32: ilrs_put_be32(p, *(const uint32_t *)c->value); break;
-    case ILRS_DICT_I32: ilrs_put_be32(p, (uint32_t) * (const int32_t *)c->value); break;
-    case ILRS_DICT_U64: ilrs_put_be64(p, *(const uint64_t *)c->value); break;
-    case ILRS_DICT_I64: ilrs_put_be64(p, (uint64_t) * (const int64_t *)c->value); break;
-    case ILRS_DICT_F32: put_f32(p, *(const float *)c->value); break;
-    case ILRS_DICT_F64: put_f64(p, *(const double *)c->value); break;
-    default: break;
+    case ILRS_DICT_U8:
+        p[0] = *(const uint8_t *)c->value;
+        break;
+    case ILRS_DICT_I8:
+        p[0] = (uint8_t) * (const int8_t *)c->value;
+        break;
+    case ILRS_DICT_BOOL:
+        p[0] = *(const bool *)c->value ? 1 : 0;
+        break;
+    case ILRS_DICT_U16:
+        ilrs_put_be16(p, *(const uint16_t *)c->value);
+        break;
+    case ILRS_DICT_I16:
+        ilrs_put_be16(p, (uint16_t) * (const int16_t *)c->value);
+        break;
+    case ILRS_DICT_U32:
+        ilrs_put_be32(p, *(const uint32_t *)c->value);
+        break;
+    case ILRS_DICT_I32:
+        ilrs_put_be32(p, (uint32_t) * (const int32_t *)c->value);
+        break;
+    case ILRS_DICT_U64:
+        ilrs_put_be64(p, *(const uint64_t *)c->value);
+        break;
+    case ILRS_DICT_I64:
+        ilrs_put_be64(p, (uint64_t) * (const int64_t *)c->value);
+        break;
+    case ILRS_DICT_F32:
+        put_f32(p, *(const float *)c->value);
+        break;
+    case ILRS_DICT_F64:
+        put_f64(p, *(const double *)c->value);
+        break;
+    default:
+        break;
     }
 }
 

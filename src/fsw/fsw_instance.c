@@ -23,10 +23,10 @@
 #include "fsw/fsw_int.h"
 
 #define DEFAULT_HK_INTERVAL 4u
-#define DEFAULT_CMD_MAX 1024u
-#define DEFAULT_RATE_LIMIT 20u
-#define DEFAULT_MAX_TABLES 64u
-#define DEFAULT_PIPE_DEPTH 16u
+#define DEFAULT_CMD_MAX     1024u
+#define DEFAULT_RATE_LIMIT  20u
+#define DEFAULT_MAX_TABLES  64u
+#define DEFAULT_PIPE_DEPTH  16u
 
 /* ---- small helpers ---------------------------------------------------------- */
 
@@ -129,8 +129,8 @@ static void event_sink(void *user, const ilrs_evs_record_t *record)
 {
     ilrs_fsw_t *fsw = user;
     size_t len = 0;
-    if (ilrs_evs_packet_encode(record, ILRS_FSW_APID_EVENTS, fsw->event_pkt,
-                               sizeof fsw->event_pkt, &len) != 0) {
+    if (ilrs_evs_packet_encode(record, ILRS_FSW_APID_EVENTS, fsw->event_pkt, sizeof fsw->event_pkt,
+                               &len) != 0) {
         fsw->event_packet_failures++;
         return;
     }
@@ -152,10 +152,14 @@ static ilrs_tai_t event_clock(void *user)
 static const char *drop_reason_text(ilrs_bus_drop_reason_t r)
 {
     switch (r) {
-    case ILRS_BUS_DROP_PIPE_FULL: return "pipe full";
-    case ILRS_BUS_DROP_MSG_LIMIT: return "message limit of the pipe reached";
-    case ILRS_BUS_DROP_NO_BUFFER: return "no free buffer";
-    case ILRS_BUS_DROP_INVALID: return "malformed packet";
+    case ILRS_BUS_DROP_PIPE_FULL:
+        return "pipe full";
+    case ILRS_BUS_DROP_MSG_LIMIT:
+        return "message limit of the pipe reached";
+    case ILRS_BUS_DROP_NO_BUFFER:
+        return "no free buffer";
+    case ILRS_BUS_DROP_INVALID:
+        return "malformed packet";
     }
     return "unknown reason";
 }
@@ -453,11 +457,19 @@ int ilrs_app_receive(ilrs_app_t *app, const uint8_t **packet, size_t *len)
 /* ---- apps ---------------------------------------------------------------------------- */
 
 static const ilrs_dict_event_t std_events[] = {
-    {.id = FSW_EID_NOOP, .name = "NOOP_INF", .severity = ILRS_EVENT_INFO,
-     .format = "%s no-op (ilrs %s)", .description = "no-op command received"},
-    {.id = FSW_EID_RESET, .name = "RESET_INF", .severity = ILRS_EVENT_INFO,
-     .format = "%s counters reset", .description = "reset-counters command received"},
-    {.id = FSW_EID_CMD_FAIL, .name = "CMD_ERR", .severity = ILRS_EVENT_ERROR,
+    {.id = FSW_EID_NOOP,
+     .name = "NOOP_INF",
+     .severity = ILRS_EVENT_INFO,
+     .format = "%s no-op (ilrs %s)",
+     .description = "no-op command received"},
+    {.id = FSW_EID_RESET,
+     .name = "RESET_INF",
+     .severity = ILRS_EVENT_INFO,
+     .format = "%s counters reset",
+     .description = "reset-counters command received"},
+    {.id = FSW_EID_CMD_FAIL,
+     .name = "CMD_ERR",
+     .severity = ILRS_EVENT_ERROR,
      .format = "%s command %s (function code %u) rejected: %s",
      .description = "the app's handler refused a command that passed the dictionary check"},
 };
@@ -469,11 +481,11 @@ static int add_standard_entries(ilrs_fsw_t *fsw, ilrs_app_t *app)
     char noop[ILRS_DICT_NAME_MAX], reset[ILRS_DICT_NAME_MAX];
     snprintf(noop, sizeof noop, "%sNoop", prefix);
     snprintf(reset, sizeof reset, "%sResetCounters", prefix);
-    int rc = ilrs__app_command(app, noop, 0, "no operation; raises a NOOP event", NULL, 0,
-                               cmd_noop);
+    int rc =
+        ilrs__app_command(app, noop, 0, "no operation; raises a NOOP event", NULL, 0, cmd_noop);
     if (rc == 0) {
-        rc = ilrs__app_command(app, reset, 1, "zero the app's command and HK counters", NULL,
-                               0, cmd_reset);
+        rc = ilrs__app_command(app, reset, 1, "zero the app's command and HK counters", NULL, 0,
+                               cmd_reset);
     }
     for (size_t i = 0; rc == 0 && i < sizeof std_events / sizeof std_events[0]; i++) {
         char name[ILRS_DICT_NAME_MAX];
@@ -555,8 +567,8 @@ out_disable:
     return rc;
 }
 
-static int add_core_app(ilrs_fsw_t *fsw, const ilrs_app_def_t *def, uint16_t apid,
-                        uint32_t percent, enum fsw_core_app which)
+static int add_core_app(ilrs_fsw_t *fsw, const ilrs_app_def_t *def, uint16_t apid, uint32_t percent,
+                        enum fsw_core_app which)
 {
     ilrs_app_def_t d = *def;
     d.apid = apid;
@@ -644,8 +656,7 @@ int ilrs_fsw_create(const ilrs_fsw_config_t *config, ilrs_fsw_t **out)
             goto out_destroy;
         }
         if ((rc = ilrs_fsw_add_app(fsw, found, NULL)) != 0) {
-            ilrs_log(ILRS_LOG_ERROR, "fsw", "app '%s' refused: %s", found->name,
-                     ilrs_strerror(rc));
+            ilrs_log(ILRS_LOG_ERROR, "fsw", "app '%s' refused: %s", found->name, ilrs_strerror(rc));
             goto out_destroy;
         }
     }

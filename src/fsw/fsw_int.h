@@ -13,14 +13,14 @@
 #include <ilrs/fsw.h>
 
 /* Per-app limits of the flight instance (compile time, bounds in comments). */
-#define FSW_APP_MAX_COMMANDS 32   /* command handlers per app, 2..128 */
-#define FSW_APP_MAX_COUNTERS 48   /* HK counters per app */
-#define FSW_HK_STD_FIELDS 9       /* standard HK fields before the app's counters */
-#define FSW_APP_MAX_LOAD 64       /* bus-load apps */
+#define FSW_APP_MAX_COMMANDS 32 /* command handlers per app, 2..128 */
+#define FSW_APP_MAX_COUNTERS 48 /* HK counters per app */
+#define FSW_HK_STD_FIELDS    9  /* standard HK fields before the app's counters */
+#define FSW_APP_MAX_LOAD     64 /* bus-load apps */
 
 /* Framework event IDs every app owns (app-specific IDs start at 10). */
-#define FSW_EID_NOOP 1
-#define FSW_EID_RESET 2
+#define FSW_EID_NOOP     1
+#define FSW_EID_RESET    2
 #define FSW_EID_CMD_FAIL 3
 
 typedef struct fsw_cmd_slot {
@@ -38,15 +38,15 @@ typedef struct fsw_counter {
 
 struct ilrs_app {
     ilrs_exec_t *exec;
-    ilrs_fsw_t *fsw;           /* NULL for a bare executive */
+    ilrs_fsw_t *fsw; /* NULL for a bare executive */
     uint32_t index;
     char name[ILRS_APP_NAME_MAX];
-    ilrs_app_def_t def;        /* strings borrowed from the caller's definition */
+    ilrs_app_def_t def; /* strings borrowed from the caller's definition */
     void *ctx;
-    uint32_t period;           /* minor frames between steps */
+    uint32_t period; /* minor frames between steps */
     ilrs_app_state_t state;
     bool initialised_once;
-    uint64_t restart_frame;    /* RESTARTING: frame of the next init */
+    uint64_t restart_frame; /* RESTARTING: frame of the next init */
     uint32_t failures_since_restart;
     /* statistics */
     uint64_t steps, failures, restarts, overruns;
@@ -54,7 +54,7 @@ struct ilrs_app {
     int64_t exec_min_ns, exec_max_ns, exec_total_ns; /* over timed steps */
 
     /* ---- flight-instance services (fsw_instance.c, fsw_hk.c) ---- */
-    uint16_t apid;             /* HK telemetry and command APID */
+    uint16_t apid; /* HK telemetry and command APID */
     bool has_cmd_pipe, has_data_pipe;
     ilrs_pipe_id_t cmd_pipe, data_pipe;
     uint32_t cmd_accepted, cmd_rejected;
@@ -65,7 +65,7 @@ struct ilrs_app {
     const ilrs_dict_packet_t *hk_def; /* the app's HK packet in the dictionary */
     uint8_t *hk_packet;               /* its buffer, allocated at start */
     uint32_t hk_seq;
-    uint64_t error_events;            /* ERROR/CRITICAL events sent by the app */
+    uint64_t error_events; /* ERROR/CRITICAL events sent by the app */
 };
 
 /* Called by the executive before each app step (set by the flight instance);
@@ -75,7 +75,7 @@ typedef int (*fsw_pre_step_fn)(void *user, ilrs_app_t *app);
 struct ilrs_exec {
     ilrs_exec_config_t cfg;
     ilrs_time_t *time;
-    ilrs_app_t *apps;           /* max_apps records */
+    ilrs_app_t *apps; /* max_apps records */
     uint32_t app_count;
     bool started;
     /* schedule: for frame f, entries[offsets[f % cycle] .. offsets[f % cycle + 1]) */
@@ -85,7 +85,7 @@ struct ilrs_exec {
     uint64_t frame;
     uint32_t restarts_pending;
     uint64_t steps, failures, restarts, overruns, slips;
-    struct timespec wall_base;  /* wall mode: monotonic time of frame 0 */
+    struct timespec wall_base; /* wall mode: monotonic time of frame 0 */
     bool wall_base_set;
     ilrs_exec_notice_fn notice;
     void *notice_user;

@@ -20,12 +20,12 @@
 
 #include <ilrs/fsw.h>
 
-#define DAY_NS (INT64_C(86400) * ILRS_NS_PER_S)
-#define DAY_S 86400.0
-#define MAX_DRIFT 1e-3
+#define DAY_NS             (INT64_C(86400) * ILRS_NS_PER_S)
+#define DAY_S              86400.0
+#define MAX_DRIFT          1e-3
 #define DEFAULT_FIT_POINTS 16u
-#define YEAR_MIN 1960 /* UTC (and eraDat) start in 1960 */
-#define YEAR_MAX 2250 /* int64 ns since 1958 ends in 2250 */
+#define YEAR_MIN           1960 /* UTC (and eraDat) start in 1960 */
+#define YEAR_MAX           2250 /* int64 ns since 1958 ends in 2250 */
 
 struct ilrs_time {
     ilrs_time_mode_t mode;
@@ -246,8 +246,8 @@ int ilrs_time_format_iso(ilrs_tai_t tai, int decimals, char *buf, size_t cap)
         for (int i = decimals; i < 9; i++) {
             div *= 10;
         }
-        n += snprintf(tmp + n, sizeof tmp - (size_t)n, ".%0*d", decimals,
-                      (int)(u.nanosecond / div));
+        n +=
+            snprintf(tmp + n, sizeof tmp - (size_t)n, ".%0*d", decimals, (int)(u.nanosecond / div));
     }
     tmp[n++] = 'Z';
     tmp[n] = '\0';
@@ -330,8 +330,8 @@ int ilrs_time_parse_iso(const char *text, ilrs_tai_t *tai)
     return ilrs_time_from_utc(&u, tai);
 }
 
-int ilrs_time_format_cuc(ilrs_tai_t tai, ilrs_ccsds_cuc_format_t fmt, bool with_pfield,
-                         char *buf, size_t cap)
+int ilrs_time_format_cuc(ilrs_tai_t tai, ilrs_ccsds_cuc_format_t fmt, bool with_pfield, char *buf,
+                         size_t cap)
 {
     if (buf == NULL || cap == 0) {
         return ILRS_EINVAL;
@@ -461,10 +461,10 @@ int ilrs_time_advance(ilrs_time_t *time, int64_t ns)
     }
     time->true_elapsed += ns;
     /* From the cumulative true time, so rounding never accumulates. */
-    time->sclk = time->oscillator_error == 0.0
-                     ? time->true_elapsed
-                     : time->true_elapsed +
-                           llround((double)time->true_elapsed * time->oscillator_error);
+    time->sclk =
+        time->oscillator_error == 0.0
+            ? time->true_elapsed
+            : time->true_elapsed + llround((double)time->true_elapsed * time->oscillator_error);
     return 0;
 }
 

@@ -23,10 +23,10 @@ typedef struct test_app {
     char tag;
     int inits, finis;
     uint64_t steps;
-    uint64_t fail_from;   /* step number (1-based) from which every step fails, 0 = never */
-    uint64_t fail_once;   /* one failing step, 0 = never */
-    int fail_init_after;  /* init number from which init fails, 0 = never */
-    int64_t busy_ns;      /* busy-wait in each step */
+    uint64_t fail_from;  /* step number (1-based) from which every step fails, 0 = never */
+    uint64_t fail_once;  /* one failing step, 0 = never */
+    int fail_init_after; /* init number from which init fails, 0 = never */
+    int64_t busy_ns;     /* busy-wait in each step */
 } test_app_t;
 
 static int t_init(ilrs_app_t *app, void *ctx)
@@ -140,10 +140,17 @@ static void rates_and_slots(void **state)
     for (size_t i = 0; i < tr.n; i++) {
         uint64_t f = tr.frame[i];
         switch (tr.who[i]) {
-        case 'A': assert_int_equal(f % 10, 3); break;
-        case 'B': assert_int_equal(f % 100, 50); break;
-        case 'D': assert_int_equal(f % 200, 3); break;
-        default: break;
+        case 'A':
+            assert_int_equal(f % 10, 3);
+            break;
+        case 'B':
+            assert_int_equal(f % 100, 50);
+            break;
+        case 'D':
+            assert_int_equal(f % 200, 3);
+            break;
+        default:
+            break;
         }
         /* Apps see the start time of their frame. */
         assert_true(tr.when[i] == t0 + (ilrs_tai_t)f * (S / 100));
@@ -415,13 +422,35 @@ static void stop_request(void **state)
     ilrs_time_destroy(time);
 }
 
+/* An app disabled before start is neither initialised nor stepped until enabled. */
+static void disabled_before_start(void **state)
+{
+    (void)state;
+    ilrs_time_t *time;
+    ilrs_exec_t *exec;
+    make(ILRS_TIME_MODE_VIRTUAL, NULL, &time, &exec);
+    test_app_t t = {.exec = exec};
+    ilrs_app_def_t d = def_of("SLEEPER", 10, 0, 0, &t);
+    ilrs_app_t *app;
+    assert_int_equal(ilrs_exec_add_app(exec, &d, &app), 0);
+    assert_int_equal(ilrs_exec_disable_app(exec, app), 0);
+    assert_int_equal(ilrs_exec_run(exec, S), 0);
+    assert_int_equal(t.inits, 0);
+    assert_int_equal(t.steps, 0);
+    assert_int_equal(t.finis, 0);
+    assert_int_equal(ilrs_exec_enable_app(exec, app), 0);
+    assert_int_equal(ilrs_exec_run(exec, S), 0);
+    assert_int_equal(t.inits, 1);
+    assert_int_equal(t.steps, 10);
+    ilrs_exec_destroy(exec);
+    assert_int_equal(t.finis, 1);
+    ilrs_time_destroy(time);
+}
+
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(rates_and_slots),
-    cmocka_unit_test(determinism),
-    cmocka_unit_test(restart_after_failure),
-    cmocka_unit_test(init_failure_disables),
-    cmocka_unit_test(overrun_wall_only),
-    cmocka_unit_test(registration_errors),
-    cmocka_unit_test(stop_request),
+    cmocka_unit_test(disabled_before_start), cmocka_unit_test(rates_and_slots),
+    cmocka_unit_test(determinism),           cmocka_unit_test(restart_after_failure),
+    cmocka_unit_test(init_failure_disables), cmocka_unit_test(overrun_wall_only),
+    cmocka_unit_test(registration_errors),   cmocka_unit_test(stop_request),
 };
 ILRS_TEST_MAIN(tests)

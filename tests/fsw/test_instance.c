@@ -89,11 +89,14 @@ static void core_apps_and_dictionary(void **state)
         assert_non_null(ilrs_dict_find_command(d, ilrs_app_apid(app), 1)); /* ResetCounters */
     }
     assert_non_null(ilrs_dict_find_packet(d, ILRS_FSW_APID_EVENTS));
-    assert_non_null(ilrs_dict_find_field(ilrs_dict_find_packet_by_name(d, "SB_HK"), "dropped_full"));
+    assert_non_null(
+        ilrs_dict_find_field(ilrs_dict_find_packet_by_name(d, "SB_HK"), "dropped_full"));
     assert_non_null(ilrs_dict_find_field(ilrs_dict_find_packet_by_name(d, "TIME_HK"), "drift"));
-    const char *cmds[] = {"ExecRestartApp", "ExecDisableApp", "ExecEnableApp",
-                          "EvsSetFilter",   "EvsEnableAppEvents", "TimeAddCorrelation",
-                          "TimeSetCorrelation", "TblLoad", "TblActivate", "TblDump",
+    const char *cmds[] = {"ExecRestartApp",     "ExecDisableApp",
+                          "ExecEnableApp",      "EvsSetFilter",
+                          "EvsEnableAppEvents", "TimeAddCorrelation",
+                          "TimeSetCorrelation", "TblLoad",
+                          "TblActivate",        "TblDump",
                           "HkSetInterval"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         assert_non_null(ilrs_dict_find_command_by_name(d, cmds[i]));
@@ -226,13 +229,22 @@ static int probe_init(ilrs_app_t *app, void *ctx)
 {
     probe_t *p = ctx;
     static const ilrs_tbl_field_t fields[] = {
-        {.name = "gain", .type = ILRS_DICT_F64, .offset = offsetof(params_t, gain),
-         .default_value = 1.0, .has_range = true, .min = 0, .max = 10},
-        {.name = "mode", .type = ILRS_DICT_I32, .offset = offsetof(params_t, mode),
-         .has_range = true, .min = 0, .max = 3},
+        {.name = "gain",
+         .type = ILRS_DICT_F64,
+         .offset = offsetof(params_t, gain),
+         .default_value = 1.0,
+         .has_range = true,
+         .min = 0,
+         .max = 10},
+        {.name = "mode",
+         .type = ILRS_DICT_I32,
+         .offset = offsetof(params_t, mode),
+         .has_range = true,
+         .min = 0,
+         .max = 3},
     };
-    ilrs_tbl_def_t def = {.name = "PROBE_PARAMS", .size = sizeof(params_t), .fields = fields,
-                          .field_count = 2};
+    ilrs_tbl_def_t def = {
+        .name = "PROBE_PARAMS", .size = sizeof(params_t), .fields = fields, .field_count = 2};
     int rc = ilrs_app_register_table(app, &def, &p->table, NULL);
     if (rc == 0) {
         rc = ilrs_app_hk_counter(app, "value_u32", "count", ILRS_DICT_U32, &p->u32);
@@ -503,8 +515,8 @@ static void apps_from_configuration(void **state)
     (void)state;
     const ilrs_app_def_t registry[] = {probe_def};
     const char *const names[] = {"PROBE"};
-    ilrs_fsw_config_t cfg = {.registry = registry, .registry_count = 1, .apps = names,
-                             .app_count = 1};
+    ilrs_fsw_config_t cfg = {
+        .registry = registry, .registry_count = 1, .apps = names, .app_count = 1};
     ilrs_fsw_t *fsw = NULL;
     assert_int_equal(ilrs_fsw_create(&cfg, &fsw), 0);
     ilrs_app_t *app = ilrs_exec_find_app(ilrs_fsw_exec(fsw), "PROBE");

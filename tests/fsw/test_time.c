@@ -145,8 +145,8 @@ static void correlation_fit(void **state)
 {
     (void)state;
     const double osc = 4e-6;
-    ilrs_time_config_t cfg = {.mode = ILRS_TIME_MODE_VIRTUAL, .oscillator_error = osc,
-                              .fit_points = 8};
+    ilrs_time_config_t cfg = {
+        .mode = ILRS_TIME_MODE_VIRTUAL, .oscillator_error = osc, .fit_points = 8};
     ilrs_time_t *t = NULL;
     assert_int_equal(ilrs_time_create(&cfg, &t), 0);
     ilrs_tai_t start = ilrs_time_now(t);
@@ -175,8 +175,7 @@ static void correlation_fit(void **state)
     ilrs_time_get_correlation(t, &c2);
     assert_true(c2.epoch == c.epoch && c2.drift == c.drift && c2.points == c.points);
     /* A fitted drift beyond 1e-3 is refused. */
-    assert_int_equal(ilrs_time_correlate(t, ilrs_time_sclk(t) + S, truth + 10000 * S),
-                     ILRS_ERANGE);
+    assert_int_equal(ilrs_time_correlate(t, ilrs_time_sclk(t) + S, truth + 10000 * S), ILRS_ERANGE);
     ilrs_time_get_correlation(t, &c2);
     assert_true(c2.drift == c.drift);
     assert_int_equal(ilrs_time_set_correlation(t, truth, ilrs_time_sclk(t), 0.0), 0);
@@ -214,9 +213,9 @@ static void virtual_and_wall_modes(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(tai_minus_utc_2017),   cmocka_unit_test(leap_second_2016),
-    cmocka_unit_test(tt_and_tdb),           cmocka_unit_test(utc_round_trip),
-    cmocka_unit_test(iso_parse_errors),     cmocka_unit_test(cuc_text),
-    cmocka_unit_test(correlation_fit),      cmocka_unit_test(virtual_and_wall_modes),
+    cmocka_unit_test(tai_minus_utc_2017), cmocka_unit_test(leap_second_2016),
+    cmocka_unit_test(tt_and_tdb),         cmocka_unit_test(utc_round_trip),
+    cmocka_unit_test(iso_parse_errors),   cmocka_unit_test(cuc_text),
+    cmocka_unit_test(correlation_fit),    cmocka_unit_test(virtual_and_wall_modes),
 };
 ILRS_TEST_MAIN(tests)
