@@ -510,6 +510,52 @@ static void determinism(void **state)
     assert_int_equal(a, b);
 }
 
+/* TIME and EVS commands act through the instance; a handler's own error event
+ * replaces the generic <APP>_CMD_ERR, and the refusal is counted. */
+static void time_and_evs_commands(void **state)
+{
+    (void)state;
+    ilrs_fsw_t *fsw = make();
+    assert_int_equal(ilrs_fsw_start(fsw), 0);
+    ilrs_time_t *time = ilrs_fsw_time(fsw);
+    assert_int_equal(ilrs_fsw_run(fsw, 10 * S), 0);
+    uint8_t pkt[128];
+    char sclk[32], tai[32];
+    /* the ground says onboard time is 2 ms late at this SCLK */
+    snprintf(sclk, sizeof sclk, "%lld", (long long)ilrs_time_sclk(time));
+    snprintf(tai, sizeof tai, "%lld", (long long)(ilrs_time_now(time) + 2000000));
+    const char *pair[] = {sclk, tai};
+    size_t len = build(fsw, "TimeAddCorrelation", pair, 2, pkt, sizeof pkt);
+    assert_int_equal(ilrs_fsw_command(fsw, pkt, len), 0);
+    /* the same SCLK again is out of order: refused by the handler */
+    assert_int_equal(ilrs_fsw_command(fsw, pkt, len), 0);
+    ilrs_tai_t before = ilrs_time_now(time);
+    assert_int_equal(ilrs_fsw_run(fsw, S), 0);
+    assert_true(ilrs_time_now(time) - before == S + 2000000);
+    assert_int_equal(count_events(fsw, "TIME", eid(fsw, "TIME_CORR_INF"), NULL), 1);
+    assert_int_equal(count_events(fsw, "TIME", eid(fsw, "TIME_CORR_ERR"), NULL), 1);
+    assert_int_equal(count_events(fsw, "TIME", eid(fsw, "TIME_CMD_ERR"), NULL), 0);
+    ilrs_fsw_cmd_stats_t cs;
+    ilrs_fsw_get_cmd_stats(fsw, &cs);
+    assert_int_equal(cs.accepted, 2);
+    assert_int_equal(cs.handler_rejected, 1);
+
+    /* disable TBL's events: its no-op then raises nothing */
+    const char *tbl[] = {"TBL"};
+    len = build(fsw, "EvsDisableAppEvents", tbl, 1, pkt, sizeof pkt);
+    assert_int_equal(ilrs_fsw_command(fsw, pkt, len), 0);
+    assert_int_equal(ilrs_fsw_run(fsw, S), 0);
+    assert_int_equal(count_events(fsw, "EVS", eid(fsw, "EVS_APP_DIS_INF"), NULL), 1);
+    len = build(fsw, "TblNoop", NULL, 0, pkt, sizeof pkt);
+    assert_int_equal(ilrs_fsw_command(fsw, pkt, len), 0);
+    assert_int_equal(ilrs_fsw_run(fsw, S), 0);
+    assert_int_equal(count_events(fsw, "TBL", eid(fsw, "TBL_NOOP_INF"), NULL), 0);
+    ilrs_evs_stats_t es;
+    ilrs_evs_get_stats(ilrs_fsw_evs(fsw), &es);
+    assert_true(es.disabled >= 1);
+    ilrs_fsw_destroy(fsw);
+}
+
 static void apps_from_configuration(void **state)
 {
     (void)state;
@@ -570,6 +616,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(failure_events_and_restart_command),
     cmocka_unit_test(drops_raise_events),
     cmocka_unit_test(determinism),
+    cmocka_unit_test(time_and_evs_commands),
     cmocka_unit_test(apps_from_configuration),
 };
 ILRS_TEST_MAIN(tests)
