@@ -130,12 +130,11 @@ int ilrs_time_to_utc(ilrs_tai_t tai, ilrs_utc_t *utc)
     if (eraTaiutc(t1, t2, &u1, &u2) < 0) {
         return ILRS_EFSW_TIME;
     }
-    int iy, im, id, ihmsf[4];
-    /* Before 1972 the offset has a fraction of a second: keep ERFA's nanoseconds. */
-    if (eraD2dtf("UTC", 9, u1, u2, &iy, &im, &id, ihmsf) != 0 && iy < YEAR_MIN) {
-        return ILRS_EFSW_TIME;
-    }
-    if (iy < YEAR_MIN || iy >= YEAR_MAX) {
+    int iy = 0, im = 0, id = 0, ihmsf[4] = {0};
+    /* Before 1972 the offset has a fraction of a second: keep ERFA's nanoseconds.
+     * eraD2dtf returns +1 for a "dubious year" (far future leap seconds): accepted. */
+    if (eraD2dtf("UTC", 9, u1, u2, &iy, &im, &id, ihmsf) < 0 || iy < YEAR_MIN ||
+        iy >= YEAR_MAX) {
         return ILRS_EFSW_TIME;
     }
     int64_t total_ns = (int64_t)ihmsf[3] + ns;

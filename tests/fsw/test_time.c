@@ -34,6 +34,15 @@ static void tai_minus_utc_2017(void **state)
     /* GPS epoch 1980-01-06 UTC: TAI - UTC = 19 s. */
     assert_int_equal(ilrs_time_tai_minus_utc(utc(1980, 1, 6, 0, 0, 0, 0), &dat), 0);
     assert_true(dat == 19.0);
+    /* Before 1972 (rubber seconds), Bulletin C: 1961-01-01: 1.4228180 s
+     * (+ (MJD - 37300) x 0.001296 s, MJD 37300 that day). */
+    ilrs_tai_t t1961 = utc(1961, 1, 1, 0, 0, 0, 0);
+    assert_int_equal(ilrs_time_tai_minus_utc(t1961, &dat), 0);
+    assert_true(fabs(dat - 1.4228180) < 1e-6);
+    /* 1961-01-01 is 1096 days after 1958-01-01 (1960 a leap year). */
+    assert_true(llabs(t1961 - (1096LL * 86400 * S + 1422818000LL)) < 1000);
+    /* UTC is undefined before 1960 */
+    assert_int_equal(ilrs_time_tai_minus_utc(0, &dat), ILRS_EFSW_TIME);
 }
 
 static void leap_second_2016(void **state)
