@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ilrs/fsw.h>
@@ -556,6 +557,51 @@ static void time_and_evs_commands(void **state)
     ilrs_fsw_destroy(fsw);
 }
 
+static int busy_step(ilrs_app_t *app, void *ctx)
+{
+    (void)app;
+    (void)ctx;
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do { /* at least 300 us of work */
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while ((t.tv_sec - t0.tv_sec) * S + (t.tv_nsec - t0.tv_nsec) < 300000);
+    return 0;
+}
+
+/* On the wall clock an app over its budget raises EXEC_APP_OVERRUN_ERR and its HK
+ * carries overruns and execution times. */
+static void wall_mode_overrun_events(void **state)
+{
+    (void)state;
+    ilrs_fsw_config_t cfg = {.time = {.mode = ILRS_TIME_MODE_WALL}, .hk_interval_s = 1};
+    ilrs_fsw_t *fsw = NULL;
+    assert_int_equal(ilrs_fsw_create(&cfg, &fsw), 0);
+    ilrs_app_def_t d = {.name = "BUSY", .step = busy_step, .rate_hz = 100, .budget_ns = 10000};
+    ilrs_app_t *app;
+    assert_int_equal(ilrs_fsw_add_app(fsw, &d, &app), 0);
+    assert_int_equal(ilrs_fsw_start(fsw), 0);
+    ilrs_bus_t *bus = ilrs_fsw_bus(fsw);
+    ilrs_pipe_id_t pipe;
+    assert_int_equal(ilrs_bus_pipe_create(bus, "TEST_HK", 8, &pipe), 0);
+    assert_int_equal(ilrs_bus_subscribe(bus, pipe, ilrs_msgid_tlm(ilrs_app_apid(app)), 0), 0);
+    assert_int_equal(ilrs_fsw_run(fsw, S + S / 10), 0); /* HK runs at 0.9 s */
+    char text[128];
+    assert_true(count_events(fsw, "EXEC", eid(fsw, "EXEC_APP_OVERRUN_ERR"), text) > 0);
+    assert_non_null(strstr(text, "BUSY overran its budget"));
+    const uint8_t *pkt;
+    size_t len;
+    assert_int_equal(ilrs_bus_receive(bus, pipe, &pkt, &len), 0);
+    const ilrs_dict_packet_t *def = ilrs_app_hk_packet(app);
+    int64_t v;
+    double us;
+    assert_int_equal(ilrs_dict_get_int(ilrs_dict_find_field(def, "overruns"), pkt, len, &v), 0);
+    assert_true(v > 0);
+    assert_int_equal(ilrs_dict_get_raw(ilrs_dict_find_field(def, "exec_max_us"), pkt, len, &us), 0);
+    assert_true(us >= 300.0);
+    ilrs_fsw_destroy(fsw);
+}
+
 static void apps_from_configuration(void **state)
 {
     (void)state;
@@ -617,6 +663,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(drops_raise_events),
     cmocka_unit_test(determinism),
     cmocka_unit_test(time_and_evs_commands),
+    cmocka_unit_test(wall_mode_overrun_events),
     cmocka_unit_test(apps_from_configuration),
 };
 ILRS_TEST_MAIN(tests)
