@@ -287,6 +287,18 @@ int ilrs_dict_write_json(const ilrs_dict_t *dict, FILE *out);
 int ilrs_dict_read_json(const char *path, ilrs_dict_t **out, char *error, size_t error_cap);
 
 /**
+ * @brief Load a dictionary from JSON text in memory (same format and checks as
+ *        ilrs_dict_read_json(); used by the ground's API and the fuzz target).
+ * @param[in] text JSON text, not necessarily NUL-terminated (borrowed).
+ * @param[in] len octets of @p text.
+ * @param[out] out the new dictionary (caller destroys), NULL on failure.
+ * @param[out] error message naming the JSON path and problem (may be NULL).
+ * @return 0, ILRS_EFORMAT, ILRS_ENOMEM, or any add_* error.
+ */
+int ilrs_dict_parse_json(const char *text, size_t len, ilrs_dict_t **out, char *error,
+                         size_t error_cap);
+
+/**
  * @brief Write the dictionary as an XTCE 1.2 SpaceSystem (namespace
  *        http://www.omg.org/spec/XTCE/20180204), one child SpaceSystem per owner.
  * @return 0 or ILRS_EIO.
