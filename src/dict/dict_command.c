@@ -344,21 +344,16 @@ static int parse_int(const ilrs_dict_field_t *a, const char *text, int_value_t *
     return 0;
 }
 
-/* True when the integer fits the field's type. */
+/* True when the integer fits the field's type (exact, no floating point). */
 static bool int_fits(const ilrs_dict_field_t *a, int_value_t v)
 {
-    double lo, hi;
-    ilrs__dict_type_bounds(a->type, &lo, &hi);
+    unsigned bits = 8u * ilrs_dict_type_size(a->type, 0);
     if (!ilrs__dict_type_is_signed(a->type)) {
-        if (v.negative) {
-            return false;
-        }
-        return a->type == ILRS_DICT_U64 || (double)v.magnitude <= hi;
+        uint64_t max = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1u;
+        return !v.negative && v.magnitude <= max;
     }
-    if (v.negative) {
-        return v.magnitude <= (uint64_t)(-(lo + 1.0)) + 1u;
-    }
-    return v.magnitude <= (uint64_t)hi;
+    uint64_t limit = UINT64_C(1) << (bits - 1u); /* |min|; max is limit - 1 */
+    return v.negative ? v.magnitude <= limit : v.magnitude < limit;
 }
 
 static void write_int(const ilrs_dict_field_t *a, uint8_t *p, int_value_t v)
