@@ -443,9 +443,10 @@ static int check_field(const ilrs_dict_field_t *f, const char *what, bool is_com
     }
     if (f->has_limits) {
         double v[4] = {f->crit_low, f->warn_low, f->warn_high, f->crit_high};
-        if (is_text || is_command) {
-            ilrs__dict_errf(err, err_cap, "%s '%s': limits are only for numeric telemetry", what,
-                            f->name);
+        if (is_text || is_command || f->type == ILRS_DICT_BOOL || f->enum_count > 0) {
+            ilrs__dict_errf(err, err_cap,
+                            "%s '%s': limits are only for numeric telemetry without enumeration",
+                            what, f->name);
             return ILRS_EINVAL;
         }
         if (!all_finite(v, 4) || !(v[0] <= v[1] && v[1] <= v[2] && v[2] <= v[3])) {
