@@ -10,6 +10,7 @@
  * Command layout (ccsds.h conventions): primary header (6 octets, CCSDS
  * 133.0-B-2 §4.1.3), function code (1), checksum (1) making the XOR of every
  * octet 0xFF (the cFE convention), then the arguments back to back, big-endian.
+ * The header is checked, written and sealed by the ccsds codecs.
  */
 #include <errno.h>
 #include <math.h>
@@ -20,75 +21,76 @@
 
 #include "dict/dict_int.h"
 
-/* ---- local command-header helpers (until the ccsds codecs land) ------------------- */
+/* ---- the command header (ccsds codecs) ------------------------------------------- */
 
-int ilrs__dict_cmd_header_check(const uint8_t *pkt, size_t len, char *err, size_t err_cap)
+/*
+ * Check the header with the ccsds codec (ilrs_ccsds_cmd_check: packet gate, type,
+ * secondary header, minimum length, checksum) and require the packet to fill the
+ * buffer exactly; turn the codec's code into a sentence naming the bad value.
+ */
+static int check_header(const uint8_t *pkt, size_t len, char *err, size_t err_cap)
 {
-    if (pkt == NULL || len < ILRS_CCSDS_PRIMARY_LEN) {
+    uint8_t function_code;
+    int rc = ilrs_ccsds_cmd_check(pkt, len, &function_code);
+    size_t total = (pkt != NULL && len >= ILRS_CCSDS_PRIMARY_LEN)
+                       ? ilrs_ccsds_get_total_length(pkt)
+                       : 0;
+    switch (rc) {
+    case 0:
+        if (total != len) {
+            ilrs__dict_errf(err, err_cap, "length field gives %zu octets, packet holds %zu",
+                            total, len);
+            return ILRS_ECCSDS_LENGTH;
+        }
+        return 0;
+    case ILRS_EINVAL:
+        ilrs__dict_errf(err, err_cap, "no packet");
+        break;
+    case ILRS_ECCSDS_TOOSMALL:
         ilrs__dict_errf(err, err_cap, "length %zu, shorter than the %u-octet primary header",
-                        pkt == NULL ? (size_t)0 : len, ILRS_CCSDS_PRIMARY_LEN);
-        return ILRS_ECCSDS_TOOSMALL;
-    }
-    unsigned version = pkt[0] >> 5;
-    if (version != 0) {
-        ilrs__dict_errf(err, err_cap, "packet version number %u, expected 0", version);
-        return ILRS_ECCSDS_VERSION;
-    }
-    if (!ilrs_ccsds_is_cmd(pkt)) {
-        ilrs__dict_errf(err, err_cap, "packet type 0 (telemetry), expected 1 (telecommand)");
-        return ILRS_EFORMAT;
-    }
-    if ((pkt[0] & 0x08u) == 0) {
-        ilrs__dict_errf(err, err_cap, "secondary header flag clear, a command needs one");
-        return ILRS_ECCSDS_SECHDR;
-    }
-    unsigned seq_flags = pkt[2] >> 6;
-    if (seq_flags != ILRS_CCSDS_SEQ_UNSEG) {
-        ilrs__dict_errf(err, err_cap, "sequence flags %u, expected 3 (unsegmented)", seq_flags);
-        return ILRS_ECCSDS_SEQFLAGS;
-    }
-    size_t total = ilrs_ccsds_get_total_length(pkt);
-    if (total != len) {
+                        len, ILRS_CCSDS_PRIMARY_LEN);
+        break;
+    case ILRS_ECCSDS_VERSION:
+        ilrs__dict_errf(err, err_cap, "packet version number %u, expected 0",
+                        (unsigned)(pkt[0] >> 5));
+        break;
+    case ILRS_ECCSDS_LENGTH:
         ilrs__dict_errf(err, err_cap, "length field gives %zu octets, packet holds %zu", total,
                         len);
-        return ILRS_ECCSDS_LENGTH;
-    }
-    if (len < ILRS_CCSDS_CMD_HEADER_LEN) {
-        ilrs__dict_errf(err, err_cap, "length %zu, shorter than the %u-octet command header", len,
-                        ILRS_CCSDS_CMD_HEADER_LEN);
-        return ILRS_ECCSDS_TOOSMALL;
-    }
-    uint8_t x = 0;
-    for (size_t i = 0; i < len; i++) {
-        x ^= pkt[i];
-    }
-    if (x != 0xFFu) {
+        break;
+    case ILRS_ECCSDS_IDLE:
+        ilrs__dict_errf(err, err_cap, "APID %u is the idle APID, not a command",
+                        ILRS_CCSDS_APID_IDLE);
+        break;
+    case ILRS_ECCSDS_SEQFLAGS:
+        ilrs__dict_errf(err, err_cap, "sequence flags %u, expected 3 (unsegmented)",
+                        (unsigned)(pkt[2] >> 6));
+        break;
+    case ILRS_ETYPE:
+        ilrs__dict_errf(err, err_cap, "packet type 0 (telemetry), expected 1 (telecommand)");
+        break;
+    case ILRS_ECCSDS_SECHDR:
+        if ((pkt[0] & 0x08u) == 0) {
+            ilrs__dict_errf(err, err_cap, "secondary header flag clear, a command needs one");
+        } else {
+            ilrs__dict_errf(err, err_cap, "length %zu, shorter than the %u-octet command header",
+                            total, ILRS_CCSDS_CMD_HEADER_LEN);
+        }
+        break;
+    case ILRS_ECRC: {
+        uint8_t x = 0;
+        for (size_t i = 0; i < total; i++) {
+            x ^= pkt[i];
+        }
         ilrs__dict_errf(err, err_cap, "checksum: XOR of the packet is 0x%02X, expected 0xFF",
                         (unsigned)x);
-        return ILRS_ECRC;
+        break;
     }
-    return 0;
-}
-
-void ilrs__dict_cmd_header_write(uint8_t *buf, uint16_t apid, uint8_t function_code,
-                                 size_t packet_len)
-{
-    /* version 0, type 1, secondary header 1, APID; unsegmented, count 0 */
-    ilrs_put_be16(buf, (uint16_t)(0x1800u | (apid & 0x07FFu)));
-    ilrs_put_be16(buf + 2, (uint16_t)(ILRS_CCSDS_SEQ_UNSEG << 14));
-    ilrs_put_be16(buf + 4, (uint16_t)(packet_len - 7u));
-    buf[6] = (uint8_t)(function_code & 0x7Fu);
-    buf[7] = 0;
-}
-
-void ilrs__dict_cmd_seal(uint8_t *pkt, size_t len)
-{
-    uint8_t x = 0;
-    pkt[7] = 0;
-    for (size_t i = 0; i < len; i++) {
-        x ^= pkt[i];
+    default:
+        ilrs__dict_errf(err, err_cap, "malformed command packet: %s", ilrs_strerror(rc));
+        break;
     }
-    pkt[7] = (uint8_t)(x ^ 0xFFu);
+    return rc;
 }
 
 /* ---- argument values ------------------------------------------------------------ */
@@ -251,7 +253,7 @@ int ilrs_dict_check_command(ilrs_dict_t *dict, const uint8_t *pkt, size_t len,
         ilrs__dict_errf(result->detail, sizeof result->detail, "no dictionary");
         return ILRS_EINVAL;
     }
-    int rc = ilrs__dict_cmd_header_check(pkt, len, result->detail, sizeof result->detail);
+    int rc = check_header(pkt, len, result->detail, sizeof result->detail);
     if (rc != 0) {
         dict->stats.commands_rejected++;
         return rc;
@@ -484,14 +486,20 @@ int ilrs_dict_build_command(const ilrs_dict_command_t *command, const char *cons
         return ILRS_ECCSDS_TOOSMALL;
     }
     memset(buf, 0, command->length);
-    ilrs__dict_cmd_header_write(buf, command->apid, command->function_code, command->length);
+    int rc = ilrs_ccsds_cmd_init(buf, cap, command->apid, command->function_code,
+                                 command->length);
+    if (rc != 0) {
+        ilrs__dict_errf(error, error_cap, "%s: command header: %s", command->name,
+                        ilrs_strerror(rc));
+        return rc;
+    }
     for (size_t i = 0; i < arg_count; i++) {
-        int rc = put_arg(command, &command->args[i], buf, args[i], error, error_cap);
+        rc = put_arg(command, &command->args[i], buf, args[i], error, error_cap);
         if (rc != 0) {
             return rc;
         }
     }
-    ilrs__dict_cmd_seal(buf, command->length);
+    ilrs_ccsds_cmd_seal(buf, command->length);
     *packet_len = command->length;
     return 0;
 }

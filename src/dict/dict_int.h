@@ -82,17 +82,6 @@ void ilrs__dict_format_enums(const ilrs_dict_field_t *field, char *buf, size_t c
 void ilrs__dict_errf(char *buf, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/*
- * Local command-header helpers. The ccsds codecs (ilrs_ccsds_cmd_init/seal/check)
- * are written in parallel; until they land the dictionary checks and writes the
- * 8-octet command header itself (ccsds.h conventions, CCSDS 133.0-B-2 §4.1.3).
- * TODO(ccsds): call the codecs once src/ccsds is merged.
- */
-int ilrs__dict_cmd_header_check(const uint8_t *pkt, size_t len, char *err, size_t err_cap);
-void ilrs__dict_cmd_header_write(uint8_t *buf, uint16_t apid, uint8_t function_code,
-                                 size_t packet_len);
-void ilrs__dict_cmd_seal(uint8_t *pkt, size_t len);
-
 /* Canonical JSON text (malloc'd, NUL-terminated) or NULL on allocation failure. */
 char *ilrs__dict_json_text(const ilrs_dict_t *dict, size_t *len);
 

@@ -110,7 +110,7 @@ static void each_rejection_reason(void **state)
     const reject_case_t cases[] = {
         {"version 1", 0, 0x38, true, 0, ILRS_ECCSDS_VERSION, "packet version number 1, expected 0",
          false},
-        {"telemetry type", 0, 0x08, true, 0, ILRS_EFORMAT,
+        {"telemetry type", 0, 0x08, true, 0, ILRS_ETYPE,
          "packet type 0 (telemetry), expected 1 (telecommand)", false},
         {"no secondary header", 0, 0x10, true, 0, ILRS_ECCSDS_SECHDR,
          "secondary header flag clear, a command needs one", false},
@@ -168,7 +168,8 @@ static void each_rejection_reason(void **state)
     assert_int_equal(stats.commands_accepted, 0);
     /* NULL packet and a dictionary-less call */
     ilrs_dict_check_t check;
-    assert_int_equal(ilrs_dict_check_command(dict, NULL, 0, &check), ILRS_ECCSDS_TOOSMALL);
+    assert_int_equal(ilrs_dict_check_command(dict, NULL, 0, &check), ILRS_EINVAL);
+    assert_string_equal(check.detail, "no packet");
     assert_int_equal(ilrs_dict_check_command(NULL, good, len, &check), ILRS_EINVAL);
     ilrs_dict_destroy(dict);
 }
