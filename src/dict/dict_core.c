@@ -376,6 +376,45 @@ static ilrs_dict_field_t *copy_fields(const ilrs_dict_field_t *src, size_t count
 
 /* ---- validation ------------------------------------------------------------------- */
 
+/*
+ * Duplicate detection: pairwise for short lists (the usual case, and it reports the
+ * first repeat in definition order), by sorting for long ones so that a hostile
+ * definition with tens of thousands of fields or labels stays O(n log n).
+ */
+#define SMALL_LIST 32
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* First repeated string among n (sorted copy); NULL when none. *nomem on failure. */
+static const char *repeated_string(const char *const *items, size_t n, bool *nomem)
+{
+    const char **copy = malloc(n * sizeof *copy);
+    if (copy == NULL) {
+        *nomem = true;
+        return NULL;
+    }
+    memcpy(copy, items, n * sizeof *copy);
+    qsort(copy, n, sizeof *copy, cmp_str);
+    const char *dup = NULL;
+    for (size_t i = 1; i < n && dup == NULL; i++) {
+        if (strcmp(copy[i - 1], copy[i]) == 0) {
+            dup = copy[i];
+        }
+    }
+    free(copy);
+    return dup;
+}
+
+
 static bool all_finite(const double *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -384,6 +423,46 @@ static bool all_finite(const double *v, size_t n)
         }
     }
     return true;
+}
+
+/* Repeats in a long enumeration, by sorting its values and its labels. */
+static int check_long_enumeration(const ilrs_dict_field_t *f, const char *what, char *err,
+                                  size_t err_cap)
+{
+    size_t n = f->enum_count;
+    int64_t *values = malloc(n * sizeof *values);
+    const char **labels = malloc(n * sizeof *labels);
+    int rc = 0;
+    if (values == NULL || labels == NULL) {
+        rc = ILRS_ENOMEM;
+        goto out_free;
+    }
+    for (size_t i = 0; i < n; i++) {
+        values[i] = f->enums[i].value;
+        labels[i] = f->enums[i].label;
+    }
+    qsort(values, n, sizeof *values, cmp_i64);
+    for (size_t i = 1; i < n; i++) {
+        if (values[i - 1] == values[i]) {
+            ilrs__dict_errf(err, err_cap, "%s '%s': enumeration value %lld repeated", what,
+                            f->name, (long long)values[i]);
+            rc = ILRS_EEXIST;
+            goto out_free;
+        }
+    }
+    bool nomem = false;
+    const char *dup = repeated_string(labels, n, &nomem);
+    if (nomem) {
+        rc = ILRS_ENOMEM;
+    } else if (dup != NULL) {
+        ilrs__dict_errf(err, err_cap, "%s '%s': enumeration label '%s' repeated", what, f->name,
+                        dup);
+        rc = ILRS_EEXIST;
+    }
+out_free:
+    free(values);
+    free(labels);
+    return rc;
 }
 
 /*
@@ -497,7 +576,7 @@ static int check_field(const ilrs_dict_field_t *f, const char *what, bool is_com
                                 ilrs_dict_type_name(f->type));
                 return ILRS_ERANGE;
             }
-            for (size_t k = 0; k < i; k++) {
+            for (size_t k = 0; k < i && f->enum_count <= SMALL_LIST; k++) {
                 if (f->enums[k].value == e->value) {
                     ilrs__dict_errf(err, err_cap, "%s '%s': enumeration value %lld repeated", what,
                                     f->name, (long long)e->value);
@@ -509,6 +588,9 @@ static int check_field(const ilrs_dict_field_t *f, const char *what, bool is_com
                     return ILRS_EEXIST;
                 }
             }
+        }
+        if (f->enum_count > SMALL_LIST) {
+            return check_long_enumeration(f, what, err, err_cap);
         }
     }
     return 0;
@@ -537,7 +619,7 @@ static int check_fields(const ilrs_dict_field_t *fields, size_t count, const cha
             ilrs__dict_errf(err, err_cap, "%s '%s': %s", kind, owner_name, inner);
             return rc;
         }
-        for (size_t k = 0; k < i; k++) {
+        for (size_t k = 0; k < i && count <= SMALL_LIST; k++) {
             if (strcmp(fields[k].name, fields[i].name) == 0) {
                 ilrs__dict_errf(err, err_cap, "%s '%s': %s name '%s' repeated", kind, owner_name,
                                 what, fields[i].name);
@@ -545,6 +627,26 @@ static int check_fields(const ilrs_dict_field_t *fields, size_t count, const cha
             }
         }
         *octets += ilrs_dict_type_size(fields[i].type, fields[i].length);
+    }
+    if (count > SMALL_LIST) {
+        const char **names = malloc(count * sizeof *names);
+        if (names == NULL) {
+            return ILRS_ENOMEM;
+        }
+        for (size_t i = 0; i < count; i++) {
+            names[i] = fields[i].name;
+        }
+        bool nomem = false;
+        const char *dup = repeated_string(names, count, &nomem);
+        free(names);
+        if (nomem) {
+            return ILRS_ENOMEM;
+        }
+        if (dup != NULL) {
+            ilrs__dict_errf(err, err_cap, "%s '%s': %s name '%s' repeated", kind, owner_name,
+                            what, dup);
+            return ILRS_EEXIST;
+        }
     }
     return 0;
 }
@@ -644,7 +746,46 @@ void ilrs_dict_destroy(ilrs_dict_t *dict)
     free(dict->packets.items);
     free(dict->commands.items);
     free(dict->events.items);
+    ilrs__dict_index_free(&dict->partner_ids);
+    ilrs__dict_index_free(&dict->packet_names);
+    ilrs__dict_index_free(&dict->command_names);
+    ilrs__dict_index_free(&dict->event_names);
+    ilrs__dict_index_free(&dict->event_keys);
     free(dict);
+}
+
+/* ---- index matches --------------------------------------------------------------- */
+
+static bool match_partner(const void *item, const void *key)
+{
+    return strcmp(((const ilrs_dict_partner_t *)item)->id, key) == 0;
+}
+
+static bool match_packet(const void *item, const void *key)
+{
+    return strcmp(((const ilrs_dict_packet_t *)item)->name, key) == 0;
+}
+
+static bool match_command(const void *item, const void *key)
+{
+    return strcmp(((const ilrs_dict_command_t *)item)->name, key) == 0;
+}
+
+static bool match_event_name(const void *item, const void *key)
+{
+    return strcmp(((const ilrs_dict_event_t *)item)->name, key) == 0;
+}
+
+typedef struct event_key {
+    const char *app;
+    uint16_t id;
+} event_key_t;
+
+static bool match_event_key(const void *item, const void *key)
+{
+    const ilrs_dict_event_t *e = item;
+    const event_key_t *k = key;
+    return e->id == k->id && strcmp(e->app, k->app) == 0;
 }
 
 /* ---- partners ---------------------------------------------------------------------- */
@@ -683,12 +824,16 @@ int ilrs__dict_add_partner(ilrs_dict_t *dict, const ilrs_dict_partner_t *partner
     if (rc == 0) {
         rc = vec_reserve(&dict->partners);
     }
+    if (rc == 0) {
+        rc = ilrs__dict_index_reserve(&dict->partner_ids);
+    }
     if (rc != 0) {
         ilrs__dict_errf(err, err_cap, "partner '%s': out of memory", partner->id);
         free_partner(copy);
         return rc;
     }
     dict->partners.items[dict->partners.count++] = copy;
+    ilrs__dict_index_insert(&dict->partner_ids, ilrs__dict_hash_str(copy->id), copy);
     return 0;
 }
 
@@ -822,6 +967,9 @@ int ilrs__dict_add_packet(ilrs_dict_t *dict, const ilrs_dict_packet_t *packet,
     if (rc == 0) {
         rc = vec_reserve(&dict->packets);
     }
+    if (rc == 0) {
+        rc = ilrs__dict_index_reserve(&dict->packet_names);
+    }
     if (rc != 0) {
         ilrs__dict_errf(err, err_cap, "packet '%s': out of memory", packet->name);
         free_packet(copy);
@@ -829,6 +977,7 @@ int ilrs__dict_add_packet(ilrs_dict_t *dict, const ilrs_dict_packet_t *packet,
     }
     dict->packets.items[dict->packets.count++] = copy;
     dict->tlm_by_apid[copy->apid] = copy;
+    ilrs__dict_index_insert(&dict->packet_names, ilrs__dict_hash_str(copy->name), copy);
     if (stored != NULL) {
         *stored = copy;
     }
@@ -925,6 +1074,9 @@ int ilrs__dict_add_command(ilrs_dict_t *dict, const ilrs_dict_command_t *command
     if (rc == 0) {
         rc = vec_reserve(&dict->commands);
     }
+    if (rc == 0) {
+        rc = ilrs__dict_index_reserve(&dict->command_names);
+    }
     if (rc != 0) {
         ilrs__dict_errf(err, err_cap, "command '%s': out of memory", command->name);
         if (new_slots) {
@@ -936,6 +1088,7 @@ int ilrs__dict_add_command(ilrs_dict_t *dict, const ilrs_dict_command_t *command
     dict->cmd_by_apid[copy->apid] = slots;
     slots[copy->function_code] = copy;
     dict->commands.items[dict->commands.count++] = copy;
+    ilrs__dict_index_insert(&dict->command_names, ilrs__dict_hash_str(copy->name), copy);
     if (stored != NULL) {
         *stored = copy;
     }
@@ -1006,12 +1159,10 @@ int ilrs__dict_add_event(ilrs_dict_t *dict, const ilrs_dict_event_t *event, char
                         event->name, event->app, (unsigned)event->id, same->name);
         return ILRS_EEXIST;
     }
-    for (size_t i = 0; i < dict->events.count; i++) {
-        const ilrs_dict_event_t *e = dict->events.items[i];
-        if (strcmp(e->name, event->name) == 0) {
-            ilrs__dict_errf(err, err_cap, "event '%s' already exists", event->name);
-            return ILRS_EEXIST;
-        }
+    if (ilrs__dict_index_find(&dict->event_names, ilrs__dict_hash_str(event->name),
+                              match_event_name, event->name) != NULL) {
+        ilrs__dict_errf(err, err_cap, "event '%s' already exists", event->name);
+        return ILRS_EEXIST;
     }
     ilrs_dict_event_t *copy = calloc(1, sizeof *copy);
     if (copy == NULL) {
@@ -1026,12 +1177,21 @@ int ilrs__dict_add_event(ilrs_dict_t *dict, const ilrs_dict_event_t *event, char
     if (rc == 0) {
         rc = vec_reserve(&dict->events);
     }
+    if (rc == 0) {
+        rc = ilrs__dict_index_reserve(&dict->event_names);
+    }
+    if (rc == 0) {
+        rc = ilrs__dict_index_reserve(&dict->event_keys);
+    }
     if (rc != 0) {
         ilrs__dict_errf(err, err_cap, "event '%s': out of memory", event->name);
         free_event(copy);
         return rc;
     }
     dict->events.items[dict->events.count++] = copy;
+    ilrs__dict_index_insert(&dict->event_names, ilrs__dict_hash_str(copy->name), copy);
+    ilrs__dict_index_insert(&dict->event_keys, ilrs__dict_hash_event(copy->app, copy->id),
+                            copy);
     return 0;
 }
 
@@ -1060,13 +1220,8 @@ const ilrs_dict_packet_t *ilrs_dict_find_packet_by_name(const ilrs_dict_t *dict,
     if (dict == NULL || name == NULL) {
         return NULL;
     }
-    for (size_t i = 0; i < dict->packets.count; i++) {
-        const ilrs_dict_packet_t *p = dict->packets.items[i];
-        if (strcmp(p->name, name) == 0) {
-            return p;
-        }
-    }
-    return NULL;
+    return ilrs__dict_index_find(&dict->packet_names, ilrs__dict_hash_str(name), match_packet,
+                                 name);
 }
 
 const ilrs_dict_command_t *ilrs_dict_find_command(const ilrs_dict_t *dict, uint16_t apid,
@@ -1085,13 +1240,8 @@ const ilrs_dict_command_t *ilrs_dict_find_command_by_name(const ilrs_dict_t *dic
     if (dict == NULL || name == NULL) {
         return NULL;
     }
-    for (size_t i = 0; i < dict->commands.count; i++) {
-        const ilrs_dict_command_t *c = dict->commands.items[i];
-        if (strcmp(c->name, name) == 0) {
-            return c;
-        }
-    }
-    return NULL;
+    return ilrs__dict_index_find(&dict->command_names, ilrs__dict_hash_str(name),
+                                 match_command, name);
 }
 
 const ilrs_dict_event_t *ilrs_dict_find_event(const ilrs_dict_t *dict, const char *app,
@@ -1100,13 +1250,9 @@ const ilrs_dict_event_t *ilrs_dict_find_event(const ilrs_dict_t *dict, const cha
     if (dict == NULL || app == NULL) {
         return NULL;
     }
-    for (size_t i = 0; i < dict->events.count; i++) {
-        const ilrs_dict_event_t *e = dict->events.items[i];
-        if (e->id == id && strcmp(e->app, app) == 0) {
-            return e;
-        }
-    }
-    return NULL;
+    const event_key_t key = {app, id};
+    return ilrs__dict_index_find(&dict->event_keys, ilrs__dict_hash_event(app, id),
+                                 match_event_key, &key);
 }
 
 const ilrs_dict_partner_t *ilrs_dict_find_partner(const ilrs_dict_t *dict, const char *id)
@@ -1114,13 +1260,7 @@ const ilrs_dict_partner_t *ilrs_dict_find_partner(const ilrs_dict_t *dict, const
     if (dict == NULL || id == NULL) {
         return NULL;
     }
-    for (size_t i = 0; i < dict->partners.count; i++) {
-        const ilrs_dict_partner_t *p = dict->partners.items[i];
-        if (strcmp(p->id, id) == 0) {
-            return p;
-        }
-    }
-    return NULL;
+    return ilrs__dict_index_find(&dict->partner_ids, ilrs__dict_hash_str(id), match_partner, id);
 }
 
 const ilrs_dict_field_t *ilrs_dict_find_field(const ilrs_dict_packet_t *packet, const char *name)

@@ -30,6 +30,25 @@ typedef struct ilrs__dict_vec {
     size_t cap;
 } ilrs__dict_vec_t;
 
+/* A hash index of pointers to entries (dict_index.c). */
+typedef struct ilrs__dict_index {
+    const void **slots;
+    uint32_t *hashes;
+    size_t cap; /* 0 or a power of two */
+    size_t count;
+} ilrs__dict_index_t;
+
+uint32_t ilrs__dict_hash_str(const char *s);
+uint32_t ilrs__dict_hash_event(const char *app, uint16_t id);
+/* Make room for one more entry; ILRS_ENOMEM leaves the index unchanged. */
+int ilrs__dict_index_reserve(ilrs__dict_index_t *ix);
+/* Insert after a successful reserve (cannot fail). */
+void ilrs__dict_index_insert(ilrs__dict_index_t *ix, uint32_t hash, const void *item);
+const void *ilrs__dict_index_find(const ilrs__dict_index_t *ix, uint32_t hash,
+                                  bool (*match)(const void *item, const void *key),
+                                  const void *key);
+void ilrs__dict_index_free(ilrs__dict_index_t *ix);
+
 struct ilrs_dict {
     ilrs__dict_vec_t partners; /* ilrs_dict_partner_t * */
     ilrs__dict_vec_t packets;  /* ilrs_dict_packet_t * */
@@ -37,6 +56,11 @@ struct ilrs_dict {
     ilrs__dict_vec_t events;   /* ilrs_dict_event_t * */
     const ilrs_dict_packet_t *tlm_by_apid[ILRS__DICT_APIDS];
     ilrs_dict_command_t **cmd_by_apid[ILRS__DICT_APIDS]; /* each NULL or 128 slots */
+    ilrs__dict_index_t partner_ids;   /* ilrs_dict_partner_t by id */
+    ilrs__dict_index_t packet_names;  /* ilrs_dict_packet_t by name */
+    ilrs__dict_index_t command_names; /* ilrs_dict_command_t by name */
+    ilrs__dict_index_t event_names;   /* ilrs_dict_event_t by name */
+    ilrs__dict_index_t event_keys;    /* ilrs_dict_event_t by (app, id) */
     ilrs_dict_stats_t stats;
 };
 

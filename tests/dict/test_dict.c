@@ -11,6 +11,7 @@
 
 #include "ilrs_test.h"
 
+#include <ilrs/ccsds.h>
 #include <ilrs/dict.h>
 
 #include "dict_sample.h"
@@ -543,6 +544,67 @@ static void calibration_limits_enums(void **state)
     ilrs_dict_destroy(dict);
 }
 
+/* Long lists take the sorting path of the duplicate checks; details stay bounded. */
+static void long_lists_duplicates_and_detail(void **state)
+{
+    (void)state;
+    ilrs_dict_t *dict = sample();
+    enum { N = 300 };
+    static char names[N][24];
+    static ilrs_dict_field_t fields[N];
+    static ilrs_dict_enum_t enums[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "LABEL_NUMBER_%03d", i);
+        fields[i] = (ilrs_dict_field_t){.name = names[i], .type = ILRS_DICT_U8};
+        enums[i] = (ilrs_dict_enum_t){.value = i, .label = names[i]};
+    }
+    counts_t before = counts_of(dict);
+    ilrs_dict_packet_t p = {.name = "WIDE", .apid = 200, .owner = "station", .fields = fields,
+                            .field_count = N};
+    fields[N - 1].name = names[17]; /* repeat far apart */
+    assert_int_equal(ilrs_dict_add_packet(dict, &p, NULL), ILRS_EEXIST);
+    assert_unchanged(dict, before);
+    fields[N - 1].name = names[N - 1];
+    assert_int_equal(ilrs_dict_add_packet(dict, &p, NULL), 0);
+
+    ilrs_dict_field_t arg = {.name = "code", .type = ILRS_DICT_U16, .enums = enums,
+                             .enum_count = N};
+    ilrs_dict_command_t c = {.name = "Pick", .apid = 201, .owner = "station", .args = &arg,
+                             .arg_count = 1};
+    before = counts_of(dict);
+    enums[N - 1].value = 5; /* repeated value */
+    assert_int_equal(ilrs_dict_add_command(dict, &c, NULL), ILRS_EEXIST);
+    enums[N - 1].value = N - 1;
+    enums[N - 1].label = names[3]; /* repeated label */
+    assert_int_equal(ilrs_dict_add_command(dict, &c, NULL), ILRS_EEXIST);
+    assert_unchanged(dict, before);
+    enums[N - 1].label = names[N - 1];
+    const ilrs_dict_command_t *stored = NULL;
+    assert_int_equal(ilrs_dict_add_command(dict, &c, &stored), 0);
+
+    /* a value outside a 300-label enumeration: the detail is cut, never overflowing */
+    uint8_t pkt[16];
+    size_t len = 0;
+    char error[200];
+    const char *args[] = {"7"};
+    assert_int_equal(ilrs_dict_build_command(stored, args, 1, pkt, sizeof pkt, &len, error,
+                                             sizeof error),
+                     0);
+    ilrs_put_be16(pkt + 8, 4000);
+    uint8_t x = 0;
+    pkt[7] = 0;
+    for (size_t i = 0; i < len; i++) {
+        x ^= pkt[i];
+    }
+    pkt[7] = (uint8_t)(x ^ 0xFF);
+    ilrs_dict_check_t check;
+    assert_int_equal(ilrs_dict_check_command(dict, pkt, len, &check), ILRS_EFSW_ARG);
+    assert_true(strlen(check.detail) < sizeof check.detail);
+    assert_non_null(strstr(check.detail, "Pick: argument 'code' = 4000 not in enumeration {"));
+    assert_non_null(strstr(check.detail, "...}"));
+    ilrs_dict_destroy(dict);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(create_has_only_station),
     cmocka_unit_test(offsets_and_lengths),
@@ -554,6 +616,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(get_set_every_type),
     cmocka_unit_test(set_raw_range_and_truncation),
     cmocka_unit_test(calibration_limits_enums),
+    cmocka_unit_test(long_lists_duplicates_and_detail),
 };
 
 ILRS_TEST_MAIN(tests)
