@@ -11,8 +11,8 @@
 
 #include "dict/dict_int.h"
 
-#define PACKETS 1000
-#define FIELDS 20
+#define PACKETS  1000
+#define FIELDS   20
 #define COMMANDS 1000
 
 static double now_s(void)
@@ -46,8 +46,12 @@ static ilrs_dict_t *build(void)
             }
         }
         snprintf(pname, sizeof pname, "PKT_%u", p);
-        ilrs_dict_packet_t pkt = {.name = pname, .apid = (uint16_t)(p + 1), .owner = "station",
-                                  .app = "BENCH", .fields = fields, .field_count = FIELDS};
+        ilrs_dict_packet_t pkt = {.name = pname,
+                                  .apid = (uint16_t)(p + 1),
+                                  .owner = "station",
+                                  .app = "BENCH",
+                                  .fields = fields,
+                                  .field_count = FIELDS};
         if (ilrs_dict_add_packet(dict, &pkt, NULL) != 0) {
             exit(1);
         }
@@ -61,9 +65,12 @@ static ilrs_dict_t *build(void)
             {.name = "count", .type = ILRS_DICT_U32, .has_range = true, .min = 1, .max = 1000},
             {.name = "label", .type = ILRS_DICT_STRING, .length = 8},
         };
-        ilrs_dict_command_t cmd = {.name = cname, .apid = (uint16_t)(1100 + c / 100),
-                                   .function_code = (uint8_t)(c % 100), .owner = "station",
-                                   .args = args, .arg_count = 4};
+        ilrs_dict_command_t cmd = {.name = cname,
+                                   .apid = (uint16_t)(1100 + c / 100),
+                                   .function_code = (uint8_t)(c % 100),
+                                   .owner = "station",
+                                   .args = args,
+                                   .arg_count = 4};
         if (ilrs_dict_add_command(dict, &cmd, NULL) != 0) {
             exit(1);
         }

@@ -25,8 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len1 = 0, len2 = 0;
     char *first = ilrs__dict_json_text(dict, &len1);
     ilrs_dict_t *again = NULL;
-    if (first == NULL ||
-        ilrs_dict_parse_json(first, len1, &again, error, sizeof error) != 0) {
+    if (first == NULL || ilrs_dict_parse_json(first, len1, &again, error, sizeof error) != 0) {
         abort(); /* our own output must load */
     }
     char *second = ilrs__dict_json_text(again, &len2);

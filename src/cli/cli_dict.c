@@ -65,8 +65,7 @@ int cli_dict(int argc, char **argv)
     struct ilrs_dict *dict = NULL;
     int rc = cli_station_dictionary(&dict);
     if (rc != 0) {
-        fprintf(stderr, "ilrs dict: cannot build the station dictionary: %s\n",
-                ilrs_strerror(rc));
+        fprintf(stderr, "ilrs dict: cannot build the station dictionary: %s\n", ilrs_strerror(rc));
         return 1;
     }
     FILE *out = stdout;

@@ -32,14 +32,13 @@ static int check_header(const uint8_t *pkt, size_t len, char *err, size_t err_ca
 {
     uint8_t function_code;
     int rc = ilrs_ccsds_cmd_check(pkt, len, &function_code);
-    size_t total = (pkt != NULL && len >= ILRS_CCSDS_PRIMARY_LEN)
-                       ? ilrs_ccsds_get_total_length(pkt)
-                       : 0;
+    size_t total =
+        (pkt != NULL && len >= ILRS_CCSDS_PRIMARY_LEN) ? ilrs_ccsds_get_total_length(pkt) : 0;
     switch (rc) {
     case 0:
         if (total != len) {
-            ilrs__dict_errf(err, err_cap, "length field gives %zu octets, packet holds %zu",
-                            total, len);
+            ilrs__dict_errf(err, err_cap, "length field gives %zu octets, packet holds %zu", total,
+                            len);
             return ILRS_ECCSDS_LENGTH;
         }
         return 0;
@@ -47,8 +46,8 @@ static int check_header(const uint8_t *pkt, size_t len, char *err, size_t err_ca
         ilrs__dict_errf(err, err_cap, "no packet");
         break;
     case ILRS_ECCSDS_TOOSMALL:
-        ilrs__dict_errf(err, err_cap, "length %zu, shorter than the %u-octet primary header",
-                        len, ILRS_CCSDS_PRIMARY_LEN);
+        ilrs__dict_errf(err, err_cap, "length %zu, shorter than the %u-octet primary header", len,
+                        ILRS_CCSDS_PRIMARY_LEN);
         break;
     case ILRS_ECCSDS_VERSION:
         ilrs__dict_errf(err, err_cap, "packet version number %u, expected 0",
@@ -143,8 +142,8 @@ static bool int_equals(int_value_t v, int64_t e)
 }
 
 /* Check one argument's value in the packet; message names the command and argument. */
-static int check_arg(const ilrs_dict_command_t *cmd, const ilrs_dict_field_t *a,
-                     const uint8_t *pkt, char *err, size_t err_cap)
+static int check_arg(const ilrs_dict_command_t *cmd, const ilrs_dict_field_t *a, const uint8_t *pkt,
+                     char *err, size_t err_cap)
 {
     const uint8_t *p = pkt + a->offset;
     char text[48];
@@ -159,8 +158,8 @@ static int check_arg(const ilrs_dict_command_t *cmd, const ilrs_dict_field_t *a,
             }
             char set[112];
             ilrs__dict_format_enums(a, set, sizeof set);
-            ilrs__dict_errf(err, err_cap, "%s: argument '%s' = %s not in enumeration %s",
-                            cmd->name, a->name, text, set);
+            ilrs__dict_errf(err, err_cap, "%s: argument '%s' = %s not in enumeration %s", cmd->name,
+                            a->name, text, set);
             return ILRS_EFSW_ARG;
         }
     range:
@@ -423,9 +422,8 @@ static int put_arg(const ilrs_dict_command_t *cmd, const ilrs_dict_field_t *a, u
     } else if (a->type == ILRS_DICT_STRING) {
         size_t n = strlen(text);
         if (n >= a->length) {
-            ilrs__dict_errf(err, err_cap,
-                            "%s: argument '%s': string of %zu octets, at most %u fit", cmd->name,
-                            a->name, n, (unsigned)a->length - 1u);
+            ilrs__dict_errf(err, err_cap, "%s: argument '%s': string of %zu octets, at most %u fit",
+                            cmd->name, a->name, n, (unsigned)a->length - 1u);
             return ILRS_EFSW_ARG;
         }
         if (ilrs_dict_set_bytes(a, buf, cmd->length, text, n) != 0) {
@@ -486,8 +484,7 @@ int ilrs_dict_build_command(const ilrs_dict_command_t *command, const char *cons
         return ILRS_ECCSDS_TOOSMALL;
     }
     memset(buf, 0, command->length);
-    int rc = ilrs_ccsds_cmd_init(buf, cap, command->apid, command->function_code,
-                                 command->length);
+    int rc = ilrs_ccsds_cmd_init(buf, cap, command->apid, command->function_code, command->length);
     if (rc != 0) {
         ilrs__dict_errf(error, error_cap, "%s: command header: %s", command->name,
                         ilrs_strerror(rc));

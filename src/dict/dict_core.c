@@ -414,7 +414,6 @@ static const char *repeated_string(const char *const *items, size_t n, bool *nom
     return dup;
 }
 
-
 static bool all_finite(const double *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -444,8 +443,8 @@ static int check_long_enumeration(const ilrs_dict_field_t *f, const char *what, 
     qsort(values, n, sizeof *values, cmp_i64);
     for (size_t i = 1; i < n; i++) {
         if (values[i - 1] == values[i]) {
-            ilrs__dict_errf(err, err_cap, "%s '%s': enumeration value %lld repeated", what,
-                            f->name, (long long)values[i]);
+            ilrs__dict_errf(err, err_cap, "%s '%s': enumeration value %lld repeated", what, f->name,
+                            (long long)values[i]);
             rc = ILRS_EEXIST;
             goto out_free;
         }
@@ -490,7 +489,8 @@ static int check_field(const ilrs_dict_field_t *f, const char *what, bool is_com
         return ILRS_EINVAL;
     }
     if (!is_text && f->length != 0) {
-        ilrs__dict_errf(err, err_cap, "%s '%s': length %u given for type %s (only string and "
+        ilrs__dict_errf(err, err_cap,
+                        "%s '%s': length %u given for type %s (only string and "
                         "bytes have a length)",
                         what, f->name, (unsigned)f->length, ilrs_dict_type_name(f->type));
         return ILRS_EINVAL;
@@ -572,8 +572,7 @@ static int check_field(const ilrs_dict_field_t *f, const char *what, bool is_com
             }
             if (!ilrs__dict_int_fits(f->type, e->value)) {
                 ilrs__dict_errf(err, err_cap, "%s '%s': enumeration value %lld does not fit %s",
-                                what, f->name, (long long)e->value,
-                                ilrs_dict_type_name(f->type));
+                                what, f->name, (long long)e->value, ilrs_dict_type_name(f->type));
                 return ILRS_ERANGE;
             }
             for (size_t k = 0; k < i && f->enum_count <= SMALL_LIST; k++) {
@@ -583,8 +582,8 @@ static int check_field(const ilrs_dict_field_t *f, const char *what, bool is_com
                     return ILRS_EEXIST;
                 }
                 if (strcmp(f->enums[k].label, e->label) == 0) {
-                    ilrs__dict_errf(err, err_cap, "%s '%s': enumeration label '%s' repeated",
-                                    what, f->name, e->label);
+                    ilrs__dict_errf(err, err_cap, "%s '%s': enumeration label '%s' repeated", what,
+                                    f->name, e->label);
                     return ILRS_EEXIST;
                 }
             }
@@ -598,8 +597,8 @@ static int check_field(const ilrs_dict_field_t *f, const char *what, bool is_com
 
 /* Check a field list; sum the octets into *octets (saturating on absurd inputs). */
 static int check_fields(const ilrs_dict_field_t *fields, size_t count, const char *kind,
-                        const char *owner_name, const char *what, bool is_command,
-                        uint64_t *octets, char *err, size_t err_cap)
+                        const char *owner_name, const char *what, bool is_command, uint64_t *octets,
+                        char *err, size_t err_cap)
 {
     char inner[ILRS__DICT_ERR_MAX];
     *octets = 0;
@@ -643,8 +642,8 @@ static int check_fields(const ilrs_dict_field_t *fields, size_t count, const cha
             return ILRS_ENOMEM;
         }
         if (dup != NULL) {
-            ilrs__dict_errf(err, err_cap, "%s '%s': %s name '%s' repeated", kind, owner_name,
-                            what, dup);
+            ilrs__dict_errf(err, err_cap, "%s '%s': %s name '%s' repeated", kind, owner_name, what,
+                            dup);
             return ILRS_EEXIST;
         }
     }
@@ -884,9 +883,8 @@ static int check_header_common(const ilrs_dict_t *dict, const char *kind, const 
         return ILRS_EINVAL;
     }
     if (apid > ILRS_CCSDS_APID_MAX || apid == ILRS_CCSDS_APID_IDLE) {
-        ilrs__dict_errf(err, err_cap, "%s '%s': APID %u outside 0..%u (%u is the idle APID)",
-                        kind, name, (unsigned)apid, ILRS_CCSDS_APID_MAX - 1u,
-                        ILRS_CCSDS_APID_IDLE);
+        ilrs__dict_errf(err, err_cap, "%s '%s': APID %u outside 0..%u (%u is the idle APID)", kind,
+                        name, (unsigned)apid, ILRS_CCSDS_APID_MAX - 1u, ILRS_CCSDS_APID_IDLE);
         return ILRS_ECCSDS_APID;
     }
     if (!opt_name_ok(app)) {
@@ -919,8 +917,8 @@ int ilrs__dict_add_packet(ilrs_dict_t *dict, const ilrs_dict_packet_t *packet,
         ilrs__dict_errf(err, err_cap, "packet: no dictionary or definition");
         return ILRS_EINVAL;
     }
-    rc = check_header_common(dict, "packet", packet->name, packet->apid, packet->owner,
-                             packet->app, packet->description, err, err_cap);
+    rc = check_header_common(dict, "packet", packet->name, packet->apid, packet->owner, packet->app,
+                             packet->description, err, err_cap);
     if (rc != 0) {
         return rc;
     }
@@ -931,9 +929,9 @@ int ilrs__dict_add_packet(ilrs_dict_t *dict, const ilrs_dict_packet_t *packet,
         return rc;
     }
     if (octets + ILRS_CCSDS_TLM_HEADER_LEN > ILRS_CCSDS_MAX_PACKET_LEN) {
-        ilrs__dict_errf(err, err_cap, "packet '%s': %llu octets, more than the %u of a space packet",
-                        packet->name,
-                        (unsigned long long)(octets + ILRS_CCSDS_TLM_HEADER_LEN),
+        ilrs__dict_errf(err, err_cap,
+                        "packet '%s': %llu octets, more than the %u of a space packet",
+                        packet->name, (unsigned long long)(octets + ILRS_CCSDS_TLM_HEADER_LEN),
                         ILRS_CCSDS_MAX_PACKET_LEN);
         return ILRS_ECCSDS_TOOBIG;
     }
@@ -1019,8 +1017,8 @@ int ilrs__dict_add_command(ilrs_dict_t *dict, const ilrs_dict_command_t *command
         return ILRS_ERANGE;
     }
     uint64_t octets = 0;
-    rc = check_fields(command->args, command->arg_count, "command", command->name, "argument",
-                      true, &octets, err, err_cap);
+    rc = check_fields(command->args, command->arg_count, "command", command->name, "argument", true,
+                      &octets, err, err_cap);
     if (rc != 0) {
         return rc;
     }
@@ -1034,10 +1032,9 @@ int ilrs__dict_add_command(ilrs_dict_t *dict, const ilrs_dict_command_t *command
     const ilrs_dict_command_t *same =
         ilrs_dict_find_command(dict, command->apid, command->function_code);
     if (same != NULL) {
-        ilrs__dict_errf(err, err_cap,
-                        "command '%s': APID %u function code %u already used by command '%s'",
-                        command->name, (unsigned)command->apid, (unsigned)command->function_code,
-                        same->name);
+        ilrs__dict_errf(
+            err, err_cap, "command '%s': APID %u function code %u already used by command '%s'",
+            command->name, (unsigned)command->apid, (unsigned)command->function_code, same->name);
         return ILRS_EEXIST;
     }
     if (ilrs_dict_find_command_by_name(dict, command->name) != NULL) {
@@ -1190,8 +1187,7 @@ int ilrs__dict_add_event(ilrs_dict_t *dict, const ilrs_dict_event_t *event, char
     }
     dict->events.items[dict->events.count++] = copy;
     ilrs__dict_index_insert(&dict->event_names, ilrs__dict_hash_str(copy->name), copy);
-    ilrs__dict_index_insert(&dict->event_keys, ilrs__dict_hash_event(copy->app, copy->id),
-                            copy);
+    ilrs__dict_index_insert(&dict->event_keys, ilrs__dict_hash_event(copy->app, copy->id), copy);
     return 0;
 }
 
@@ -1234,25 +1230,23 @@ const ilrs_dict_command_t *ilrs_dict_find_command(const ilrs_dict_t *dict, uint1
     return dict->cmd_by_apid[apid][function_code];
 }
 
-const ilrs_dict_command_t *ilrs_dict_find_command_by_name(const ilrs_dict_t *dict,
-                                                          const char *name)
+const ilrs_dict_command_t *ilrs_dict_find_command_by_name(const ilrs_dict_t *dict, const char *name)
 {
     if (dict == NULL || name == NULL) {
         return NULL;
     }
-    return ilrs__dict_index_find(&dict->command_names, ilrs__dict_hash_str(name),
-                                 match_command, name);
+    return ilrs__dict_index_find(&dict->command_names, ilrs__dict_hash_str(name), match_command,
+                                 name);
 }
 
-const ilrs_dict_event_t *ilrs_dict_find_event(const ilrs_dict_t *dict, const char *app,
-                                              uint16_t id)
+const ilrs_dict_event_t *ilrs_dict_find_event(const ilrs_dict_t *dict, const char *app, uint16_t id)
 {
     if (dict == NULL || app == NULL) {
         return NULL;
     }
     const event_key_t key = {app, id};
-    return ilrs__dict_index_find(&dict->event_keys, ilrs__dict_hash_event(app, id),
-                                 match_event_key, &key);
+    return ilrs__dict_index_find(&dict->event_keys, ilrs__dict_hash_event(app, id), match_event_key,
+                                 &key);
 }
 
 const ilrs_dict_partner_t *ilrs_dict_find_partner(const ilrs_dict_t *dict, const char *id)

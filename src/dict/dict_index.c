@@ -82,8 +82,7 @@ void ilrs__dict_index_insert(ilrs__dict_index_t *ix, uint32_t hash, const void *
 }
 
 const void *ilrs__dict_index_find(const ilrs__dict_index_t *ix, uint32_t hash,
-                                  bool (*match)(const void *item, const void *key),
-                                  const void *key)
+                                  bool (*match)(const void *item, const void *key), const void *key)
 {
     if (ix->cap == 0) {
         return NULL;

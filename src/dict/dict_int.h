@@ -19,8 +19,8 @@
 #include <ilrs/ccsds.h>
 #include <ilrs/dict.h>
 
-#define ILRS__DICT_APIDS (ILRS_CCSDS_APID_MAX + 1u)
-#define ILRS__DICT_FCODES 128u
+#define ILRS__DICT_APIDS   (ILRS_CCSDS_APID_MAX + 1u)
+#define ILRS__DICT_FCODES  128u
 #define ILRS__DICT_ERR_MAX 256
 
 /* A growable array of pointers to immovable entries. */
@@ -56,11 +56,11 @@ struct ilrs_dict {
     ilrs__dict_vec_t events;   /* ilrs_dict_event_t * */
     const ilrs_dict_packet_t *tlm_by_apid[ILRS__DICT_APIDS];
     ilrs_dict_command_t **cmd_by_apid[ILRS__DICT_APIDS]; /* each NULL or 128 slots */
-    ilrs__dict_index_t partner_ids;   /* ilrs_dict_partner_t by id */
-    ilrs__dict_index_t packet_names;  /* ilrs_dict_packet_t by name */
-    ilrs__dict_index_t command_names; /* ilrs_dict_command_t by name */
-    ilrs__dict_index_t event_names;   /* ilrs_dict_event_t by name */
-    ilrs__dict_index_t event_keys;    /* ilrs_dict_event_t by (app, id) */
+    ilrs__dict_index_t partner_ids;                      /* ilrs_dict_partner_t by id */
+    ilrs__dict_index_t packet_names;                     /* ilrs_dict_packet_t by name */
+    ilrs__dict_index_t command_names;                    /* ilrs_dict_command_t by name */
+    ilrs__dict_index_t event_names;                      /* ilrs_dict_event_t by name */
+    ilrs__dict_index_t event_keys;                       /* ilrs_dict_event_t by (app, id) */
     ilrs_dict_stats_t stats;
 };
 

@@ -24,9 +24,9 @@
 
 #include "dict/dict_int.h"
 
-#define FORMAT_NAME "ilrs-dictionary"
+#define FORMAT_NAME    "ilrs-dictionary"
 #define FORMAT_VERSION 1
-#define PATH_MAX_LEN 160
+#define PATH_MAX_LEN   160
 
 static const char *const severity_names[] = {"debug", "info", "error", "critical"};
 
@@ -293,8 +293,7 @@ static const char *kind_name(const json_t *v)
 }
 
 /* Every key of @p obj must be in the NULL-terminated @p allowed list. */
-static int check_keys(reader_t *r, const json_t *obj, const char *path,
-                      const char *const *allowed)
+static int check_keys(reader_t *r, const json_t *obj, const char *path, const char *const *allowed)
 {
     const char *key;
     json_t *value;
@@ -339,8 +338,8 @@ static int get_string(reader_t *r, const json_t *obj, const char *path, const ch
     return 0;
 }
 
-static int get_int(reader_t *r, const json_t *obj, const char *path, const char *key,
-                   bool required, int64_t lo, int64_t hi, int64_t *out, bool *present)
+static int get_int(reader_t *r, const json_t *obj, const char *path, const char *key, bool required,
+                   int64_t lo, int64_t hi, int64_t *out, bool *present)
 {
     char sub[PATH_MAX_LEN];
     sub_path(sub, sizeof sub, path, key);
@@ -413,9 +412,9 @@ static int get_object(reader_t *r, const json_t *v, const char *path)
 static int read_field(reader_t *r, const json_t *o, const char *path, ilrs_dict_field_t *f,
                       bool *has_offset)
 {
-    static const char *const keys[] = {"name",   "type",   "length", "offset",      "unit",
-                                       "description", "range", "limits", "enum", "calibration",
-                                       NULL};
+    static const char *const keys[] = {"name", "type",        "length", "offset",
+                                       "unit", "description", "range",  "limits",
+                                       "enum", "calibration", NULL};
     static const char *const range_keys[] = {"min", "max", NULL};
     static const char *const limit_keys[] = {"crit_low", "warn_low", "warn_high", "crit_high",
                                              NULL};
@@ -521,8 +520,8 @@ static void free_read_fields(ilrs_dict_field_t *fields, size_t count)
 }
 
 /* Read a field list into a malloc'd array (caller frees with free_read_fields). */
-static int read_fields(reader_t *r, const json_t *array, const char *path,
-                       ilrs_dict_field_t **out, size_t *count, bool **has_offset)
+static int read_fields(reader_t *r, const json_t *array, const char *path, ilrs_dict_field_t **out,
+                       size_t *count, bool **has_offset)
 {
     *out = NULL;
     *count = 0;
@@ -597,7 +596,7 @@ static int read_partners(reader_t *r, const json_t *array)
 
 static int read_packets(reader_t *r, const json_t *array)
 {
-    static const char *const keys[] = {"name",   "apid",   "owner", "app",
+    static const char *const keys[] = {"name",        "apid",   "owner",  "app",
                                        "description", "length", "fields", NULL};
     int rc = 0;
     for (size_t i = 0; i < json_array_size(array) && rc == 0; i++) {
@@ -653,8 +652,8 @@ static int read_packets(reader_t *r, const json_t *array)
 
 static int read_commands(reader_t *r, const json_t *array)
 {
-    static const char *const keys[] = {"name", "apid",        "function_code", "owner", "app",
-                                       "description", "length", "args", NULL};
+    static const char *const keys[] = {"name",        "apid",   "function_code", "owner", "app",
+                                       "description", "length", "args",          NULL};
     int rc = 0;
     for (size_t i = 0; i < json_array_size(array) && rc == 0; i++) {
         char path[PATH_MAX_LEN];
@@ -753,8 +752,8 @@ static int read_events(reader_t *r, const json_t *array)
 
 static int read_root(reader_t *r, const json_t *root)
 {
-    static const char *const keys[] = {"format",   "version",  "partners",
-                                       "packets",  "commands", "events", NULL};
+    static const char *const keys[] = {"format",   "version", "partners", "packets",
+                                       "commands", "events",  NULL};
     const char *format = NULL;
     int64_t version = 0;
     const json_t *partners = NULL, *packets = NULL, *commands = NULL, *events = NULL;

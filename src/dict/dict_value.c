@@ -182,8 +182,8 @@ int ilrs_dict_set_raw(const ilrs_dict_field_t *field, uint8_t *pkt, size_t len, 
     return 0;
 }
 
-int ilrs_dict_set_bytes(const ilrs_dict_field_t *field, uint8_t *pkt, size_t len,
-                        const void *data, size_t data_len)
+int ilrs_dict_set_bytes(const ilrs_dict_field_t *field, uint8_t *pkt, size_t len, const void *data,
+                        size_t data_len)
 {
     if (field == NULL || (data == NULL && data_len > 0)) {
         return ILRS_EINVAL;

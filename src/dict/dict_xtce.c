@@ -111,9 +111,9 @@ typedef struct header_field {
 
 /* CCSDS 133.0-B-2 §4.1.3 primary header, then the ilrs CUC secondary header (ccsds.h). */
 static const header_field_t tm_header[] = {
-    {"CCSDS-Version", 3},   {"CCSDS-Type", 1},       {"CCSDS-Sec-Hdr-Flag", 1},
-    {"CCSDS-APID", 11},     {"CCSDS-Seq-Flags", 2},  {"CCSDS-Seq-Count", 14},
-    {"CCSDS-Length", 16},   {"CCSDS-Time-Coarse", 32}, {"CCSDS-Time-Fine", 16},
+    {"CCSDS-Version", 3}, {"CCSDS-Type", 1},         {"CCSDS-Sec-Hdr-Flag", 1},
+    {"CCSDS-APID", 11},   {"CCSDS-Seq-Flags", 2},    {"CCSDS-Seq-Count", 14},
+    {"CCSDS-Length", 16}, {"CCSDS-Time-Coarse", 32}, {"CCSDS-Time-Fine", 16},
 };
 
 static void write_root_telemetry(FILE *out)
@@ -254,8 +254,7 @@ static void write_encoding(FILE *out, int depth, const ilrs_dict_field_t *f, boo
         fprintf(out,
                 "<IntegerDataEncoding encoding=\"%s\" sizeInBits=\"%u\" "
                 "byteOrder=\"mostSignificantByteFirst\"",
-                ilrs__dict_type_is_signed(f->type) ? "twosComplement" : "unsigned",
-                type_bits(f));
+                ilrs__dict_type_is_signed(f->type) ? "twosComplement" : "unsigned", type_bits(f));
     } else if (ilrs__dict_type_is_float(f->type)) {
         fprintf(out,
                 "<FloatDataEncoding encoding=\"IEEE754_1985\" sizeInBits=\"%u\" "
@@ -274,8 +273,8 @@ static void write_encoding(FILE *out, int depth, const ilrs_dict_field_t *f, boo
         fprintf(out,
                 "<BinaryDataEncoding>\n%*s<SizeInBits>\n%*s<FixedValue>%u</FixedValue>\n"
                 "%*s</SizeInBits>\n%*s</BinaryDataEncoding>\n",
-                2 * depth + 2, "", 2 * depth + 4, "", type_bits(f), 2 * depth + 2, "",
-                2 * depth, "");
+                2 * depth + 2, "", 2 * depth + 4, "", type_bits(f), 2 * depth + 2, "", 2 * depth,
+                "");
         return;
     }
     if (calibrate) {
@@ -349,8 +348,8 @@ static void write_type(FILE *out, int depth, const char *kind, const char *type_
                        const ilrs_dict_field_t *f)
 {
     bool arg = kind[0] == 'A';
-    bool calibrate = has_calibration(f) && (ilrs__dict_type_is_int(f->type) ||
-                                            ilrs__dict_type_is_float(f->type));
+    bool calibrate = has_calibration(f) &&
+                     (ilrs__dict_type_is_int(f->type) || ilrs__dict_type_is_float(f->type));
     const char *element;
     if (f->enum_count > 0) {
         element = "Enumerated";
@@ -561,8 +560,7 @@ static void write_partner_commands(FILE *out, const ilrs_dict_t *dict,
                 "argumentValue=\"%u\"/>\n"
                 "            </ArgumentAssignmentList>\n"
                 "          </BaseMetaCommand>\n",
-                root, (unsigned)c->apid, (unsigned)(c->length - 7u),
-                (unsigned)c->function_code);
+                root, (unsigned)c->apid, (unsigned)(c->length - 7u), (unsigned)c->function_code);
         if (c->arg_count > 0) {
             fputs("          <ArgumentList>\n", out);
             for (size_t k = 0; k < c->arg_count; k++) {
@@ -577,8 +575,7 @@ static void write_partner_commands(FILE *out, const ilrs_dict_t *dict,
         fprintf(out, "          <CommandContainer name=\"%s\">\n            <EntryList>\n",
                 c->name);
         for (size_t k = 0; k < c->arg_count; k++) {
-            fprintf(out, "              <ArgumentRefEntry argumentRef=\"%s\"/>\n",
-                    c->args[k].name);
+            fprintf(out, "              <ArgumentRefEntry argumentRef=\"%s\"/>\n", c->args[k].name);
         }
         fprintf(out,
                 "            </EntryList>\n"
@@ -611,8 +608,7 @@ int ilrs_dict_write_xtce(const ilrs_dict_t *dict, const char *system_name, FILE 
     const char *root = system_name != NULL ? system_name : "ILRS";
     if (!xtce_name_ok(root)) {
         ilrs_log(ILRS_LOG_WARN, "dict",
-                 "XTCE system name '%.64s' must be 1..63 characters of [A-Za-z0-9_-]",
-                 root);
+                 "XTCE system name '%.64s' must be 1..63 characters of [A-Za-z0-9_-]", root);
         return ILRS_EINVAL;
     }
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);

@@ -10,8 +10,8 @@
 
 #include <ilrs/dict.h>
 
-#define SAMPLE_POWER_APID 0x010
-#define SAMPLE_CMD_APID 0x011
+#define SAMPLE_POWER_APID   0x010
+#define SAMPLE_CMD_APID     0x011
 #define SAMPLE_PAYLOAD_APID 0x300
 
 static const ilrs_dict_enum_t sample_modes[] = {{0, "OFF"}, {1, "ON"}, {2, "AUTO"}};
@@ -19,21 +19,39 @@ static const ilrs_dict_enum_t sample_states[] = {{-1, "FAULT"}, {0, "IDLE"}, {5,
 
 /* POWER_HK: every type once, in this order; offsets start at 12. */
 static const ilrs_dict_field_t sample_power_fields[] = {
-    {.name = "battery_voltage", .type = ILRS_DICT_U16, .unit = "V",
-     .description = "battery bus voltage", .has_limits = true, .crit_low = 22.0,
-     .warn_low = 24.0, .warn_high = 32.0, .crit_high = 34.0, .cal_scale = 0.001},
+    {.name = "battery_voltage",
+     .type = ILRS_DICT_U16,
+     .unit = "V",
+     .description = "battery bus voltage",
+     .has_limits = true,
+     .crit_low = 22.0,
+     .warn_low = 24.0,
+     .warn_high = 32.0,
+     .crit_high = 34.0,
+     .cal_scale = 0.001},
     {.name = "battery_current", .type = ILRS_DICT_I16, .unit = "A", .cal_scale = 0.01},
     {.name = "uptime", .type = ILRS_DICT_U32, .unit = "s"},
     {.name = "energy_total", .type = ILRS_DICT_U64, .unit = "J"},
-    {.name = "panel_temp", .type = ILRS_DICT_I8, .unit = "degC", .has_limits = true,
-     .crit_low = -40, .warn_low = -20, .warn_high = 60, .crit_high = 80},
+    {.name = "panel_temp",
+     .type = ILRS_DICT_I8,
+     .unit = "degC",
+     .has_limits = true,
+     .crit_low = -40,
+     .warn_low = -20,
+     .warn_high = 60,
+     .crit_high = 80},
     {.name = "mode", .type = ILRS_DICT_U8, .enums = sample_modes, .enum_count = 3},
     {.name = "offset_count", .type = ILRS_DICT_I32},
     {.name = "net_charge", .type = ILRS_DICT_I64, .unit = "C"},
-    {.name = "soc", .type = ILRS_DICT_F32, .unit = "%", .has_limits = true, .crit_low = 10,
-     .warn_low = 20, .warn_high = 100, .crit_high = 100},
-    {.name = "bus_power", .type = ILRS_DICT_F64, .unit = "W", .cal_offset = -1.5,
-     .cal_scale = 2.0},
+    {.name = "soc",
+     .type = ILRS_DICT_F32,
+     .unit = "%",
+     .has_limits = true,
+     .crit_low = 10,
+     .warn_low = 20,
+     .warn_high = 100,
+     .crit_high = 100},
+    {.name = "bus_power", .type = ILRS_DICT_F64, .unit = "W", .cal_offset = -1.5, .cal_scale = 2.0},
     {.name = "heater_on", .type = ILRS_DICT_BOOL},
     {.name = "label", .type = ILRS_DICT_STRING, .length = 8},
     {.name = "raw", .type = ILRS_DICT_BYTES, .length = 4},
@@ -42,7 +60,9 @@ static const ilrs_dict_field_t sample_power_fields[] = {
 #define SAMPLE_POWER_LENGTH (12 + 2 + 2 + 4 + 8 + 1 + 1 + 4 + 8 + 4 + 8 + 1 + 8 + 4 + 2)
 
 static const ilrs_dict_field_t sample_payload_fields[] = {
-    {.name = "detector_temp", .type = ILRS_DICT_F32, .unit = "K",
+    {.name = "detector_temp",
+     .type = ILRS_DICT_F32,
+     .unit = "K",
      .description = "detector temperature"},
     {.name = "counts", .type = ILRS_DICT_U32, .unit = "1/s"},
 };
@@ -51,9 +71,17 @@ static const ilrs_dict_field_t sample_set_mode_args[] = {
     {.name = "mode", .type = ILRS_DICT_U8, .enums = sample_modes, .enum_count = 3},
 };
 static const ilrs_dict_field_t sample_set_limits_args[] = {
-    {.name = "low", .type = ILRS_DICT_F32, .unit = "V", .has_range = true, .min = 20.0,
+    {.name = "low",
+     .type = ILRS_DICT_F32,
+     .unit = "V",
+     .has_range = true,
+     .min = 20.0,
      .max = 30.0},
-    {.name = "high", .type = ILRS_DICT_F64, .unit = "V", .has_range = true, .min = 28.0,
+    {.name = "high",
+     .type = ILRS_DICT_F64,
+     .unit = "V",
+     .has_range = true,
+     .min = 28.0,
      .max = 36.0},
 };
 static const ilrs_dict_field_t sample_set_name_args[] = {
@@ -73,33 +101,72 @@ static const ilrs_dict_field_t sample_tune_args[] = {
 };
 #define SAMPLE_TUNE_LENGTH (8 + 2 + 1 + 4 + 8 + 4 + 1 + 4 + 8 + 2 + 2)
 
-static const ilrs_dict_packet_t sample_power_hk = {
-    .name = "POWER_HK", .apid = SAMPLE_POWER_APID, .owner = "station", .app = "POWER",
-    .description = "power subsystem housekeeping", .fields = sample_power_fields,
-    .field_count = sizeof sample_power_fields / sizeof sample_power_fields[0]};
+static const ilrs_dict_packet_t sample_power_hk = {.name = "POWER_HK",
+                                                   .apid = SAMPLE_POWER_APID,
+                                                   .owner = "station",
+                                                   .app = "POWER",
+                                                   .description = "power subsystem housekeeping",
+                                                   .fields = sample_power_fields,
+                                                   .field_count = sizeof sample_power_fields /
+                                                                  sizeof sample_power_fields[0]};
 
 static const ilrs_dict_command_t sample_commands[] = {
-    {.name = "NoOp", .apid = SAMPLE_CMD_APID, .function_code = 0, .owner = "station",
-     .app = "POWER", .description = "do nothing, count the command"},
-    {.name = "SetHeaterMode", .apid = SAMPLE_CMD_APID, .function_code = 1, .owner = "station",
-     .app = "POWER", .description = "set the battery heater mode", .args = sample_set_mode_args,
+    {.name = "NoOp",
+     .apid = SAMPLE_CMD_APID,
+     .function_code = 0,
+     .owner = "station",
+     .app = "POWER",
+     .description = "do nothing, count the command"},
+    {.name = "SetHeaterMode",
+     .apid = SAMPLE_CMD_APID,
+     .function_code = 1,
+     .owner = "station",
+     .app = "POWER",
+     .description = "set the battery heater mode",
+     .args = sample_set_mode_args,
      .arg_count = 1},
-    {.name = "SetBatteryLimits", .apid = SAMPLE_CMD_APID, .function_code = 2, .owner = "station",
-     .app = "POWER", .args = sample_set_limits_args, .arg_count = 2},
-    {.name = "SetName", .apid = SAMPLE_CMD_APID, .function_code = 3, .owner = "station",
-     .app = "POWER", .args = sample_set_name_args, .arg_count = 1},
-    {.name = "Tune", .apid = SAMPLE_CMD_APID, .function_code = 4, .owner = "station",
-     .app = "POWER", .args = sample_tune_args,
+    {.name = "SetBatteryLimits",
+     .apid = SAMPLE_CMD_APID,
+     .function_code = 2,
+     .owner = "station",
+     .app = "POWER",
+     .args = sample_set_limits_args,
+     .arg_count = 2},
+    {.name = "SetName",
+     .apid = SAMPLE_CMD_APID,
+     .function_code = 3,
+     .owner = "station",
+     .app = "POWER",
+     .args = sample_set_name_args,
+     .arg_count = 1},
+    {.name = "Tune",
+     .apid = SAMPLE_CMD_APID,
+     .function_code = 4,
+     .owner = "station",
+     .app = "POWER",
+     .args = sample_tune_args,
      .arg_count = sizeof sample_tune_args / sizeof sample_tune_args[0]},
-    {.name = "StartObservation", .apid = 0x301, .function_code = 10, .owner = "cnsa",
-     .app = "LMS", .description = "start a lunar mineral spectrometer observation",
-     .args = sample_set_mode_args, .arg_count = 1},
+    {.name = "StartObservation",
+     .apid = 0x301,
+     .function_code = 10,
+     .owner = "cnsa",
+     .app = "LMS",
+     .description = "start a lunar mineral spectrometer observation",
+     .args = sample_set_mode_args,
+     .arg_count = 1},
 };
 
 static const ilrs_dict_event_t sample_events[] = {
-    {.app = "POWER", .id = 1, .name = "POWER_BATTERY_LOW_ERR", .severity = ILRS_EVENT_ERROR,
-     .format = "battery at %.2f V", .description = "battery voltage below warning"},
-    {.app = "POWER", .id = 2, .name = "POWER_MODE_INF", .severity = ILRS_EVENT_INFO,
+    {.app = "POWER",
+     .id = 1,
+     .name = "POWER_BATTERY_LOW_ERR",
+     .severity = ILRS_EVENT_ERROR,
+     .format = "battery at %.2f V",
+     .description = "battery voltage below warning"},
+    {.app = "POWER",
+     .id = 2,
+     .name = "POWER_MODE_INF",
+     .severity = ILRS_EVENT_INFO,
      .format = "heater mode %s"},
     {.app = "LMS", .id = 1, .name = "LMS_START_DBG", .severity = ILRS_EVENT_DEBUG},
 };
@@ -114,10 +181,14 @@ __attribute__((unused)) static int sample_dict_create(ilrs_dict_t **out)
     }
     const ilrs_dict_partner_t cnsa = {"cnsa", "China National Space Administration"};
     const ilrs_dict_partner_t roscosmos = {"roscosmos", "Roscosmos"};
-    const ilrs_dict_packet_t payload = {
-        .name = "LMS_HK", .apid = SAMPLE_PAYLOAD_APID, .owner = "cnsa", .app = "LMS",
-        .description = "lunar mineral spectrometer housekeeping & <status>",
-        .fields = sample_payload_fields, .field_count = 2};
+    const ilrs_dict_packet_t payload = {.name = "LMS_HK",
+                                        .apid = SAMPLE_PAYLOAD_APID,
+                                        .owner = "cnsa",
+                                        .app = "LMS",
+                                        .description =
+                                            "lunar mineral spectrometer housekeeping & <status>",
+                                        .fields = sample_payload_fields,
+                                        .field_count = 2};
     if ((rc = ilrs_dict_add_partner(dict, &cnsa)) != 0 ||
         (rc = ilrs_dict_add_partner(dict, &roscosmos)) != 0 ||
         (rc = ilrs_dict_add_packet(dict, &sample_power_hk, NULL)) != 0 ||

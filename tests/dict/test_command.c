@@ -32,8 +32,8 @@ static void reseal(uint8_t *pkt, size_t len)
     pkt[7] = (uint8_t)(x ^ 0xFF);
 }
 
-static size_t build(const ilrs_dict_t *dict, const char *name, const char *const *args,
-                    size_t n, uint8_t *buf, size_t cap)
+static size_t build(const ilrs_dict_t *dict, const char *name, const char *const *args, size_t n,
+                    uint8_t *buf, size_t cap)
 {
     const ilrs_dict_command_t *c = ilrs_dict_find_command_by_name(dict, name);
     assert_non_null(c);
@@ -118,8 +118,7 @@ static void each_rejection_reason(void **state)
          "sequence flags 1, expected 3 (unsegmented)", false},
         {"length field", 5, 9, true, 0, ILRS_ECCSDS_LENGTH,
          "length field gives 16 octets, packet holds 9", false},
-        {"checksum", 7, 0x00, false, 0, ILRS_ECRC,
-         "checksum: XOR of the packet is 0x", false},
+        {"checksum", 7, 0x00, false, 0, ILRS_ECRC, "checksum: XOR of the packet is 0x", false},
         {"unknown function code", 6, 9, true, 0, ILRS_EFSW_CMD,
          "unknown command: APID 17 function code 9", false},
         {"unknown APID", 1, 0x55, true, 0, ILRS_EFSW_CMD,
@@ -206,8 +205,9 @@ static void argument_rejections(void **state)
     (void)state;
     ilrs_dict_t *dict = sample();
     const ilrs_dict_command_t *tune = ilrs_dict_find_command_by_name(dict, "Tune");
-    const char *args[] = {"-5", "true", "10", "18446744073709551615", "0xDEADBEEF",
-                          "-128", "-2147483648", "-9223372036854775808", "65535", "SCIENCE"};
+    const char *args[] = {"-5",         "true",   "10",          "18446744073709551615",
+                          "0xDEADBEEF", "-128",   "-2147483648", "-9223372036854775808",
+                          "65535",      "SCIENCE"};
     uint8_t good[64];
     size_t len = build(dict, "Tune", args, 10, good, sizeof good);
     assert_int_equal(len, SAMPLE_TUNE_LENGTH);
@@ -219,14 +219,22 @@ static void argument_rejections(void **state)
         size_t n;
         const char *detail;
     } cases[] = {
-        {"delta above range", 0, {0x03, 0xE9}, 2,
+        {"delta above range",
+         0,
+         {0x03, 0xE9},
+         2,
          "Tune: argument 'delta' = 1001 outside range [-1000, 1000]"},
-        {"delta below range", 0, {0xFC, 0x17}, 2,
+        {"delta below range",
+         0,
+         {0xFC, 0x17},
+         2,
          "Tune: argument 'delta' = -1001 outside range [-1000, 1000]"},
         {"bool 2", 1, {2}, 1, "Tune: argument 'enable' = 2 is not a boolean (0 or 1)"},
-        {"count 0", 2, {0, 0, 0, 0}, 4,
-         "Tune: argument 'count' = 0 outside range [1, 100000]"},
-        {"state not in enum", 9, {0xFF, 0xFE}, 2,
+        {"count 0", 2, {0, 0, 0, 0}, 4, "Tune: argument 'count' = 0 outside range [1, 100000]"},
+        {"state not in enum",
+         9,
+         {0xFF, 0xFE},
+         2,
          "Tune: argument 'state' = -2 not in enumeration {FAULT=-1,IDLE=0,SCIENCE=5}"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -255,7 +263,8 @@ static void argument_rejections(void **state)
     reseal(pkt, len);
     ilrs_dict_check_t check;
     assert_int_equal(ilrs_dict_check_command(dict, pkt, len, &check), ILRS_EFSW_ARG);
-    assert_string_equal(check.detail, "SetBatteryLimits: argument 'low' = nan is not a finite number");
+    assert_string_equal(check.detail,
+                        "SetBatteryLimits: argument 'low' = nan is not a finite number");
     memcpy(pkt, good, len);
     double high = 40.0;
     uint64_t bits;
@@ -263,7 +272,8 @@ static void argument_rejections(void **state)
     ilrs_put_be64(pkt + lim->args[1].offset, bits);
     reseal(pkt, len);
     assert_int_equal(ilrs_dict_check_command(dict, pkt, len, &check), ILRS_EFSW_ARG);
-    assert_string_equal(check.detail, "SetBatteryLimits: argument 'high' = 40 outside range [28, 36]");
+    assert_string_equal(check.detail,
+                        "SetBatteryLimits: argument 'high' = 40 outside range [28, 36]");
     assert_int_equal(check.arg_index, 1);
 
     /* strings: unterminated, garbage after the terminator, not UTF-8 */
@@ -296,8 +306,9 @@ static void build_every_type_and_errors(void **state)
     (void)state;
     ilrs_dict_t *dict = sample();
     const ilrs_dict_command_t *tune = ilrs_dict_find_command_by_name(dict, "Tune");
-    const char *args[] = {"-1000", "FALSE", "100000", "0", "deadbeef",
-                          "127", "2147483647", "9223372036854775807", "0x10", "-1"};
+    const char *args[] = {"-1000",    "FALSE", "100000",     "0",
+                          "deadbeef", "127",   "2147483647", "9223372036854775807",
+                          "0x10",     "-1"};
     uint8_t pkt[64];
     size_t len = build(dict, "Tune", args, 10, pkt, sizeof pkt);
     int64_t iv;
@@ -332,43 +343,85 @@ static void build_every_type_and_errors(void **state)
         int expect;
         const char *error;
     } bad[] = {
-        {"SetHeaterMode", {"BOIL"}, 1, ILRS_EFSW_ARG,
+        {"SetHeaterMode",
+         {"BOIL"},
+         1,
+         ILRS_EFSW_ARG,
          "SetHeaterMode: argument 'mode': 'BOIL' is not an integer or a label of "
          "{OFF=0,ON=1,AUTO=2}"},
-        {"SetHeaterMode", {"3"}, 1, ILRS_EFSW_ARG,
+        {"SetHeaterMode",
+         {"3"},
+         1,
+         ILRS_EFSW_ARG,
          "SetHeaterMode: argument 'mode' = 3 not in enumeration {OFF=0,ON=1,AUTO=2}"},
-        {"SetHeaterMode", {"-1"}, 1, ILRS_EFSW_ARG,
+        {"SetHeaterMode",
+         {"-1"},
+         1,
+         ILRS_EFSW_ARG,
          "SetHeaterMode: argument 'mode' = -1 does not fit type u8"},
         {"SetHeaterMode", {"ON", "OFF"}, 2, ILRS_EINVAL, "SetHeaterMode takes 1 argument, got 2"},
-        {"SetBatteryLimits", {"19.9", "30"}, 2, ILRS_EFSW_ARG,
+        {"SetBatteryLimits",
+         {"19.9", "30"},
+         2,
+         ILRS_EFSW_ARG,
          "SetBatteryLimits: argument 'low' = 19.899999618530273 outside range [20, 30]"},
-        {"SetBatteryLimits", {"abc", "30"}, 2, ILRS_EFSW_ARG,
+        {"SetBatteryLimits",
+         {"abc", "30"},
+         2,
+         ILRS_EFSW_ARG,
          "SetBatteryLimits: argument 'low': 'abc' is not a finite number"},
-        {"SetBatteryLimits", {"inf", "30"}, 2, ILRS_EFSW_ARG,
+        {"SetBatteryLimits",
+         {"inf", "30"},
+         2,
+         ILRS_EFSW_ARG,
          "SetBatteryLimits: argument 'low': 'inf' is not a finite number"},
-        {"SetName", {"sixteen chars..."}, 1, ILRS_EFSW_ARG,
+        {"SetName",
+         {"sixteen chars..."},
+         1,
+         ILRS_EFSW_ARG,
          "SetName: argument 'name': string of 16 octets, at most 15 fit"},
-        {"Tune", {"1", "maybe", "1", "0", "00", "0", "0", "0", "0", "0"}, 10, ILRS_EFSW_ARG,
+        {"Tune",
+         {"1", "maybe", "1", "0", "00", "0", "0", "0", "0", "0"},
+         10,
+         ILRS_EFSW_ARG,
          "Tune: argument 'enable': 'maybe' is not true/false/1/0"},
-        {"Tune", {"1", "1", "1", "0", "0g", "0", "0", "0", "0", "0"}, 10, ILRS_EFSW_ARG,
+        {"Tune",
+         {"1", "1", "1", "0", "0g", "0", "0", "0", "0", "0"},
+         10,
+         ILRS_EFSW_ARG,
          "Tune: argument 'key': '0g' is not hexadecimal"},
-        {"Tune", {"1", "1", "1", "0", "0102030405", "0", "0", "0", "0", "0"}, 10, ILRS_EFSW_ARG,
+        {"Tune",
+         {"1", "1", "1", "0", "0102030405", "0", "0", "0", "0", "0"},
+         10,
+         ILRS_EFSW_ARG,
          "Tune: argument 'key': needs an even number of hex digits, at most 4 octets"},
-        {"Tune", {"1", "1", "1", "0", "", "-129", "0", "0", "0", "0"}, 10, ILRS_EFSW_ARG,
+        {"Tune",
+         {"1", "1", "1", "0", "", "-129", "0", "0", "0", "0"},
+         10,
+         ILRS_EFSW_ARG,
          "Tune: argument 'small' = -129 does not fit type i8"},
-        {"Tune", {"1", "1", "1", "18446744073709551616", "", "0", "0", "0", "0", "0"}, 10,
-         ILRS_EFSW_ARG, "Tune: argument 'big': '18446744073709551616' is not an integer"},
-        {"Tune", {"1", "1", "1", "0", "", "0", "0", "9223372036854775808", "0", "0"}, 10,
-         ILRS_EFSW_ARG, "Tune: argument 'huge' = 9223372036854775808 does not fit type i64"},
-        {"Tune", {"1", "1", "1", "0", "", "0", "0", "0", "1.5", "0"}, 10, ILRS_EFSW_ARG,
+        {"Tune",
+         {"1", "1", "1", "18446744073709551616", "", "0", "0", "0", "0", "0"},
+         10,
+         ILRS_EFSW_ARG,
+         "Tune: argument 'big': '18446744073709551616' is not an integer"},
+        {"Tune",
+         {"1", "1", "1", "0", "", "0", "0", "9223372036854775808", "0", "0"},
+         10,
+         ILRS_EFSW_ARG,
+         "Tune: argument 'huge' = 9223372036854775808 does not fit type i64"},
+        {"Tune",
+         {"1", "1", "1", "0", "", "0", "0", "0", "1.5", "0"},
+         10,
+         ILRS_EFSW_ARG,
          "Tune: argument 'half': '1.5' is not an integer"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const ilrs_dict_command_t *c = ilrs_dict_find_command_by_name(dict, bad[i].cmd);
         char error[200];
         size_t out_len = 77;
-        int rc = ilrs_dict_build_command(c, bad[i].args, bad[i].n, pkt, sizeof pkt, &out_len,
-                                         error, sizeof error);
+        int rc = ilrs_dict_build_command(c, bad[i].args, bad[i].n, pkt, sizeof pkt, &out_len, error,
+                                         sizeof error);
         if (rc != bad[i].expect || strcmp(error, bad[i].error) != 0 || out_len != 0) {
             fail_msg("case %zu: got %s '%s', expected %s '%s'", i, ilrs_errname(rc), error,
                      ilrs_errname(bad[i].expect), bad[i].error);
@@ -377,9 +430,9 @@ static void build_every_type_and_errors(void **state)
     /* buffer too small */
     size_t out_len = 5;
     char error[120];
-    assert_int_equal(ilrs_dict_build_command(tune, args, 10, pkt, 20, &out_len, error,
-                                             sizeof error),
-                     ILRS_ECCSDS_TOOSMALL);
+    assert_int_equal(
+        ilrs_dict_build_command(tune, args, 10, pkt, 20, &out_len, error, sizeof error),
+        ILRS_ECCSDS_TOOSMALL);
     assert_int_equal(out_len, 0);
     /* every packet built is accepted by the check */
     ilrs_dict_stats_t stats;
@@ -389,10 +442,8 @@ static void build_every_type_and_errors(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(accepted_and_counted),
-    cmocka_unit_test(each_rejection_reason),
-    cmocka_unit_test(wrong_length_for_the_command),
-    cmocka_unit_test(argument_rejections),
+    cmocka_unit_test(accepted_and_counted),         cmocka_unit_test(each_rejection_reason),
+    cmocka_unit_test(wrong_length_for_the_command), cmocka_unit_test(argument_rejections),
     cmocka_unit_test(build_every_type_and_errors),
 };
 

@@ -52,8 +52,8 @@ static void offsets_and_lengths(void **state)
         expect += ilrs_dict_type_size(p->fields[i].type, p->fields[i].length);
     }
     assert_int_equal(expect, p->length);
-    assert_int_equal(ilrs_dict_find_field(p, "label")->offset, 12 + 2 + 2 + 4 + 8 + 1 + 1 + 4 +
-                                                                   8 + 4 + 8 + 1);
+    assert_int_equal(ilrs_dict_find_field(p, "label")->offset,
+                     12 + 2 + 2 + 4 + 8 + 1 + 1 + 4 + 8 + 4 + 8 + 1);
     const ilrs_dict_command_t *c = ilrs_dict_find_command_by_name(dict, "Tune");
     assert_non_null(c);
     assert_int_equal(c->length, SAMPLE_TUNE_LENGTH);
@@ -136,8 +136,14 @@ static const ilrs_dict_enum_t dup_label[] = {{0, "A"}, {1, "A"}};
 static const ilrs_dict_enum_t too_big_for_u8[] = {{0, "A"}, {256, "B"}};
 static const ilrs_dict_enum_t bad_label[] = {{0, "A,B"}};
 
-#define PKT(n, a, o) {.name = (n), .apid = (a), .owner = (o), .app = "TEST"}
-#define U16(n) {.name = (n), .type = ILRS_DICT_U16}
+#define PKT(n, a, o)                                                                               \
+    {                                                                                              \
+        .name = (n), .apid = (a), .owner = (o), .app = "TEST"                                      \
+    }
+#define U16(n)                                                                                     \
+    {                                                                                              \
+        .name = (n), .type = ILRS_DICT_U16                                                         \
+    }
 
 static void packet_rules_rejected_unchanged(void **state)
 {
@@ -149,84 +155,165 @@ static void packet_rules_rejected_unchanged(void **state)
         {"name with dash", PKT("A-B", 100, "station"), {U16("a")}, 1, ILRS_EINVAL},
         {"name 64 chars",
          PKT("A123456789012345678901234567890123456789012345678901234567890123", 100, "station"),
-         {U16("a")}, 1, ILRS_EINVAL},
+         {U16("a")},
+         1,
+         ILRS_EINVAL},
         {"duplicate name", PKT("POWER_HK", 100, "station"), {U16("a")}, 1, ILRS_EEXIST},
         {"duplicate APID", PKT("NEW", SAMPLE_POWER_APID, "station"), {U16("a")}, 1, ILRS_EEXIST},
         {"APID 2048", PKT("NEW", 2048, "station"), {U16("a")}, 1, ILRS_ECCSDS_APID},
         {"idle APID", PKT("NEW", 2047, "station"), {U16("a")}, 1, ILRS_ECCSDS_APID},
         {"unknown owner", PKT("NEW", 100, "nasa"), {U16("a")}, 1, ILRS_ENOENT},
         {"NULL owner", PKT("NEW", 100, NULL), {U16("a")}, 1, ILRS_ENOENT},
-        {"bad app", {.name = "NEW", .apid = 100, .owner = "station", .app = "a b"}, {U16("a")}, 1,
+        {"bad app",
+         {.name = "NEW", .apid = 100, .owner = "station", .app = "a b"},
+         {U16("a")},
+         1,
          ILRS_EINVAL},
         {"bad field name", PKT("NEW", 100, "station"), {U16("_a")}, 1, ILRS_EINVAL},
         {"duplicate field", PKT("NEW", 100, "station"), {U16("a"), U16("a")}, 2, ILRS_EEXIST},
-        {"unknown type", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_TYPE_COUNT}}, 1, ILRS_EINVAL},
-        {"string length 0", PKT("NEW", 100, "station"), {{.name = "a", .type = ILRS_DICT_STRING}},
-         1, ILRS_EINVAL},
-        {"bytes length 0", PKT("NEW", 100, "station"), {{.name = "a", .type = ILRS_DICT_BYTES}},
-         1, ILRS_EINVAL},
-        {"length on u16", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_U16, .length = 2}}, 1, ILRS_EINVAL},
-        {"enum on float", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_F32, .enums = sample_modes, .enum_count = 3}}, 1,
+        {"unknown type",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_TYPE_COUNT}},
+         1,
          ILRS_EINVAL},
-        {"enum on string", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_STRING, .length = 4, .enums = sample_modes,
+        {"string length 0",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_STRING}},
+         1,
+         ILRS_EINVAL},
+        {"bytes length 0",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_BYTES}},
+         1,
+         ILRS_EINVAL},
+        {"length on u16",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_U16, .length = 2}},
+         1,
+         ILRS_EINVAL},
+        {"enum on float",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_F32, .enums = sample_modes, .enum_count = 3}},
+         1,
+         ILRS_EINVAL},
+        {"enum on string",
+         PKT("NEW", 100, "station"),
+         {{.name = "a",
+           .type = ILRS_DICT_STRING,
+           .length = 4,
+           .enums = sample_modes,
            .enum_count = 3}},
-         1, ILRS_EINVAL},
-        {"enum duplicate value", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_U8, .enums = dup_value, .enum_count = 2}}, 1,
+         1,
+         ILRS_EINVAL},
+        {"enum duplicate value",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_U8, .enums = dup_value, .enum_count = 2}},
+         1,
          ILRS_EEXIST},
-        {"enum duplicate label", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_U8, .enums = dup_label, .enum_count = 2}}, 1,
+        {"enum duplicate label",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_U8, .enums = dup_label, .enum_count = 2}},
+         1,
          ILRS_EEXIST},
-        {"enum value does not fit", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_U8, .enums = too_big_for_u8, .enum_count = 2}}, 1,
+        {"enum value does not fit",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_U8, .enums = too_big_for_u8, .enum_count = 2}},
+         1,
          ILRS_ERANGE},
-        {"enum label with comma", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_U8, .enums = bad_label, .enum_count = 1}}, 1,
+        {"enum label with comma",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_U8, .enums = bad_label, .enum_count = 1}},
+         1,
          ILRS_EINVAL},
-        {"min > max", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_U8, .has_range = true, .min = 5, .max = 4}}, 1,
+        {"min > max",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_U8, .has_range = true, .min = 5, .max = 4}},
+         1,
          ILRS_EINVAL},
-        {"NaN range", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_U8, .has_range = true, .min = NAN, .max = 4}}, 1,
+        {"NaN range",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_U8, .has_range = true, .min = NAN, .max = 4}},
+         1,
          ILRS_EINVAL},
-        {"warn_low < crit_low", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_F32, .has_limits = true, .crit_low = 0, .warn_low = -1,
-           .warn_high = 5, .crit_high = 6}},
-         1, ILRS_EINVAL},
-        {"warn_high > crit_high", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_F32, .has_limits = true, .crit_low = 0, .warn_low = 1,
-           .warn_high = 7, .crit_high = 6}},
-         1, ILRS_EINVAL},
-        {"warn_low > warn_high", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_F32, .has_limits = true, .crit_low = 0, .warn_low = 4,
-           .warn_high = 3, .crit_high = 6}},
-         1, ILRS_EINVAL},
-        {"limits on string", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_STRING, .length = 2, .has_limits = true}}, 1,
+        {"warn_low < crit_low",
+         PKT("NEW", 100, "station"),
+         {{.name = "a",
+           .type = ILRS_DICT_F32,
+           .has_limits = true,
+           .crit_low = 0,
+           .warn_low = -1,
+           .warn_high = 5,
+           .crit_high = 6}},
+         1,
          ILRS_EINVAL},
-        {"limits on bool", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_BOOL, .has_limits = true, .crit_high = 1}}, 1,
+        {"warn_high > crit_high",
+         PKT("NEW", 100, "station"),
+         {{.name = "a",
+           .type = ILRS_DICT_F32,
+           .has_limits = true,
+           .crit_low = 0,
+           .warn_low = 1,
+           .warn_high = 7,
+           .crit_high = 6}},
+         1,
          ILRS_EINVAL},
-        {"limits on an enumerated field", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_U8, .enums = sample_modes, .enum_count = 3,
-           .has_limits = true, .crit_high = 1}},
-         1, ILRS_EINVAL},
-        {"calibration on bool", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_BOOL, .cal_scale = 2}}, 1, ILRS_EINVAL},
-        {"infinite calibration", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_U8, .cal_scale = INFINITY}}, 1, ILRS_EINVAL},
-        {"unit with control char", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_U8, .unit = "V\001"}}, 1, ILRS_EINVAL},
-        {"invalid UTF-8 description", PKT("NEW", 100, "station"),
-         {{.name = "a", .type = ILRS_DICT_U8, .description = "\xC3\x28"}}, 1, ILRS_EINVAL},
-        {"too long for a space packet", PKT("NEW", 100, "station"),
+        {"warn_low > warn_high",
+         PKT("NEW", 100, "station"),
+         {{.name = "a",
+           .type = ILRS_DICT_F32,
+           .has_limits = true,
+           .crit_low = 0,
+           .warn_low = 4,
+           .warn_high = 3,
+           .crit_high = 6}},
+         1,
+         ILRS_EINVAL},
+        {"limits on string",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_STRING, .length = 2, .has_limits = true}},
+         1,
+         ILRS_EINVAL},
+        {"limits on bool",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_BOOL, .has_limits = true, .crit_high = 1}},
+         1,
+         ILRS_EINVAL},
+        {"limits on an enumerated field",
+         PKT("NEW", 100, "station"),
+         {{.name = "a",
+           .type = ILRS_DICT_U8,
+           .enums = sample_modes,
+           .enum_count = 3,
+           .has_limits = true,
+           .crit_high = 1}},
+         1,
+         ILRS_EINVAL},
+        {"calibration on bool",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_BOOL, .cal_scale = 2}},
+         1,
+         ILRS_EINVAL},
+        {"infinite calibration",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_U8, .cal_scale = INFINITY}},
+         1,
+         ILRS_EINVAL},
+        {"unit with control char",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_U8, .unit = "V\001"}},
+         1,
+         ILRS_EINVAL},
+        {"invalid UTF-8 description",
+         PKT("NEW", 100, "station"),
+         {{.name = "a", .type = ILRS_DICT_U8, .description = "\xC3\x28"}},
+         1,
+         ILRS_EINVAL},
+        {"too long for a space packet",
+         PKT("NEW", 100, "station"),
          {{.name = "a", .type = ILRS_DICT_BYTES, .length = 65535},
           {.name = "b", .type = ILRS_DICT_BYTES, .length = 10}},
-         2, ILRS_ECCSDS_TOOBIG},
+         2,
+         ILRS_ECCSDS_TOOBIG},
     };
     counts_t before = counts_of(dict);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -236,8 +323,7 @@ static void packet_rules_rejected_unchanged(void **state)
         const ilrs_dict_packet_t *stored = (const ilrs_dict_packet_t *)&before;
         int rc = ilrs_dict_add_packet(dict, &c->packet, &stored);
         if (rc != c->expect) {
-            fail_msg("%s: got %s, expected %s", c->what, ilrs_errname(rc),
-                     ilrs_errname(c->expect));
+            fail_msg("%s: got %s, expected %s", c->what, ilrs_errname(rc), ilrs_errname(c->expect));
         }
         assert_null(stored);
         assert_unchanged(dict, before);
@@ -264,25 +350,34 @@ static void command_rules_rejected_unchanged(void **state)
     } cases[] = {
         {"bad name", {.name = "Set Mode", .apid = 20, .owner = "station"}, ILRS_EINVAL},
         {"duplicate name", {.name = "NoOp", .apid = 20, .owner = "station"}, ILRS_EEXIST},
-        {"duplicate apid+fc", {.name = "Other", .apid = SAMPLE_CMD_APID, .function_code = 1,
-                               .owner = "station"},
+        {"duplicate apid+fc",
+         {.name = "Other", .apid = SAMPLE_CMD_APID, .function_code = 1, .owner = "station"},
          ILRS_EEXIST},
-        {"function code 128", {.name = "Other", .apid = 20, .function_code = 128,
-                               .owner = "station"},
+        {"function code 128",
+         {.name = "Other", .apid = 20, .function_code = 128, .owner = "station"},
          ILRS_ERANGE},
         {"APID 4000", {.name = "Other", .apid = 4000, .owner = "station"}, ILRS_ECCSDS_APID},
         {"unknown owner", {.name = "Other", .apid = 20, .owner = "jaxa"}, ILRS_ENOENT},
         {"limits on an argument",
-         {.name = "Other", .apid = 20, .owner = "station", .arg_count = 1,
-          .args = (const ilrs_dict_field_t[]){{.name = "x", .type = ILRS_DICT_F32,
-                                                .has_limits = true, .crit_high = 1}}},
+         {.name = "Other",
+          .apid = 20,
+          .owner = "station",
+          .arg_count = 1,
+          .args =
+              (const ilrs_dict_field_t[]){
+                  {.name = "x", .type = ILRS_DICT_F32, .has_limits = true, .crit_high = 1}}},
          ILRS_EINVAL},
         {"range on bytes",
-         {.name = "Other", .apid = 20, .owner = "station", .arg_count = 1,
-          .args = (const ilrs_dict_field_t[]){{.name = "x", .type = ILRS_DICT_BYTES,
-                                                .length = 2, .has_range = true}}},
+         {.name = "Other",
+          .apid = 20,
+          .owner = "station",
+          .arg_count = 1,
+          .args =
+              (const ilrs_dict_field_t[]){
+                  {.name = "x", .type = ILRS_DICT_BYTES, .length = 2, .has_range = true}}},
          ILRS_EINVAL},
-        {"args NULL with count", {.name = "Other", .apid = 20, .owner = "station", .arg_count = 2},
+        {"args NULL with count",
+         {.name = "Other", .apid = 20, .owner = "station", .arg_count = 2},
          ILRS_EINVAL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -295,8 +390,12 @@ static void command_rules_rejected_unchanged(void **state)
         assert_null(stored);
         assert_unchanged(dict, before);
     }
-    ilrs_dict_command_t ok = {.name = "Other", .apid = 20, .function_code = 127,
-                              .owner = "station", .args = &arg, .arg_count = 1};
+    ilrs_dict_command_t ok = {.name = "Other",
+                              .apid = 20,
+                              .function_code = 127,
+                              .owner = "station",
+                              .args = &arg,
+                              .arg_count = 1};
     const ilrs_dict_command_t *stored = NULL;
     assert_int_equal(ilrs_dict_add_command(dict, &ok, &stored), 0);
     assert_ptr_equal(ilrs_dict_find_command(dict, 20, 127), stored);
@@ -310,10 +409,10 @@ static void event_and_partner_rules_rejected_unchanged(void **state)
     ilrs_dict_t *dict = sample();
     counts_t before = counts_of(dict);
     const ilrs_dict_event_t bad_events[] = {
-        {.app = "POWER", .id = 1, .name = "POWER_OTHER_INF"},          /* (app, id) taken */
-        {.app = "POWER", .id = 9, .name = "POWER_MODE_INF"},           /* name taken */
-        {.app = "POWER", .id = 9, .name = "POWER_MODE"},               /* no severity suffix */
-        {.app = "PO WER", .id = 9, .name = "POWER_X_INF"},             /* bad app */
+        {.app = "POWER", .id = 1, .name = "POWER_OTHER_INF"},            /* (app, id) taken */
+        {.app = "POWER", .id = 9, .name = "POWER_MODE_INF"},             /* name taken */
+        {.app = "POWER", .id = 9, .name = "POWER_MODE"},                 /* no severity suffix */
+        {.app = "PO WER", .id = 9, .name = "POWER_X_INF"},               /* bad app */
         {.app = "POWER", .id = 9, .name = "POWER_X_INF", .severity = 7}, /* bad severity */
         {.app = "POWER", .id = 9, .name = "POWER_X_INF", .format = "\x01"},
     };
@@ -333,8 +432,8 @@ static void event_and_partner_rules_rejected_unchanged(void **state)
     }
     const ilrs_dict_partner_t esa = {"esa", "European Space Agency"};
     assert_int_equal(ilrs_dict_add_partner(dict, &esa), 0);
-    const ilrs_dict_event_t ok = {.app = "POWER", .id = 9, .name = "POWER_X_CRIT",
-                                  .severity = ILRS_EVENT_CRITICAL};
+    const ilrs_dict_event_t ok = {
+        .app = "POWER", .id = 9, .name = "POWER_X_CRIT", .severity = ILRS_EVENT_CRITICAL};
     assert_int_equal(ilrs_dict_add_event(dict, &ok), 0);
     ilrs_dict_destroy(dict);
 }
@@ -354,18 +453,23 @@ static void runtime_addition_keeps_pointers(void **state)
         snprintf(name, sizeof name, "PAYLOAD_%u", i);
         snprintf(field_name, sizeof field_name, "value_%u", i);
         ilrs_dict_field_t field = {.name = field_name, .type = ILRS_DICT_F64, .unit = "K"};
-        ilrs_dict_packet_t p = {.name = name, .apid = (uint16_t)(800 + i), .owner = "cnsa",
-                                .fields = &field, .field_count = 1};
+        ilrs_dict_packet_t p = {.name = name,
+                                .apid = (uint16_t)(800 + i),
+                                .owner = "cnsa",
+                                .fields = &field,
+                                .field_count = 1};
         const ilrs_dict_packet_t *stored = NULL;
         assert_int_equal(ilrs_dict_add_packet(dict, &p, &stored), 0);
         /* the caller's buffers are scribbled over: the dictionary holds copies */
         memset(name, 'x', sizeof name - 1);
         memset(field_name, 'y', sizeof field_name - 1);
-        assert_string_equal(stored->fields[0].name, (snprintf(pname, sizeof pname, "value_%u", i),
-                                                     pname));
+        assert_string_equal(stored->fields[0].name,
+                            (snprintf(pname, sizeof pname, "value_%u", i), pname));
         snprintf(name, sizeof name, "Payload%u", i);
-        ilrs_dict_command_t c = {.name = name, .apid = (uint16_t)(400 + i / 100),
-                                 .function_code = (uint8_t)(i % 100), .owner = "cnsa"};
+        ilrs_dict_command_t c = {.name = name,
+                                 .apid = (uint16_t)(400 + i / 100),
+                                 .function_code = (uint8_t)(i % 100),
+                                 .owner = "cnsa"};
         assert_int_equal(ilrs_dict_add_command(dict, &c, NULL), 0);
         if (i % 500 == 0) {
             snprintf(pname, sizeof pname, "p%u", i);
@@ -402,10 +506,17 @@ static void get_set_every_type(void **state)
         const char *field;
         double value;
     } values[] = {
-        {"battery_voltage", 65535},       {"battery_current", -32768}, {"uptime", 4294967295.0},
-        {"energy_total", 9007199254740993.0}, {"panel_temp", -128},   {"mode", 2},
-        {"offset_count", -2147483648.0},  {"net_charge", -9007199254740992.0},
-        {"soc", 0.5},                     {"bus_power", -1e300},     {"heater_on", 1},
+        {"battery_voltage", 65535},
+        {"battery_current", -32768},
+        {"uptime", 4294967295.0},
+        {"energy_total", 9007199254740993.0},
+        {"panel_temp", -128},
+        {"mode", 2},
+        {"offset_count", -2147483648.0},
+        {"net_charge", -9007199254740992.0},
+        {"soc", 0.5},
+        {"bus_power", -1e300},
+        {"heater_on", 1},
         {"state", -1},
     };
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
@@ -424,12 +535,10 @@ static void get_set_every_type(void **state)
     assert_int_equal(pkt[14], 0x80);
     assert_int_equal(pkt[15], 0x00);
     int64_t iv = 0;
-    assert_int_equal(ilrs_dict_get_int(ilrs_dict_find_field(p, "offset_count"), pkt, sizeof pkt,
-                                       &iv),
-                     0);
+    assert_int_equal(
+        ilrs_dict_get_int(ilrs_dict_find_field(p, "offset_count"), pkt, sizeof pkt, &iv), 0);
     assert_int_equal(iv, INT32_MIN);
-    assert_int_equal(ilrs_dict_get_int(ilrs_dict_find_field(p, "state"), pkt, sizeof pkt, &iv),
-                     0);
+    assert_int_equal(ilrs_dict_get_int(ilrs_dict_find_field(p, "state"), pkt, sizeof pkt, &iv), 0);
     assert_int_equal(iv, -1);
     /* 64-bit integers exactly: 2^53 + 1 survives as an integer write + exact read */
     const ilrs_dict_field_t *net = ilrs_dict_find_field(p, "net_charge");
@@ -476,10 +585,18 @@ static void set_raw_range_and_truncation(void **state)
         const char *field;
         double value;
     } bad[] = {
-        {"mode", 256},          {"mode", -1},          {"panel_temp", 128},
-        {"panel_temp", -129},   {"battery_voltage", 65535.6}, {"heater_on", 2},
-        {"heater_on", -1},      {"energy_total", -1},  {"energy_total", 18446744073709551616.0},
-        {"net_charge", 9223372036854775808.0}, {"uptime", NAN}, {"offset_count", INFINITY},
+        {"mode", 256},
+        {"mode", -1},
+        {"panel_temp", 128},
+        {"panel_temp", -129},
+        {"battery_voltage", 65535.6},
+        {"heater_on", 2},
+        {"heater_on", -1},
+        {"energy_total", -1},
+        {"energy_total", 18446744073709551616.0},
+        {"net_charge", 9223372036854775808.0},
+        {"uptime", NAN},
+        {"offset_count", INFINITY},
         {"soc", 1e39},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -522,10 +639,10 @@ static void calibration_limits_enums(void **state)
         double value;
         ilrs_dict_limit_state_t state;
     } cases[] = {
-        {21.9, ILRS_DICT_LIMIT_CRIT_LOW}, {22.0, ILRS_DICT_LIMIT_WARN_LOW},
-        {23.99, ILRS_DICT_LIMIT_WARN_LOW}, {24.0, ILRS_DICT_LIMIT_NOMINAL},
-        {28.0, ILRS_DICT_LIMIT_NOMINAL}, {32.0, ILRS_DICT_LIMIT_NOMINAL},
-        {32.5, ILRS_DICT_LIMIT_WARN_HIGH}, {34.0, ILRS_DICT_LIMIT_WARN_HIGH},
+        {21.9, ILRS_DICT_LIMIT_CRIT_LOW},   {22.0, ILRS_DICT_LIMIT_WARN_LOW},
+        {23.99, ILRS_DICT_LIMIT_WARN_LOW},  {24.0, ILRS_DICT_LIMIT_NOMINAL},
+        {28.0, ILRS_DICT_LIMIT_NOMINAL},    {32.0, ILRS_DICT_LIMIT_NOMINAL},
+        {32.5, ILRS_DICT_LIMIT_WARN_HIGH},  {34.0, ILRS_DICT_LIMIT_WARN_HIGH},
         {34.01, ILRS_DICT_LIMIT_CRIT_HIGH}, {NAN, ILRS_DICT_LIMIT_CRIT_HIGH},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -559,18 +676,18 @@ static void long_lists_duplicates_and_detail(void **state)
         enums[i] = (ilrs_dict_enum_t){.value = i, .label = names[i]};
     }
     counts_t before = counts_of(dict);
-    ilrs_dict_packet_t p = {.name = "WIDE", .apid = 200, .owner = "station", .fields = fields,
-                            .field_count = N};
+    ilrs_dict_packet_t p = {
+        .name = "WIDE", .apid = 200, .owner = "station", .fields = fields, .field_count = N};
     fields[N - 1].name = names[17]; /* repeat far apart */
     assert_int_equal(ilrs_dict_add_packet(dict, &p, NULL), ILRS_EEXIST);
     assert_unchanged(dict, before);
     fields[N - 1].name = names[N - 1];
     assert_int_equal(ilrs_dict_add_packet(dict, &p, NULL), 0);
 
-    ilrs_dict_field_t arg = {.name = "code", .type = ILRS_DICT_U16, .enums = enums,
-                             .enum_count = N};
-    ilrs_dict_command_t c = {.name = "Pick", .apid = 201, .owner = "station", .args = &arg,
-                             .arg_count = 1};
+    ilrs_dict_field_t arg = {
+        .name = "code", .type = ILRS_DICT_U16, .enums = enums, .enum_count = N};
+    ilrs_dict_command_t c = {
+        .name = "Pick", .apid = 201, .owner = "station", .args = &arg, .arg_count = 1};
     before = counts_of(dict);
     enums[N - 1].value = 5; /* repeated value */
     assert_int_equal(ilrs_dict_add_command(dict, &c, NULL), ILRS_EEXIST);
@@ -587,9 +704,8 @@ static void long_lists_duplicates_and_detail(void **state)
     size_t len = 0;
     char error[200];
     const char *args[] = {"7"};
-    assert_int_equal(ilrs_dict_build_command(stored, args, 1, pkt, sizeof pkt, &len, error,
-                                             sizeof error),
-                     0);
+    assert_int_equal(
+        ilrs_dict_build_command(stored, args, 1, pkt, sizeof pkt, &len, error, sizeof error), 0);
     ilrs_put_be16(pkt + 8, 4000);
     uint8_t x = 0;
     pkt[7] = 0;

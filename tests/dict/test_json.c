@@ -85,8 +85,8 @@ static void fingerprint_follows_content(void **state)
     ilrs_dict_check_command(a, (const uint8_t *)"\x18\x11\xC0\x00\x00\x01\x00\x00", 8, NULL);
     assert_int_equal(ilrs_dict_fingerprint(a), ilrs_dict_fingerprint(b));
     ilrs_dict_field_t f = {.name = "x", .type = ILRS_DICT_U8};
-    ilrs_dict_packet_t p = {.name = "EXTRA", .apid = 99, .owner = "station", .fields = &f,
-                            .field_count = 1};
+    ilrs_dict_packet_t p = {
+        .name = "EXTRA", .apid = 99, .owner = "station", .fields = &f, .field_count = 1};
     assert_int_equal(ilrs_dict_add_packet(b, &p, NULL), 0);
     assert_int_not_equal(ilrs_dict_fingerprint(a), ilrs_dict_fingerprint(b));
     ilrs_dict_destroy(a);
@@ -183,8 +183,7 @@ static void read_errors_name_the_path(void **state)
         {"\"partners\": [", "\"partnrs\": [", ILRS_EFORMAT, "partnrs: unknown key"},
         {"\"id\": \"roscosmos\"", "\"id\": \"ros cosmos\"", ILRS_EINVAL,
          "partners[2]: partner id 'ros cosmos' is not"},
-        {"\"fields\": [", "\"fields\": {}, \"x\": [", ILRS_EFORMAT,
-         "packets[0].x: unknown key"},
+        {"\"fields\": [", "\"fields\": {}, \"x\": [", ILRS_EFORMAT, "packets[0].x: unknown key"},
         {"\"name\": \"POWER_HK\",", "\"name\": \"POWER_HK\", \"name\": \"X\",", ILRS_EFORMAT,
          "line "},
     };
