@@ -99,7 +99,7 @@ int ilrs_ephem_format_utc(ilrs_tai_t t, char *buf, size_t cap);
 /**
  * @brief TDB seconds past J2000.0 at TAI @p t: TT = TAI + 32.184 s, and
  *        TDB - TT = 1.657e-3 sin(E), E = M + 0.01671 sin M (the naif0012 LSK
- *        model, within 30 us of ERFA eraDtdb's full series).
+ *        model, within 40 us of ERFA eraDtdb's full series).
  */
 double ilrs_ephem_tdb_seconds(ilrs_tai_t t);
 

@@ -104,7 +104,7 @@ double ilrs_ephem_tdb_seconds(ilrs_tai_t t)
     /* TDB - TT: the naif0012.tls model (DELTET/K = 1.657e-3 s, DELTET/EB =
      * 1.671e-2, DELTET/M = 6.239996 rad + 1.99096871e-7 rad/s x TT s past
      * J2000), i.e. the leading annual term of Fairhead & Bretagnon (1990).
-     * ERFA's eraDtdb (the full series, 787 terms) agrees within 30 us
+     * ERFA's eraDtdb (the full series, 787 terms) agrees within 40 us
      * (test_ephem.c checks it) but costs ~100x more per call. */
     double m = 6.239996 + 1.99096871e-7 * tt;
     double e = m + 1.671e-2 * sin(m);
