@@ -108,6 +108,12 @@ typedef struct twin_bodies {
 /** Positions, velocities and lunar orientation at TAI @p t from the chosen source. */
 int ilrs__ephem_bodies(ilrs_ephem_t *ephem, ilrs_tai_t t, twin_bodies_t *out);
 
+/** Spacing of the analytic source's interpolation nodes, TDB seconds. */
+#define TWIN_ANALYTIC_NODE_S 3600.0
+
+/** Analytic bodies evaluated directly (ERFA), without the node cache. */
+void ilrs__analytic_bodies_direct(double et, twin_bodies_t *out);
+
 /** IAU/WGCCRE lunar rotation (Archinal et al. 2011): ICRF -> body, at TDB s past J2000. */
 void ilrs__iau_moon_rotation(double et, double rotation[3][3]);
 

@@ -487,30 +487,44 @@ void ilrs__segment_eval(const twin_segment_t *seg, double et, double value[3], d
     double radius = rec[1];
     double x = (et - rec[0]) / radius;
     int nc = seg->ncoef;
-    double t[TWIN_SPK_MAX_COEF], dt[TWIN_SPK_MAX_COEF];
-    t[0] = 1.0;
-    dt[0] = 0.0;
+    const double *cx = rec + 2, *cy = cx + nc, *cz = cy + nc;
+    /* One forward pass: T_j by the recurrence T_j = 2x T_{j-1} - T_{j-2}, its
+     * derivative T'_j = 2 T_{j-1} + 2x T'_{j-1} - T'_{j-2}, and the six sums
+     * accumulated side by side (independent chains, so the CPU overlaps them). */
+    double t_prev = 1.0, t_cur = x, d_prev = 0.0, d_cur = 1.0;
+    double vx = cx[0], vy = cy[0], vz = cz[0], rx = 0.0, ry = 0.0, rz = 0.0;
     if (nc > 1) {
-        t[1] = x;
-        dt[1] = 1.0;
+        vx += cx[1] * x;
+        vy += cy[1] * x;
+        vz += cz[1] * x;
+        rx = cx[1];
+        ry = cy[1];
+        rz = cz[1];
     }
+    double two_x = 2.0 * x;
     for (int j = 2; j < nc; j++) {
-        t[j] = 2.0 * x * t[j - 1] - t[j - 2];
-        dt[j] = 2.0 * t[j - 1] + 2.0 * x * dt[j - 1] - dt[j - 2];
+        double t_next = two_x * t_cur - t_prev;
+        double d_next = 2.0 * t_cur + two_x * d_cur - d_prev;
+        vx += cx[j] * t_next;
+        vy += cy[j] * t_next;
+        vz += cz[j] * t_next;
+        rx += cx[j] * d_next;
+        ry += cy[j] * d_next;
+        rz += cz[j] * d_next;
+        t_prev = t_cur;
+        t_cur = t_next;
+        d_prev = d_cur;
+        d_cur = d_next;
     }
-    for (int c = 0; c < 3; c++) {
-        const double *coef = rec + 2 + c * nc;
-        double v = 0.0, d = 0.0;
-        for (int j = nc - 1; j >= 0; j--) {
-            v += coef[j] * t[j];
-            d += coef[j] * dt[j];
-        }
-        if (value != NULL) {
-            value[c] = v;
-        }
-        if (rate != NULL) {
-            rate[c] = d / radius;
-        }
+    if (value != NULL) {
+        value[0] = vx;
+        value[1] = vy;
+        value[2] = vz;
+    }
+    if (rate != NULL) {
+        rate[0] = rx / radius;
+        rate[1] = ry / radius;
+        rate[2] = rz / radius;
     }
 }
 
