@@ -16,6 +16,7 @@ typedef struct cli_command {
 } cli_command_t;
 
 int cli_version(int argc, char **argv);
+int cli_env(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 
