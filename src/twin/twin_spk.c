@@ -171,6 +171,43 @@ static int decode_type2(const daf_reader_t *r, twin_segment_t *seg, int32_t firs
     return 0;
 }
 
+typedef struct word_range {
+    int32_t first, last;
+    size_t index;
+} word_range_t;
+
+static int range_cmp(const void *a, const void *b)
+{
+    const word_range_t *x = a, *y = b;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+static int check_overlap(const daf_reader_t *r, const raw_summary_t *sums, size_t nsums, int ni)
+{
+    word_range_t *ranges = malloc(nsums * sizeof *ranges);
+    if (ranges == NULL) {
+        return fail(r, ILRS_ENOMEM, "out of memory checking %zu segments", nsums);
+    }
+    for (size_t i = 0; i < nsums; i++) {
+        ranges[i].first = sums[i].ints[ni - 2];
+        ranges[i].last = sums[i].ints[ni - 1];
+        ranges[i].index = i;
+    }
+    qsort(ranges, nsums, sizeof *ranges, range_cmp);
+    int rc = 0;
+    for (size_t i = 1; i < nsums; i++) {
+        if (ranges[i].first <= ranges[i - 1].last) {
+            rc = fail(r, ILRS_ETWIN_KERNEL,
+                      "segments %zu and %zu overlap (data words %d..%d and %d..%d)",
+                      ranges[i - 1].index, ranges[i].index, (int)ranges[i - 1].first,
+                      (int)ranges[i - 1].last, (int)ranges[i].first, (int)ranges[i].last);
+            break;
+        }
+    }
+    free(ranges);
+    return rc;
+}
+
 static int parse_daf(daf_reader_t *r, ilrs_spk_t *kernel)
 {
     raw_summary_t *sums = NULL;
@@ -304,6 +341,13 @@ static int parse_daf(daf_reader_t *r, ilrs_spk_t *kernel)
             goto out_free;
         }
         total_words += (size_t)(last - first + 1);
+    }
+    /* Segments of a valid DAF never share words. Rejecting overlaps also bounds
+     * the decoded size by the file size, so a small crafted file cannot make us
+     * allocate gigabytes. */
+    rc = check_overlap(r, sums, nsums, ni);
+    if (rc != 0) {
+        goto out_free;
     }
     kernel->segments = calloc(nsums, sizeof *kernel->segments);
     kernel->data = malloc((total_words ? total_words : 1) * sizeof(double));

@@ -487,6 +487,11 @@ static void spk_corrupt_kernels_rejected(void **state)
     put_f64le(bad + 1024 + 16, 0.0);
     expect_bad(bad, size, ILRS_ETWIN_KERNEL, "no segments");
     memcpy(bad, img, size);
+    put_f64le(bad + 1024 + 16, 3.0); /* three summaries, the copies alias one segment */
+    memcpy(bad + 1024 + 24 + 40, bad + 1024 + 24, 40);
+    memcpy(bad + 1024 + 24 + 80, bad + 1024 + 24, 40);
+    expect_bad(bad, size, ILRS_ETWIN_KERNEL, "overlap");
+    memcpy(bad, img, size);
     put_f64le(bad + 1024 + 24 + 8, -1e20); /* end before start */
     expect_bad(bad, size, ILRS_ETWIN_KERNEL, "bad coverage");
     size_t tail = (3 * 128 + 2 * 41) * 8; /* word after the two records: INIT */
