@@ -749,8 +749,29 @@ int ilrs_ephem_sun_earth(ilrs_ephem_t *ephem, ilrs_tai_t t, double sun_m[3], dou
 
 int ilrs_ephem_moon_rotation(ilrs_ephem_t *ephem, ilrs_tai_t t, double rotation[3][3])
 {
-    twin_bodies_t b;
-    int rc = ilrs__ephem_bodies(ephem, t, &b);
-    memcpy(rotation, b.moon_rot, sizeof b.moon_rot);
-    return rc;
+    /* Orientation only (terrain code calls this often): the same source
+     * decision as ilrs__ephem_bodies, without evaluating the positions. */
+    double et = ilrs_ephem_tdb_seconds(t);
+    if (ephem->mode != ILRS_EPHEM_ANALYTIC && ephem->have_spk) {
+        bool covered = true;
+        for (int p = 0; p < PAIR_COUNT && covered; p++) {
+            covered = pair_lookup(&ephem->pairs[p], et) != NULL;
+        }
+        if (covered) {
+            double ang[3], pa[3][3];
+            ilrs__segment_eval(ephem->pairs[PAIR_LIBRATION].current, et, ang, NULL);
+            eraIr(pa);
+            eraRz(ang[0], pa);
+            eraRx(ang[1], pa);
+            eraRz(ang[2], pa);
+            eraRxr(ephem->pa_to_me, pa, rotation);
+            return 0;
+        }
+        if (ephem->mode == ILRS_EPHEM_SPK) {
+            memset(rotation, 0, 9 * sizeof(double));
+            return ILRS_ETWIN_EPHEM_RANGE;
+        }
+    }
+    ilrs__iau_moon_rotation(et, rotation);
+    return 0;
 }

@@ -548,6 +548,9 @@ static void fk_pa_to_me_transpose(void **state)
         ilrs_tai_t t = t0 + (int64_t)i * 30 * DAY_NS + (int64_t)i * 7 * HOUR_NS;
         double r_me[3][3], iau[3][3], pa_to_me[3][3], naive[3][3], r_naive[3][3], r_pa[3][3];
         assert_int_equal(ilrs_ephem_moon_rotation(spk, t, r_me), 0);
+        twin_bodies_t bodies;
+        assert_int_equal(ilrs__ephem_bodies(spk, t, &bodies), 0);
+        assert_memory_equal(r_me, bodies.moon_rot, sizeof r_me);
         ilrs__iau_moon_rotation(ilrs_ephem_tdb_seconds(t), iau);
         /* Recover R_PA = (PA->ME)^T R_ME, then apply the naive matrix M = (PA->ME)^T. */
         static const char fk[] = "\\begindata\nTKFRAME_31007_SPEC = 'ANGLES'\n"
@@ -618,6 +621,11 @@ static void ephem_sources_and_coverage(void **state)
     assert_int_equal(used, ILRS_EPHEM_ANALYTIC);
     assert_int_equal(ilrs_ephem_sun_earth(spk, outside, sun, earth, &used),
                      ILRS_ETWIN_EPHEM_RANGE);
+    double rot[3][3], iau[3][3];
+    assert_int_equal(ilrs_ephem_moon_rotation(spk, outside, rot), ILRS_ETWIN_EPHEM_RANGE);
+    assert_int_equal(ilrs_ephem_moon_rotation(autoe, outside, rot), 0);
+    ilrs__iau_moon_rotation(ilrs_ephem_tdb_seconds(outside), iau);
+    assert_memory_equal(rot, iau, sizeof rot);
     assert_int_equal(ilrs_ephem_sun_earth(ana, inside, sun, earth, &used), 0);
     assert_int_equal(used, ILRS_EPHEM_ANALYTIC);
     /* Earth-Moon distance 356..407 Mm; Sun 0.98..1.02 au. */
@@ -720,6 +728,9 @@ static void analytic_interpolation_error(void **state)
             }
         }
         assert_memory_equal(interp.moon_rot, direct.moon_rot, sizeof direct.moon_rot);
+        double rot[3][3];
+        assert_int_equal(ilrs_ephem_moon_rotation(ana, t, rot), 0);
+        assert_memory_equal(rot, direct.moon_rot, sizeof rot);
     }
     fprintf(stderr, "analytic interpolation: position %.2e m, velocity %.2e m/s\n", worst_p,
             worst_v);
