@@ -36,8 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                 info.start_tdb_s - 1.0, info.end_tdb_s + 1.0};
             for (int p = 0; p < 5; p++) {
                 double value[3], rate[3];
-                (void)ilrs_spk_evaluate(kernel, info.target, info.center, probes[p], value,
-                                        rate);
+                (void)ilrs_spk_evaluate(kernel, info.target, info.center, probes[p], value, rate);
             }
         }
         ilrs_spk_destroy(kernel);

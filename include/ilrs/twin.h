@@ -116,14 +116,14 @@ typedef struct ilrs_spk ilrs_spk_t;
 
 /** Description of one segment. */
 typedef struct ilrs_spk_segment_info {
-    int target;          /**< SPK target body; PCK body-frame class ID */
-    int center;          /**< SPK centre body; PCK reference frame ID */
-    int frame;           /**< reference frame ID (1 = J2000/ICRF) */
-    int type;            /**< SPK/PCK data type (2 = Chebyshev position / angles) */
-    double start_tdb_s;  /**< coverage start, TDB seconds past J2000 */
-    double end_tdb_s;    /**< coverage end, TDB seconds past J2000 */
-    int degree;          /**< Chebyshev degree of each component */
-    size_t records;      /**< number of records */
+    int target;         /**< SPK target body; PCK body-frame class ID */
+    int center;         /**< SPK centre body; PCK reference frame ID */
+    int frame;          /**< reference frame ID (1 = J2000/ICRF) */
+    int type;           /**< SPK/PCK data type (2 = Chebyshev position / angles) */
+    double start_tdb_s; /**< coverage start, TDB seconds past J2000 */
+    double end_tdb_s;   /**< coverage end, TDB seconds past J2000 */
+    int degree;         /**< Chebyshev degree of each component */
+    size_t records;     /**< number of records */
 } ilrs_spk_segment_info_t;
 
 /**
@@ -165,11 +165,11 @@ unsigned long ilrs_spk_rejected_count(void);
 
 /** A surface site on the 1737.4 km sphere, lunar mean-Earth/polar-axis frame. */
 typedef struct ilrs_site {
-    double lat_deg;      /**< selenographic latitude, -90..90 */
-    double lon_deg;      /**< east longitude, -180..360 */
-    double height_m;     /**< height above the 1737.4 km sphere */
-    double position_m[3];/**< body-fixed position, m */
-    double east[3];      /**< body-fixed unit vectors of the local frame */
+    double lat_deg;       /**< selenographic latitude, -90..90 */
+    double lon_deg;       /**< east longitude, -180..360 */
+    double height_m;      /**< height above the 1737.4 km sphere */
+    double position_m[3]; /**< body-fixed position, m */
+    double east[3];       /**< body-fixed unit vectors of the local frame */
     double north[3];
     double up[3];
 } ilrs_site_t;
@@ -194,12 +194,12 @@ typedef struct ilrs_topo {
 /** Everything the environment needs about the Sun and the Earth at one instant. */
 typedef struct ilrs_sky {
     ilrs_tai_t t;
-    ilrs_ephem_source_t source;  /**< the source that produced it */
+    ilrs_ephem_source_t source; /**< the source that produced it */
     ilrs_topo_t sun;
     ilrs_topo_t earth;
-    double sun_radius_deg;       /**< apparent angular radius of the solar disk */
-    double earth_radius_deg;     /**< apparent angular radius of the Earth */
-    double solar_flux_w_m2;      /**< TSI scaled to the site's solar distance */
+    double sun_radius_deg;   /**< apparent angular radius of the solar disk */
+    double earth_radius_deg; /**< apparent angular radius of the Earth */
+    double solar_flux_w_m2;  /**< TSI scaled to the site's solar distance */
 } ilrs_sky_t;
 
 /** Total solar irradiance at 1 au, W m^-2 (Kopp & Lean 2011, GRL 38 L01706). */

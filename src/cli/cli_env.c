@@ -310,9 +310,18 @@ static char *col_utc(char *p, const env_sample_t *s)
     memcpy(p, s->utc, n);
     return p + n;
 }
-static char *col_sun_az(char *p, const env_sample_t *s) { return put_fixed(p, s->sky.sun.az_deg, 5); }
-static char *col_sun_el(char *p, const env_sample_t *s) { return put_fixed(p, s->sky.sun.el_deg, 5); }
-static char *col_sun_frac(char *p, const env_sample_t *s) { return put_fixed(p, s->sun_fraction, 5); }
+static char *col_sun_az(char *p, const env_sample_t *s)
+{
+    return put_fixed(p, s->sky.sun.az_deg, 5);
+}
+static char *col_sun_el(char *p, const env_sample_t *s)
+{
+    return put_fixed(p, s->sky.sun.el_deg, 5);
+}
+static char *col_sun_frac(char *p, const env_sample_t *s)
+{
+    return put_fixed(p, s->sun_fraction, 5);
+}
 static char *col_earth_az(char *p, const env_sample_t *s)
 {
     return put_fixed(p, s->sky.earth.az_deg, 5);
@@ -373,7 +382,7 @@ typedef struct env_stats {
     size_t samples, spk_samples, analytic_samples;
     double sun_el_min, sun_el_max, earth_el_min, earth_el_max;
     ilrs_tai_t sun_el_min_t, sun_el_max_t, earth_el_min_t, earth_el_max_t;
-    size_t sun_up, earth_up;            /* disk centre above the horizon */
+    size_t sun_up, earth_up; /* disk centre above the horizon */
     double sun_fraction_sum, earth_fraction_sum;
     double flux_min, flux_max;
     /* Longest run of samples with none of the Sun / Earth visible. */
@@ -427,38 +436,42 @@ static void stats_add(env_stats_t *st, const env_sample_t *s)
     }
 }
 
-static void print_summary(FILE *out, const env_opts_t *o, const ilrs_ephem_t *ephem, const env_stats_t *st)
+static void print_summary(FILE *out, const env_opts_t *o, const ilrs_ephem_t *ephem,
+                          const env_stats_t *st)
 {
     char a[40], b[40];
     double n = (double)st->samples;
-    fprintf(out, "site: %.4f deg lat, %.4f deg E lon, %.1f m above the 1737.4 km sphere\n", o->lat_deg,
-           o->lon_deg, o->height_m);
+    fprintf(out, "site: %.4f deg lat, %.4f deg E lon, %.1f m above the 1737.4 km sphere\n",
+            o->lat_deg, o->lon_deg, o->height_m);
     (void)ilrs_ephem_format_utc(o->from, a, sizeof a);
     (void)ilrs_ephem_format_utc(o->to, b, sizeof b);
     fprintf(out, "span: %s .. %s, step %g s, %zu samples\n", a, b, o->step_s, st->samples);
     fprintf(out, "ephemeris: %s requested; used spk for %zu samples, analytic for %zu\n",
-           ilrs_ephem_source_name(o->source), st->spk_samples, st->analytic_samples);
+            ilrs_ephem_source_name(o->source), st->spk_samples, st->analytic_samples);
     if (st->spk_samples > 0) {
         fprintf(out, "kernels: %s\n", ilrs_ephem_kernels(ephem));
     }
     (void)ilrs_ephem_format_utc(st->sun_el_min_t, a, sizeof a);
     (void)ilrs_ephem_format_utc(st->sun_el_max_t, b, sizeof b);
     fprintf(out, "sun elevation: min %.4f deg (%s), max %.4f deg (%s)\n", st->sun_el_min, a,
-           st->sun_el_max, b);
+            st->sun_el_max, b);
     (void)ilrs_ephem_format_utc(st->earth_el_min_t, a, sizeof a);
     (void)ilrs_ephem_format_utc(st->earth_el_max_t, b, sizeof b);
     fprintf(out, "earth elevation: min %.4f deg (%s), max %.4f deg (%s)\n", st->earth_el_min, a,
-           st->earth_el_max, b);
-    fprintf(out, "sun above the flat horizon: %.2f %% of the time (centre); mean visible disk "
-           "fraction %.2f %%\n",
-           100.0 * (double)st->sun_up / n, 100.0 * st->sun_fraction_sum / n);
-    fprintf(out, "earth above the flat horizon: %.2f %% of the time (centre); mean visible disk "
-           "fraction %.2f %%\n",
-           100.0 * (double)st->earth_up / n, 100.0 * st->earth_fraction_sum / n);
+            st->earth_el_max, b);
+    fprintf(out,
+            "sun above the flat horizon: %.2f %% of the time (centre); mean visible disk "
+            "fraction %.2f %%\n",
+            100.0 * (double)st->sun_up / n, 100.0 * st->sun_fraction_sum / n);
+    fprintf(out,
+            "earth above the flat horizon: %.2f %% of the time (centre); mean visible disk "
+            "fraction %.2f %%\n",
+            100.0 * (double)st->earth_up / n, 100.0 * st->earth_fraction_sum / n);
     fprintf(out, "longest sun fully hidden: %.2f d; longest earth fully hidden: %.2f d\n",
-           (double)st->sun_dark_longest * o->step_s / 86400.0,
-           (double)st->earth_gone_longest * o->step_s / 86400.0);
-    fprintf(out, "solar flux (TSI 1361 W/m2 at 1 au): %.1f .. %.1f W/m2\n", st->flux_min, st->flux_max);
+            (double)st->sun_dark_longest * o->step_s / 86400.0,
+            (double)st->earth_gone_longest * o->step_s / 86400.0);
+    fprintf(out, "solar flux (TSI 1361 W/m2 at 1 au): %.1f .. %.1f W/m2\n", st->flux_min,
+            st->flux_max);
     fprintf(out, "horizon: flat local horizon (no terrain)\n");
 }
 
@@ -541,8 +554,9 @@ static int parse_args(int argc, char **argv, env_opts_t *o)
     }
     double samples = floor((double)(o->to - o->from) / 1e9 / o->step_s) + 1;
     if (samples > ENV_MAX_SAMPLES) {
-        fprintf(stderr, "ilrs env: %.0f samples (span / step) exceeds the limit of %.0f; use a "
-                        "larger --step\n",
+        fprintf(stderr,
+                "ilrs env: %.0f samples (span / step) exceeds the limit of %.0f; use a "
+                "larger --step\n",
                 samples, ENV_MAX_SAMPLES);
         return -1;
     }

@@ -28,14 +28,16 @@
 
 #include "twin/twin_int.h"
 
-#define MAX_KERNELS 8
+#define MAX_KERNELS       8
 #define MAX_PAIR_SEGMENTS 32
 
 /* The (target, centre) pairs the SPK source needs; the last is the PCK. */
 enum { PAIR_SUN, PAIR_EMB, PAIR_MOON, PAIR_EARTH, PAIR_LIBRATION, PAIR_COUNT };
 static const int pair_ids[PAIR_COUNT][2] = {
-    {TWIN_NAIF_SUN, TWIN_NAIF_SSB},     {TWIN_NAIF_EMB, TWIN_NAIF_SSB},
-    {TWIN_NAIF_MOON, TWIN_NAIF_EMB},    {TWIN_NAIF_EARTH, TWIN_NAIF_EMB},
+    {TWIN_NAIF_SUN, TWIN_NAIF_SSB},
+    {TWIN_NAIF_EMB, TWIN_NAIF_SSB},
+    {TWIN_NAIF_MOON, TWIN_NAIF_EMB},
+    {TWIN_NAIF_EARTH, TWIN_NAIF_EMB},
     {TWIN_NAIF_MOON_PA_DE421, TWIN_NAIF_J2000},
 };
 
@@ -70,9 +72,12 @@ struct ilrs_ephem {
 const char *ilrs_ephem_source_name(ilrs_ephem_source_t source)
 {
     switch (source) {
-    case ILRS_EPHEM_AUTO: return "auto";
-    case ILRS_EPHEM_ANALYTIC: return "analytic";
-    case ILRS_EPHEM_SPK: return "spk";
+    case ILRS_EPHEM_AUTO:
+        return "auto";
+    case ILRS_EPHEM_ANALYTIC:
+        return "analytic";
+    case ILRS_EPHEM_SPK:
+        return "spk";
     }
     return "?";
 }
@@ -190,8 +195,8 @@ int ilrs_ephem_format_utc(ilrs_tai_t t, char *buf, size_t cap)
     if (eraTaiutc(a1, a2, &u1, &u2) < 0 || eraD2dtf("UTC", 3, u1, u2, &y, &mo, &d, hmsf) < 0) {
         return ILRS_EINVAL;
     }
-    snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d, hmsf[0], hmsf[1],
-             hmsf[2], hmsf[3]);
+    snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d, hmsf[0], hmsf[1], hmsf[2],
+             hmsf[3]);
     return 0;
 }
 
@@ -222,12 +227,12 @@ void ilrs__iau_moon_rotation(double et, double rotation[3][3])
     static const double e1[13] = {-0.0529921, -0.1059842, 13.0120009, 13.3407154, 0.9856003,
                                   26.4057084, 13.0649930, 0.3287146,  1.7484877,  -0.1589763,
                                   0.0036096,  0.1643573,  12.9590088};
-    static const double a_sin[13] = {-3.8787, -0.1204, 0.0700, -0.0172, 0.0,     0.0072, 0.0,
-                                     0.0,     0.0,     -0.0052, 0.0,    0.0,     0.0043};
-    static const double d_cos[13] = {1.5419, 0.0239, -0.0278, 0.0068, 0.0,     -0.0029, 0.0009,
-                                      0.0,    0.0,    0.0008,  0.0,    0.0,     -0.0009};
-    static const double w_sin[13] = {3.5610,  0.1208,  -0.0642, 0.0158, 0.0252, -0.0066, -0.0047,
-                                     -0.0046, 0.0028,  0.0052,  0.0040, 0.0019, -0.0044};
+    static const double a_sin[13] = {-3.8787, -0.1204, 0.0700,  -0.0172, 0.0, 0.0072, 0.0,
+                                     0.0,     0.0,     -0.0052, 0.0,     0.0, 0.0043};
+    static const double d_cos[13] = {1.5419, 0.0239, -0.0278, 0.0068, 0.0, -0.0029, 0.0009,
+                                     0.0,    0.0,    0.0008,  0.0,    0.0, -0.0009};
+    static const double w_sin[13] = {3.5610,  0.1208, -0.0642, 0.0158, 0.0252, -0.0066, -0.0047,
+                                     -0.0046, 0.0028, 0.0052,  0.0040, 0.0019, -0.0044};
     double d = et / 86400.0;
     double t = d / 36525.0;
     double alpha = 269.9949 + 0.0031 * t;
@@ -397,8 +402,8 @@ static void index_pairs(ilrs_ephem_t *e)
             for (size_t s = 0; s < kernel->segment_count; s++) {
                 const twin_segment_t *seg = &kernel->segments[s];
                 if (seg->target != pair_ids[p][0] || seg->center != pair_ids[p][1] ||
-                    seg->type != 2 || (kernel->kind == ILRS_SPK_KIND_SPK &&
-                                       seg->frame != TWIN_NAIF_J2000)) {
+                    seg->type != 2 ||
+                    (kernel->kind == ILRS_SPK_KIND_SPK && seg->frame != TWIN_NAIF_J2000)) {
                     continue;
                 }
                 if (pc->count == MAX_PAIR_SEGMENTS) {
@@ -429,8 +434,7 @@ int ilrs_ephem_create(ilrs_ephem_source_t source, const char *kernel_dir, ilrs_e
         error[0] = '\0';
     }
     if (out == NULL || source < ILRS_EPHEM_AUTO || source > ILRS_EPHEM_SPK) {
-        return set_error(error, error_cap, ILRS_EINVAL, "invalid ephemeris source %d",
-                         (int)source);
+        return set_error(error, error_cap, ILRS_EINVAL, "invalid ephemeris source %d", (int)source);
     }
     ilrs_ephem_t *e = calloc(1, sizeof *e);
     if (e == NULL) {
@@ -675,12 +679,11 @@ static int analytic_node(ilrs_ephem_t *e, double et_node, int keep)
 }
 
 /* Cubic Hermite interpolation of one position/velocity pair between nodes. */
-static void hermite(const double pa[3], const double va[3], const double pb[3],
-                    const double vb[3], double s, double h, double p[3], double v[3])
+static void hermite(const double pa[3], const double va[3], const double pb[3], const double vb[3],
+                    double s, double h, double p[3], double v[3])
 {
     double s2 = s * s, s3 = s2 * s;
-    double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2,
-           h11 = s3 - s2;
+    double h00 = 2 * s3 - 3 * s2 + 1, h10 = s3 - 2 * s2 + s, h01 = -2 * s3 + 3 * s2, h11 = s3 - s2;
     double g00 = (6 * s2 - 6 * s) / h, g10 = 3 * s2 - 4 * s + 1, g01 = (-6 * s2 + 6 * s) / h,
            g11 = 3 * s2 - 2 * s;
     for (int i = 0; i < 3; i++) {

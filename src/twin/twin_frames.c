@@ -177,8 +177,8 @@ int ilrs_ephem_orbiter(ilrs_ephem_t *ephem, const ilrs_site_t *site, ilrs_tai_t 
     if (norm3(d) == 0.0) {
         return ILRS_EINVAL;
     }
-    double sun_dist = norm3((double[3]){b.sun[0] - b.moon[0], b.sun[1] - b.moon[1],
-                                        b.sun[2] - b.moon[2]});
+    double sun_dist =
+        norm3((double[3]){b.sun[0] - b.moon[0], b.sun[1] - b.moon[1], b.sun[2] - b.moon[2]});
     apparent(d, b.moon_vel, sun_dist, b.moon_rot, site, out);
     return 0;
 }

@@ -47,36 +47,35 @@ enum {
 
 /** One type-2 segment of a DAF kernel, decoded to native doubles. */
 typedef struct twin_segment {
-    int target;         /**< SPK: target body; PCK: body-fixed frame class ID */
-    int center;         /**< SPK: centre body; PCK: reference frame ID */
-    int frame;          /**< SPK: reference frame ID; PCK: same as center */
-    int type;           /**< segment data type (only 2 is evaluated) */
-    double start_et;    /**< coverage start, TDB s past J2000 (summary) */
-    double end_et;      /**< coverage end, TDB s past J2000 (summary) */
-    double init;        /**< epoch of the first record, TDB s past J2000 */
-    double intlen;      /**< record interval length, s */
-    int rsize;          /**< doubles per record: 2 + 3 * ncoef */
-    int ncoef;          /**< Chebyshev coefficients per component */
-    size_t n;           /**< number of records */
-    const double *rec;  /**< n * rsize doubles (owned by the kernel) */
-    char name[41];      /**< segment name from the DAF name record */
+    int target;        /**< SPK: target body; PCK: body-fixed frame class ID */
+    int center;        /**< SPK: centre body; PCK: reference frame ID */
+    int frame;         /**< SPK: reference frame ID; PCK: same as center */
+    int type;          /**< segment data type (only 2 is evaluated) */
+    double start_et;   /**< coverage start, TDB s past J2000 (summary) */
+    double end_et;     /**< coverage end, TDB s past J2000 (summary) */
+    double init;       /**< epoch of the first record, TDB s past J2000 */
+    double intlen;     /**< record interval length, s */
+    int rsize;         /**< doubles per record: 2 + 3 * ncoef */
+    int ncoef;         /**< Chebyshev coefficients per component */
+    size_t n;          /**< number of records */
+    const double *rec; /**< n * rsize doubles (owned by the kernel) */
+    char name[41];     /**< segment name from the DAF name record */
 } twin_segment_t;
 
 /** A DAF kernel (SPK or binary PCK) held in memory. */
 struct ilrs_spk {
     ilrs_spk_kind_t kind;
-    char label[128];           /**< file name (or caller's name) for messages */
-    twin_segment_t *segments;  /**< in file order; later segments take precedence */
+    char label[128];          /**< file name (or caller's name) for messages */
+    twin_segment_t *segments; /**< in file order; later segments take precedence */
     size_t segment_count;
-    double *data;              /**< all segment records, native byte order */
+    double *data; /**< all segment records, native byte order */
 };
 
 /**
  * Segment of @p kernel for (target, center) that covers @p et, following NAIF's
  * precedence (the last matching segment in the file wins). NULL when none.
  */
-const twin_segment_t *ilrs__spk_find(const ilrs_spk_t *kernel, int target, int center,
-                                     double et);
+const twin_segment_t *ilrs__spk_find(const ilrs_spk_t *kernel, int target, int center, double et);
 
 /**
  * Evaluate a type-2 segment at @p et (must lie in the segment's coverage):

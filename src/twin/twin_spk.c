@@ -36,9 +36,9 @@
 #define DAF_RECORD 1024
 /* FTP validation string (daf.req "Detecting file transfer errors"): a binary
  * file sent in ASCII mode has these bytes altered. */
-static const unsigned char ftp_string[28] = {'F', 'T', 'P', 'S', 'T', 'R', ':', '\r', ':', '\n',
-                                             ':', '\r', '\n', ':', '\r', 0,   ':', 0x81, ':', 0x10,
-                                             0xce, ':', 'E', 'N', 'D', 'F', 'T', 'P'};
+static const unsigned char ftp_string[28] = {'F',  'T',  'P',  'S', 'T',  'R', ':', '\r', ':', '\n',
+                                             ':',  '\r', '\n', ':', '\r', 0,   ':', 0x81, ':', 0x10,
+                                             0xce, ':',  'E',  'N', 'D',  'F', 'T', 'P'};
 
 static atomic_ulong rejected_count;
 
@@ -233,8 +233,8 @@ static int parse_daf(daf_reader_t *r, ilrs_spk_t *kernel)
             id[i] = (r->data[i] >= 32 && r->data[i] < 127) ? (char)r->data[i] : '?';
         }
         id[8] = '\0';
-        return fail(r, ILRS_ETWIN_KERNEL,
-                    "file ID word is '%s', expected 'DAF/SPK ' or 'DAF/PCK '", id);
+        return fail(r, ILRS_ETWIN_KERNEL, "file ID word is '%s', expected 'DAF/SPK ' or 'DAF/PCK '",
+                    id);
     }
     if (memcmp(r->data + 88, "LTL-IEEE", 8) == 0) {
         r->little = true;
@@ -257,7 +257,7 @@ static int parse_daf(daf_reader_t *r, ilrs_spk_t *kernel)
     int32_t fward = get_i32(r, 76);
     size_t nrecords = r->size / DAF_RECORD;
     size_t ss = (size_t)nd + ((size_t)ni + 1) / 2; /* summary size in doubles */
-    size_t nc = 8 * ss;                             /* name size in characters */
+    size_t nc = 8 * ss;                            /* name size in characters */
     size_t max_per_record = (DAF_RECORD / 8 - 3) / ss;
 
     /* Walk the doubly linked list of summary records (daf.req), bounded by the
@@ -329,8 +329,8 @@ static int parse_daf(daf_reader_t *r, ilrs_spk_t *kernel)
         raw_summary_t *s = &sums[i];
         int32_t first = s->ints[ni - 2], last = s->ints[ni - 1];
         if (!isfinite(s->start_et) || !isfinite(s->end_et) || s->start_et > s->end_et) {
-            rc = fail(r, ILRS_ETWIN_KERNEL, "segment %zu '%s': bad coverage %g..%g s", i,
-                      s->name, s->start_et, s->end_et);
+            rc = fail(r, ILRS_ETWIN_KERNEL, "segment %zu '%s': bad coverage %g..%g s", i, s->name,
+                      s->start_et, s->end_et);
             goto out_free;
         }
         if (first < 1 || last < first + 3 || (size_t)last > file_words) {
@@ -402,8 +402,11 @@ int ilrs_spk_open_memory(const void *data, size_t size, const char *name, ilrs_s
     if (error != NULL && error_cap > 0) {
         error[0] = '\0';
     }
-    daf_reader_t r = {.data = data, .size = size, .little = true,
-                      .label = name ? name : "(memory)", .error = error,
+    daf_reader_t r = {.data = data,
+                      .size = size,
+                      .little = true,
+                      .label = name ? name : "(memory)",
+                      .error = error,
                       .error_cap = error_cap};
     if (out == NULL || (data == NULL && size > 0)) {
         return fail(&r, ILRS_EINVAL, "no data or no output pointer");
@@ -459,7 +462,7 @@ int ilrs_spk_open(const char *path, ilrs_spk_t **out, char *error, size_t error_
     }
     rc = ilrs_spk_open_memory(buf, (size_t)len, path, out, error, error_cap);
     if (rc == 0) {
-        snprintf((*out)->label, sizeof (*out)->label, "%s", base);
+        snprintf((*out)->label, sizeof(*out)->label, "%s", base);
     }
 out_free:
     free(buf);
@@ -709,8 +712,7 @@ int ilrs__fk_pa_to_me(const char *text, const char *label, double pa_to_me[3][3]
     }
     if ((v = fk_find(text, "TKFRAME_31007_RELATIVE")) == NULL ||
         !fk_string(v, relative, sizeof relative) || strcmp(relative, "MOON_PA_DE421") != 0) {
-        return fail(&r, ILRS_ETWIN_KERNEL,
-                    "TKFRAME_31007_RELATIVE missing or not 'MOON_PA_DE421'");
+        return fail(&r, ILRS_ETWIN_KERNEL, "TKFRAME_31007_RELATIVE missing or not 'MOON_PA_DE421'");
     }
     if ((v = fk_find(text, "TKFRAME_31007_ANGLES")) == NULL || !fk_three_numbers(v, angles)) {
         return fail(&r, ILRS_ETWIN_KERNEL, "TKFRAME_31007_ANGLES missing or not three numbers");
@@ -753,9 +755,15 @@ int ilrs__fk_pa_to_me(const char *text, const char *label, double pa_to_me[3][3]
     for (int i = 2; i >= 0; i--) {
         double a = angles[i] * scale;
         switch ((int)axes_d[i]) {
-        case 1: eraRx(a, m); break;
-        case 2: eraRy(a, m); break;
-        default: eraRz(a, m); break;
+        case 1:
+            eraRx(a, m);
+            break;
+        case 2:
+            eraRy(a, m);
+            break;
+        default:
+            eraRz(a, m);
+            break;
         }
     }
     eraTr(m, pa_to_me);

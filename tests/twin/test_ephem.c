@@ -16,11 +16,11 @@
 
 #include "twin/twin_int.h"
 
-#define KDIR ILRS_SOURCE_DIR "/../shared/data/ephemeris"
-#define DE430 KDIR "/spk/de430_excerpt_2020_2030.bsp"
-#define PCK421 KDIR "/pck/moon_pa_de421_1900-2050.bpc"
+#define KDIR    ILRS_SOURCE_DIR "/../shared/data/ephemeris"
+#define DE430   KDIR "/spk/de430_excerpt_2020_2030.bsp"
+#define PCK421  KDIR "/pck/moon_pa_de421_1900-2050.bpc"
 #define HOUR_NS (INT64_C(3600) * ILRS_NS_PER_S)
-#define DAY_NS (INT64_C(86400) * ILRS_NS_PER_S)
+#define DAY_NS  (INT64_C(86400) * ILRS_NS_PER_S)
 
 static const char *data_dir(void)
 {
@@ -80,9 +80,16 @@ static void time_utc_roundtrip_and_leap_seconds(void **state)
     assert_int_equal(ilrs_ephem_format_utc(utc("2016-12-31T23:59:60.5"), buf, sizeof buf), 0);
     assert_string_equal(buf, "2016-12-31T23:59:60.500Z");
     ilrs_tai_t bad = 1;
-    const char *bad_inputs[] = {"", "2025", "2025-13-01", "2025-02-30", "2025-01-01T24:00",
-                                "2025-01-01T10:61", "2025-01-01T10:00:00X", "1900-01-01",
-                                "2025-01-01T00:00:-1", "abcd-ef-gh"};
+    const char *bad_inputs[] = {"",
+                                "2025",
+                                "2025-13-01",
+                                "2025-02-30",
+                                "2025-01-01T24:00",
+                                "2025-01-01T10:61",
+                                "2025-01-01T10:00:00X",
+                                "1900-01-01",
+                                "2025-01-01T00:00:-1",
+                                "abcd-ef-gh"};
     for (size_t i = 0; i < sizeof bad_inputs / sizeof bad_inputs[0]; i++) {
         assert_int_equal(ilrs_ephem_parse_utc(bad_inputs[i], &bad), ILRS_EINVAL);
         assert_int_equal(bad, 0);
@@ -264,9 +271,9 @@ static unsigned char *build_daf(ilrs_spk_kind_t kind, const seg_pick_t *picks, s
     put_i32le(buf + 80, 2);
     put_i32le(buf + 84, (int32_t)(3 * 128 + words + 1));
     memcpy(buf + 88, "LTL-IEEE", 8);
-    static const unsigned char ftp[28] = {'F',  'T', 'P', 'S', 'T', 'R', ':', '\r', ':', '\n',
-                                          ':',  '\r', '\n', ':', '\r', 0,  ':', 0x81, ':', 0x10,
-                                          0xce, ':', 'E', 'N', 'D', 'F', 'T', 'P'};
+    static const unsigned char ftp[28] = {'F',  'T',  'P',  'S', 'T',  'R', ':', '\r', ':', '\n',
+                                          ':',  '\r', '\n', ':', '\r', 0,   ':', 0x81, ':', 0x10,
+                                          0xce, ':',  'E',  'N', 'D',  'F', 'T', 'P'};
     memcpy(buf + 699, ftp, 28);
     unsigned char *sum = buf + 1024, *names = buf + 2048;
     put_f64le(sum, 0.0);
@@ -475,8 +482,8 @@ static void spk_corrupt_kernels_rejected(void **state)
     memcpy(bad, img, size);
     put_i32le(bad + 12, 5);
     expect_bad(bad, size, ILRS_ETWIN_KERNEL, "NI=5");
-    expect_bad(img, 2048, ILRS_ETWIN_KERNEL, "outside the file");  /* no name record */
-    expect_bad(img, size - 512, ILRS_ETWIN_KERNEL, "truncated");   /* data cut */
+    expect_bad(img, 2048, ILRS_ETWIN_KERNEL, "outside the file"); /* no name record */
+    expect_bad(img, size - 512, ILRS_ETWIN_KERNEL, "truncated");  /* data cut */
     memcpy(bad, img, size);
     put_f64le(bad + 1024 + 16, 77.0);
     expect_bad(bad, size, ILRS_ETWIN_KERNEL, "NSUM 77");
@@ -619,8 +626,7 @@ static void ephem_sources_and_coverage(void **state)
     assert_int_equal(used, ILRS_EPHEM_SPK);
     assert_int_equal(ilrs_ephem_sun_earth(autoe, outside, sun, earth, &used), 0);
     assert_int_equal(used, ILRS_EPHEM_ANALYTIC);
-    assert_int_equal(ilrs_ephem_sun_earth(spk, outside, sun, earth, &used),
-                     ILRS_ETWIN_EPHEM_RANGE);
+    assert_int_equal(ilrs_ephem_sun_earth(spk, outside, sun, earth, &used), ILRS_ETWIN_EPHEM_RANGE);
     double rot[3][3], iau[3][3];
     assert_int_equal(ilrs_ephem_moon_rotation(spk, outside, rot), ILRS_ETWIN_EPHEM_RANGE);
     assert_int_equal(ilrs_ephem_moon_rotation(autoe, outside, rot), 0);
@@ -685,8 +691,10 @@ static void ephem_analytic_vs_spk_2020_2030(void **state)
         worst_icrf_sun = fmax(worst_icrf_sun, angle_deg(s1, s2) * 3600);
         worst_icrf_earth = fmax(worst_icrf_earth, angle_deg(e1, e2) * 3600);
     }
-    fprintf(stderr, "analytic vs SPK: site sun %.5f deg earth %.5f deg; ICRF sun %.3f\" "
-            "earth %.2f\"\n", worst_sun, worst_earth, worst_icrf_sun, worst_icrf_earth);
+    fprintf(stderr,
+            "analytic vs SPK: site sun %.5f deg earth %.5f deg; ICRF sun %.3f\" "
+            "earth %.2f\"\n",
+            worst_sun, worst_earth, worst_icrf_sun, worst_icrf_earth);
     assert_true(worst_icrf_sun < 0.5);
     assert_true(worst_icrf_earth < 15.0);
     assert_true(worst_sun < 0.008);
@@ -817,8 +825,8 @@ static void pole_earth_swings_6_7_deg(void **state)
 static void site_frames_orthonormal(void **state)
 {
     (void)state;
-    const double cases[][3] = {{-89.45, 222.7, 0}, {-90, 0, 0}, {90, 45, 100}, {0, 0, 0},
-                               {-88.8, 123.4, 1500}, {12.5, -170, -3000}};
+    const double cases[][3] = {{-89.45, 222.7, 0}, {-90, 0, 0},          {90, 45, 100},
+                               {0, 0, 0},          {-88.8, 123.4, 1500}, {12.5, -170, -3000}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ilrs_site_t s;
         assert_int_equal(ilrs_site_init(&s, cases[i][0], cases[i][1], cases[i][2]), 0);

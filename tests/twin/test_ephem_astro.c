@@ -16,7 +16,7 @@
 #include <erfam.h>
 #include <ilrs/twin.h>
 
-#define KDIR ILRS_SOURCE_DIR "/../shared/data/ephemeris"
+#define KDIR   ILRS_SOURCE_DIR "/../shared/data/ephemeris"
 #define ARCMIN (1.0 / 60.0)
 
 static const double sites[][2] = {
@@ -62,8 +62,8 @@ static void astronomy_engine_agrees_within_1_arcmin(void **state)
     fclose(probe);
 
     char cmd[8192];
-    size_t len = (size_t)snprintf(cmd, sizeof cmd, "node '%s/tests/twin/astro/azel.js'",
-                                  ILRS_SOURCE_DIR);
+    size_t len =
+        (size_t)snprintf(cmd, sizeof cmd, "node '%s/tests/twin/astro/azel.js'", ILRS_SOURCE_DIR);
     for (size_t s = 0; s < NSITES; s++) {
         for (size_t d = 0; d < NDATES; d++) {
             len += (size_t)snprintf(cmd + len, sizeof cmd - len, " '%g,%g,%s'", sites[s][0],
