@@ -40,9 +40,14 @@ typedef struct ilrs_ephem ilrs_ephem_t;
 /**
  * @brief Open an ephemeris. With ILRS_EPHEM_SPK or AUTO, @p kernel_dir holds the
  *        kernels (the shipped set is ../shared/data/ephemeris layout: spk/, pck/,
- *        fk/, lsk/); NULL means the default data directory.
+ *        fk/, lsk/); NULL means the default data directory
+ *        ($ILRS_DATA_DIR/ephemeris, else <source>/../shared/data/ephemeris). With
+ *        AUTO a directory without kernels is not an error: the analytic source
+ *        serves every date (logged). All spk/ *.bsp files are loaded; where
+ *        segments overlap the later file name wins (SPICE: last loaded wins).
+ * @param[out] out the ephemeris (caller frees with ilrs_ephem_destroy); NULL on failure.
  * @param[out] error message naming the file and problem (may be NULL).
- * @return 0, ILRS_EIO, ILRS_ETWIN_KERNEL, ILRS_ENOMEM.
+ * @return 0, ILRS_EINVAL, ILRS_EIO, ILRS_ETWIN_KERNEL, ILRS_ENOMEM, ILRS_ELIMIT.
  */
 int ilrs_ephem_create(ilrs_ephem_source_t source, const char *kernel_dir, ilrs_ephem_t **out,
                       char *error, size_t error_cap);
@@ -60,7 +65,9 @@ int ilrs_ephem_sun_earth(ilrs_ephem_t *ephem, ilrs_tai_t t, double sun_m[3], dou
 
 /**
  * @brief Rotation from ICRF to the lunar mean-Earth/polar-axis body-fixed frame:
- *        r_body = R r_icrf.
+ *        r_body = R r_icrf (SPK: DE421 librations + PA->ME; analytic: IAU model;
+ *        same source decision as ilrs_ephem_sun_earth()).
+ * @return 0, ILRS_ETWIN_EPHEM_RANGE (SPK forced and the date is not covered).
  */
 int ilrs_ephem_moon_rotation(ilrs_ephem_t *ephem, ilrs_tai_t t, double rotation[3][3]);
 
@@ -158,7 +165,7 @@ int ilrs_spk_segment(const ilrs_spk_t *kernel, size_t index, ilrs_spk_segment_in
 int ilrs_spk_evaluate(const ilrs_spk_t *kernel, int target, int center, double tdb_s,
                       double value[3], double rate[3]);
 
-/** @brief Number of kernels rejected (malformed input) since start-up, all threads. */
+/** @brief Number of kernel reads rejected (malformed input) since start-up, all threads. */
 unsigned long ilrs_spk_rejected_count(void);
 
 /* --- Site frames and apparent directions ----------------------------------- */
