@@ -43,7 +43,7 @@ typedef struct ilrs_ephem ilrs_ephem_t;
  *        fk/, lsk/); NULL means the default data directory
  *        ($ILRS_DATA_DIR/ephemeris, else <source>/../shared/data/ephemeris). With
  *        AUTO a directory without kernels is not an error: the analytic source
- *        serves every date (logged). All spk/ *.bsp files are loaded; where
+ *        serves every date (logged). Every .bsp file in spk/ is loaded; where
  *        segments overlap the later file name wins (SPICE: last loaded wins).
  * @param[out] out the ephemeris (caller frees with ilrs_ephem_destroy); NULL on failure.
  * @param[out] error message naming the file and problem (may be NULL).
