@@ -160,7 +160,8 @@ int ilrs_spk_segment(const ilrs_spk_t *kernel, size_t index, ilrs_spk_segment_in
  *        velocity (km/s) of target relative to center; PCK (target = body frame,
  *        center = reference frame): Euler angles phi, delta, w (rad) and rates.
  * @param[out] rate may be NULL.
- * @return 0, ILRS_ENOTFOUND (no segment for the pair), ILRS_ETWIN_EPHEM_RANGE.
+ * @return 0, ILRS_EINVAL, ILRS_ENOTFOUND (no segment for the pair),
+ *         ILRS_ETWIN_EPHEM_RANGE (no segment covers @p tdb_s).
  */
 int ilrs_spk_evaluate(const ilrs_spk_t *kernel, int target, int center, double tdb_s,
                       double value[3], double rate[3]);

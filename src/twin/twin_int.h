@@ -118,4 +118,28 @@ void ilrs__iau_moon_rotation(double et, double rotation[3][3]);
 
 /* (end of ephemeris section) */
 
+/* ========================================================================= */
+/* Terrain: DEMs and horizon masks                    (owner: terrain session) */
+/* ========================================================================= */
+
+/* (end of terrain section) */
+
+/* ========================================================================= */
+/* Illumination and visibility statistics             (owner: terrain session) */
+/* ========================================================================= */
+
+/* (end of illumination section) */
+
+/* ========================================================================= */
+/* Regolith temperature                        (owner: regolith/orbit session) */
+/* ========================================================================= */
+
+/* (end of regolith section) */
+
+/* ========================================================================= */
+/* Orbits and contact windows                  (owner: regolith/orbit session) */
+/* ========================================================================= */
+
+/* (end of orbit section) */
+
 #endif /* ILRS_TWIN_INT_H */

@@ -483,7 +483,7 @@ void ilrs_spk_destroy(ilrs_spk_t *kernel)
 
 ilrs_spk_kind_t ilrs_spk_kind(const ilrs_spk_t *kernel)
 {
-    return kernel->kind;
+    return kernel ? kernel->kind : ILRS_SPK_KIND_SPK;
 }
 
 size_t ilrs_spk_segment_count(const ilrs_spk_t *kernel)
@@ -583,6 +583,9 @@ int ilrs_spk_evaluate(const ilrs_spk_t *kernel, int target, int center, double t
         if (rate != NULL) {
             rate[c] = 0.0;
         }
+    }
+    if (kernel == NULL) {
+        return ILRS_EINVAL;
     }
     bool any = false;
     for (size_t i = 0; i < kernel->segment_count; i++) {
