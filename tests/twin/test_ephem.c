@@ -97,6 +97,59 @@ static void time_utc_roundtrip_and_leap_seconds(void **state)
     assert_int_equal(ilrs_ephem_format_utc(t, buf, 10), ILRS_EOVERFLOW);
 }
 
+static void time_leap_seconds_match_naif0012(void **state)
+{
+    (void)state;
+    /* ERFA's built-in leap-second table (used by ilrs_ephem_parse_utc) must
+     * agree with the shipped NAIF LSK: every DELTET/DELTA_AT entry, on its day
+     * and on the day before (previous value). */
+    char path[4200];
+    int len = snprintf(path, sizeof path, "%s/lsk/naif0012.tls", data_dir());
+    assert_true(len > 0 && (size_t)len < sizeof path);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    const char *p = strstr(text, "DELTET/DELTA_AT");
+    assert_non_null(p);
+    p = strchr(p, '(');
+    assert_non_null(p);
+    static const char *const months[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                                         "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+    int entries = 0, previous = -1;
+    for (;;) {
+        int dat, y, d, used = 0;
+        char mon[4];
+        if (sscanf(p + 1, " %d , @%d-%3s-%d%n", &dat, &y, mon, &d, &used) != 4) {
+            break;
+        }
+        p += 1 + used - 1;
+        int m = 0;
+        for (int i = 0; i < 12; i++) {
+            if (strcmp(mon, months[i]) == 0) {
+                m = i + 1;
+            }
+        }
+        assert_true(m > 0);
+        double erfa_dat;
+        assert_true(eraDat(y, m, d, 0.0, &erfa_dat) >= 0);
+        assert_int_equal((int)erfa_dat, dat);
+        if (previous >= 0) {
+            double jd0, jd1, frac;
+            int yb, mb, db;
+            assert_int_equal(eraCal2jd(y, m, d, &jd0, &jd1), 0);
+            assert_int_equal(eraJd2cal(jd0, jd1 - 1.0, &yb, &mb, &db, &frac), 0);
+            assert_true(eraDat(yb, mb, db, 0.5, &erfa_dat) >= 0);
+            assert_int_equal((int)erfa_dat, previous);
+        }
+        previous = dat;
+        entries++;
+    }
+    assert_int_equal(entries, 28);
+}
+
 static void time_tdb_matches_erfa_dtdb(void **state)
 {
     (void)state;
@@ -940,6 +993,7 @@ static void disk_fraction_exact(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(time_utc_roundtrip_and_leap_seconds),
+    cmocka_unit_test(time_leap_seconds_match_naif0012),
     cmocka_unit_test(time_tdb_matches_erfa_dtdb),
     cmocka_unit_test(spk_segments_of_de430),
     cmocka_unit_test(spk_three_ephemerides_agree),
