@@ -598,6 +598,21 @@ static void scale3(double v[3], double k)
     v[2] *= k;
 }
 
+/* ICRF -> MOON_ME from the libration segment. pck.req §Binary PCK type 2: the
+ * Euler angles (phi, delta, w) give J2000 -> MOON_PA = [w]_3 [delta]_1 [phi]_3;
+ * then the constant PA -> ME of the frame kernel. */
+static void spk_rotation(ilrs_ephem_t *e, const twin_segment_t *lib, double et,
+                         double rotation[3][3])
+{
+    double ang[3], pa[3][3];
+    ilrs__segment_eval(lib, et, ang, NULL);
+    eraIr(pa);
+    eraRz(ang[0], pa);
+    eraRx(ang[1], pa);
+    eraRz(ang[2], pa);
+    eraRxr(e->pa_to_me, pa, rotation);
+}
+
 static bool spk_bodies(ilrs_ephem_t *e, double et, twin_bodies_t *b)
 {
     const twin_segment_t *seg[PAIR_COUNT];
@@ -626,15 +641,7 @@ static bool spk_bodies(ilrs_ephem_t *e, double et, twin_bodies_t *b)
     scale3(b->moon_vel, 1e3);
     scale3(b->earth, 1e3);
     scale3(b->earth_vel, 1e3);
-    /* pck.req §Binary PCK type 2: Euler angles (phi, delta, w) give
-     * J2000 -> MOON_PA = [w]_3 [delta]_1 [phi]_3; then PA -> ME (fk). */
-    double ang[3], pa[3][3];
-    ilrs__segment_eval(seg[PAIR_LIBRATION], et, ang, NULL);
-    eraIr(pa);
-    eraRz(ang[0], pa);
-    eraRx(ang[1], pa);
-    eraRz(ang[2], pa);
-    eraRxr(e->pa_to_me, pa, b->moon_rot);
+    spk_rotation(e, seg[PAIR_LIBRATION], et, b->moon_rot);
     b->source = ILRS_EPHEM_SPK;
     return true;
 }
@@ -761,13 +768,7 @@ int ilrs_ephem_moon_rotation(ilrs_ephem_t *ephem, ilrs_tai_t t, double rotation[
             covered = pair_lookup(&ephem->pairs[p], et) != NULL;
         }
         if (covered) {
-            double ang[3], pa[3][3];
-            ilrs__segment_eval(ephem->pairs[PAIR_LIBRATION].current, et, ang, NULL);
-            eraIr(pa);
-            eraRz(ang[0], pa);
-            eraRx(ang[1], pa);
-            eraRz(ang[2], pa);
-            eraRxr(ephem->pa_to_me, pa, rotation);
+            spk_rotation(ephem, ephem->pairs[PAIR_LIBRATION].current, et, rotation);
             return 0;
         }
         if (ephem->mode == ILRS_EPHEM_SPK) {
