@@ -513,6 +513,11 @@ typedef struct ilrs_tbl_def {
 } ilrs_tbl_def_t;
 
 #define ILRS_TBL_FIELDS_MAX 1024u
+/* Bounds that keep every text line of a dump under ILRS_TBL_LINE_MAX: larger
+ * data goes in several fields. */
+#define ILRS_TBL_ARRAY_MAX 32u   /**< largest @c count of an array field */
+#define ILRS_TBL_STRING_MAX 128u /**< largest @c length of a STRING field (incl. NUL) */
+#define ILRS_TBL_BYTES_MAX 256u  /**< largest @c length of a BYTES field */
 
 /** Where and why a load failed. */
 typedef struct ilrs_tbl_error {

@@ -43,7 +43,6 @@
 
 #define TBL_LIMIT_MAX_TABLES 4096u
 #define TBL_LIMIT_IMAGE_SIZE (16u << 20) /* 16 MiB: far above any parameter table */
-#define TBL_LIMIT_ARRAY 4096u            /* elements in one array field */
 
 /* Text form version written in dump headers (documented in docs/fsw-events-tables.md). */
 #define TBL_TEXT_VERSION 1
