@@ -50,8 +50,8 @@ static int bench_events(void)
     ilrs_evs_set_sink(evs, pack_sink, NULL);
     ilrs_evs_filter_t filter = {2, ILRS_EVS_FIRST_ONE_STOP};
     ilrs_evs_app_config_t app = {.name = "BENCH", .filters = &filter, .filter_count = 1};
-    ilrs_evs_app_config_t limited = {.name = "LIMITED", .rate_limit_events = 10,
-                                     .rate_limit_window = ILRS_NS_PER_S};
+    ilrs_evs_app_config_t limited = {
+        .name = "LIMITED", .rate_limit_events = 10, .rate_limit_window = ILRS_NS_PER_S};
     if (ilrs_evs_register(evs, 1, &app) != 0 || ilrs_evs_register(evs, 2, &limited) != 0) {
         ilrs_evs_destroy(evs);
         return 1;
@@ -90,18 +90,33 @@ static int bench_tables(void)
 {
     static const ilrs_dict_enum_t modes[] = {{0, "SAFE"}, {1, "NOMINAL"}};
     const ilrs_tbl_field_t fields[] = {
-        {.name = "thresholds", .type = ILRS_DICT_F64, .count = 32,
-         .offset = offsetof(bench_params_t, thresholds), .default_value = 0.123456789,
-         .has_range = true, .min = -1, .max = 1},
-        {.name = "counts", .type = ILRS_DICT_I32, .count = 32,
-         .offset = offsetof(bench_params_t, counts), .default_value = -123456},
-        {.name = "mode", .type = ILRS_DICT_U8, .offset = offsetof(bench_params_t, mode),
-         .enums = modes, .enum_count = 2, .default_value = 1},
-        {.name = "label", .type = ILRS_DICT_STRING, .length = 32,
-         .offset = offsetof(bench_params_t, label), .default_string = "benchmark table"},
+        {.name = "thresholds",
+         .type = ILRS_DICT_F64,
+         .count = 32,
+         .offset = offsetof(bench_params_t, thresholds),
+         .default_value = 0.123456789,
+         .has_range = true,
+         .min = -1,
+         .max = 1},
+        {.name = "counts",
+         .type = ILRS_DICT_I32,
+         .count = 32,
+         .offset = offsetof(bench_params_t, counts),
+         .default_value = -123456},
+        {.name = "mode",
+         .type = ILRS_DICT_U8,
+         .offset = offsetof(bench_params_t, mode),
+         .enums = modes,
+         .enum_count = 2,
+         .default_value = 1},
+        {.name = "label",
+         .type = ILRS_DICT_STRING,
+         .length = 32,
+         .offset = offsetof(bench_params_t, label),
+         .default_string = "benchmark table"},
     };
-    ilrs_tbl_def_t def = {.name = "BENCH_PARAMS", .size = sizeof(bench_params_t),
-                          .fields = fields, .field_count = 4};
+    ilrs_tbl_def_t def = {
+        .name = "BENCH_PARAMS", .size = sizeof(bench_params_t), .fields = fields, .field_count = 4};
     ilrs_tbl_registry_t *reg = NULL;
     ilrs_tbl_t *t = NULL;
     static char text[16384];

@@ -70,8 +70,7 @@ struct ilrs_evs {
 
 /* ---- create / destroy ------------------------------------------------------ */
 
-static int checked_total(uint32_t max_apps, uint32_t max_filters, uint32_t log_size,
-                         size_t *total)
+static int checked_total(uint32_t max_apps, uint32_t max_filters, uint32_t log_size, size_t *total)
 {
     size_t apps_bytes, filters_count, filters_bytes, log_bytes, sum;
     *total = 0;
@@ -668,8 +667,8 @@ static int write_tlm_header(uint8_t *buf, uint16_t apid, size_t packet_len, ilrs
     return 0;
 }
 
-int ilrs_evs_packet_encode(const ilrs_evs_record_t *record, uint16_t apid, uint8_t *buf,
-                           size_t cap, size_t *len)
+int ilrs_evs_packet_encode(const ilrs_evs_record_t *record, uint16_t apid, uint8_t *buf, size_t cap,
+                           size_t *len)
 {
     if (len != NULL) {
         *len = 0;
@@ -711,17 +710,26 @@ static const ilrs_dict_enum_t severity_enums[] = {
 };
 
 static const ilrs_dict_field_t event_packet_fields[] = {
-    {.name = "app_name", .type = ILRS_DICT_STRING, .length = ILRS_EVS_APP_NAME_MAX,
+    {.name = "app_name",
+     .type = ILRS_DICT_STRING,
+     .length = ILRS_EVS_APP_NAME_MAX,
      .description = "name of the app that sent the event"},
     {.name = "app_id", .type = ILRS_DICT_U16, .description = "executive app id"},
     {.name = "event_id", .type = ILRS_DICT_U16, .description = "event number within the app"},
-    {.name = "severity", .type = ILRS_DICT_U8, .description = "event severity",
-     .enums = severity_enums, .enum_count = sizeof(severity_enums) / sizeof(severity_enums[0])},
-    {.name = "seq", .type = ILRS_DICT_U32,
+    {.name = "severity",
+     .type = ILRS_DICT_U8,
+     .description = "event severity",
+     .enums = severity_enums,
+     .enum_count = sizeof(severity_enums) / sizeof(severity_enums[0])},
+    {.name = "seq",
+     .type = ILRS_DICT_U32,
      .description = "event sequence number (low 32 bits), gaps mean lost events"},
-    {.name = "truncated", .type = ILRS_DICT_BOOL,
+    {.name = "truncated",
+     .type = ILRS_DICT_BOOL,
      .description = "text was cut to fit (last character '$')"},
-    {.name = "text", .type = ILRS_DICT_STRING, .length = ILRS_EVS_TEXT_MAX,
+    {.name = "text",
+     .type = ILRS_DICT_STRING,
+     .length = ILRS_EVS_TEXT_MAX,
      .description = "formatted event text"},
 };
 

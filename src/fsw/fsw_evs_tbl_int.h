@@ -16,28 +16,28 @@
  * core and mission apps with room; 16 filters per app is twice cFE's
  * CFE_PLATFORM_EVS_MAX_EVENT_FILTERS default of 8; 256 log records hold a few
  * passes' worth of anomalies at the expected event rates. */
-#define EVS_DEFAULT_MAX_APPS 32u
+#define EVS_DEFAULT_MAX_APPS    32u
 #define EVS_DEFAULT_MAX_FILTERS 16u
-#define EVS_DEFAULT_LOG_SIZE 256u
+#define EVS_DEFAULT_LOG_SIZE    256u
 
 /* Upper bounds of the configuration (ILRS_EINVAL beyond): keep the single
  * create-time allocation below ~200 MiB even at the largest values. */
-#define EVS_LIMIT_MAX_APPS 4096u
+#define EVS_LIMIT_MAX_APPS    4096u
 #define EVS_LIMIT_MAX_FILTERS 1024u
-#define EVS_LIMIT_LOG_SIZE (1u << 20)
+#define EVS_LIMIT_LOG_SIZE    (1u << 20)
 
 /* The character that marks truncated event text (cFE's
  * CFE_EVS_MSG_TRUNCATED convention, so operators see the cut in the text). */
 #define EVS_TRUNCATED_MARK '$'
 
 /* Offsets of the event packet fields (see the layout note in fsw.h). */
-#define EVS_PKT_APP_NAME 12u
-#define EVS_PKT_APP_ID 32u
-#define EVS_PKT_EVENT_ID 34u
-#define EVS_PKT_SEVERITY 36u
-#define EVS_PKT_SEQ 37u
+#define EVS_PKT_APP_NAME  12u
+#define EVS_PKT_APP_ID    32u
+#define EVS_PKT_EVENT_ID  34u
+#define EVS_PKT_SEVERITY  36u
+#define EVS_PKT_SEQ       37u
 #define EVS_PKT_TRUNCATED 41u
-#define EVS_PKT_TEXT 42u
+#define EVS_PKT_TEXT      42u
 
 /* ---- parameter tables --------------------------------------------------- */
 

@@ -41,7 +41,7 @@ struct tbl_field {
     char *name;
     ilrs_dict_type_t type;
     uint16_t length;
-    uint16_t count;        /* >= 1 */
+    uint16_t count; /* >= 1 */
     size_t offset;
     size_t elem_size;
     char *unit;
@@ -70,8 +70,8 @@ struct ilrs_tbl {
     bool pending;
     uint32_t crc;
     uint32_t generation;
-    uint32_t *field_line;  /* text loads: line where each field was set, 0 = not yet */
-    char *line;            /* ILRS_TBL_LINE_MAX + 1 octets */
+    uint32_t *field_line; /* text loads: line where each field was set, 0 = not yet */
+    char *line;           /* ILRS_TBL_LINE_MAX + 1 octets */
     uint64_t loads_ok, loads_rejected, commits, dumps;
     ilrs_tbl_error_t last_error;
 };
@@ -169,15 +169,56 @@ static void get_int(const struct tbl_field *f, const uint8_t *image, size_t i, i
     *s = 0;
     *u = 0;
     switch (f->type) {
-    case ILRS_DICT_U8: { uint8_t v; memcpy(&v, p, 1); *u = v; break; }
-    case ILRS_DICT_U16: { uint16_t v; memcpy(&v, p, 2); *u = v; break; }
-    case ILRS_DICT_U32: { uint32_t v; memcpy(&v, p, 4); *u = v; break; }
-    case ILRS_DICT_U64: { uint64_t v; memcpy(&v, p, 8); *u = v; break; }
-    case ILRS_DICT_I8: { int8_t v; memcpy(&v, p, 1); *s = v; break; }
-    case ILRS_DICT_I16: { int16_t v; memcpy(&v, p, 2); *s = v; break; }
-    case ILRS_DICT_I32: { int32_t v; memcpy(&v, p, 4); *s = v; break; }
-    case ILRS_DICT_I64: { int64_t v; memcpy(&v, p, 8); *s = v; break; }
-    default: break;
+    case ILRS_DICT_U8: {
+        uint8_t v;
+        memcpy(&v, p, 1);
+        *u = v;
+        break;
+    }
+    case ILRS_DICT_U16: {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        *u = v;
+        break;
+    }
+    case ILRS_DICT_U32: {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        *u = v;
+        break;
+    }
+    case ILRS_DICT_U64: {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        *u = v;
+        break;
+    }
+    case ILRS_DICT_I8: {
+        int8_t v;
+        memcpy(&v, p, 1);
+        *s = v;
+        break;
+    }
+    case ILRS_DICT_I16: {
+        int16_t v;
+        memcpy(&v, p, 2);
+        *s = v;
+        break;
+    }
+    case ILRS_DICT_I32: {
+        int32_t v;
+        memcpy(&v, p, 4);
+        *s = v;
+        break;
+    }
+    case ILRS_DICT_I64: {
+        int64_t v;
+        memcpy(&v, p, 8);
+        *s = v;
+        break;
+    }
+    default:
+        break;
     }
 }
 
@@ -186,15 +227,46 @@ static void put_int(const struct tbl_field *f, uint8_t *image, size_t i, int64_t
 {
     uint8_t *p = image + f->offset + i * f->elem_size;
     switch (f->type) {
-    case ILRS_DICT_U8: { uint8_t v = (uint8_t)u; memcpy(p, &v, 1); break; }
-    case ILRS_DICT_U16: { uint16_t v = (uint16_t)u; memcpy(p, &v, 2); break; }
-    case ILRS_DICT_U32: { uint32_t v = (uint32_t)u; memcpy(p, &v, 4); break; }
-    case ILRS_DICT_U64: { memcpy(p, &u, 8); break; }
-    case ILRS_DICT_I8: { int8_t v = (int8_t)s; memcpy(p, &v, 1); break; }
-    case ILRS_DICT_I16: { int16_t v = (int16_t)s; memcpy(p, &v, 2); break; }
-    case ILRS_DICT_I32: { int32_t v = (int32_t)s; memcpy(p, &v, 4); break; }
-    case ILRS_DICT_I64: { memcpy(p, &s, 8); break; }
-    default: break;
+    case ILRS_DICT_U8: {
+        uint8_t v = (uint8_t)u;
+        memcpy(p, &v, 1);
+        break;
+    }
+    case ILRS_DICT_U16: {
+        uint16_t v = (uint16_t)u;
+        memcpy(p, &v, 2);
+        break;
+    }
+    case ILRS_DICT_U32: {
+        uint32_t v = (uint32_t)u;
+        memcpy(p, &v, 4);
+        break;
+    }
+    case ILRS_DICT_U64: {
+        memcpy(p, &u, 8);
+        break;
+    }
+    case ILRS_DICT_I8: {
+        int8_t v = (int8_t)s;
+        memcpy(p, &v, 1);
+        break;
+    }
+    case ILRS_DICT_I16: {
+        int16_t v = (int16_t)s;
+        memcpy(p, &v, 2);
+        break;
+    }
+    case ILRS_DICT_I32: {
+        int32_t v = (int32_t)s;
+        memcpy(p, &v, 4);
+        break;
+    }
+    case ILRS_DICT_I64: {
+        memcpy(p, &s, 8);
+        break;
+    }
+    default:
+        break;
     }
 }
 
@@ -260,8 +332,10 @@ static int set_error(ilrs_tbl_error_t *err, int code, const char *source, uint32
     if (line > 0) {
         snprintf(number, sizeof(number), ":%" PRIu32, line);
     }
-    const char *parts[] = {err->source, number, ": ", err->field[0] != '\0' ? "field '" : "",
-                           err->field,  err->field[0] != '\0' ? "': " : "", detail};
+    const char *parts[] = {err->source, number,
+                           ": ",        err->field[0] != '\0' ? "field '" : "",
+                           err->field,  err->field[0] != '\0' ? "': " : "",
+                           detail};
     size_t used = 0;
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
         size_t n = strlen(parts[i]);
@@ -297,9 +371,9 @@ static int validate_image(const ilrs_tbl_t *t, const uint8_t *image, const uint3
                 long double v = is_unsigned_type(f->type) ? (long double)u : (long double)s;
                 if (f->has_range && (v < (long double)f->min || v > (long double)f->max)) {
                     return set_error(err, ILRS_ERANGE, source, line, f->name,
-                                     "%svalue %.0Lf outside [%.17g, %.17g]%s%s", elem, v, f->min,
-                                     f->max, f->unit != NULL ? " " : "",
-                                     f->unit != NULL ? f->unit : "");
+                                     "%svalue %.0Lf outside [%.17g, %.17g]%s%s%s", elem, v, f->min,
+                                     f->max, f->unit != NULL ? " (" : "",
+                                     f->unit != NULL ? f->unit : "", f->unit != NULL ? ")" : "");
                 }
                 if (f->enum_count > 0 && enum_label(f, s, u) == NULL) {
                     return set_error(err, ILRS_ERANGE, source, line, f->name,
@@ -313,9 +387,9 @@ static int validate_image(const ilrs_tbl_t *t, const uint8_t *image, const uint3
                 }
                 if (f->has_range && (v < f->min || v > f->max)) {
                     return set_error(err, ILRS_ERANGE, source, line, f->name,
-                                     "%svalue %.17g outside [%.17g, %.17g]%s%s", elem, v, f->min,
-                                     f->max, f->unit != NULL ? " " : "",
-                                     f->unit != NULL ? f->unit : "");
+                                     "%svalue %.17g outside [%.17g, %.17g]%s%s%s", elem, v, f->min,
+                                     f->max, f->unit != NULL ? " (" : "",
+                                     f->unit != NULL ? f->unit : "", f->unit != NULL ? ")" : "");
                 }
             } else if (f->type == ILRS_DICT_BOOL) {
                 uint8_t b = image[f->offset + i];
@@ -404,9 +478,9 @@ static int check_field_def(const ilrs_tbl_def_t *def, size_t index, ilrs_tbl_err
         }
     }
     bool blob = f->type == ILRS_DICT_STRING || f->type == ILRS_DICT_BYTES;
-    if (blob && (f->length == 0 || f->count > 1 ||
-                 f->length > (f->type == ILRS_DICT_STRING ? ILRS_TBL_STRING_MAX
-                                                          : ILRS_TBL_BYTES_MAX))) {
+    if (blob &&
+        (f->length == 0 || f->count > 1 ||
+         f->length > (f->type == ILRS_DICT_STRING ? ILRS_TBL_STRING_MAX : ILRS_TBL_BYTES_MAX))) {
         return set_error(err, ILRS_EINVAL, src, 0, f->name,
                          "%s length %u invalid (1..%u, scalar only)", type_label(f->type),
                          f->length,
@@ -450,8 +524,8 @@ static int check_field_def(const ilrs_tbl_def_t *def, size_t index, ilrs_tbl_err
             }
         }
     }
-    if (f->has_range && (!isfinite(f->min) || !isfinite(f->max) || f->min > f->max ||
-                         blob || f->type == ILRS_DICT_BOOL)) {
+    if (f->has_range && (!isfinite(f->min) || !isfinite(f->max) || f->min > f->max || blob ||
+                         f->type == ILRS_DICT_BOOL)) {
         return set_error(err, ILRS_EINVAL, src, 0, f->name,
                          "range needs a numeric type and finite min <= max");
     }
@@ -467,8 +541,8 @@ static int check_field_def(const ilrs_tbl_def_t *def, size_t index, ilrs_tbl_err
         double d = f->default_value;
         if (!isfinite(d) || d != floor(d) || (long double)d < (long double)lo ||
             (long double)d > (long double)hi) {
-            return set_error(err, ILRS_ERANGE, src, 0, f->name,
-                             "default %.17g is not a %s integer", d, type_label(f->type));
+            return set_error(err, ILRS_ERANGE, src, 0, f->name, "default %.17g is not a %s integer",
+                             d, type_label(f->type));
         }
     } else if (f->type == ILRS_DICT_F32 || f->type == ILRS_DICT_F64) {
         if (!isfinite(f->default_value) ||
@@ -476,8 +550,7 @@ static int check_field_def(const ilrs_tbl_def_t *def, size_t index, ilrs_tbl_err
             return set_error(err, ILRS_ERANGE, src, 0, f->name, "default not a finite %s",
                              type_label(f->type));
         }
-    } else if (f->type == ILRS_DICT_BOOL && f->default_value != 0.0 &&
-               f->default_value != 1.0) {
+    } else if (f->type == ILRS_DICT_BOOL && f->default_value != 0.0 && f->default_value != 1.0) {
         return set_error(err, ILRS_ERANGE, src, 0, f->name, "boolean default must be 0 or 1");
     }
     return 0;
@@ -758,7 +831,7 @@ struct parser {
     uint32_t line;
     bool have_table;
     bool have_crc;
-    uint32_t crc;       /* CRC-32 of every octet before the current line */
+    uint32_t crc; /* CRC-32 of every octet before the current line */
     ilrs_tbl_error_t *err;
 };
 
@@ -805,7 +878,7 @@ static int parse_int(struct parser *ps, const struct tbl_field *f, const char **
         size_t n = (size_t)(p - start);
         if (f->enum_count == 0) {
             return set_error(ps->err, ILRS_ETYPE, ps->source, ps->line, f->name,
-                             "expected a %s number, found '%.*s'", type_label(f->type),
+                             "expected a number (%s), found '%.*s'", type_label(f->type),
                              (int)(n > 40 ? 40 : n), start);
         }
         size_t k = 0;
@@ -831,7 +904,7 @@ static int parse_int(struct parser *ps, const struct tbl_field *f, const char **
         if (!isxdigit((unsigned char)digits[base == 16 ? 2 : 0]) ||
             (base == 10 && !isdigit((unsigned char)digits[0]))) {
             return set_error(ps->err, ILRS_ETYPE, ps->source, ps->line, f->name,
-                             "expected a %s number", type_label(f->type));
+                             "expected a number (%s)", type_label(f->type));
         }
         char *end;
         errno = 0;
@@ -869,7 +942,7 @@ static int parse_float(struct parser *ps, const struct tbl_field *f, const char 
      * "inf", "nan" and locale forms, which a parameter must never be. */
     if (!(isdigit((unsigned char)*p) || *p == '-' || *p == '+' || *p == '.')) {
         return set_error(ps->err, ILRS_ETYPE, ps->source, ps->line, f->name,
-                         "expected a %s number", type_label(f->type));
+                         "expected a number (%s)", type_label(f->type));
     }
     char *end;
     double value;
@@ -881,7 +954,7 @@ static int parse_float(struct parser *ps, const struct tbl_field *f, const char 
     }
     if (end == p) {
         return set_error(ps->err, ILRS_ETYPE, ps->source, ps->line, f->name,
-                         "expected a %s number", type_label(f->type));
+                         "expected a number (%s)", type_label(f->type));
     }
     if (!isfinite(value)) {
         return set_error(ps->err, ILRS_ERANGE, ps->source, ps->line, f->name,
@@ -931,10 +1004,22 @@ static int parse_string(struct parser *ps, const struct tbl_field *f, const char
         if (*p == '\\') {
             p++;
             switch (*p) {
-            case '"': c = '"'; p++; break;
-            case '\\': c = '\\'; p++; break;
-            case 'n': c = '\n'; p++; break;
-            case 't': c = '\t'; p++; break;
+            case '"':
+                c = '"';
+                p++;
+                break;
+            case '\\':
+                c = '\\';
+                p++;
+                break;
+            case 'n':
+                c = '\n';
+                p++;
+                break;
+            case 't':
+                c = '\t';
+                p++;
+                break;
             case 'x': {
                 int hi = hex_digit(p[1]);
                 int lo = hi >= 0 ? hex_digit(p[2]) : -1;
@@ -1104,8 +1189,8 @@ static int parse_line(struct parser *ps, const char *text)
         }
         if ((uint32_t)given != ps->crc) {
             return set_error(ps->err, ILRS_ECRC, ps->source, ps->line, NULL,
-                             "crc 0x%08" PRIX32 " given, content has 0x%08" PRIX32,
-                             (uint32_t)given, ps->crc);
+                             "crc 0x%08" PRIX32 " given, content has 0x%08" PRIX32, (uint32_t)given,
+                             ps->crc);
         }
         ps->have_crc = true;
         return 0;
@@ -1121,8 +1206,8 @@ static int parse_line(struct parser *ps, const char *text)
             return parse_field_value(ps, f, p);
         }
     }
-    return set_error(ps->err, ILRS_ENOENT, ps->source, ps->line, name,
-                     "no such field in table %s", ps->t->name);
+    return set_error(ps->err, ILRS_ENOENT, ps->source, ps->line, name, "no such field in table %s",
+                     ps->t->name);
 }
 
 /* Account one raw line (with its newline, if any) and parse it. */
@@ -1280,8 +1365,7 @@ out:
     return load_finish(table, rc, &err, error);
 }
 
-int ilrs_tbl_load_image(ilrs_tbl_t *table, const void *image, size_t size,
-                        ilrs_tbl_error_t *error)
+int ilrs_tbl_load_image(ilrs_tbl_t *table, const void *image, size_t size, ilrs_tbl_error_t *error)
 {
     ilrs_tbl_error_t err;
     int rc;
@@ -1297,8 +1381,8 @@ int ilrs_tbl_load_image(ilrs_tbl_t *table, const void *image, size_t size,
     uint8_t *dst = table->buffers[!table->active];
     table->pending = false;
     if (size != table->size) {
-        rc = set_error(&err, ILRS_EINVAL, "<image>", 0, NULL, "%zu octets, table %s has %zu",
-                       size, table->name, table->size);
+        rc = set_error(&err, ILRS_EINVAL, "<image>", 0, NULL, "%zu octets, table %s has %zu", size,
+                       table->name, table->size);
         return load_finish(table, rc, &err, error);
     }
     /* Copy field octets only: octets no field covers keep the active image's
@@ -1354,10 +1438,10 @@ int ilrs_tbl_abort(ilrs_tbl_t *table)
 /* ---- dump ------------------------------------------------------------------------ */
 
 struct writer {
-    char *buf;      /* memory target, or NULL */
+    char *buf; /* memory target, or NULL */
     size_t cap;
-    size_t len;     /* octets produced so far (also beyond cap, to report the need) */
-    FILE *fp;       /* file target, or NULL */
+    size_t len; /* octets produced so far (also beyond cap, to report the need) */
+    FILE *fp;   /* file target, or NULL */
     bool io_error;
     uint32_t crc;
 };
@@ -1568,8 +1652,7 @@ int ilrs_tbl_dump_file(ilrs_tbl_t *table, const char *path)
     return 0;
 
 out_remove:
-    ilrs_log(ILRS_LOG_ERROR, "tbl", "dump %s to %s failed: %s", table->name, path,
-             strerror(errno));
+    ilrs_log(ILRS_LOG_ERROR, "tbl", "dump %s to %s failed: %s", table->name, path, strerror(errno));
     remove(tmp);
     return rc;
 }

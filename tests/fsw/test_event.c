@@ -9,7 +9,7 @@
 
 #include <ilrs/fsw.h>
 
-#define APP 7u
+#define APP       7u
 #define OTHER_APP 9u
 
 struct fixture {
@@ -86,7 +86,7 @@ static void filters_each_mask_kind(void **state)
     }
     /* Spot checks against the cFE meaning of the names. */
     assert_int_equal(ilrs_evs_reset_all_filters(fx.evs, APP), 0);
-    assert_int_equal(send_pattern(fx.evs, 2, 5), 0x1u);  /* first one only */
+    assert_int_equal(send_pattern(fx.evs, 2, 5), 0x1u);   /* first one only */
     assert_int_equal(send_pattern(fx.evs, 4, 12), 0xFFu); /* first 8 */
     assert_int_equal(send_pattern(fx.evs, 5, 6), 0x15u);  /* 1st, 3rd, 5th */
     assert_int_equal(send_pattern(fx.evs, 6, 8), 0x33u);  /* 1st, 2nd, 5th, 6th */
@@ -152,8 +152,8 @@ static void rate_limit_token_bucket(void **state)
     (void)state;
     /* 3 events per 9 s. */
     const ilrs_tai_t window = 9 * ILRS_NS_PER_S; /* divisible by 3 events */
-    ilrs_evs_app_config_t app = {.name = "RATE", .rate_limit_events = 3,
-                                 .rate_limit_window = window};
+    ilrs_evs_app_config_t app = {
+        .name = "RATE", .rate_limit_events = 3, .rate_limit_window = window};
     struct fixture fx;
     fixture_open(&fx, NULL, &app);
     fx.now = 1000 * ILRS_NS_PER_S;
@@ -204,14 +204,12 @@ static void severity_and_app_enables(void **state)
 
     assert_int_equal(ilrs_evs_set_severity_enabled(fx.evs, ILRS_EVENT_INFO, false), 0);
     assert_int_equal(ilrs_evs_send(fx.evs, APP, 1, ILRS_EVENT_INFO, "i"), ILRS_EFSW_FILTERED);
-    assert_int_equal(ilrs_evs_send(fx.evs, OTHER_APP, 1, ILRS_EVENT_INFO, "i"),
-                     ILRS_EFSW_FILTERED);
+    assert_int_equal(ilrs_evs_send(fx.evs, OTHER_APP, 1, ILRS_EVENT_INFO, "i"), ILRS_EFSW_FILTERED);
     assert_int_equal(ilrs_evs_send(fx.evs, OTHER_APP, 1, ILRS_EVENT_ERROR, "e"), 0);
     assert_int_equal(ilrs_evs_set_severity_enabled(fx.evs, ILRS_EVENT_INFO, true), 0);
 
     assert_int_equal(ilrs_evs_set_app_enabled(fx.evs, APP, false), 0);
-    assert_int_equal(ilrs_evs_send(fx.evs, APP, 1, ILRS_EVENT_CRITICAL, "c"),
-                     ILRS_EFSW_FILTERED);
+    assert_int_equal(ilrs_evs_send(fx.evs, APP, 1, ILRS_EVENT_CRITICAL, "c"), ILRS_EFSW_FILTERED);
     assert_int_equal(ilrs_evs_send(fx.evs, OTHER_APP, 1, ILRS_EVENT_CRITICAL, "c"), 0);
     assert_int_equal(ilrs_evs_set_app_enabled(fx.evs, APP, true), 0);
     assert_int_equal(ilrs_evs_send(fx.evs, APP, 1, ILRS_EVENT_CRITICAL, "c"), 0);
@@ -307,9 +305,8 @@ static void sink_gets_fields(void **state)
     struct fixture fx;
     fixture_open(&fx, NULL, NULL);
     fx.now = 123456789012345;
-    assert_int_equal(ilrs_evs_send(fx.evs, APP, 301, ILRS_EVENT_ERROR, "bus %s at %.1f V", "B",
-                                   27.5),
-                     0);
+    assert_int_equal(
+        ilrs_evs_send(fx.evs, APP, 301, ILRS_EVENT_ERROR, "bus %s at %.1f V", "B", 27.5), 0);
     assert_int_equal(fx.sink_calls, 1);
     assert_int_equal(fx.last.app_id, APP);
     assert_int_equal(fx.last.event_id, 301);
@@ -363,8 +360,7 @@ static void packet_encoding_decodes_back(void **state)
     /* 2026-01-01 is about 2145916800 s after 1958; half a second plus 1 ns. */
     const int64_t seconds = 2145916837;
     fx.now = seconds * ILRS_NS_PER_S + 500000001;
-    assert_int_equal(
-        ilrs_evs_send(fx.evs, APP, 0xBEEF, ILRS_EVENT_CRITICAL, "fault %d", -3), 0);
+    assert_int_equal(ilrs_evs_send(fx.evs, APP, 0xBEEF, ILRS_EVENT_CRITICAL, "fault %d", -3), 0);
     uint8_t pkt[ILRS_EVS_PACKET_LEN + 8];
     size_t len = 99;
     assert_int_equal(ilrs_evs_packet_encode(&fx.last, 0x123, pkt, sizeof(pkt), &len), 0);
@@ -372,17 +368,17 @@ static void packet_encoding_decodes_back(void **state)
 
     /* Primary header, CCSDS 133.0-B-2 §4.1.3, decoded bit by bit. */
     unsigned word0 = ((unsigned)pkt[0] << 8) | pkt[1];
-    assert_int_equal(word0 >> 13, 0);          /* version */
-    assert_int_equal((word0 >> 12) & 1u, 0);   /* telemetry */
-    assert_int_equal((word0 >> 11) & 1u, 1);   /* secondary header */
-    assert_int_equal(word0 & 0x7FFu, 0x123);   /* APID */
+    assert_int_equal(word0 >> 13, 0);        /* version */
+    assert_int_equal((word0 >> 12) & 1u, 0); /* telemetry */
+    assert_int_equal((word0 >> 11) & 1u, 1); /* secondary header */
+    assert_int_equal(word0 & 0x7FFu, 0x123); /* APID */
     unsigned word1 = ((unsigned)pkt[2] << 8) | pkt[3];
-    assert_int_equal(word1 >> 14, 3);          /* unsegmented */
+    assert_int_equal(word1 >> 14, 3); /* unsegmented */
     unsigned data_length = ((unsigned)pkt[4] << 8) | pkt[5];
     assert_int_equal(data_length + 7, len);
     /* CUC 4+2: coarse seconds, fine in 2^-16 s truncated: 0.500000001 s -> 32768. */
-    uint32_t coarse = ((uint32_t)pkt[6] << 24) | ((uint32_t)pkt[7] << 16) |
-                      ((uint32_t)pkt[8] << 8) | pkt[9];
+    uint32_t coarse =
+        ((uint32_t)pkt[6] << 24) | ((uint32_t)pkt[7] << 16) | ((uint32_t)pkt[8] << 8) | pkt[9];
     assert_int_equal(coarse, seconds);
     assert_int_equal(((unsigned)pkt[10] << 8) | pkt[11], 32768);
 
@@ -406,7 +402,8 @@ static void packet_encoding_decodes_back(void **state)
             assert_int_equal(p[0], ILRS_EVENT_CRITICAL);
             assert_int_equal(f->enum_count, 4);
         } else if (strcmp(f->name, "seq") == 0) {
-            assert_int_equal(((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3], 1);
+            assert_int_equal(
+                ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3], 1);
         } else if (strcmp(f->name, "truncated") == 0) {
             assert_int_equal(p[0], 0);
         } else if (strcmp(f->name, "text") == 0) {
@@ -418,8 +415,8 @@ static void packet_encoding_decodes_back(void **state)
         } else {
             fail_msg("unexpected field %s", f->name);
         }
-        static const uint32_t sizes[] = {[ILRS_DICT_U8] = 1, [ILRS_DICT_U16] = 2,
-                                         [ILRS_DICT_U32] = 4, [ILRS_DICT_BOOL] = 1};
+        static const uint32_t sizes[] = {
+            [ILRS_DICT_U8] = 1, [ILRS_DICT_U16] = 2, [ILRS_DICT_U32] = 4, [ILRS_DICT_BOOL] = 1};
         offset += (f->type == ILRS_DICT_STRING) ? f->length : sizes[f->type];
     }
     assert_int_equal(offset, ILRS_EVS_PACKET_LEN);

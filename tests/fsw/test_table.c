@@ -33,27 +33,65 @@ typedef struct sample_params {
 static const ilrs_dict_enum_t heater_modes[] = {{0, "OFF"}, {1, "ON"}, {2, "AUTO"}};
 
 static const ilrs_tbl_field_t sample_fields[] = {
-    {.name = "heater_mode", .type = ILRS_DICT_U8, .offset = offsetof(sample_params_t, heater_mode),
-     .default_value = 2, .enums = heater_modes, .enum_count = 3,
+    {.name = "heater_mode",
+     .type = ILRS_DICT_U8,
+     .offset = offsetof(sample_params_t, heater_mode),
+     .default_value = 2,
+     .enums = heater_modes,
+     .enum_count = 3,
      .description = "heater control mode"},
-    {.name = "enabled", .type = ILRS_DICT_BOOL, .offset = offsetof(sample_params_t, enabled),
+    {.name = "enabled",
+     .type = ILRS_DICT_BOOL,
+     .offset = offsetof(sample_params_t, enabled),
      .default_value = 1},
-    {.name = "offset_counts", .type = ILRS_DICT_I16,
-     .offset = offsetof(sample_params_t, offset_counts), .default_value = -12,
-     .has_range = true, .min = -1000, .max = 1000, .unit = "count"},
-    {.name = "period_ms", .type = ILRS_DICT_U32, .offset = offsetof(sample_params_t, period_ms),
-     .default_value = 1000, .has_range = true, .min = 10, .max = 60000, .unit = "ms"},
-    {.name = "soc_low", .type = ILRS_DICT_F64, .offset = offsetof(sample_params_t, soc_low),
-     .default_value = 0.2, .has_range = true, .min = 0, .max = 1},
-    {.name = "soc_high", .type = ILRS_DICT_F64, .offset = offsetof(sample_params_t, soc_high),
-     .default_value = 0.9, .has_range = true, .min = 0, .max = 1},
-    {.name = "gains", .type = ILRS_DICT_F32, .count = 3, .offset = offsetof(sample_params_t, gains),
-     .default_value = 1.5, .has_range = true, .min = -10, .max = 10},
-    {.name = "label", .type = ILRS_DICT_STRING, .length = 16,
-     .offset = offsetof(sample_params_t, label), .default_string = "main"},
+    {.name = "offset_counts",
+     .type = ILRS_DICT_I16,
+     .offset = offsetof(sample_params_t, offset_counts),
+     .default_value = -12,
+     .has_range = true,
+     .min = -1000,
+     .max = 1000,
+     .unit = "count"},
+    {.name = "period_ms",
+     .type = ILRS_DICT_U32,
+     .offset = offsetof(sample_params_t, period_ms),
+     .default_value = 1000,
+     .has_range = true,
+     .min = 10,
+     .max = 60000,
+     .unit = "ms"},
+    {.name = "soc_low",
+     .type = ILRS_DICT_F64,
+     .offset = offsetof(sample_params_t, soc_low),
+     .default_value = 0.2,
+     .has_range = true,
+     .min = 0,
+     .max = 1},
+    {.name = "soc_high",
+     .type = ILRS_DICT_F64,
+     .offset = offsetof(sample_params_t, soc_high),
+     .default_value = 0.9,
+     .has_range = true,
+     .min = 0,
+     .max = 1},
+    {.name = "gains",
+     .type = ILRS_DICT_F32,
+     .count = 3,
+     .offset = offsetof(sample_params_t, gains),
+     .default_value = 1.5,
+     .has_range = true,
+     .min = -10,
+     .max = 10},
+    {.name = "label",
+     .type = ILRS_DICT_STRING,
+     .length = 16,
+     .offset = offsetof(sample_params_t, label),
+     .default_string = "main"},
     {.name = "key", .type = ILRS_DICT_BYTES, .length = 4, .offset = offsetof(sample_params_t, key)},
     {.name = "big", .type = ILRS_DICT_U64, .offset = offsetof(sample_params_t, big)},
-    {.name = "signed_big", .type = ILRS_DICT_I64, .offset = offsetof(sample_params_t, signed_big),
+    {.name = "signed_big",
+     .type = ILRS_DICT_I64,
+     .offset = offsetof(sample_params_t, signed_big),
      .default_value = -5},
 };
 
@@ -63,8 +101,7 @@ static int check_thresholds(void *user, const void *image, char *error, size_t e
     (*(int *)user)++;
     const sample_params_t *p = image;
     if (p->soc_low >= p->soc_high) {
-        snprintf(error, error_cap, "soc_low %.3f not below soc_high %.3f", p->soc_low,
-                 p->soc_high);
+        snprintf(error, error_cap, "soc_low %.3f not below soc_high %.3f", p->soc_low, p->soc_high);
         return ILRS_EFSW_TABLE;
     }
     return 0;
@@ -88,20 +125,19 @@ static ilrs_tbl_def_t sample_def(void)
 }
 
 /* A complete, valid text form (different from the defaults in every field). */
-static const char good_text[] =
-    "# edited by hand\n"
-    "table = SAMPLE_PARAMS\n"
-    "heater_mode = ON      # label\n"
-    "enabled = false\n"
-    "offset_counts = -999\n"
-    "period_ms = 0x3E8\n"
-    "soc_low = 0.125\n"
-    "soc_high = 0.75\n"
-    "gains = 1, -2.5 ,3.25\n"
-    "label = \"bus \\\"A\\\" #1\"\n"
-    "key = 00ff10A0\n"
-    "big = 18446744073709551615\n"
-    "signed_big = -9223372036854775808\n";
+static const char good_text[] = "# edited by hand\n"
+                                "table = SAMPLE_PARAMS\n"
+                                "heater_mode = ON      # label\n"
+                                "enabled = false\n"
+                                "offset_counts = -999\n"
+                                "period_ms = 0x3E8\n"
+                                "soc_low = 0.125\n"
+                                "soc_high = 0.75\n"
+                                "gains = 1, -2.5 ,3.25\n"
+                                "label = \"bus \\\"A\\\" #1\"\n"
+                                "key = 00ff10A0\n"
+                                "big = 18446744073709551615\n"
+                                "signed_big = -9223372036854775808\n";
 
 static ilrs_tbl_registry_t *open_registry(ilrs_tbl_t **table)
 {
@@ -224,11 +260,11 @@ static void edit_line(char *out, size_t cap, int line, const char *replacement)
 
 struct bad_case {
     const char *what;
-    int line_no;              /* line of good_text to replace, 0 = use text as is */
+    int line_no; /* line of good_text to replace, 0 = use text as is */
     const char *text;
     int code;
-    uint32_t error_line;      /* expected error line, 0 = not checked */
-    const char *field;        /* expected field in the error, "" = none */
+    uint32_t error_line; /* expected error line, 0 = not checked */
+    const char *field;   /* expected field in the error, "" = none */
 };
 
 static const struct bad_case bad_cases[] = {
@@ -247,7 +283,10 @@ static const struct bad_case bad_cases[] = {
     {"not an enumerated value", 3, "heater_mode = 7", ILRS_ERANGE, 3, "heater_mode"},
     {"duplicate field", 4, "heater_mode = OFF", ILRS_EEXIST, 4, "heater_mode"},
     {"bad crc", 0, NULL, ILRS_ECRC, 14, ""}, /* built in the test */
-    {"garbage", 0, "\x7f" "ELF\x02\x01\x01\0\0\0", ILRS_EFORMAT, 1, ""},
+    {"garbage", 0,
+     "\x7f"
+     "ELF\x02\x01\x01\0\0\0",
+     ILRS_EFORMAT, 1, ""},
     {"syntax", 5, "offset_counts: 5", ILRS_EFORMAT, 5, ""},
     {"string for a number", 5, "offset_counts = \"5\"", ILRS_ETYPE, 5, "offset_counts"},
     {"number for a string", 10, "label = main", ILRS_ETYPE, 10, "label"},
@@ -601,36 +640,60 @@ static void table_registry_errors(void **state)
         int code;
     } bad[] = {
         {"overlap", 1, {.name = "enabled", .type = ILRS_DICT_U16, .offset = 0}, ILRS_EINVAL},
-        {"outside", 2, {.name = "x", .type = ILRS_DICT_U64, .offset = sizeof(sample_params_t) - 4},
+        {"outside",
+         2,
+         {.name = "x", .type = ILRS_DICT_U64, .offset = sizeof(sample_params_t) - 4},
          ILRS_EINVAL},
         {"bad name", 2, {.name = "2x", .type = ILRS_DICT_I16, .offset = 2}, ILRS_EINVAL},
-        {"duplicate name", 2, {.name = "enabled", .type = ILRS_DICT_I16, .offset = 2},
+        {"duplicate name", 2, {.name = "enabled", .type = ILRS_DICT_I16, .offset = 2}, ILRS_EINVAL},
+        {"enum on float",
+         4,
+         {.name = "soc_low",
+          .type = ILRS_DICT_F64,
+          .offset = offsetof(sample_params_t, soc_low),
+          .enums = heater_modes,
+          .enum_count = 3},
          ILRS_EINVAL},
-        {"enum on float", 4,
-         {.name = "soc_low", .type = ILRS_DICT_F64, .offset = offsetof(sample_params_t, soc_low),
-          .enums = heater_modes, .enum_count = 3},
-         ILRS_EINVAL},
-        {"default out of range", 3,
-         {.name = "period_ms", .type = ILRS_DICT_U32,
-          .offset = offsetof(sample_params_t, period_ms), .default_value = 5, .has_range = true,
-          .min = 10, .max = 20},
+        {"default out of range",
+         3,
+         {.name = "period_ms",
+          .type = ILRS_DICT_U32,
+          .offset = offsetof(sample_params_t, period_ms),
+          .default_value = 5,
+          .has_range = true,
+          .min = 10,
+          .max = 20},
          ILRS_ERANGE},
-        {"default not an integer", 3,
-         {.name = "period_ms", .type = ILRS_DICT_U32,
-          .offset = offsetof(sample_params_t, period_ms), .default_value = 2.5},
+        {"default not an integer",
+         3,
+         {.name = "period_ms",
+          .type = ILRS_DICT_U32,
+          .offset = offsetof(sample_params_t, period_ms),
+          .default_value = 2.5},
          ILRS_ERANGE},
-        {"default does not fit", 0,
+        {"default does not fit",
+         0,
          {.name = "heater_mode", .type = ILRS_DICT_U8, .offset = 0, .default_value = 256},
          ILRS_ERANGE},
-        {"string default too long", 7,
-         {.name = "label", .type = ILRS_DICT_STRING, .length = 4,
-          .offset = offsetof(sample_params_t, label), .default_string = "abcd"},
+        {"string default too long",
+         7,
+         {.name = "label",
+          .type = ILRS_DICT_STRING,
+          .length = 4,
+          .offset = offsetof(sample_params_t, label),
+          .default_string = "abcd"},
          ILRS_ERANGE},
-        {"min above max", 3,
-         {.name = "period_ms", .type = ILRS_DICT_U32,
-          .offset = offsetof(sample_params_t, period_ms), .has_range = true, .min = 2, .max = 1},
+        {"min above max",
+         3,
+         {.name = "period_ms",
+          .type = ILRS_DICT_U32,
+          .offset = offsetof(sample_params_t, period_ms),
+          .has_range = true,
+          .min = 2,
+          .max = 1},
          ILRS_EINVAL},
-        {"array too long", 6,
+        {"array too long",
+         6,
          {.name = "gains", .type = ILRS_DICT_F32, .count = ILRS_TBL_ARRAY_MAX + 1, .offset = 0},
          ILRS_EINVAL},
     };
