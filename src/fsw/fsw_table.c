@@ -514,6 +514,15 @@ static int check_field_def(const ilrs_tbl_def_t *def, size_t index, ilrs_tbl_err
                 return set_error(err, ILRS_EINVAL, src, 0, f->name,
                                  "enumeration %zu: label missing or not an identifier", k);
             }
+            int64_t lo;
+            uint64_t hi;
+            int_bounds(f->type, &lo, &hi);
+            if (f->enums[k].value < lo ||
+                (f->enums[k].value > 0 && (uint64_t)f->enums[k].value > hi)) {
+                return set_error(err, ILRS_EINVAL, src, 0, f->name,
+                                 "enumeration '%s' value %" PRId64 " does not fit %s",
+                                 f->enums[k].label, f->enums[k].value, type_label(f->type));
+            }
             for (size_t m = 0; m < k; m++) {
                 if (f->enums[m].value == f->enums[k].value ||
                     strcmp(f->enums[m].label, f->enums[k].label) == 0) {

@@ -31,6 +31,7 @@ typedef struct sample_params {
 } sample_params_t;
 
 static const ilrs_dict_enum_t heater_modes[] = {{0, "OFF"}, {1, "ON"}, {2, "AUTO"}};
+static const ilrs_dict_enum_t negative_mode[] = {{-1, "NEG"}};
 
 static const ilrs_tbl_field_t sample_fields[] = {
     {.name = "heater_mode",
@@ -456,6 +457,9 @@ static void table_dump_load_round_trip(void **state)
     char small[8];
     assert_int_equal(ilrs_tbl_dump_text(t, small, sizeof(small), &need), ILRS_EOVERFLOW);
     assert_true(need > sizeof(small));
+    size_t need_query = 0;
+    assert_int_equal(ilrs_tbl_dump_text(t, NULL, 0, &need_query), ILRS_EOVERFLOW);
+    assert_int_equal(need_query, need);
     char *text = malloc(need + 1);
     assert_non_null(text);
     size_t len = 0;
@@ -646,6 +650,10 @@ static void table_registry_errors(void **state)
          ILRS_EINVAL},
         {"bad name", 2, {.name = "2x", .type = ILRS_DICT_I16, .offset = 2}, ILRS_EINVAL},
         {"duplicate name", 2, {.name = "enabled", .type = ILRS_DICT_I16, .offset = 2}, ILRS_EINVAL},
+        {"enum value does not fit",
+         0,
+         {.name = "heater_mode", .type = ILRS_DICT_U8, .enums = negative_mode, .enum_count = 1},
+         ILRS_EINVAL},
         {"enum on float",
          4,
          {.name = "soc_low",
