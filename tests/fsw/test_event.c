@@ -475,6 +475,50 @@ static void registration_errors(void **state)
     ilrs_evs_destroy(NULL);
 }
 
+/* The instance's wiring, in small: sink -> packet -> bus -> pipe. */
+struct bus_sink {
+    ilrs_bus_t *bus;
+    int last_rc;
+};
+
+static void publish_sink(void *user, const ilrs_evs_record_t *record)
+{
+    struct bus_sink *bs = user;
+    uint8_t pkt[ILRS_EVS_PACKET_LEN];
+    size_t len;
+    bs->last_rc = ilrs_evs_packet_encode(record, 0x0E1, pkt, sizeof(pkt), &len);
+    if (bs->last_rc == 0) {
+        bs->last_rc = ilrs_bus_publish(bs->bus, pkt, len);
+    }
+}
+
+static void packet_published_on_bus(void **state)
+{
+    (void)state;
+    struct bus_sink bs = {0};
+    assert_int_equal(ilrs_bus_create(NULL, &bs.bus), 0);
+    ilrs_pipe_id_t pipe;
+    assert_int_equal(ilrs_bus_pipe_create(bs.bus, "EVS_TEST", 4, &pipe), 0);
+    assert_int_equal(ilrs_bus_subscribe(bs.bus, pipe, ilrs_msgid_tlm(0x0E1), 0), 0);
+    ilrs_evs_t *evs;
+    assert_int_equal(ilrs_evs_create(NULL, &evs), 0);
+    ilrs_evs_set_sink(evs, publish_sink, &bs);
+    ilrs_evs_app_config_t app = {.name = "BUS_APP"};
+    assert_int_equal(ilrs_evs_register(evs, 3, &app), 0);
+    assert_int_equal(ilrs_evs_send(evs, 3, 17, ILRS_EVENT_INFO, "hello %s", "bus"), 0);
+    assert_int_equal(bs.last_rc, 0);
+    const uint8_t *pkt;
+    size_t len;
+    assert_int_equal(ilrs_bus_receive(bs.bus, pipe, &pkt, &len), 0);
+    assert_int_equal(len, ILRS_EVS_PACKET_LEN);
+    assert_int_equal(ilrs_msgid_of(pkt), ilrs_msgid_tlm(0x0E1));
+    assert_int_equal(((unsigned)pkt[34] << 8) | pkt[35], 17);
+    assert_string_equal((const char *)pkt + 42, "hello bus");
+    assert_string_equal((const char *)pkt + 12, "BUS_APP");
+    ilrs_evs_destroy(evs);
+    ilrs_bus_destroy(bs.bus);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(filters_each_mask_kind),
     cmocka_unit_test(filter_first_n_never_restarts),
@@ -486,5 +530,6 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(text_truncation),
     cmocka_unit_test(packet_encoding_decodes_back),
     cmocka_unit_test(registration_errors),
+    cmocka_unit_test(packet_published_on_bus),
 };
 ILRS_TEST_MAIN(tests)
