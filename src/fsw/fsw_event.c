@@ -3,7 +3,7 @@
  * Event service: numbered events with binary filters, per-app rate limits,
  * severity enables, a log ring, a sink callback and the event telemetry packet
  * (cFE EVS tradition, see docs/fsw-events-tables.md). Depends on base, ccsds
- * (header conventions) and dict (types only).
+ * (telemetry header) and dict (types only).
  *
  * Design notes and invariants:
  * - Everything lives in one arena block allocated by ilrs_evs_create(): the
@@ -636,37 +636,6 @@ int ilrs_evs_get_app_stats(const ilrs_evs_t *evs, uint16_t app_id, ilrs_evs_app_
 
 /* ---- event packet --------------------------------------------------------- */
 
-/*
- * The ilrs telemetry header (ccsds.h conventions), written here with the base.h
- * byte helpers because the event packet must not depend on the ccsds codec
- * being linked in first: primary header (CCSDS 133.0-B-2 §4.1.3: version 0,
- * type 0, secondary header flag 1, APID, sequence flags 11 "unsegmented",
- * count 0, data length = total - 7) then CUC time (CCSDS 301.0-B-4 §3.2) with
- * 4 coarse octets of seconds and 2 fine octets of 2^-16 s since 1958 TAI,
- * truncated toward the earlier instant.
- */
-static int write_tlm_header(uint8_t *buf, uint16_t apid, size_t packet_len, ilrs_tai_t time)
-{
-    if (apid > ILRS_CCSDS_APID_MAX) {
-        return ILRS_ECCSDS_APID;
-    }
-    if (packet_len < ILRS_CCSDS_TLM_HEADER_LEN || packet_len > ILRS_CCSDS_MAX_PACKET_LEN) {
-        return ILRS_ECCSDS_TOOBIG;
-    }
-    if (time < 0 || time / ILRS_NS_PER_S > (ilrs_tai_t)UINT32_MAX) {
-        return ILRS_ERANGE;
-    }
-    uint32_t coarse = (uint32_t)(time / ILRS_NS_PER_S);
-    int64_t sub_ns = time % ILRS_NS_PER_S;
-    uint16_t fine = (uint16_t)((sub_ns * 65536) / ILRS_NS_PER_S);
-    ilrs_put_be16(buf, (uint16_t)(0x0800u | apid));
-    ilrs_put_be16(buf + 2, (uint16_t)(ILRS_CCSDS_SEQ_UNSEG << 14));
-    ilrs_put_be16(buf + 4, (uint16_t)(packet_len - 7u));
-    ilrs_put_be32(buf + 6, coarse);
-    ilrs_put_be16(buf + 10, fine);
-    return 0;
-}
-
 int ilrs_evs_packet_encode(const ilrs_evs_record_t *record, uint16_t apid, uint8_t *buf, size_t cap,
                            size_t *len)
 {
@@ -679,7 +648,9 @@ int ilrs_evs_packet_encode(const ilrs_evs_record_t *record, uint16_t apid, uint8
     if (cap < ILRS_EVS_PACKET_LEN) {
         return ILRS_ECCSDS_TOOSMALL;
     }
-    int rc = write_tlm_header(buf, apid, ILRS_EVS_PACKET_LEN, record->time);
+    /* The ilrs telemetry header (ccsds.h): unsegmented, secondary header flag,
+     * sequence count 0, CUC 4+2 time of the event. */
+    int rc = ilrs_ccsds_tlm_init(buf, cap, apid, ILRS_EVS_PACKET_LEN, record->time);
     if (rc != 0) {
         return rc;
     }

@@ -382,6 +382,14 @@ static void packet_encoding_decodes_back(void **state)
     assert_int_equal(coarse, seconds);
     assert_int_equal(((unsigned)pkt[10] << 8) | pkt[11], 32768);
 
+    /* The ccsds codec agrees: a valid packet, telemetry time to 2^-16 s. */
+    size_t checked_len = 0;
+    assert_int_equal(ilrs_ccsds_packet_check(pkt, len, &checked_len), 0);
+    assert_int_equal(checked_len, ILRS_EVS_PACKET_LEN);
+    ilrs_tai_t decoded = 0;
+    assert_int_equal(ilrs_ccsds_tlm_get_time(pkt, len, &decoded), 0);
+    assert_true(decoded <= fx.now && fx.now - decoded < ILRS_NS_PER_S / 65536 + 1);
+
     /* User data, at the offsets the dictionary definition gives. */
     ilrs_dict_packet_t def;
     ilrs_evs_packet_def(0x123, &def);
