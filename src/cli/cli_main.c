@@ -9,6 +9,7 @@
 
 static const cli_command_t commands[] = {
     {"version", "print the ilrs version and the versions of its libraries", cli_version},
+    {"dict", "export the command and telemetry dictionary as JSON or XTCE 1.2", cli_dict},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];
