@@ -527,6 +527,51 @@ static void packet_published_on_bus(void **state)
     ilrs_bus_destroy(bs.bus);
 }
 
+/* The dictionary accepts the event packet definition, computes the documented
+ * layout, and decodes an encoded event with its generic field readers. */
+static void packet_definition_in_dictionary(void **state)
+{
+    (void)state;
+    ilrs_dict_t *dict;
+    assert_int_equal(ilrs_dict_create(&dict), 0);
+    ilrs_dict_packet_t def;
+    ilrs_evs_packet_def(0x0E1, &def);
+    const ilrs_dict_packet_t *stored = NULL;
+    assert_int_equal(ilrs_dict_add_packet(dict, &def, &stored), 0);
+    assert_non_null(stored);
+    assert_int_equal(stored->length, ILRS_EVS_PACKET_LEN);
+    static const struct {
+        const char *name;
+        uint32_t offset;
+    } layout[] = {{"app_name", 12}, {"app_id", 32},    {"event_id", 34}, {"severity", 36},
+                  {"seq", 37},      {"truncated", 41}, {"text", 42}};
+    for (size_t i = 0; i < sizeof(layout) / sizeof(layout[0]); i++) {
+        const ilrs_dict_field_t *f = ilrs_dict_find_field(stored, layout[i].name);
+        assert_non_null(f);
+        assert_int_equal(f->offset, layout[i].offset);
+    }
+    assert_ptr_equal(ilrs_dict_find_packet_by_name(dict, "EVS_EVENT"), stored);
+
+    struct fixture fx;
+    fixture_open(&fx, NULL, NULL);
+    assert_int_equal(ilrs_evs_send(fx.evs, APP, 4242, ILRS_EVENT_CRITICAL, "t"), 0);
+    uint8_t pkt[ILRS_EVS_PACKET_LEN];
+    size_t len;
+    assert_int_equal(ilrs_evs_packet_encode(&fx.last, 0x0E1, pkt, sizeof(pkt), &len), 0);
+    int64_t value = 0;
+    const ilrs_dict_field_t *sev = ilrs_dict_find_field(stored, "severity");
+    assert_int_equal(ilrs_dict_get_int(sev, pkt, len, &value), 0);
+    assert_string_equal(ilrs_dict_enum_label(sev, value), "CRITICAL");
+    assert_int_equal(ilrs_dict_get_int(ilrs_dict_find_field(stored, "event_id"), pkt, len, &value),
+                     0);
+    assert_int_equal(value, 4242);
+    assert_int_equal(ilrs_dict_get_int(ilrs_dict_find_field(stored, "app_id"), pkt, len, &value),
+                     0);
+    assert_int_equal(value, APP);
+    ilrs_evs_destroy(fx.evs);
+    ilrs_dict_destroy(dict);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(filters_each_mask_kind),
     cmocka_unit_test(filter_first_n_never_restarts),
@@ -539,5 +584,6 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(packet_encoding_decodes_back),
     cmocka_unit_test(registration_errors),
     cmocka_unit_test(packet_published_on_bus),
+    cmocka_unit_test(packet_definition_in_dictionary),
 };
 ILRS_TEST_MAIN(tests)
