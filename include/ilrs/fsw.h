@@ -928,6 +928,11 @@ typedef struct ilrs_tbl_def {
 } ilrs_tbl_def_t;
 
 #define ILRS_TBL_FIELDS_MAX 1024u
+/* Bounds that keep every text line of a dump under ILRS_TBL_LINE_MAX: larger
+ * data goes in several fields. */
+#define ILRS_TBL_ARRAY_MAX 32u   /**< largest @c count of an array field */
+#define ILRS_TBL_STRING_MAX 128u /**< largest @c length of a STRING field (incl. NUL) */
+#define ILRS_TBL_BYTES_MAX 256u  /**< largest @c length of a BYTES field */
 
 /** Where and why a load failed. */
 typedef struct ilrs_tbl_error {
@@ -1046,11 +1051,16 @@ bool ilrs_tbl_is_pending(const ilrs_tbl_t *table);
  * @brief Dump the active image in the text form (with comments giving units and
  *        bounds, and a crc line), loadable as is.
  * @param[out] len octets written without the terminating NUL (set before failure);
- *        when @p cap is too small, the octets needed.
+ *        when @p cap is too small, the octets needed. @p buf may be NULL with
+ *        @p cap 0 to ask for the size.
  * @return 0, ILRS_EOVERFLOW (cap too small; @p buf holds nothing useful).
  */
 int ilrs_tbl_dump_text(ilrs_tbl_t *table, char *buf, size_t cap, size_t *len);
-/** @brief Dump the text form to a file (written whole, then renamed into place). @return 0, ILRS_EIO, ILRS_ENOMEM. */
+/**
+ * @brief Dump the text form to a file: written to "<path>.tmp", then renamed into
+ *        place, so a failed dump leaves an earlier file intact. Never allocates.
+ * @return 0, ILRS_EINVAL (path longer than 4090 octets), ILRS_EIO.
+ */
 int ilrs_tbl_dump_file(ilrs_tbl_t *table, const char *path);
 
 /** @brief Per-table statistics. */
