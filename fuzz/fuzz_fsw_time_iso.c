@@ -26,7 +26,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     ilrs_tai_t t2 = 0;
-    if (ilrs_time_parse_iso(again, &t2) != 0 || t2 != t) {
+    if (ilrs_time_parse_iso(again, &t2) != 0) {
+        abort();
+    }
+    /* exact from 1972; before, UTC's rubber seconds go through doubles (a few ns) */
+    ilrs_tai_t tol = strncmp(text, "1972", 4) < 0 ? 10 : 0;
+    if (t2 - t > tol || t - t2 > tol) {
         abort();
     }
     return 0;

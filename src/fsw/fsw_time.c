@@ -26,6 +26,9 @@
 #define DEFAULT_FIT_POINTS 16u
 #define YEAR_MIN           1960 /* UTC (and eraDat) start in 1960 */
 #define YEAR_MAX           2250 /* int64 ns since 1958 ends in 2250 */
+/* 1972-01-01T00:00:00 UTC = 00:00:10 TAI, 5113 days after 1958-01-01: from then on
+ * TAI - UTC is a whole number of seconds. */
+#define TAI_1972 (INT64_C(5113) * DAY_NS + INT64_C(10) * ILRS_NS_PER_S)
 
 struct ilrs_time {
     ilrs_time_mode_t mode;
@@ -98,17 +101,56 @@ int ilrs_time_from_utc(const ilrs_utc_t *utc, ilrs_tai_t *tai)
         return ILRS_ERANGE;
     }
     double u1, u2, t1, t2;
-    /* Whole seconds to ERFA; eraDtf2d knows the length of leap-second days and
-     * returns +2 for a time past the end of the day (23:59:60 on an ordinary day). */
-    int st = eraDtf2d("UTC", utc->year, utc->month, utc->day, utc->hour, utc->minute,
-                      (double)utc->second, &u1, &u2);
+    /* Whole seconds to ERFA and the nanoseconds added back exactly, from 1972 when
+     * UTC seconds are SI seconds; before, UTC ran at an offset rate (rubber
+     * seconds), so the fraction goes through ERFA too (a few ns of rounding).
+     * eraDtf2d knows the length of leap-second days and returns +2 for a time past
+     * the end of the day (23:59:60 on an ordinary day). */
+    bool rubber = utc->year < 1972;
+    double sec = (double)utc->second + (rubber ? (double)utc->nanosecond * 1e-9 : 0.0);
+    int st =
+        eraDtf2d("UTC", utc->year, utc->month, utc->day, utc->hour, utc->minute, sec, &u1, &u2);
     if (st < 0 || st >= 2) {
         return ILRS_ERANGE;
     }
     if (eraUtctai(u1, u2, &t1, &t2) < 0) {
         return ILRS_EFSW_TIME;
     }
-    *tai = jd_to_ns(t1, t2) + utc->nanosecond;
+    *tai = jd_to_ns(t1, t2) + (rubber ? 0 : utc->nanosecond);
+    return 0;
+}
+
+/*
+ * Quasi-JD UTC -> calendar before 1972. eraUtctai stretches the UTC day before a
+ * step in TAI - UTC by the step (fraction = seconds / (86400 + step), eraDtf2d does
+ * the same), but eraD2dtf scales only steps over 0.5 s (leap seconds), so on the
+ * 1961-1968 days before a 0.05-0.1 s step its result disagrees with eraDtf2d by up
+ * to the step. This is eraD2dtf's algorithm with the stretch applied to any step.
+ */
+static int rubber_d2dtf(double u1, double u2, int *iy, int *im, int *id, int ihmsf[4])
+{
+    double fd, dat0, dat12, dat24, w;
+    int iy2, im2, id2;
+    if (eraJd2cal(u1, u2, iy, im, id, &fd) != 0 || eraDat(*iy, *im, *id, 0.0, &dat0) < 0 ||
+        eraDat(*iy, *im, *id, 0.5, &dat12) < 0 ||
+        eraJd2cal(u1 + 1.5, u2 - fd, &iy2, &im2, &id2, &w) != 0 ||
+        eraDat(iy2, im2, id2, 0.0, &dat24) < 0) {
+        return -1;
+    }
+    double dleap = dat24 - (2.0 * dat12 - dat0);
+    int64_t ns_of_day = llround(fd * (DAY_S + dleap) * 1e9);
+    int64_t day_len = llround((DAY_S + dleap) * 1e9);
+    if (ns_of_day >= day_len) { /* rounded up to midnight: the next day begins */
+        *iy = iy2;
+        *im = im2;
+        *id = id2;
+        ns_of_day = 0;
+    }
+    int64_t sec = ns_of_day / ILRS_NS_PER_S;
+    ihmsf[3] = (int)(ns_of_day % ILRS_NS_PER_S);
+    ihmsf[0] = (int)(sec / 3600 < 23 ? sec / 3600 : 23);
+    ihmsf[1] = (int)((sec - 3600 * ihmsf[0]) / 60 < 59 ? (sec - 3600 * ihmsf[0]) / 60 : 59);
+    ihmsf[2] = (int)(sec - 3600 * ihmsf[0] - 60 * ihmsf[1]);
     return 0;
 }
 
@@ -118,50 +160,34 @@ int ilrs_time_to_utc(ilrs_tai_t tai, ilrs_utc_t *utc)
         return ILRS_EINVAL;
     }
     memset(utc, 0, sizeof *utc);
-    /* Convert the whole TAI second, then add the nanoseconds: since 1972 UTC and TAI
-     * differ by whole seconds, so the second boundaries coincide exactly. */
+    /* From 1972 UTC and TAI differ by whole seconds, so their second boundaries
+     * coincide: convert the whole TAI second and add the nanoseconds exactly. Before,
+     * convert the instant itself (ERFA handles the rubber seconds; a few ns of
+     * rounding in the doubles). */
     int64_t ns = tai % ILRS_NS_PER_S;
     if (ns < 0) {
         ns += ILRS_NS_PER_S;
     }
-    int64_t whole = tai - ns;
+    bool rubber = tai < TAI_1972;
     double t1, t2, u1, u2;
-    ns_to_jd(whole, &t1, &t2);
+    ns_to_jd(rubber ? tai : tai - ns, &t1, &t2);
     if (eraTaiutc(t1, t2, &u1, &u2) < 0) {
         return ILRS_EFSW_TIME;
     }
     int iy = 0, im = 0, id = 0, ihmsf[4] = {0};
-    /* Before 1972 the offset has a fraction of a second: keep ERFA's nanoseconds.
-     * eraD2dtf returns +1 for a "dubious year" (far future leap seconds): accepted. */
-    if (eraD2dtf("UTC", 9, u1, u2, &iy, &im, &id, ihmsf) < 0 || iy < YEAR_MIN ||
-        iy >= YEAR_MAX) {
+    /* eraD2dtf returns +1 for a "dubious year" (far-future leap seconds): accepted. */
+    int st = rubber ? rubber_d2dtf(u1, u2, &iy, &im, &id, ihmsf)
+                    : eraD2dtf("UTC", 9, u1, u2, &iy, &im, &id, ihmsf);
+    if (st < 0 || iy < YEAR_MIN || iy >= YEAR_MAX) {
         return ILRS_EFSW_TIME;
     }
-    int64_t total_ns = (int64_t)ihmsf[3] + ns;
     utc->year = iy;
     utc->month = im;
     utc->day = id;
     utc->hour = ihmsf[0];
     utc->minute = ihmsf[1];
     utc->second = ihmsf[2];
-    if (total_ns >= ILRS_NS_PER_S) {
-        /* Only possible before 1972 (fractional offsets): carry through a plain
-         * recomputation at the nanosecond, accurate there to a few ns. */
-        ns_to_jd(tai, &t1, &t2);
-        if (eraTaiutc(t1, t2, &u1, &u2) < 0 ||
-            eraD2dtf("UTC", 9, u1, u2, &iy, &im, &id, ihmsf) < 0) {
-            memset(utc, 0, sizeof *utc);
-            return ILRS_EFSW_TIME;
-        }
-        utc->year = iy;
-        utc->month = im;
-        utc->day = id;
-        utc->hour = ihmsf[0];
-        utc->minute = ihmsf[1];
-        utc->second = ihmsf[2];
-        total_ns = ihmsf[3];
-    }
-    utc->nanosecond = (int32_t)total_ns;
+    utc->nanosecond = (int32_t)(rubber ? ihmsf[3] : ns);
     return 0;
 }
 

@@ -117,6 +117,23 @@ static void utc_round_trip(void **state)
     }
 }
 
+/* 1960-1971: UTC seconds were not SI seconds; round trips agree to a few ns. */
+static void utc_round_trip_before_1972(void **state)
+{
+    (void)state;
+    ilrs_rng_t rng;
+    ilrs_rng_seed(&rng, 3);
+    ilrs_tai_t lo = utc(1960, 1, 1, 0, 0, 0, 0), hi = utc(1972, 1, 1, 0, 0, 0, 0);
+    for (int i = 0; i < 500; i++) {
+        ilrs_tai_t t = lo + (ilrs_tai_t)ilrs_rng_below(&rng, (uint64_t)(hi - lo));
+        ilrs_utc_t u;
+        assert_int_equal(ilrs_time_to_utc(t, &u), 0);
+        ilrs_tai_t back = 0;
+        assert_int_equal(ilrs_time_from_utc(&u, &back), 0);
+        assert_true(llabs(back - t) <= 10);
+    }
+}
+
 static void iso_parse_errors(void **state)
 {
     (void)state;
@@ -222,9 +239,14 @@ static void virtual_and_wall_modes(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(tai_minus_utc_2017), cmocka_unit_test(leap_second_2016),
-    cmocka_unit_test(tt_and_tdb),         cmocka_unit_test(utc_round_trip),
-    cmocka_unit_test(iso_parse_errors),   cmocka_unit_test(cuc_text),
-    cmocka_unit_test(correlation_fit),    cmocka_unit_test(virtual_and_wall_modes),
+    cmocka_unit_test(tai_minus_utc_2017),
+    cmocka_unit_test(leap_second_2016),
+    cmocka_unit_test(tt_and_tdb),
+    cmocka_unit_test(utc_round_trip),
+    cmocka_unit_test(utc_round_trip_before_1972),
+    cmocka_unit_test(iso_parse_errors),
+    cmocka_unit_test(cuc_text),
+    cmocka_unit_test(correlation_fit),
+    cmocka_unit_test(virtual_and_wall_modes),
 };
 ILRS_TEST_MAIN(tests)
