@@ -70,11 +70,310 @@ int ilrs_ephem_moon_rotation(ilrs_ephem_t *ephem, ilrs_tai_t t, double rotation[
 /* Terrain: DEMs and horizon masks                    (owner: terrain session) */
 /* ========================================================================= */
 
+/*
+ * Conventions. Latitudes are planetocentric, longitudes east-positive, in the
+ * lunar mean-Earth/polar-axis frame (the frame of the LOLA products). Heights
+ * are metres above the ILRS_TERRAIN_SPHERE_M reference sphere. Azimuths are
+ * degrees clockwise from local north (north = direction of increasing
+ * latitude; at the exact pole, the direction of the site's own longitude
+ * meridian), elevations degrees above the local horizontal plane.
+ */
+
+/** Reference sphere of the LOLA heights (m): 1737.4 km (LOLA GDR SIS). */
+#define ILRS_TERRAIN_SPHERE_M 1737400.0
+
+/** Map projection of a DEM grid (all on a sphere). */
+typedef enum ilrs_dem_projection {
+    ILRS_DEM_POLAR_STEREOGRAPHIC = 1, /**< polar stereographic, north or south */
+    ILRS_DEM_EQUIRECTANGULAR = 2,     /**< simple cylindrical, projected metres */
+    ILRS_DEM_GEOGRAPHIC = 3,          /**< latitude/longitude grid in degrees */
+} ilrs_dem_projection_t;
+
+/** A digital elevation model held in memory (heights as float metres). */
+typedef struct ilrs_dem ilrs_dem_t;
+
+/** What a DEM is (filled by ilrs_dem_get_info()). */
+typedef struct ilrs_dem_info {
+    const char *path;      /**< the path given to ilrs_dem_open (borrowed from the DEM) */
+    const char *driver;    /**< GDAL driver short name, e.g. "ENVI", "PDS", "GTiff" */
+    size_t width, height;  /**< samples, lines */
+    ilrs_dem_projection_t projection;
+    bool south;            /**< polar stereographic: true for the south pole */
+    double radius_m;       /**< sphere radius of the projection */
+    double geotransform[6]; /**< GDAL geotransform (north-up: [2] = [4] = 0) */
+    double pixel_m;        /**< nominal pixel size on the ground (m) */
+    double gdal_scale;     /**< scale GDAL reports for band 1 (1 if none) */
+    double gdal_offset;    /**< offset GDAL reports for band 1 (0 if none) */
+    double height_offset_m; /**< subtracted after scale/offset: ILRS_TERRAIN_SPHERE_M
+                                 when the product stores radii (PDS OFFSET), else 0 */
+    double min_height_m, max_height_m; /**< over valid samples */
+    double lat_min_deg, lat_max_deg;   /**< usable latitude band (ilrs_dem_set_latitude_limits) */
+} ilrs_dem_info_t;
+
+/**
+ * @brief Open a DEM through GDAL and load band 1 into memory as heights in
+ *        metres above ILRS_TERRAIN_SPHERE_M (GDAL scale/offset applied; a PDS
+ *        OFFSET equal to a radius is converted to a height).
+ *
+ * Accepts any GDAL raster; tested with GeoTIFF, PDS3 IMG + detached LBL (give
+ * either file) and ENVI raw + .hdr (give either file). Checks, before loading:
+ * the file exists, a raw payload is not shorter than its header says, the
+ * projection is polar stereographic / equirectangular / geographic on a
+ * sphere, north-up. The library's own projection formulas (Snyder 1987, USGS
+ * PP 1395, ch. 21 polar stereographic and ch. 12 equidistant cylindrical, on
+ * the sphere) are cross-checked against GDAL's OSR transform at five points of
+ * the grid; a disagreement above 1e-3 pixel is an error.
+ * @param[in] path file to open (borrowed).
+ * @param[out] out the DEM, caller frees with ilrs_dem_destroy(); NULL on error.
+ * @param[out] error message naming the file and value (may be NULL).
+ * @return 0, ILRS_EINVAL, ILRS_EIO (missing/unreadable), ILRS_ETRUNC,
+ *         ILRS_ETWIN_DEM (unsupported layout), ILRS_ETWIN_PROJECTION, ILRS_ENOMEM.
+ */
+int ilrs_dem_open(const char *path, ilrs_dem_t **out, char *error, size_t error_cap);
+
+/** @brief Free a DEM. Accepts NULL. */
+void ilrs_dem_destroy(ilrs_dem_t *dem);
+
+/** @brief Describe a DEM; strings are borrowed from @p dem. */
+void ilrs_dem_get_info(const ilrs_dem_t *dem, ilrs_dem_info_t *info);
+
+/**
+ * @brief Restrict where the DEM counts as covering (e.g. the feathered far
+ *        grid is only real poleward of 79°S: lat_max_deg = -79).
+ * @return 0 or ILRS_EINVAL (not lat_min < lat_max within [-90, 90]).
+ */
+int ilrs_dem_set_latitude_limits(ilrs_dem_t *dem, double lat_min_deg, double lat_max_deg);
+
+/**
+ * @brief Grid coordinates of (lat, lon) with the library's own projection
+ *        formulas, GDAL convention (pixel (0,0) spans [0,1) x [0,1), its centre
+ *        is (0.5, 0.5)).
+ * @return 0, ILRS_ERANGE (non-finite input or the projection's singular point).
+ */
+int ilrs_dem_to_pixel(const ilrs_dem_t *dem, double lat_deg, double lon_deg, double *pixel,
+                      double *line);
+
+/** @brief Same through GDAL's OSR coordinate transformation (the oracle). */
+int ilrs_dem_to_pixel_osr(const ilrs_dem_t *dem, double lat_deg, double lon_deg, double *pixel,
+                          double *line);
+
+/**
+ * @brief Bilinear height (m above the sphere) at (lat, lon) between the four
+ *        surrounding pixel centres.
+ * @param[out] height_m NAN on error.
+ * @return 0, ILRS_ETWIN_DEM_COVER (outside the pixel-centre grid, outside the
+ *         latitude limits, or a no-data neighbour), ILRS_ERANGE.
+ */
+int ilrs_dem_height(const ilrs_dem_t *dem, double lat_deg, double lon_deg, double *height_m);
+
+/** Default maximum ray length of a horizon computation (m). */
+#define ILRS_HORIZON_DEFAULT_RANGE_M 300000.0
+/** Default step growth: step = min(p, max(p/2, growth * distance)), p = pixel size. */
+#define ILRS_HORIZON_DEFAULT_GROWTH 5e-4
+/** Largest number of azimuth bins of a horizon mask (0.01°). */
+#define ILRS_HORIZON_MAX_BINS 36000u
+
+/** What to compute a horizon mask for. Zero fields take the defaults. */
+typedef struct ilrs_horizon_config {
+    double lat_deg, lon_deg;   /**< site */
+    double observer_height_m;  /**< eye above the ground, >= 0 */
+    unsigned azimuth_bins;     /**< rays at azimuth i*360/bins; 0 -> 1440; 4..ILRS_HORIZON_MAX_BINS */
+    double max_range_m;        /**< ray length (m); 0 -> ILRS_HORIZON_DEFAULT_RANGE_M */
+    double step_growth;        /**< 0 -> ILRS_HORIZON_DEFAULT_GROWTH; <= 0.05 */
+} ilrs_horizon_config_t;
+
+/** A horizon mask: elevation of the skyline per azimuth bin (immutable once built). */
+typedef struct ilrs_horizon ilrs_horizon_t;
+
+/** What a horizon mask is (filled by ilrs_horizon_get_info()). */
+typedef struct ilrs_horizon_info {
+    double lat_deg, lon_deg;      /**< site (NAN if an imported table gave none) */
+    double ground_height_m;       /**< terrain height at the site (0 if unknown) */
+    double observer_height_m;
+    unsigned bins;
+    double max_range_m;           /**< 0 for imported tables */
+    double min_elevation_deg, max_elevation_deg;
+    uint64_t samples;             /**< DEM samples taken */
+    uint64_t uncovered_samples;   /**< ray points no DEM covered (skipped) */
+    unsigned dem_count;           /**< DEMs used (0: smooth sphere or imported) */
+} ilrs_horizon_info_t;
+
+/**
+ * @brief Compute a horizon mask by marching great-circle rays from the site
+ *        over nested DEMs (Mazarico et al. 2011, Icarus 211:1066, §2.2: ray
+ *        casting per azimuth on LOLA polar DEMs with the Moon's curvature).
+ *
+ * Each ray point is taken from the first DEM of @p dems covering it (order
+ * them fine -> coarse). Elevation angles use exact spherical geometry: the
+ * observer at radius R + h_ground + h_obs, the terrain point at R + h at
+ * central angle g along the great circle, elevation = atan2(r cos g - r_obs,
+ * r sin g). Steps grow with distance (see ilrs_horizon_config_t). A ray ends
+ * at max_range_m or once no terrain (up to the DEMs' maximum height) could
+ * rise above the horizon found so far. Deterministic, single-threaded.
+ * With @p dem_count 0 the result is the smooth-sphere horizon -acos(R/(R+h))
+ * and a warning is logged.
+ * @param[in] dems borrowed, not modified.
+ * @param[out] out caller frees with ilrs_horizon_destroy(); NULL on error.
+ * @return 0, ILRS_EINVAL (bad config, naming the field), ILRS_ETWIN_DEM_COVER
+ *         (no DEM covers the site), ILRS_ENOMEM.
+ */
+int ilrs_horizon_compute(const ilrs_horizon_config_t *config, ilrs_dem_t *const *dems,
+                         size_t dem_count, ilrs_horizon_t **out, char *error, size_t error_cap);
+
+/**
+ * @brief The cache directory: $ILRS_CACHE_DIR, else $XDG_CACHE_HOME/ilrs, else
+ *        $HOME/.cache/ilrs.
+ * @return 0, ILRS_ENOENT (none of the variables set), ILRS_EOVERFLOW.
+ */
+int ilrs_horizon_cache_dir(char *buf, size_t cap);
+
+/**
+ * @brief ilrs_horizon_compute() through an on-disk cache. The key covers the
+ *        site, height, bins, range, step growth, algorithm version and each DEM
+ *        (absolute path, size, modification time, dimensions, latitude limits);
+ *        the file is `<dir>/horizon-<hash>.csv` and stores the full key, checked
+ *        on load. Values are stored with 17 significant digits, so a cached mask
+ *        equals the computed one bit for bit. An unusable cache is logged and
+ *        recomputed; a failure to write it is logged, not an error.
+ * @param[in] cache_dir NULL for ilrs_horizon_cache_dir().
+ * @param[out] from_cache true when read from the cache (may be NULL).
+ */
+int ilrs_horizon_get(const ilrs_horizon_config_t *config, ilrs_dem_t *const *dems,
+                     size_t dem_count, const char *cache_dir, ilrs_horizon_t **out,
+                     bool *from_cache, char *error, size_t error_cap);
+
+/**
+ * @brief Build a mask from an azimuth/elevation table (azimuths strictly
+ *        increasing in [0, 360), elevations in [-90, 90]). A table whose
+ *        azimuths are i*360/n is taken as is; any other is resampled (linear,
+ *        periodic) onto max(n, 360) uniform bins.
+ * @param[in] site may be NULL (site unknown); else its lat_deg, lon_deg,
+ *            ground_height_m and observer_height_m are kept (other fields ignored).
+ */
+int ilrs_horizon_from_table(const double *azimuth_deg, const double *elevation_deg, size_t count,
+                            const ilrs_horizon_info_t *site, ilrs_horizon_t **out,
+                            char *error, size_t error_cap);
+
+/**
+ * @brief Parse a horizon table: lines `azimuth_deg,elevation_deg`, `#` comments
+ *        (recognised: `# site_lat_deg=`, `site_lon_deg=`, `observer_height_m=`,
+ *        `ground_height_m=`), an optional `azimuth_deg,elevation_deg` title line.
+ * @param[in] text need not be NUL-terminated.
+ * @param[in] name used in messages (e.g. the file name).
+ * @return 0, ILRS_EFORMAT (naming the line and field), ILRS_ERANGE, ILRS_EEMPTY,
+ *         ILRS_ELIMIT (more than ILRS_HORIZON_MAX_BINS rows), ILRS_ENOMEM.
+ */
+int ilrs_horizon_parse_csv(const char *text, size_t len, const char *name, ilrs_horizon_t **out,
+                           char *error, size_t error_cap);
+
+/** @brief ilrs_horizon_parse_csv() on a file (ILRS_EIO if unreadable). */
+int ilrs_horizon_load_csv(const char *path, ilrs_horizon_t **out, char *error, size_t error_cap);
+
+/** @brief Write the mask as a commented CSV table (atomic: temp file + rename). */
+int ilrs_horizon_save_csv(const ilrs_horizon_t *horizon, const char *path, char *error,
+                          size_t error_cap);
+
+/** @brief Free a mask. Accepts NULL. */
+void ilrs_horizon_destroy(ilrs_horizon_t *horizon);
+
+/** @brief Describe a mask. */
+void ilrs_horizon_get_info(const ilrs_horizon_t *horizon, ilrs_horizon_info_t *info);
+
+/** @brief Elevation of bin @p i (ray at azimuth i*360/bins); NAN if out of range. */
+double ilrs_horizon_bin_elevation(const ilrs_horizon_t *horizon, unsigned i);
+
+/**
+ * @brief Horizon elevation at any azimuth (any real value, wrapped), linear
+ *        between the two neighbouring bins. O(1).
+ */
+double ilrs_horizon_elevation(const ilrs_horizon_t *horizon, double azimuth_deg);
+
+/**
+ * @brief Azimuth, elevation (deg) and range (m) of a target given in the
+ *        body-fixed frame (m from the Moon's centre) as seen from the mask's
+ *        observer (site at R + ground + observer height), i.e. topocentric.
+ * @return 0, ILRS_ESTATE (the mask has no site), ILRS_ERANGE.
+ */
+int ilrs_horizon_topocentric(const ilrs_horizon_t *horizon, const double target_body_m[3],
+                             double *azimuth_deg, double *elevation_deg, double *range_m);
+
 /* (end of terrain section) */
 
 /* ========================================================================= */
 /* Illumination and visibility statistics             (owner: terrain session) */
 /* ========================================================================= */
+
+/** Nominal solar radius (m), IAU 2015 Resolution B3. */
+#define ILRS_ILLUM_SUN_RADIUS_M 695700000.0
+/** Earth equatorial radius (m), IAU 2015 Resolution B3 / WGS-84. */
+#define ILRS_ILLUM_EARTH_RADIUS_M 6378137.0
+
+/** @brief Angular radius (deg) of a sphere of @p radius_m seen from @p distance_m. */
+double ilrs_illum_angular_radius(double radius_m, double distance_m);
+
+/**
+ * @brief Fraction [0, 1] of a disk (Sun, Earth) above the local horizon.
+ *
+ * The disk (centre az/el, angular radius) is integrated against the mask's
+ * piecewise-linear profile in the plane tangent to the sky at the disk centre
+ * (azimuth offsets scaled by cos(el)). Within each horizon segment the visible
+ * part of every vertical chord is integrated in closed form (circle-segment
+ * areas), so the result is exact for that model, continuous in all arguments,
+ * and 0.5 for a disk centred on a flat horizon. With @p horizon NULL the
+ * horizon is the 0° plane.
+ * @return the fraction; NAN for non-finite input or radius_deg <= 0.
+ */
+double ilrs_illum_disk_fraction(const ilrs_horizon_t *horizon, double azimuth_deg,
+                                double elevation_deg, double radius_deg);
+
+/**
+ * @brief Whether a point target (orbiter) is visible: its elevation is above
+ *        the terrain horizon at its azimuth and at least @p min_elevation_deg
+ *        (use -90 for none). NULL horizon = 0° plane.
+ */
+bool ilrs_illum_point_visible(const ilrs_horizon_t *horizon, double azimuth_deg,
+                              double elevation_deg, double min_elevation_deg);
+
+/** Statistics accumulated sample by sample (caller-owned; fields are private). */
+typedef struct ilrs_illum_stats {
+    ilrs_tai_t start;    /**< time of sample 0 */
+    int64_t step_ns;     /**< time step; sample k covers [start + k step, + step) */
+    uint64_t samples, sunlit, earth_visible;
+    double fraction_sum;
+    uint64_t dark_run, dark_run_start, dark_longest, dark_longest_start;
+    uint64_t blackout_run, blackout_run_start, blackout_longest, blackout_longest_start;
+} ilrs_illum_stats_t;
+
+/** Summary of an illumination/visibility period. */
+typedef struct ilrs_illum_summary {
+    uint64_t samples;
+    double duration_s;
+    double sunlit_percent;          /**< time with any part of the solar disk visible */
+    double mean_illumination;       /**< mean visible fraction of the disk, 0..1 */
+    double longest_dark_s;          /**< longest run of samples with fraction 0 */
+    ilrs_tai_t longest_dark_start;  /**< its first sample (start if none) */
+    double earth_visible_percent;   /**< time with any part of the Earth visible */
+    double longest_blackout_s;      /**< longest run with the Earth fully hidden */
+    ilrs_tai_t longest_blackout_start;
+} ilrs_illum_summary_t;
+
+/**
+ * @brief Start a period at @p start with a fixed time step.
+ * @return 0, ILRS_EINVAL (step_ns <= 0 or NULL).
+ */
+int ilrs_illum_stats_init(ilrs_illum_stats_t *stats, ilrs_tai_t start, int64_t step_ns);
+
+/**
+ * @brief Add the next sample: visible fractions of the Sun and Earth disks.
+ * @return 0, ILRS_ERANGE (a fraction outside [0, 1] or NaN; not counted).
+ */
+int ilrs_illum_stats_add(ilrs_illum_stats_t *stats, double sun_fraction, double earth_fraction);
+
+/**
+ * @brief Summarise (runs still open at the end count with their length so far;
+ *        runs are truncated at both ends of the period).
+ */
+void ilrs_illum_stats_summary(const ilrs_illum_stats_t *stats, ilrs_illum_summary_t *summary);
 
 /* (end of illumination section) */
 
