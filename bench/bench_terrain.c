@@ -50,8 +50,11 @@ int main(void)
     ilrs_dem_set_latitude_limits(dems[2], -90.0, -79.0);
     fprintf(stderr, "dem load (3 grids): %.3f s\n", now_s() - t0);
 
-    ilrs_horizon_config_t cfg = {.lat_deg = -89.45, .lon_deg = 222.7, .observer_height_m = 2.0,
-                                 .azimuth_bins = 1440, .max_range_m = 300000.0};
+    ilrs_horizon_config_t cfg = {.lat_deg = -89.45,
+                                 .lon_deg = 222.7,
+                                 .observer_height_m = 2.0,
+                                 .azimuth_bins = 1440,
+                                 .max_range_m = 300000.0};
     ilrs_horizon_t *h = NULL;
     char err[512];
     /* Best of three: the figure is the computation, not a cold cache. */

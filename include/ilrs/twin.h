@@ -94,18 +94,18 @@ typedef struct ilrs_dem ilrs_dem_t;
 
 /** What a DEM is (filled by ilrs_dem_get_info()). */
 typedef struct ilrs_dem_info {
-    const char *path;      /**< the path given to ilrs_dem_open (borrowed from the DEM) */
-    const char *driver;    /**< GDAL driver short name, e.g. "ENVI", "PDS", "GTiff" */
-    size_t width, height;  /**< samples, lines */
+    const char *path;     /**< the path given to ilrs_dem_open (borrowed from the DEM) */
+    const char *driver;   /**< GDAL driver short name, e.g. "ENVI", "PDS", "GTiff" */
+    size_t width, height; /**< samples, lines */
     ilrs_dem_projection_t projection;
-    bool south;            /**< polar stereographic: true for the south pole */
-    double radius_m;       /**< sphere radius of the projection */
-    double geotransform[6]; /**< GDAL geotransform (north-up: [2] = [4] = 0) */
-    double pixel_m;        /**< nominal pixel size on the ground (m) */
-    double gdal_scale;     /**< scale GDAL reports for band 1 (1 if none) */
-    double gdal_offset;    /**< offset GDAL reports for band 1 (0 if none) */
-    double height_offset_m; /**< subtracted after scale/offset: ILRS_TERRAIN_SPHERE_M
-                                 when the product stores radii (PDS OFFSET), else 0 */
+    bool south;                        /**< polar stereographic: true for the south pole */
+    double radius_m;                   /**< sphere radius of the projection */
+    double geotransform[6];            /**< GDAL geotransform (north-up: [2] = [4] = 0) */
+    double pixel_m;                    /**< nominal pixel size on the ground (m) */
+    double gdal_scale;                 /**< scale GDAL reports for band 1 (1 if none) */
+    double gdal_offset;                /**< offset GDAL reports for band 1 (0 if none) */
+    double height_offset_m;            /**< subtracted after scale/offset: ILRS_TERRAIN_SPHERE_M
+                                            when the product stores radii (PDS OFFSET), else 0 */
     double min_height_m, max_height_m; /**< over valid samples */
     double lat_min_deg, lat_max_deg;   /**< usable latitude band (ilrs_dem_set_latitude_limits) */
 } ilrs_dem_info_t;
@@ -175,11 +175,11 @@ int ilrs_dem_height(const ilrs_dem_t *dem, double lat_deg, double lon_deg, doubl
 
 /** What to compute a horizon mask for. Zero fields take the defaults. */
 typedef struct ilrs_horizon_config {
-    double lat_deg, lon_deg;   /**< site */
-    double observer_height_m;  /**< eye above the ground, >= 0 */
-    unsigned azimuth_bins;     /**< rays at azimuth i*360/bins; 0 -> 1440; 4..ILRS_HORIZON_MAX_BINS */
-    double max_range_m;        /**< ray length (m); 0 -> ILRS_HORIZON_DEFAULT_RANGE_M */
-    double step_growth;        /**< 0 -> ILRS_HORIZON_DEFAULT_GROWTH; <= 0.05 */
+    double lat_deg, lon_deg;  /**< site */
+    double observer_height_m; /**< eye above the ground, >= 0 */
+    unsigned azimuth_bins; /**< rays at azimuth i*360/bins; 0 -> 1440; 4..ILRS_HORIZON_MAX_BINS */
+    double max_range_m;    /**< ray length (m); 0 -> ILRS_HORIZON_DEFAULT_RANGE_M */
+    double step_growth;    /**< 0 -> ILRS_HORIZON_DEFAULT_GROWTH; <= 0.05 */
 } ilrs_horizon_config_t;
 
 /** A horizon mask: elevation of the skyline per azimuth bin (immutable once built). */
@@ -187,15 +187,15 @@ typedef struct ilrs_horizon ilrs_horizon_t;
 
 /** What a horizon mask is (filled by ilrs_horizon_get_info()). */
 typedef struct ilrs_horizon_info {
-    double lat_deg, lon_deg;      /**< site (NAN if an imported table gave none) */
-    double ground_height_m;       /**< terrain height at the site (0 if unknown) */
+    double lat_deg, lon_deg; /**< site (NAN if an imported table gave none) */
+    double ground_height_m;  /**< terrain height at the site (0 if unknown) */
     double observer_height_m;
     unsigned bins;
-    double max_range_m;           /**< 0 for imported tables */
+    double max_range_m; /**< 0 for imported tables */
     double min_elevation_deg, max_elevation_deg;
-    uint64_t samples;             /**< DEM samples taken */
-    uint64_t uncovered_samples;   /**< ray points no DEM covered (skipped) */
-    unsigned dem_count;           /**< DEMs used (0: smooth sphere or imported) */
+    uint64_t samples;           /**< DEM samples taken */
+    uint64_t uncovered_samples; /**< ray points no DEM covered (skipped) */
+    unsigned dem_count;         /**< DEMs used (0: smooth sphere or imported) */
 } ilrs_horizon_info_t;
 
 /**
@@ -238,9 +238,9 @@ int ilrs_horizon_cache_dir(char *buf, size_t cap);
  * @param[in] cache_dir NULL for ilrs_horizon_cache_dir().
  * @param[out] from_cache true when read from the cache (may be NULL).
  */
-int ilrs_horizon_get(const ilrs_horizon_config_t *config, ilrs_dem_t *const *dems,
-                     size_t dem_count, const char *cache_dir, ilrs_horizon_t **out,
-                     bool *from_cache, char *error, size_t error_cap);
+int ilrs_horizon_get(const ilrs_horizon_config_t *config, ilrs_dem_t *const *dems, size_t dem_count,
+                     const char *cache_dir, ilrs_horizon_t **out, bool *from_cache, char *error,
+                     size_t error_cap);
 
 /**
  * @brief Build a mask from an azimuth/elevation table (azimuths strictly
@@ -251,8 +251,8 @@ int ilrs_horizon_get(const ilrs_horizon_config_t *config, ilrs_dem_t *const *dem
  *            ground_height_m and observer_height_m are kept (other fields ignored).
  */
 int ilrs_horizon_from_table(const double *azimuth_deg, const double *elevation_deg, size_t count,
-                            const ilrs_horizon_info_t *site, ilrs_horizon_t **out,
-                            char *error, size_t error_cap);
+                            const ilrs_horizon_info_t *site, ilrs_horizon_t **out, char *error,
+                            size_t error_cap);
 
 /**
  * @brief Parse a horizon table: lines `azimuth_deg,elevation_deg`, `#` comments
@@ -336,8 +336,8 @@ bool ilrs_illum_point_visible(const ilrs_horizon_t *horizon, double azimuth_deg,
 
 /** Statistics accumulated sample by sample (caller-owned; fields are private). */
 typedef struct ilrs_illum_stats {
-    ilrs_tai_t start;    /**< time of sample 0 */
-    int64_t step_ns;     /**< time step; sample k covers [start + k step, + step) */
+    ilrs_tai_t start; /**< time of sample 0 */
+    int64_t step_ns;  /**< time step; sample k covers [start + k step, + step) */
     uint64_t samples, sunlit, earth_visible;
     double fraction_sum;
     uint64_t dark_run, dark_run_start, dark_longest, dark_longest_start;
@@ -348,12 +348,12 @@ typedef struct ilrs_illum_stats {
 typedef struct ilrs_illum_summary {
     uint64_t samples;
     double duration_s;
-    double sunlit_percent;          /**< time with any part of the solar disk visible */
-    double mean_illumination;       /**< mean visible fraction of the disk, 0..1 */
-    double longest_dark_s;          /**< longest run of samples with fraction 0 */
-    ilrs_tai_t longest_dark_start;  /**< its first sample (start if none) */
-    double earth_visible_percent;   /**< time with any part of the Earth visible */
-    double longest_blackout_s;      /**< longest run with the Earth fully hidden */
+    double sunlit_percent;         /**< time with any part of the solar disk visible */
+    double mean_illumination;      /**< mean visible fraction of the disk, 0..1 */
+    double longest_dark_s;         /**< longest run of samples with fraction 0 */
+    ilrs_tai_t longest_dark_start; /**< its first sample (start if none) */
+    double earth_visible_percent;  /**< time with any part of the Earth visible */
+    double longest_blackout_s;     /**< longest run with the Earth fully hidden */
     ilrs_tai_t longest_blackout_start;
 } ilrs_illum_summary_t;
 

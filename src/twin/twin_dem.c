@@ -93,8 +93,8 @@ static void resolve_open_path(const char *path, char *buf, size_t cap)
  * file silently, as measured with GDAL 3.6 on a cut ENVI file). */
 static bool is_raw_driver(const char *driver)
 {
-    static const char *const raw[] = {"ENVI", "PDS", "PDS4", "ISIS2", "ISIS3", "EHdr",
-                                      "GenBin", "VICAR", "BT", "LAN"};
+    static const char *const raw[] = {"ENVI", "PDS",    "PDS4",  "ISIS2", "ISIS3",
+                                      "EHdr", "GenBin", "VICAR", "BT",    "LAN"};
     for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++) {
         if (strcmp(driver, raw[i]) == 0) {
             return true;
@@ -105,8 +105,8 @@ static bool is_raw_driver(const char *driver)
 
 /* The files GDAL uses, with size and mtime, plus the layout: the identity of
  * the DEM in horizon-cache keys. Also finds the largest file (the payload). */
-static int describe_files(GDALDatasetH ds, const char *path, char **identity,
-                          char *largest, size_t largest_cap, long long *largest_size)
+static int describe_files(GDALDatasetH ds, const char *path, char **identity, char *largest,
+                          size_t largest_cap, long long *largest_size)
 {
     char **files = GDALGetFileList(ds);
     size_t cap = 256, len = 0;
@@ -129,8 +129,7 @@ static int describe_files(GDALDatasetH ds, const char *path, char **identity,
         }
         char item[PATH_MAX + 96];
         int m = snprintf(item, sizeof item, "%s%s:%lld:%lld.%09ld", len ? "," : "", real,
-                         (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-                         st.st_mtim.tv_nsec);
+                         (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
         if (m < 0) {
             continue;
         }
@@ -213,8 +212,9 @@ static int read_projection(ilrs_dem_t *dem, OGRSpatialReferenceH srs, char *erro
         return 0;
     }
     if (!OSRIsProjected(srs)) {
-        ilrs__terrain_error(error, cap, "%s: coordinate system is neither projected nor "
-                                        "geographic",
+        ilrs__terrain_error(error, cap,
+                            "%s: coordinate system is neither projected nor "
+                            "geographic",
                             dem->path);
         return ILRS_ETWIN_PROJECTION;
     }
@@ -232,8 +232,7 @@ static int read_projection(ilrs_dem_t *dem, OGRSpatialReferenceH srs, char *erro
     dem->false_n = proj_parm(srs, SRS_PP_FALSE_NORTHING, 0.0);
     dem->lon0 = proj_parm(srs, SRS_PP_CENTRAL_MERIDIAN, 0.0) * DEG;
     dem->pixel_m = dem->gt[1];
-    if (strcmp(name, SRS_PT_POLAR_STEREOGRAPHIC) == 0 ||
-        strcmp(name, SRS_PT_STEREOGRAPHIC) == 0 ||
+    if (strcmp(name, SRS_PT_POLAR_STEREOGRAPHIC) == 0 || strcmp(name, SRS_PT_STEREOGRAPHIC) == 0 ||
         strcmp(name, SRS_PT_OBLIQUE_STEREOGRAPHIC) == 0) {
         double lat0 = proj_parm(srs, SRS_PP_LATITUDE_OF_ORIGIN, NAN);
         double k0 = proj_parm(srs, SRS_PP_SCALE_FACTOR, 1.0);
@@ -280,8 +279,8 @@ static int read_projection(ilrs_dem_t *dem, OGRSpatialReferenceH srs, char *erro
 /* Own projection against GDAL OSR at five interior points of the grid. */
 static int self_check(ilrs_dem_t *dem, OGRSpatialReferenceH geog, char *error, size_t cap)
 {
-    OGRCoordinateTransformationH inv = OCTNewCoordinateTransformation(
-        (OGRSpatialReferenceH)dem->srs, geog);
+    OGRCoordinateTransformationH inv =
+        OCTNewCoordinateTransformation((OGRSpatialReferenceH)dem->srs, geog);
     if (inv == NULL) {
         ilrs__terrain_error(error, cap, "%s: GDAL cannot invert the projection: %s", dem->path,
                             CPLGetLastErrorMsg());
@@ -354,8 +353,8 @@ static int load_heights(ilrs_dem_t *dem, GDALRasterBandH band, char *error, size
         CPLErr e = GDALRasterIO(band, GF_Read, (int)0, (int)r0, (int)dem->width, (int)count, buf,
                                 (int)dem->width, (int)count, GDT_Float64, 0, 0);
         if (e != CE_None) {
-            ilrs__terrain_error(error, cap, "%s: reading rows %zu..%zu failed: %s", dem->path,
-                                r0, r0 + count - 1, CPLGetLastErrorMsg());
+            ilrs__terrain_error(error, cap, "%s: reading rows %zu..%zu failed: %s", dem->path, r0,
+                                r0 + count - 1, CPLGetLastErrorMsg());
             rc = ILRS_EIO;
             break;
         }
@@ -438,10 +437,10 @@ int ilrs_dem_open(const char *path, ilrs_dem_t **out, char *error, size_t error_
         rc = ILRS_ETWIN_DEM;
         goto out_handler;
     }
-    snprintf(dem->driver, sizeof dem->driver, "%s", GDALGetDriverShortName(GDALGetDatasetDriver(ds)));
+    snprintf(dem->driver, sizeof dem->driver, "%s",
+             GDALGetDriverShortName(GDALGetDatasetDriver(ds)));
     int w = GDALGetRasterXSize(ds), h = GDALGetRasterYSize(ds);
-    if (GDALGetRasterCount(ds) < 1 || w < 2 || h < 2 ||
-        (size_t)w * (size_t)h > DEM_MAX_SAMPLES) {
+    if (GDALGetRasterCount(ds) < 1 || w < 2 || h < 2 || (size_t)w * (size_t)h > DEM_MAX_SAMPLES) {
         ilrs__terrain_error(error, error_cap,
                             "%s: %d x %d grid with %d band(s) (need >= 2 x 2, <= %zu samples, "
                             ">= 1 band)",
@@ -478,8 +477,7 @@ int ilrs_dem_open(const char *path, ilrs_dem_t **out, char *error, size_t error_
     if (dem->gt[2] != 0.0 || dem->gt[4] != 0.0 || !(dem->gt[1] > 0.0) || !(dem->gt[5] < 0.0)) {
         ilrs__terrain_error(error, error_cap,
                             "%s: grid is not north-up (geotransform %g %g %g %g %g %g)", path,
-                            dem->gt[0], dem->gt[1], dem->gt[2], dem->gt[3], dem->gt[4],
-                            dem->gt[5]);
+                            dem->gt[0], dem->gt[1], dem->gt[2], dem->gt[3], dem->gt[4], dem->gt[5]);
         rc = ILRS_ETWIN_PROJECTION;
         goto out_ds;
     }
@@ -508,8 +506,7 @@ int ilrs_dem_open(const char *path, ilrs_dem_t **out, char *error, size_t error_
     dem->row_shift = -dem->gt[3] / dem->gt[5] - 0.5;
     dem->period_x = 2.0 * ILRS__PI * dem->radius * dem->cos_lat_ts;
     dem->wrap_x = dem->projection != ILRS_DEM_POLAR_STEREOGRAPHIC &&
-                  fabs((double)dem->width * dem->gt[1] - dem->period_x) <=
-                      1e-3 * dem->gt[1];
+                  fabs((double)dem->width * dem->gt[1] - dem->period_x) <= 1e-3 * dem->gt[1];
     if (dem->projection != ILRS_DEM_POLAR_STEREOGRAPHIC) {
         /* Where the grid's x range starts, so longitudes wrap into it. */
         dem->period_x = dem->wrap_x || (double)dem->width * dem->gt[1] < dem->period_x
@@ -549,9 +546,8 @@ int ilrs_dem_open(const char *path, ilrs_dem_t **out, char *error, size_t error_
     /* PDS3 LOLA labels give OFFSET = 1737400 (the reference radius): scale*DN +
      * OFFSET is then a planetary radius (LDEM_4.LBL notes); an ENVI gain/offset
      * pair gives heights directly. Anything radius-sized is taken as a radius. */
-    dem->height_offset = fabs(dem->gdal_offset) > 0.5 * ILRS_TERRAIN_SPHERE_M
-                             ? ILRS_TERRAIN_SPHERE_M
-                             : 0.0;
+    dem->height_offset =
+        fabs(dem->gdal_offset) > 0.5 * ILRS_TERRAIN_SPHERE_M ? ILRS_TERRAIN_SPHERE_M : 0.0;
     rc = load_heights(dem, band, error, error_cap);
 
 out_geog:
@@ -595,10 +591,9 @@ void ilrs_dem_get_info(const ilrs_dem_t *dem, ilrs_dem_info_t *info)
     info->height = dem->height;
     info->projection = dem->projection;
     info->south = dem->south;
-    info->radius_m = dem->projection == ILRS_DEM_GEOGRAPHIC ? OSRGetSemiMajor(
-                                                                  (OGRSpatialReferenceH)dem->srs,
-                                                                  NULL)
-                                                            : dem->radius;
+    info->radius_m = dem->projection == ILRS_DEM_GEOGRAPHIC
+                         ? OSRGetSemiMajor((OGRSpatialReferenceH)dem->srs, NULL)
+                         : dem->radius;
     memcpy(info->geotransform, dem->gt, sizeof dem->gt);
     info->pixel_m = dem->pixel_m;
     info->gdal_scale = dem->gdal_scale;
@@ -612,8 +607,8 @@ void ilrs_dem_get_info(const ilrs_dem_t *dem, ilrs_dem_info_t *info)
 
 int ilrs_dem_set_latitude_limits(ilrs_dem_t *dem, double lat_min_deg, double lat_max_deg)
 {
-    if (dem == NULL || !(lat_min_deg >= -90.0 && lat_min_deg < lat_max_deg &&
-                         lat_max_deg <= 90.0)) {
+    if (dem == NULL ||
+        !(lat_min_deg >= -90.0 && lat_min_deg < lat_max_deg && lat_max_deg <= 90.0)) {
         return ILRS_EINVAL;
     }
     dem->lat_min = lat_min_deg;

@@ -31,8 +31,8 @@
 
 #include "twin/twin_horizon_int.h"
 
-#define DEG (ILRS__PI / 180.0)
-#define KEY_VERSION "ilrs-horizon v1"
+#define DEG          (ILRS__PI / 180.0)
+#define KEY_VERSION  "ilrs-horizon v1"
 #define CSV_LINE_MAX 8192
 
 /* ------------------------------------------------------------------------- */
@@ -188,16 +188,16 @@ static int check_config(const ilrs_horizon_config_t *in, ilrs_horizon_config_t *
         return ILRS_EINVAL;
     }
     if (cfg->azimuth_bins < 4 || cfg->azimuth_bins > ILRS_HORIZON_MAX_BINS) {
-        ilrs__terrain_error(error, cap, "horizon: azimuth_bins %u outside 4..%u",
-                            cfg->azimuth_bins, ILRS_HORIZON_MAX_BINS);
+        ilrs__terrain_error(error, cap, "horizon: azimuth_bins %u outside 4..%u", cfg->azimuth_bins,
+                            ILRS_HORIZON_MAX_BINS);
         return ILRS_EINVAL;
     }
     /* A quarter of the circumference: beyond it nothing rises above a local
      * horizon on the Moon (a 10 km peak is hidden beyond ~400 km). */
     double range_limit = 0.5 * ILRS__PI * ILRS_TERRAIN_SPHERE_M;
     if (!(cfg->max_range_m > 0.0 && cfg->max_range_m <= range_limit)) {
-        ilrs__terrain_error(error, cap, "horizon: max_range_m %g outside 0..%.0f",
-                            cfg->max_range_m, range_limit);
+        ilrs__terrain_error(error, cap, "horizon: max_range_m %g outside 0..%.0f", cfg->max_range_m,
+                            range_limit);
         return ILRS_EINVAL;
     }
     if (!(cfg->step_growth > 0.0 && cfg->step_growth <= 0.05)) {
@@ -389,8 +389,8 @@ int ilrs__horizon_build(const double *az, const double *el, size_t count,
     }
     for (size_t i = 0; i < count; i++) {
         if (!(az[i] >= 0.0 && az[i] < 360.0)) {
-            ilrs__terrain_error(error, cap, "%s: row %zu: azimuth %g outside [0, 360)", name,
-                                i + 1, az[i]);
+            ilrs__terrain_error(error, cap, "%s: row %zu: azimuth %g outside [0, 360)", name, i + 1,
+                                az[i]);
             return ILRS_ERANGE;
         }
         if (!(el[i] >= -90.0 && el[i] <= 90.0)) {
@@ -400,8 +400,8 @@ int ilrs__horizon_build(const double *az, const double *el, size_t count,
         }
         if (i > 0 && !(az[i] > az[i - 1])) {
             ilrs__terrain_error(error, cap,
-                                "%s: row %zu: azimuth %.9g does not increase (previous %.9g)",
-                                name, i + 1, az[i], az[i - 1]);
+                                "%s: row %zu: azimuth %.9g does not increase (previous %.9g)", name,
+                                i + 1, az[i], az[i - 1]);
             return ILRS_EFORMAT;
         }
     }
@@ -447,7 +447,8 @@ int ilrs__horizon_build(const double *az, const double *el, size_t count,
         }
     }
     if (site != NULL) {
-        set_site(h, site->lat_deg, site->lon_deg, isfinite(site->ground_height_m) ? site->ground_height_m : 0.0,
+        set_site(h, site->lat_deg, site->lon_deg,
+                 isfinite(site->ground_height_m) ? site->ground_height_m : 0.0,
                  isfinite(site->observer_height_m) ? site->observer_height_m : 0.0);
     }
     horizon_finish(h);
@@ -466,8 +467,8 @@ int ilrs_horizon_from_table(const double *azimuth_deg, const double *elevation_d
     if ((azimuth_deg == NULL || elevation_deg == NULL) && count > 0) {
         return ILRS_EINVAL;
     }
-    return ilrs__horizon_build(azimuth_deg, elevation_deg, count, site, "horizon table", out,
-                               error, error_cap);
+    return ilrs__horizon_build(azimuth_deg, elevation_deg, count, site, "horizon table", out, error,
+                               error_cap);
 }
 
 /* Parse a whole field as a finite double. */
@@ -546,8 +547,8 @@ static int parse_row(struct parse_state *st, char *line, size_t lineno, const ch
     char *comma = strchr(line, ',');
     if (comma == NULL) {
         ilrs__terrain_error(error, cap,
-                            "%s:%zu: expected \"azimuth_deg,elevation_deg\", got \"%.40s\"",
-                            name, lineno, line);
+                            "%s:%zu: expected \"azimuth_deg,elevation_deg\", got \"%.40s\"", name,
+                            lineno, line);
         return ILRS_EFORMAT;
     }
     *comma = '\0';
@@ -563,13 +564,12 @@ static int parse_row(struct parse_state *st, char *line, size_t lineno, const ch
         return ILRS_EFORMAT;
     }
     if (!(a >= 0.0 && a < 360.0)) {
-        ilrs__terrain_error(error, cap, "%s:%zu: azimuth_deg %g outside [0, 360)", name, lineno,
-                            a);
+        ilrs__terrain_error(error, cap, "%s:%zu: azimuth_deg %g outside [0, 360)", name, lineno, a);
         return ILRS_ERANGE;
     }
     if (!(e >= -90.0 && e <= 90.0)) {
-        ilrs__terrain_error(error, cap, "%s:%zu: elevation_deg %g outside [-90, 90]", name,
-                            lineno, e);
+        ilrs__terrain_error(error, cap, "%s:%zu: elevation_deg %g outside [-90, 90]", name, lineno,
+                            e);
         return ILRS_ERANGE;
     }
     if (st->count > 0 && !(a > st->az[st->count - 1])) {
@@ -630,8 +630,8 @@ static int parse_text(const char *text, size_t len, const char *name, ilrs_horiz
             n--;
         }
         if (n > CSV_LINE_MAX) {
-            ilrs__terrain_error(error, cap, "%s:%zu: line longer than %d characters", name,
-                                lineno, CSV_LINE_MAX);
+            ilrs__terrain_error(error, cap, "%s:%zu: line longer than %d characters", name, lineno,
+                                CSV_LINE_MAX);
             rc = ILRS_EFORMAT;
             break;
         }
@@ -795,8 +795,9 @@ int ilrs_horizon_save_csv(const ilrs_horizon_t *horizon, const char *path, char 
         ilrs__terrain_error(error, error_cap, "%s: %s", tmp, strerror(errno));
         return ILRS_EIO;
     }
-    fprintf(f, "# ilrs horizon mask: azimuth clockwise from north, elevation above the local\n"
-               "# horizontal plane, degrees; %u rays at azimuth i*360/%u\n",
+    fprintf(f,
+            "# ilrs horizon mask: azimuth clockwise from north, elevation above the local\n"
+            "# horizontal plane, degrees; %u rays at azimuth i*360/%u\n",
             horizon->bins, horizon->bins);
     if (horizon->has_site) {
         fprintf(f, "# site_lat_deg=%.17g\n# site_lon_deg=%.17g\n", horizon->lat, horizon->lon);
@@ -892,8 +893,8 @@ static char *cache_key(const ilrs_horizon_config_t *cfg, ilrs_dem_t *const *dems
                                   cfg->lat_deg, cfg->lon_deg, cfg->observer_height_m,
                                   cfg->azimuth_bins, cfg->max_range_m, cfg->step_growth, count);
     for (size_t k = 0; k < count && len < cap; k++) {
-        len += (size_t)snprintf(key + len, cap - len, " [%s lat=%.17g..%.17g]",
-                                dems[k]->identity, dems[k]->lat_min, dems[k]->lat_max);
+        len += (size_t)snprintf(key + len, cap - len, " [%s lat=%.17g..%.17g]", dems[k]->identity,
+                                dems[k]->lat_min, dems[k]->lat_max);
     }
     /* The key goes on one comment line of the CSV. */
     for (char *s = key; *s != '\0'; s++) {
@@ -904,9 +905,9 @@ static char *cache_key(const ilrs_horizon_config_t *cfg, ilrs_dem_t *const *dems
     return key;
 }
 
-int ilrs_horizon_get(const ilrs_horizon_config_t *config, ilrs_dem_t *const *dems,
-                     size_t dem_count, const char *cache_dir, ilrs_horizon_t **out,
-                     bool *from_cache, char *error, size_t error_cap)
+int ilrs_horizon_get(const ilrs_horizon_config_t *config, ilrs_dem_t *const *dems, size_t dem_count,
+                     const char *cache_dir, ilrs_horizon_t **out, bool *from_cache, char *error,
+                     size_t error_cap)
 {
     if (from_cache != NULL) {
         *from_cache = false;
@@ -940,8 +941,8 @@ int ilrs_horizon_get(const ilrs_horizon_config_t *config, ilrs_dem_t *const *dem
     file[0] = '\0';
     if (dir[0] != '\0') {
         size_t n = strlen(key);
-        snprintf(file, sizeof file, "%s/horizon-%08x%08x.csv", dir,
-                 (unsigned)ilrs_crc32(0, key, n), (unsigned)ilrs_crc32c(0, key, n));
+        snprintf(file, sizeof file, "%s/horizon-%08x%08x.csv", dir, (unsigned)ilrs_crc32(0, key, n),
+                 (unsigned)ilrs_crc32c(0, key, n));
         struct stat st;
         if (stat(file, &st) == 0) {
             ilrs_horizon_t *cached = NULL;

@@ -10,19 +10,19 @@
 
 struct ilrs_horizon {
     unsigned bins;
-    double *elevation;       /* bins + 1 values, degrees; [bins] repeats [0] */
-    double step_deg;         /* 360 / bins */
-    double inv_step;         /* bins / 360 */
+    double *elevation; /* bins + 1 values, degrees; [bins] repeats [0] */
+    double step_deg;   /* 360 / bins */
+    double inv_step;   /* bins / 360 */
     double min_el, max_el;
     bool has_site;
-    double lat, lon;         /* degrees */
+    double lat, lon; /* degrees */
     double ground_height, observer_height;
-    double observer_radius;  /* m from the Moon's centre */
+    double observer_radius; /* m from the Moon's centre */
     double up[3], east[3], north[3];
     double max_range;
     unsigned dem_count;
     uint64_t samples, uncovered;
-    char *key;               /* cache key, or NULL */
+    char *key; /* cache key, or NULL */
 };
 
 /** Linear interpolation between bins, any azimuth (wrapped). O(1). */

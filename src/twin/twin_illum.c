@@ -23,8 +23,7 @@
 
 double ilrs_illum_angular_radius(double radius_m, double distance_m)
 {
-    if (!(radius_m > 0.0) || !(distance_m > 0.0) || !isfinite(radius_m) ||
-        !isfinite(distance_m)) {
+    if (!(radius_m > 0.0) || !(distance_m > 0.0) || !isfinite(radius_m) || !isfinite(distance_m)) {
         return NAN;
     }
     if (distance_m <= radius_m) {
@@ -135,8 +134,7 @@ double ilrs_illum_disk_fraction(const ilrs_horizon_t *horizon, double azimuth_de
 
     /* Integrate segment by segment between the bin azimuths inside the span. */
     double x_prev = -rho;
-    double y_prev = (horizon ? ilrs__horizon_at(horizon, azimuth_deg - span) : 0.0) -
-                    elevation_deg;
+    double y_prev = (horizon ? ilrs__horizon_at(horizon, azimuth_deg - span) : 0.0) - elevation_deg;
     double area = 0.0;
     if (horizon != NULL) {
         long nb = (long)horizon->bins;
@@ -154,8 +152,7 @@ double ilrs_illum_disk_fraction(const ilrs_horizon_t *horizon, double azimuth_de
             y_prev = y;
         }
     }
-    double y_end = (horizon ? ilrs__horizon_at(horizon, azimuth_deg + span) : 0.0) -
-                   elevation_deg;
+    double y_end = (horizon ? ilrs__horizon_at(horizon, azimuth_deg + span) : 0.0) - elevation_deg;
     area += segment_area(x_prev, rho, y_prev, y_end, rho);
     double f = area / (ILRS__PI * rho * rho);
     return f < 0.0 ? 0.0 : (f > 1.0 ? 1.0 : f);

@@ -22,32 +22,32 @@
 #define ILRS__PI 3.14159265358979323846
 
 struct ilrs_dem {
-    char *path;              /* as given to ilrs_dem_open */
-    char *identity;          /* cache identity: files, sizes, mtimes, layout */
+    char *path;     /* as given to ilrs_dem_open */
+    char *identity; /* cache identity: files, sizes, mtimes, layout */
     char driver[32];
     size_t width, height;
-    float *heights;          /* row-major, metres above the sphere, NAN = no data */
+    float *heights; /* row-major, metres above the sphere, NAN = no data */
     ilrs_dem_projection_t projection;
     bool south;
-    bool wrap_x;             /* the grid spans 360° of longitude */
-    double radius;           /* projection sphere radius (m) */
-    double k0;               /* polar stereographic scale factor at the pole */
-    double lon0;             /* central meridian (rad) */
+    bool wrap_x;   /* the grid spans 360° of longitude */
+    double radius; /* projection sphere radius (m) */
+    double k0;     /* polar stereographic scale factor at the pole */
+    double lon0;   /* central meridian (rad) */
     double cos_lon0, sin_lon0;
-    double lat0;             /* equirectangular latitude of origin (rad) */
-    double cos_lat_ts;       /* equirectangular: cos of the standard parallel */
+    double lat0;       /* equirectangular latitude of origin (rad) */
+    double cos_lat_ts; /* equirectangular: cos of the standard parallel */
     double false_e, false_n;
     double gt[6];
-    double col_scale, col_shift;  /* pixel-centre column = x*col_scale + col_shift */
+    double col_scale, col_shift; /* pixel-centre column = x*col_scale + col_shift */
     double row_scale, row_shift;
-    double period_x;         /* x span of 360° of longitude (wrap), projected units */
+    double period_x; /* x span of 360° of longitude (wrap), projected units */
     double pixel_m;
     double gdal_scale, gdal_offset, height_offset;
     double min_height, max_height;
-    double lat_min, lat_max;          /* degrees */
+    double lat_min, lat_max; /* degrees */
     double sin_lat_min, sin_lat_max;
-    void *srs;               /* OGRSpatialReferenceH of the grid */
-    void *to_grid;           /* OGRCoordinateTransformationH geographic -> grid */
+    void *srs;     /* OGRSpatialReferenceH of the grid */
+    void *to_grid; /* OGRCoordinateTransformationH geographic -> grid */
 };
 
 /** Write a formatted message into error[cap] (if error is not NULL). */
@@ -172,8 +172,8 @@ static inline bool ilrs__dem_same_projection(const ilrs_dem_t *a, const ilrs_dem
 {
     return a->projection == b->projection && a->south == b->south && a->radius == b->radius &&
            a->k0 == b->k0 && a->lon0 == b->lon0 && a->lat0 == b->lat0 &&
-           a->cos_lat_ts == b->cos_lat_ts && a->false_e == b->false_e &&
-           a->false_n == b->false_n && a->period_x == b->period_x && a->gt[0] == b->gt[0];
+           a->cos_lat_ts == b->cos_lat_ts && a->false_e == b->false_e && a->false_n == b->false_n &&
+           a->period_x == b->period_x && a->gt[0] == b->gt[0];
 }
 
 /** Unit vector of (lat, lon) in radians. */

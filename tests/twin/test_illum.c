@@ -13,16 +13,16 @@
 #include "ilrs_test.h"
 
 /* cmocka 1.1.5 has no double comparison: print both sides and the tolerance. */
-#define assert_near(a, b, tol)                                                            \
-    do {                                                                                  \
-        double a_ = (a), b_ = (b), t_ = (tol);                                            \
-        if (!(fabs(a_ - b_) <= t_)) {                                                     \
-            fail_msg("%s = %.17g, expected %.17g +- %g", #a, a_, b_, t_);                 \
-        }                                                                                 \
+#define assert_near(a, b, tol)                                                                     \
+    do {                                                                                           \
+        double a_ = (a), b_ = (b), t_ = (tol);                                                     \
+        if (!(fabs(a_ - b_) <= t_)) {                                                              \
+            fail_msg("%s = %.17g, expected %.17g +- %g", #a, a_, b_, t_);                          \
+        }                                                                                          \
     } while (0)
 
-#define PI 3.14159265358979323846
-#define DEG (PI / 180.0)
+#define PI         3.14159265358979323846
+#define DEG        (PI / 180.0)
 #define SUN_RADIUS 0.2666
 
 /* Fraction of a unit disk above a horizontal line at signed distance t
@@ -126,8 +126,8 @@ static void disk_raised_horizon_and_earth(void **state)
      * the segment area (the line is horizontal in the plane for any cos el). */
     for (int k = -5; k <= 5; k++) {
         double el = 1.5 + earth * k / 5.0;
-        assert_near(ilrs_illum_disk_fraction(h, 200.0, el, earth),
-                    above_line((1.5 - el) / earth), 1e-12);
+        assert_near(ilrs_illum_disk_fraction(h, 200.0, el, earth), above_line((1.5 - el) / earth),
+                    1e-12);
     }
     ilrs_horizon_destroy(h);
 }

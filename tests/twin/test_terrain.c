@@ -23,17 +23,17 @@
 #include "ilrs_test.h"
 
 /* cmocka 1.1.5 has no double comparison: print both sides and the tolerance. */
-#define assert_near(a, b, tol)                                                            \
-    do {                                                                                  \
-        double a_ = (a), b_ = (b), t_ = (tol);                                            \
-        if (!(fabs(a_ - b_) <= t_)) {                                                     \
-            fail_msg("%s = %.17g, expected %.17g +- %g", #a, a_, b_, t_);                 \
-        }                                                                                 \
+#define assert_near(a, b, tol)                                                                     \
+    do {                                                                                           \
+        double a_ = (a), b_ = (b), t_ = (tol);                                                     \
+        if (!(fabs(a_ - b_) <= t_)) {                                                              \
+            fail_msg("%s = %.17g, expected %.17g +- %g", #a, a_, b_, t_);                          \
+        }                                                                                          \
     } while (0)
 
-#define PI 3.14159265358979323846
-#define DEG (PI / 180.0)
-#define R_MOON 1737400.0
+#define PI         3.14159265358979323846
+#define DEG        (PI / 180.0)
+#define R_MOON     1737400.0
 #define PROJ_SOUTH "+proj=stere +lat_0=-90 +lon_0=0 +k=1 +x_0=0 +y_0=0 +R=1737400 +units=m"
 
 /* ---------------------------------------------------------------- helpers */
@@ -219,8 +219,8 @@ static void geotiff_geographic_and_equirectangular(void **state)
     write_geotiff(geo, "+proj=longlat +R=1737400 +no_defs", 10.0, 5.0, 0.05, 0.05, 200, 200,
                   lonlat_plane, NULL, NULL);
     /* Equirectangular, standard parallel 30°, centred on 180°E. */
-    write_geotiff(eqc, "+proj=eqc +lat_ts=30 +lon_0=180 +R=1737400 +units=m", -300000.0,
-                  300000.0, 1000.0, 1000.0, 600, 600, equirect_plane, NULL, NULL);
+    write_geotiff(eqc, "+proj=eqc +lat_ts=30 +lon_0=180 +R=1737400 +units=m", -300000.0, 300000.0,
+                  1000.0, 1000.0, 600, 600, equirect_plane, NULL, NULL);
     ilrs_dem_t *g = NULL, *e = NULL;
     assert_int_equal(ilrs_dem_open(geo, &g, err, sizeof err), 0);
     assert_int_equal(ilrs_dem_open(eqc, &e, err, sizeof err), 0);
@@ -295,9 +295,9 @@ static void nodata_not_covered(void **state)
     GDALDatasetH ds = GDALOpen(path, GA_Update);
     assert_non_null(ds);
     float v = (float)nd;
-    assert_int_equal(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, c, r, 1, 1, &v, 1, 1,
-                                  GDT_Float32, 0, 0),
-                     CE_None);
+    assert_int_equal(
+        GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, c, r, 1, 1, &v, 1, 1, GDT_Float32, 0, 0),
+        CE_None);
     GDALClose(ds);
     ilrs_dem_t *dem = NULL;
     assert_int_equal(ilrs_dem_open(path, &dem, err, sizeof err), 0);
@@ -372,8 +372,8 @@ static void error_unknown_projection(void **state)
     char path[512], err[512];
     ilrs_dem_t *dem = NULL;
     tmp_path(path, sizeof path, "tmerc.tif");
-    write_geotiff(path, "+proj=tmerc +lat_0=0 +lon_0=0 +k=1 +R=1737400 +units=m", 0.0, 1000.0,
-                  10.0, 10.0, 10, 10, zero_fn, NULL, NULL);
+    write_geotiff(path, "+proj=tmerc +lat_0=0 +lon_0=0 +k=1 +R=1737400 +units=m", 0.0, 1000.0, 10.0,
+                  10.0, 10, 10, zero_fn, NULL, NULL);
     assert_int_equal(ilrs_dem_open(path, &dem, err, sizeof err), ILRS_ETWIN_PROJECTION);
     assert_non_null(strstr(err, "Transverse_Mercator"));
     assert_non_null(strstr(err, "tmerc.tif"));
@@ -467,8 +467,10 @@ static void horizon_flat_sphere_dip(void **state)
      * sqrt(2 R h) = 5.9 km for h = 10 m, so it lies inside. */
     static const double heights[3] = {1.0, 4.0, 10.0};
     for (int k = 0; k < 3; k++) {
-        ilrs_horizon_config_t cfg = {.lat_deg = -89.45, .lon_deg = 222.7,
-                                     .observer_height_m = heights[k], .azimuth_bins = 72};
+        ilrs_horizon_config_t cfg = {.lat_deg = -89.45,
+                                     .lon_deg = 222.7,
+                                     .observer_height_m = heights[k],
+                                     .azimuth_bins = 72};
         ilrs_horizon_t *h = NULL;
         assert_int_equal(ilrs_horizon_compute(&cfg, &dem, 1, &h, err, sizeof err), 0);
         double dip = acos(R_MOON / (R_MOON + heights[k])) / DEG;
@@ -515,8 +517,8 @@ static void horizon_wall_analytic(void **state)
     write_geotiff(path, PROJ_SOUTH, x0, 8000.0, p, p, 800, 800, wall_fn, &w, NULL);
     ilrs_dem_t *dem = NULL;
     assert_int_equal(ilrs_dem_open(path, &dem, err, sizeof err), 0);
-    ilrs_horizon_config_t cfg = {.lat_deg = -90.0, .lon_deg = 0.0, .observer_height_m = eye,
-                                 .azimuth_bins = 360};
+    ilrs_horizon_config_t cfg = {
+        .lat_deg = -90.0, .lon_deg = 0.0, .observer_height_m = eye, .azimuth_bins = 360};
     ilrs_horizon_t *h = NULL;
     assert_int_equal(ilrs_horizon_compute(&cfg, &dem, 1, &h, err, sizeof err), 0);
     double expect = vector_elevation_deg(R_MOON + eye, R_MOON + H, D / R_MOON);
@@ -569,16 +571,19 @@ static void horizon_nested_dems(void **state)
     ilrs_dem_t *dems[2] = {NULL, NULL};
     assert_int_equal(ilrs_dem_open(fine, &dems[0], err, sizeof err), 0);
     assert_int_equal(ilrs_dem_open(coarse, &dems[1], err, sizeof err), 0);
-    ilrs_horizon_config_t cfg = {.lat_deg = -90.0, .lon_deg = 0.0, .observer_height_m = 2.0,
-                                 .azimuth_bins = 360, .max_range_m = 55000.0};
+    ilrs_horizon_config_t cfg = {.lat_deg = -90.0,
+                                 .lon_deg = 0.0,
+                                 .observer_height_m = 2.0,
+                                 .azimuth_bins = 360,
+                                 .max_range_m = 55000.0};
     ilrs_horizon_t *nested = NULL, *coarse_only = NULL;
     assert_int_equal(ilrs_horizon_compute(&cfg, dems, 2, &nested, err, sizeof err), 0);
     assert_int_equal(ilrs_horizon_compute(&cfg, &dems[1], 1, &coarse_only, err, sizeof err), 0);
     /* Coarse alone sees the block at 2 km: about atan(2000/2000) = 45°. */
     assert_true(ilrs_horizon_bin_elevation(coarse_only, 90) > 40.0);
     /* Nested: the block is under the flat fine tile; the 30 km wall remains. */
-    double wall = vector_elevation_deg(R_MOON + 2.0, R_MOON + 1000.0,
-                                       2.0 * atan(30050.0 / (2.0 * R_MOON)));
+    double wall =
+        vector_elevation_deg(R_MOON + 2.0, R_MOON + 1000.0, 2.0 * atan(30050.0 / (2.0 * R_MOON)));
     assert_near(ilrs_horizon_bin_elevation(nested, 90), wall, 0.01);
     ilrs_horizon_destroy(nested);
     ilrs_horizon_destroy(coarse_only);
@@ -592,8 +597,8 @@ static void horizon_no_dem_warns(void **state)
     (void)state;
     warn_count = 0;
     ilrs_log_set(capture_log, NULL);
-    ilrs_horizon_config_t cfg = {.lat_deg = -89.45, .lon_deg = 222.7, .observer_height_m = 10.0,
-                                 .azimuth_bins = 360};
+    ilrs_horizon_config_t cfg = {
+        .lat_deg = -89.45, .lon_deg = 222.7, .observer_height_m = 10.0, .azimuth_bins = 360};
     ilrs_horizon_t *h = NULL;
     char err[256];
     assert_int_equal(ilrs_horizon_compute(&cfg, NULL, 0, &h, err, sizeof err), 0);
@@ -642,8 +647,8 @@ static void horizon_lookup_interpolates_and_wraps(void **state)
 static void horizon_topocentric_directions(void **state)
 {
     (void)state;
-    ilrs_horizon_info_t site = {.lat_deg = -90.0, .lon_deg = 0.0, .ground_height_m = 1000.0,
-                                .observer_height_m = 2.0};
+    ilrs_horizon_info_t site = {
+        .lat_deg = -90.0, .lon_deg = 0.0, .ground_height_m = 1000.0, .observer_height_m = 2.0};
     const double az[4] = {0.0, 90.0, 180.0, 270.0}, el[4] = {0.0, 0.0, 0.0, 0.0};
     ilrs_horizon_t *h = NULL;
     char err[256];
@@ -676,8 +681,8 @@ static void csv_round_trip_exact(void **state)
         az[i] = 0.5 * i;
         el[i] = 1.7 * sin(3.0 * az[i] * DEG) + 1e-9 * i + 0.123456789012345;
     }
-    ilrs_horizon_info_t site = {.lat_deg = -88.8, .lon_deg = 123.4, .ground_height_m = 1614.2,
-                                .observer_height_m = 3.0};
+    ilrs_horizon_info_t site = {
+        .lat_deg = -88.8, .lon_deg = 123.4, .ground_height_m = 1614.2, .observer_height_m = 3.0};
     ilrs_horizon_t *h = NULL, *back = NULL;
     char err[256], path[512];
     assert_int_equal(ilrs_horizon_from_table(az, el, 720, &site, &h, err, sizeof err), 0);
@@ -739,7 +744,8 @@ static void csv_errors(void **state)
     assert_non_null(big);
     size_t len = 0;
     for (unsigned i = 0; i <= ILRS_HORIZON_MAX_BINS; i++) {
-        len += (size_t)snprintf(big + len, n - len, "%.6f,0\n", i * (359.0 / ILRS_HORIZON_MAX_BINS));
+        len +=
+            (size_t)snprintf(big + len, n - len, "%.6f,0\n", i * (359.0 / ILRS_HORIZON_MAX_BINS));
     }
     ilrs_horizon_t *h = NULL;
     assert_int_equal(ilrs_horizon_parse_csv(big, len, "big.csv", &h, err, sizeof err), ILRS_ELIMIT);
@@ -750,8 +756,7 @@ static void csv_errors(void **state)
                      ILRS_EFORMAT);
     const char unterminated[] = {'0', ',', '1'};
     assert_int_equal(
-        ilrs_horizon_parse_csv(unterminated, sizeof unterminated, "u.csv", &h, err, sizeof err),
-        0);
+        ilrs_horizon_parse_csv(unterminated, sizeof unterminated, "u.csv", &h, err, sizeof err), 0);
     assert_near(ilrs_horizon_elevation(h, 200.0), 1.0, 1e-12);
     ilrs_horizon_destroy(h);
 }
@@ -807,8 +812,8 @@ static void cache_hit_is_bit_exact(void **state)
     setenv("ILRS_CACHE_DIR", cache, 1);
     ilrs_dem_t *dem = NULL;
     assert_int_equal(ilrs_dem_open(path, &dem, err, sizeof err), 0);
-    ilrs_horizon_config_t cfg = {.lat_deg = -89.99, .lon_deg = 45.0, .observer_height_m = 2.0,
-                                 .azimuth_bins = 720};
+    ilrs_horizon_config_t cfg = {
+        .lat_deg = -89.99, .lon_deg = 45.0, .observer_height_m = 2.0, .azimuth_bins = 720};
     ilrs_horizon_t *a = NULL, *b = NULL, *c = NULL;
     bool hit = true;
     assert_int_equal(ilrs_horizon_get(&cfg, &dem, 1, NULL, &a, &hit, err, sizeof err), 0);

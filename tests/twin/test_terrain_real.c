@@ -23,21 +23,21 @@
 #include "ilrs_test.h"
 
 /* cmocka 1.1.5 has no double comparison: print both sides and the tolerance. */
-#define assert_near(a, b, tol)                                                            \
-    do {                                                                                  \
-        double a_ = (a), b_ = (b), t_ = (tol);                                            \
-        if (!(fabs(a_ - b_) <= t_)) {                                                     \
-            fail_msg("%s = %.17g, expected %.17g +- %g", #a, a_, b_, t_);                 \
-        }                                                                                 \
+#define assert_near(a, b, tol)                                                                     \
+    do {                                                                                           \
+        double a_ = (a), b_ = (b), t_ = (tol);                                                     \
+        if (!(fabs(a_ - b_) <= t_)) {                                                              \
+            fail_msg("%s = %.17g, expected %.17g +- %g", #a, a_, b_, t_);                          \
+        }                                                                                          \
     } while (0)
 
-#define PI 3.14159265358979323846
-#define DEG (PI / 180.0)
+#define PI     3.14159265358979323846
+#define DEG    (PI / 180.0)
 #define R_MOON 1737400.0
 
-#define RIDGE "connecting_ridge_site01_10m/height_code_u16le.hdr"
+#define RIDGE   "connecting_ridge_site01_10m/height_code_u16le.hdr"
 #define POLE240 "south_pole_240m/height_code_u16le.hdr"
-#define FAR "south_pole_far_1787m/height_code_u16le.hdr"
+#define FAR     "south_pole_far_1787m/height_code_u16le.hdr"
 
 static void data_path(char *buf, size_t cap, const char *rel)
 {
@@ -64,9 +64,9 @@ static ilrs_dem_t *open_dem(const char *rel)
 
 struct grid_case {
     const char *rel;
-    double x0, y0, p;      /* README table */
-    int col, row;          /* upper-left of the four pixel centres */
-    double v[4];           /* gdallocationinfo: (col,row) (col+1,row) (col,row+1) (col+1,row+1) */
+    double x0, y0, p; /* README table */
+    int col, row;     /* upper-left of the four pixel centres */
+    double v[4];      /* gdallocationinfo: (col,row) (col+1,row) (col,row+1) (col+1,row+1) */
 };
 
 static double bilinear(const double v[4], double fc, double fr)
@@ -97,11 +97,26 @@ static void heights_connecting_ridge(void **state)
     (void)state;
     /* gdallocationinfo <grid>/height_code_u16le.raw <pixel> <line>, Descaled Value. */
     static const struct grid_case cases[3] = {
-        {RIDGE, -19000.0, -4000.0, 10.0, 768, 825,
+        {RIDGE,
+         -19000.0,
+         -4000.0,
+         10.0,
+         768,
+         825,
          {1955.02973830777, 1955.37069047074, 1953.62804608225, 1953.74169680324}},
-        {POLE240, -184320.0, 184320.0, 240.0, 720, 818,
+        {POLE240,
+         -184320.0,
+         184320.0,
+         240.0,
+         720,
+         818,
          {1947.55808346685, 1947.94029144732, 1953.10009918364, 1944.11821164263}},
-        {FAR, -457440.0, 457440.0, 1786.875, 249, 262,
+        {FAR,
+         -457440.0,
+         457440.0,
+         1786.875,
+         249,
+         262,
          {1794.17840085451, 1807.28558022431, 1826.10072480354, 1714.68970016022}},
     };
     for (int i = 0; i < 3; i++) {
@@ -113,9 +128,19 @@ static void heights_change7_target(void **state)
 {
     (void)state;
     static const struct grid_case cases[2] = {
-        {POLE240, -184320.0, 184320.0, 240.0, 894, 850,
+        {POLE240,
+         -184320.0,
+         184320.0,
+         240.0,
+         894,
+         850,
          {1618.85922026398, 1582.54946211948, 1631.28097962921, 1601.0865491722}},
-        {FAR, -457440.0, 457440.0, 1786.875, 272, 266,
+        {FAR,
+         -457440.0,
+         457440.0,
+         1786.875,
+         272,
+         266,
          {1481.72015716793, 1231.20390630961, 1550.00433356222, 1440.07315175097}},
     };
     for (int i = 0; i < 2; i++) {
@@ -234,8 +259,11 @@ static void projection_matches_osr_on_real_grids(void **state)
 
 static ilrs_horizon_t *mask(double lat, double lon, double eye, ilrs_dem_t *const *dems, size_t n)
 {
-    ilrs_horizon_config_t cfg = {.lat_deg = lat, .lon_deg = lon, .observer_height_m = eye,
-                                 .azimuth_bins = 360, .max_range_m = 300000.0};
+    ilrs_horizon_config_t cfg = {.lat_deg = lat,
+                                 .lon_deg = lon,
+                                 .observer_height_m = eye,
+                                 .azimuth_bins = 360,
+                                 .max_range_m = 300000.0};
     ilrs_horizon_t *h = NULL;
     char err[512];
     int rc = ilrs_horizon_compute(&cfg, dems, n, &h, err, sizeof err);
@@ -268,10 +296,10 @@ static void horizons_at_both_sites(void **state)
     ilrs_horizon_info_t a, c;
     ilrs_horizon_get_info(cr, &a);
     ilrs_horizon_get_info(ce7, &c);
-    print_message("Connecting Ridge: ground %.1f m, horizon %.3f .. %.3f deg\n",
-                  a.ground_height_m, a.min_elevation_deg, a.max_elevation_deg);
-    print_message("Chang'e-7 target: ground %.1f m, horizon %.3f .. %.3f deg\n",
-                  c.ground_height_m, c.min_elevation_deg, c.max_elevation_deg);
+    print_message("Connecting Ridge: ground %.1f m, horizon %.3f .. %.3f deg\n", a.ground_height_m,
+                  a.min_elevation_deg, a.max_elevation_deg);
+    print_message("Chang'e-7 target: ground %.1f m, horizon %.3f .. %.3f deg\n", c.ground_height_m,
+                  c.min_elevation_deg, c.max_elevation_deg);
     assert_true(a.max_elevation_deg < 5.0 && a.min_elevation_deg > -5.0);
     assert_true(c.max_elevation_deg < 5.0 && c.min_elevation_deg > -5.0);
     assert_int_equal(a.uncovered_samples, 0);
@@ -303,8 +331,11 @@ static void nesting_consistent(void **state)
     print_message("50 m mast: nested vs 240 m only: rms %.4f deg\n", rms);
     assert_true(rms < 0.1);
     ilrs_horizon_t *near2 = mask(-89.45, 222.7, 2.0, dems, 3);
-    ilrs_horizon_config_t cfg = {.lat_deg = -89.45, .lon_deg = 222.7, .observer_height_m = 2.0,
-                                 .azimuth_bins = 360, .max_range_m = 7000.0};
+    ilrs_horizon_config_t cfg = {.lat_deg = -89.45,
+                                 .lon_deg = 222.7,
+                                 .observer_height_m = 2.0,
+                                 .azimuth_bins = 360,
+                                 .max_range_m = 7000.0};
     ilrs_horizon_t *tile = NULL;
     char err[256];
     assert_int_equal(ilrs_horizon_compute(&cfg, dems, 1, &tile, err, sizeof err), 0);
