@@ -297,6 +297,17 @@ double ilrs_horizon_elevation(const ilrs_horizon_t *horizon, double azimuth_deg)
 int ilrs_horizon_topocentric(const ilrs_horizon_t *horizon, const double target_body_m[3],
                              double *azimuth_deg, double *elevation_deg, double *range_m);
 
+/** Process-wide counters of the terrain code (relaxed atomics, thread-safe). */
+typedef struct ilrs_terrain_counters {
+    uint64_t dems_opened, dems_rejected;     /**< ilrs_dem_open successes / failures */
+    uint64_t tables_parsed, tables_rejected; /**< horizon CSV imports */
+    uint64_t masks_computed;                 /**< ray-cast masks */
+    uint64_t cache_hits, cache_rejected;     /**< cache files used / found unusable */
+} ilrs_terrain_counters_t;
+
+/** @brief Read the counters (bad inputs are counted here as well as reported). */
+void ilrs_terrain_get_counters(ilrs_terrain_counters_t *counters);
+
 /* (end of terrain section) */
 
 /* ========================================================================= */

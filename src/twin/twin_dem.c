@@ -10,6 +10,7 @@
 #define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,28 @@
 #define DEM_MAX_SAMPLES ((size_t)400 * 1000 * 1000)
 /* Agreement demanded between the own projection and GDAL OSR at open. */
 #define SELF_CHECK_PIXELS 1e-3
+
+static _Atomic uint64_t counters[ILRS__TC_COUNT];
+
+void ilrs__terrain_count(enum ilrs__terrain_counter which)
+{
+    atomic_fetch_add_explicit(&counters[which], 1, memory_order_relaxed);
+}
+
+void ilrs_terrain_get_counters(ilrs_terrain_counters_t *out)
+{
+    uint64_t v[ILRS__TC_COUNT];
+    for (int i = 0; i < ILRS__TC_COUNT; i++) {
+        v[i] = atomic_load_explicit(&counters[i], memory_order_relaxed);
+    }
+    out->dems_opened = v[ILRS__TC_DEM_OPENED];
+    out->dems_rejected = v[ILRS__TC_DEM_REJECTED];
+    out->tables_parsed = v[ILRS__TC_TABLE_PARSED];
+    out->tables_rejected = v[ILRS__TC_TABLE_REJECTED];
+    out->masks_computed = v[ILRS__TC_MASK_COMPUTED];
+    out->cache_hits = v[ILRS__TC_CACHE_HIT];
+    out->cache_rejected = v[ILRS__TC_CACHE_REJECTED];
+}
 
 void ilrs__terrain_error(char *error, size_t cap, const char *fmt, ...)
 {
@@ -391,7 +414,16 @@ static int load_heights(ilrs_dem_t *dem, GDALRasterBandH band, char *error, size
     return rc;
 }
 
+static int dem_open(const char *path, ilrs_dem_t **out, char *error, size_t error_cap);
+
 int ilrs_dem_open(const char *path, ilrs_dem_t **out, char *error, size_t error_cap)
+{
+    int rc = dem_open(path, out, error, error_cap);
+    ilrs__terrain_count(rc == 0 ? ILRS__TC_DEM_OPENED : ILRS__TC_DEM_REJECTED);
+    return rc;
+}
+
+static int dem_open(const char *path, ilrs_dem_t **out, char *error, size_t error_cap)
 {
     if (error != NULL && error_cap > 0) {
         error[0] = '\0';

@@ -273,9 +273,17 @@ int ilrs_horizon_compute(const ilrs_horizon_config_t *config, ilrs_dem_t *const 
     if (dem_count > 0) {
         site_dem = sample_nested(dems, same, dem_count, u, &ground);
         if (site_dem < 0) {
+            char list[768];
+            size_t used = 0;
+            list[0] = '\0';
+            for (size_t k = 0; k < dem_count && used < sizeof list; k++) {
+                int m =
+                    snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", dems[k]->path);
+                used += m > 0 ? (size_t)m : 0;
+            }
             ilrs__terrain_error(error, error_cap,
-                                "horizon: site (%.6f, %.6f) is outside every DEM (first: %s)",
-                                cfg.lat_deg, cfg.lon_deg, dems[0]->path);
+                                "horizon: site (%.6f, %.6f) is outside every DEM (%s)", cfg.lat_deg,
+                                cfg.lon_deg, list);
             rc = ILRS_ETWIN_DEM_COVER;
             goto out_free;
         }
@@ -350,6 +358,7 @@ int ilrs_horizon_compute(const ilrs_horizon_config_t *config, ilrs_dem_t *const 
     }
     h->samples = samples;
     h->uncovered = uncovered;
+    ilrs__terrain_count(ILRS__TC_MASK_COMPUTED);
     horizon_finish(h);
     if (uncovered > 0) {
         ilrs_log(ILRS_LOG_INFO, ILRS__TERRAIN_MODULE,
@@ -603,8 +612,19 @@ static int parse_row(struct parse_state *st, char *line, size_t lineno, const ch
     return 0;
 }
 
+static int parse_text_uncounted(const char *text, size_t len, const char *name,
+                                ilrs_horizon_t **out, char **key_out, char *error, size_t cap);
+
 static int parse_text(const char *text, size_t len, const char *name, ilrs_horizon_t **out,
                       char **key_out, char *error, size_t cap)
+{
+    int rc = parse_text_uncounted(text, len, name, out, key_out, error, cap);
+    ilrs__terrain_count(rc == 0 ? ILRS__TC_TABLE_PARSED : ILRS__TC_TABLE_REJECTED);
+    return rc;
+}
+
+static int parse_text_uncounted(const char *text, size_t len, const char *name,
+                                ilrs_horizon_t **out, char **key_out, char *error, size_t cap)
 {
     struct parse_state st = {0};
     st.site.lat_deg = st.site.lon_deg = NAN;
@@ -955,12 +975,14 @@ int ilrs_horizon_get(const ilrs_horizon_config_t *config, ilrs_dem_t *const *dem
                 cached->max_range = cfg.max_range_m;
                 cached->dem_count = (unsigned)dem_count;
                 free(stored);
+                ilrs__terrain_count(ILRS__TC_CACHE_HIT);
                 *out = cached;
                 if (from_cache != NULL) {
                     *from_cache = true;
                 }
                 return 0;
             }
+            ilrs__terrain_count(ILRS__TC_CACHE_REJECTED);
             ilrs_log(ILRS_LOG_WARN, ILRS__TERRAIN_MODULE,
                      "horizon cache %s unusable (%s), recomputing", file,
                      lr != 0 ? msg : "key mismatch");

@@ -50,6 +50,21 @@ struct ilrs_dem {
     void *to_grid; /* OGRCoordinateTransformationH geographic -> grid */
 };
 
+/** Counters behind ilrs_terrain_get_counters(). */
+enum ilrs__terrain_counter {
+    ILRS__TC_DEM_OPENED,
+    ILRS__TC_DEM_REJECTED,
+    ILRS__TC_TABLE_PARSED,
+    ILRS__TC_TABLE_REJECTED,
+    ILRS__TC_MASK_COMPUTED,
+    ILRS__TC_CACHE_HIT,
+    ILRS__TC_CACHE_REJECTED,
+    ILRS__TC_COUNT
+};
+
+/** Add one to a counter (relaxed atomic). */
+void ilrs__terrain_count(enum ilrs__terrain_counter which);
+
 /** Write a formatted message into error[cap] (if error is not NULL). */
 void ilrs__terrain_error(char *error, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -316,7 +316,11 @@ static void error_missing_file(void **state)
     (void)state;
     ilrs_dem_t *dem = (ilrs_dem_t *)&dem;
     char err[512];
+    ilrs_terrain_counters_t before, after;
+    ilrs_terrain_get_counters(&before);
     assert_int_equal(ilrs_dem_open("no/such/dem.tif", &dem, err, sizeof err), ILRS_EIO);
+    ilrs_terrain_get_counters(&after);
+    assert_int_equal(after.dems_rejected, before.dems_rejected + 1); /* counted */
     assert_null(dem);
     assert_non_null(strstr(err, "no/such/dem.tif"));
     assert_int_equal(ilrs_dem_open(NULL, &dem, err, sizeof err), ILRS_EINVAL);
@@ -720,6 +724,11 @@ static void csv_errors(void **state)
 {
     (void)state;
     char err[256];
+    ilrs_terrain_counters_t before, after;
+    ilrs_terrain_get_counters(&before);
+    assert_int_equal(parse("0,x\n", err, sizeof err), ILRS_EFORMAT);
+    ilrs_terrain_get_counters(&after);
+    assert_int_equal(after.tables_rejected, before.tables_rejected + 1);
     assert_int_equal(parse("# c\r\nazimuth_deg,elevation_deg\r\n0,1\r\n90,2\r\n180,3\r\n270,4\r\n",
                            err, sizeof err),
                      0);
@@ -819,8 +828,13 @@ static void cache_hit_is_bit_exact(void **state)
     assert_int_equal(ilrs_horizon_get(&cfg, &dem, 1, NULL, &a, &hit, err, sizeof err), 0);
     assert_false(hit);
     assert_int_equal(count_files(cache), 1);
+    ilrs_terrain_counters_t before, after;
+    ilrs_terrain_get_counters(&before);
     assert_int_equal(ilrs_horizon_get(&cfg, &dem, 1, NULL, &b, &hit, err, sizeof err), 0);
     assert_true(hit);
+    ilrs_terrain_get_counters(&after);
+    assert_int_equal(after.cache_hits, before.cache_hits + 1);
+    assert_int_equal(after.masks_computed, before.masks_computed);
     for (unsigned i = 0; i < 720; i++) {
         assert_true(ilrs_horizon_bin_elevation(a, i) == ilrs_horizon_bin_elevation(b, i));
     }
@@ -856,6 +870,8 @@ static void cache_hit_is_bit_exact(void **state)
     assert_false(hit);
     assert_int_equal(warn_count, 1);
     assert_non_null(strstr(last_log, "unusable"));
+    ilrs_terrain_get_counters(&after);
+    assert_int_equal(after.cache_rejected, before.cache_rejected + 1);
     for (unsigned i = 0; i < 720; i++) {
         assert_true(ilrs_horizon_bin_elevation(a, i) == ilrs_horizon_bin_elevation(c, i));
     }
