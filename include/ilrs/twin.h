@@ -497,10 +497,10 @@ void ilrs_terrain_get_counters(ilrs_terrain_counters_t *counters);
 /* Illumination and visibility statistics             (owner: terrain session) */
 /* ========================================================================= */
 
-/** Nominal solar radius (m), IAU 2015 Resolution B3. */
-#define ILRS_ILLUM_SUN_RADIUS_M 695700000.0
-/** Earth equatorial radius (m), IAU 2015 Resolution B3 / WGS-84. */
-#define ILRS_ILLUM_EARTH_RADIUS_M 6378137.0
+/** Nominal solar radius (m), IAU 2015 Resolution B3 (the ephemeris' value). */
+#define ILRS_ILLUM_SUN_RADIUS_M ILRS_TWIN_SUN_RADIUS_M
+/** Earth equatorial radius (m), GRS80 (the ephemeris' value). */
+#define ILRS_ILLUM_EARTH_RADIUS_M ILRS_TWIN_EARTH_RADIUS_M
 
 /** @brief Angular radius (deg) of a sphere of @p radius_m seen from @p distance_m. */
 double ilrs_illum_angular_radius(double radius_m, double distance_m);
