@@ -213,7 +213,7 @@ double ilrs_regolith_cos_incidence(double sun_az_deg, double sun_el_deg, double 
  * Orbiters about the Moon: GRAIL GL0660B low-degree field (J2, C22, J3) in the
  * lunar body-fixed frame, Earth and Sun third-body terms, integrated with GSL's
  * rk8pd; the trajectory is stored at every accepted step and interpolated
- * (cubic Hermite) for states and contact windows. The propagation frame is
+ * (quintic Hermite) for states and contact windows. The propagation frame is
  * Moon-centred with ICRF axes.
  */
 
@@ -232,6 +232,12 @@ typedef enum ilrs_orbit_frame {
      *  (ilrs_ephem_moon_rotation), x = ascending node of that equator on the ICRF
      *  equator (z_ICRF × z_pole). Inertial. */
     ILRS_ORBIT_FRAME_LUNAR_EQUATOR = 1,
+    /** Moon-centred plane of the Earth's orbit about the Moon at the epoch (the
+     *  perturber's plane of the Kozai frozen-orbit theory): z = r_E × v_E,
+     *  x = the Earth's direction at the epoch, so RAAN is measured from the
+     *  Earth and an orbit keeps its phasing to the monthly tide at any epoch.
+     *  Needs an ephemeris. Inertial. */
+    ILRS_ORBIT_FRAME_EARTH_ORBIT = 2,
 } ilrs_orbit_frame_t;
 
 /** Classical (Keplerian) elements about the Moon. */
@@ -273,17 +279,19 @@ void ilrs_orbit_config_default(ilrs_orbit_config_t *c);
 int ilrs_orbit_elements_check(const ilrs_orbit_elements_t *el, char *error, size_t error_cap);
 
 /**
- * @brief Named presets (lunar-equator frame, RAAN = 0, M = 0, ω = 90° so the
- *        apolune is over the south pole; a from Kepler's third law for the period):
- *        "queqiao2-24h" (24 h, periapsis altitude 200 km, i = 62.4°) and
- *        "queqiao2-12h" (12 h, periapsis altitude 300 km, i = 54.8°).
+ * @brief Named presets: "queqiao2-24h" (24 h, periapsis altitude 200 km,
+ *        i = 62.4°) and "queqiao2-12h" (12 h, periapsis altitude 300 km,
+ *        i = 54.8°); a from Kepler's third law for the period; ω = 90° (apolune
+ *        in the south); Earth-orbit frame with RAAN = 270° (frozen and phased to
+ *        the Earth, see twin_orbit.c); M = 0 (at periapsis at the epoch).
+ *        These need an orbiter created with an ephemeris.
  * @return 0, ILRS_ENOTFOUND.
  */
 int ilrs_orbit_preset(const char *name, ilrs_orbit_elements_t *out);
 
 /**
  * @brief Parse an orbiter: a preset name, or "a_km,e,i,raan,argp,m" (degrees,
- *        lunar-equator frame), optionally followed by ",icrf" or ",lunar".
+ *        lunar-equator frame), optionally followed by ",icrf", ",lunar" or ",earth".
  *        Whitespace around fields is allowed. The result is checked.
  * @param[in] text NUL-terminated text (borrowed).
  * @param[out] out elements (zeroed on failure).
@@ -356,10 +364,12 @@ int ilrs_orbit_state(const ilrs_orbit_t *orb, ilrs_tai_t t, double r_m[3], doubl
 int ilrs_orbit_position_body(const ilrs_orbit_t *orb, ilrs_tai_t t, double r_m[3]);
 
 /**
- * @brief Rotation from the propagation frame (ICRF axes) to the frame of the
- *        lunar-equator elements at the orbiter's epoch (see ILRS_ORBIT_FRAME_LUNAR_EQUATOR).
+ * @brief Rotation from the propagation frame (ICRF axes) to an element frame of
+ *        the orbiter's epoch: r_frame = rotation r_icrf.
+ * @return 0, ILRS_EINVAL (Earth-orbit plane without an ephemeris, unknown frame).
  */
-void ilrs_orbit_lunar_equator_rotation(const ilrs_orbit_t *orb, double rotation[3][3]);
+int ilrs_orbit_frame_rotation(const ilrs_orbit_t *orb, ilrs_orbit_frame_t frame,
+                              double rotation[3][3]);
 
 /* ---- Contact windows ---- */
 
