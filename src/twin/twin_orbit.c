@@ -92,6 +92,9 @@ static double days_j2000(ilrs_tai_t t)
 /* Lunar rotation and the geometry cache                                       */
 /* ------------------------------------------------------------------------- */
 
+/* Rate of the IAU mean prime meridian, rad/s (13.17635815°/day). */
+#define W_RATE_RAD_S (13.17635815 * ILRS__DEG / 86400.0)
+
 double ilrs__moon_mean_w_rad(ilrs_tai_t t)
 {
     /* Archinal et al. (2011), IAU WGCCRE: W = 38.3213 + 13.17635815 d (mean part). */
@@ -165,9 +168,12 @@ static int geom_sample(ilrs__geom_t *g, size_t k, double *out)
             return rc;
         }
     }
-    /* Q = Rz(−W_mean) R */
-    rot_z_left(-ilrs__moon_mean_w_rad(t), rot);
+    /* Q = Rz(−W_mean) R; keep cos and sin of W_mean at the sample. */
+    double w = ilrs__moon_mean_w_rad(t);
+    rot_z_left(-w, rot);
     memcpy(out + 6, rot, 9 * sizeof(double));
+    out[15] = cos(w);
+    out[16] = sin(w);
     return 0;
 }
 
@@ -225,11 +231,12 @@ void ilrs__geom_eval(const ilrs__geom_t *g, double dt_s, double sun[3], double e
         -(u + 1.0) * u * (u - 2.0) / 2.0,
         (u + 1.0) * u * (u - 1.0) / 6.0,
     };
-    double acc[ILRS__GEOM_STRIDE] = {0};
+    double acc[15] = {0};
     int first = (sun != NULL || earth != NULL) ? 0 : 6;
+    int last = rot != NULL ? 15 : 6;
     for (int j = 0; j < 4; j++) {
         const double *d = g->data + (size_t)(k - 1 + j) * ILRS__GEOM_STRIDE;
-        for (int c = first; c < ILRS__GEOM_STRIDE; c++) {
+        for (int c = first; c < last; c++) {
             acc[c] += w[j] * d[c];
         }
     }
@@ -240,8 +247,26 @@ void ilrs__geom_eval(const ilrs__geom_t *g, double dt_s, double sun[3], double e
         memcpy(earth, acc + 3, 3 * sizeof(double));
     }
     if (rot != NULL) {
-        memcpy(rot, acc + 6, 9 * sizeof(double));
-        rot_z_left(ilrs__moon_mean_w_rad(ilrs__tai_add(g->t0, dt_s)), rot);
+        /* W_mean(t) = W_k + δ with δ = rate (t − t_k), |δ| < 0.03 rad for a
+         * 3 h grid (< 0.23 rad for the 1-day maximum): cos and sin of W by the
+         * angle-addition formulas, with δ's by Taylor series (error < 1e-16 for
+         * |δ| <= 0.23 with terms to δ¹²/δ¹³), which avoids a sincos and an fmod
+         * per force evaluation. */
+        const double *dk = g->data + (size_t)k * ILRS__GEOM_STRIDE;
+        double d = W_RATE_RAD_S * (dt_s - (double)k * g->step_s);
+        double d2 = d * d;
+        double cd = 1.0 + d2 * (-1.0 / 2 + d2 * (1.0 / 24 + d2 * (-1.0 / 720 + d2 * (1.0 / 40320 +
+                    d2 * (-1.0 / 3628800 + d2 * (1.0 / 479001600))))));
+        double sd = d * (1.0 + d2 * (-1.0 / 6 + d2 * (1.0 / 120 + d2 * (-1.0 / 5040 + d2 * (
+                    1.0 / 362880 + d2 * (-1.0 / 39916800 + d2 * (1.0 / 6227020800.0)))))));
+        double cw = dk[15] * cd - dk[16] * sd;
+        double sw = dk[16] * cd + dk[15] * sd;
+        for (int j = 0; j < 3; j++) {
+            double qx = acc[6 + j], qy = acc[9 + j];
+            rot[0][j] = cw * qx + sw * qy;
+            rot[1][j] = -sw * qx + cw * qy;
+            rot[2][j] = acc[12 + j];
+        }
     }
 }
 
@@ -583,6 +608,7 @@ struct ilrs_orbit {
     double *ts;
     double *ys;
     size_t count, cap;
+    size_t hint; /* interval of the last lookup (sequential reads are the norm) */
     /* Integrator. */
     gsl_odeiv2_system sys;
     gsl_odeiv2_step *step;
@@ -637,7 +663,7 @@ static void third_body(double gm, const double r[3], const double s[3], double a
     double q = (r[0] * (r[0] - 2.0 * s[0]) + r[1] * (r[1] - 2.0 * s[1]) +
                 r[2] * (r[2] - 2.0 * s[2])) /
                dot3(s, s);
-    double f = q * (3.0 + 3.0 * q + q * q) / (1.0 + pow(1.0 + q, 1.5));
+    double f = q * (3.0 + 3.0 * q + q * q) / (1.0 + (1.0 + q) * sqrt(1.0 + q));
     double dn = norm3(d);
     double k = -gm / (dn * dn * dn);
     for (int i = 0; i < 3; i++) {
@@ -960,8 +986,18 @@ int ilrs__orbit_state_s(const ilrs_orbit_t *orb, double s, double r[3], double v
         }
         return 0;
     }
-    /* Interval [ts[lo], ts[lo+1]] holding s. */
+    /* Interval [ts[lo], ts[lo+1]] holding s: try the last one and its
+     * successor, else bisect. The hint is a cache, not state: the object is
+     * not shared between threads (twin.h). */
     size_t lo = 0, hi = orb->count - 1;
+    size_t h0 = orb->hint;
+    if (h0 + 1 < orb->count && orb->ts[h0] <= s && s <= orb->ts[h0 + 1]) {
+        lo = h0;
+        hi = h0 + 1;
+    } else if (h0 + 2 < orb->count && orb->ts[h0 + 1] <= s && s <= orb->ts[h0 + 2]) {
+        lo = h0 + 1;
+        hi = h0 + 2;
+    }
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;
         if (orb->ts[mid] <= s) {
@@ -970,6 +1006,7 @@ int ilrs__orbit_state_s(const ilrs_orbit_t *orb, double s, double r[3], double v
             hi = mid;
         }
     }
+    ((ilrs_orbit_t *)orb)->hint = lo;
     const double *y0 = orb->ys + YS_STRIDE * lo, *y1 = orb->ys + YS_STRIDE * hi;
     double h = orb->ts[hi] - orb->ts[lo];
     double u = (s - orb->ts[lo]) / h;

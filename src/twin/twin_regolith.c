@@ -53,6 +53,8 @@ struct ilrs_regolith {
     double *rho;       /* density at node i (kg m⁻³) */
     double *kc;        /* contact conductivity at node i (W m⁻¹ K⁻¹) */
     double *vol;       /* control-volume thickness of node i (m); vol[0] = 0 */
+    double *rho_vol;   /* ρ Δz of node i (kg m⁻²) */
+    double *inv_dz;    /* 1 / (z_{i+1} − z_i) (m⁻¹) */
     double *t;         /* temperature (K) */
     double *k;         /* scratch: conductivity at node i this step */
     double *g;         /* scratch: conductance between i and i+1 (W m⁻² K⁻¹) */
@@ -245,7 +247,7 @@ int ilrs_regolith_create(const ilrs_regolith_params_t *p, ilrs_regolith_t **out,
     col->p = *p;
     col->n = n;
     /* One block for all per-node arrays. */
-    col->z = calloc(10 * n, sizeof(double));
+    col->z = calloc(12 * n, sizeof(double));
     if (col->z == NULL) {
         rc = ILRS_ENOMEM;
         goto out_free;
@@ -259,6 +261,8 @@ int ilrs_regolith_create(const ilrs_regolith_params_t *p, ilrs_regolith_t **out,
     col->cap = col->g + n;
     col->pp = col->cap + n;
     col->qq = col->pp + n;
+    col->rho_vol = col->qq + n;
+    col->inv_dz = col->rho_vol + n;
     dz = dz0;
     for (size_t i = 1; i < n; i++) {
         col->z[i] = col->z[i - 1] + dz;
@@ -274,6 +278,10 @@ int ilrs_regolith_create(const ilrs_regolith_params_t *p, ilrs_regolith_t **out,
         col->vol[i] = 0.5 * (col->z[i + 1] - col->z[i - 1]);
     }
     col->vol[n - 1] = 0.5 * (col->z[n - 1] - col->z[n - 2]);
+    for (size_t i = 0; i < n; i++) {
+        col->rho_vol[i] = col->rho[i] * col->vol[i];
+        col->inv_dz[i] = i + 1 < n ? 1.0 / (col->z[i + 1] - col->z[i]) : 0.0;
+    }
     /* Uniform start plus the steady interior-heat-flow gradient, dT/dz = Q_b/K_c. */
     col->t[0] = p->initial_temperature_k;
     for (size_t i = 1; i < n; i++) {
@@ -353,13 +361,14 @@ int ilrs_regolith_step(ilrs_regolith_t *col, double dt_s, const ilrs_regolith_fo
 
     /* Lagged properties: K(z, T) at the nodes, conductances between nodes,
      * capacities ρ c_p Δz / dt. */
+    const double inv_dt = 1.0 / dt_s;
     for (size_t i = 0; i < n; i++) {
         double ti = t[i];
         k[i] = col->kc[i] * (1.0 + chi * ti * ti * ti);
-        cap[i] = col->rho[i] * heat_capacity(p, ti) * col->vol[i] / dt_s;
+        cap[i] = col->rho_vol[i] * heat_capacity(p, ti) * inv_dt;
     }
     for (size_t i = 0; i + 1 < n; i++) {
-        g[i] = 0.5 * (k[i] + k[i + 1]) / (col->z[i + 1] - col->z[i]);
+        g[i] = 0.5 * (k[i] + k[i + 1]) * col->inv_dz[i];
     }
 
     /* Bottom row: cap (T' − T) = Q_b − θ g (T'_n−1 − T'_n−2) − (1−θ) g (T_n−1 − T_n−2). */

@@ -35,10 +35,10 @@ typedef struct ilrs__geom {
     ilrs_tai_t t0;       /* time of sample 0 */
     double step_s;
     size_t count, cap;
-    double *data; /* count × ILRS__GEOM_STRIDE */
+    double *data; /* count × ILRS__GEOM_STRIDE: sun, earth, Q, cos W_k, sin W_k */
 } ilrs__geom_t;
 
-#define ILRS__GEOM_STRIDE 15
+#define ILRS__GEOM_STRIDE 17
 
 /** Initialise; the first sample is at @p t0. */
 void ilrs__geom_init(ilrs__geom_t *g, ilrs_ephem_t *ephem, ilrs_tai_t t0, double step_s);

@@ -310,18 +310,31 @@ typedef struct station_frame {
     ilrs_tai_t day0;
     size_t days;
     double (*c2i)[3][3];
+    double *tai_utc; /* TAI − UTC (s) at each day sample */
 } station_frame_t;
 
 static void station_frame_fini(station_frame_t *f)
 {
     free(f->c2i);
     f->c2i = NULL;
+    free(f->tai_utc);
+    f->tai_utc = NULL;
 }
 
 static void tt_jd(ilrs_tai_t t, double *d1, double *d2)
 {
     *d1 = JD_1958;
     *d2 = ((double)t / 1e9 + 32.184) / 86400.0;
+}
+
+/* TAI − UTC (s) at TAI instant t (ERFA's leap-second table, eraTaiutc). */
+static double tai_minus_utc(ilrs_tai_t t)
+{
+    double a2 = (double)t / 1e9 / 86400.0, u1 = JD_1958, u2 = a2;
+    if (eraTaiutc(JD_1958, a2, &u1, &u2) < 0) {
+        return 0.0;
+    }
+    return ((JD_1958 - u1) + (a2 - u2)) * 86400.0;
 }
 
 static int station_frame_init(const ilrs_ground_station_t *gs, ilrs_tai_t start, ilrs_tai_t end,
@@ -344,13 +357,16 @@ static int station_frame_init(const ilrs_ground_station_t *gs, ilrs_tai_t start,
     f->day0 = start;
     f->days = (size_t)ceil(ilrs__seconds(start, end) / 86400.0) + 2;
     f->c2i = malloc(f->days * sizeof(*f->c2i));
-    if (f->c2i == NULL) {
+    f->tai_utc = malloc(f->days * sizeof(double));
+    if (f->c2i == NULL || f->tai_utc == NULL) {
         return ILRS_ENOMEM;
     }
     for (size_t k = 0; k < f->days; k++) {
+        ilrs_tai_t tk = ilrs__tai_add(start, 86400.0 * (double)k);
         double d1, d2;
-        tt_jd(ilrs__tai_add(start, 86400.0 * (double)k), &d1, &d2);
+        tt_jd(tk, &d1, &d2);
         eraC2i06a(d1, d2, f->c2i[k]);
+        f->tai_utc[k] = tai_minus_utc(tk);
     }
     return 0;
 }
@@ -372,14 +388,15 @@ static void station_at(const station_frame_t *f, ilrs_tai_t t, const double eart
             c2i[i][j] = (1.0 - w) * f->c2i[k][i][j] + w * f->c2i[k + 1][i][j];
         }
     }
-    /* UTC (≈ UT1) for the Earth rotation angle. */
-    double a1 = JD_1958, a2 = (double)t / 1e9 / 86400.0, u1 = a1, u2 = a2;
-    if (eraTaiutc(a1, a2, &u1, &u2) < 0) {
-        u1 = a1;
-        u2 = a2;
+    /* UTC (≈ UT1) for the Earth rotation angle. TAI − UTC comes from the daily
+     * samples; across a day holding a leap second it is evaluated exactly. */
+    double dat = f->tai_utc[k];
+    if (f->tai_utc[k + 1] != dat) {
+        dat = tai_minus_utc(t);
     }
+    double u2 = ((double)t / 1e9 - dat) / 86400.0;
     eraIr(rpom);
-    eraC2tcio(c2i, eraEra00(u1, u2), rpom, c2t);
+    eraC2tcio(c2i, eraEra00(JD_1958, u2), rpom, c2t);
     double g[3];
     mat_t_vec(c2t, f->itrs, g);
     mat_t_vec(c2t, f->up_itrs, up);
