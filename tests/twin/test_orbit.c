@@ -314,6 +314,41 @@ static void frozen_12h_30_days(void **state)
     frozen_preset("queqiao2-12h", 200.0, 600.0);
 }
 
+/* The geometry cache (3 h samples, cubic interpolation) against direct
+ * ephemeris calls between the samples. */
+static void geometry_cache_accuracy(void **state)
+{
+    (void)state;
+    ilrs_ephem_t *eph = NULL;
+    assert_int_equal(ilrs_ephem_create(ILRS_EPHEM_ANALYTIC, NULL, &eph, NULL, 0), 0);
+    ilrs_tai_t t0 = tai_of(2027, 1, 1);
+    ilrs__geom_t g;
+    ilrs__geom_init(&g, eph, t0, 10800.0);
+    assert_int_equal(ilrs__geom_cover(&g, t0 + S_NS(40 * 86400.0)), 0);
+    double worst_rot = 0.0, worst_earth = 0.0, worst_sun = 0.0;
+    for (double s = 10800.0 + 1234.5; s < 39 * 86400.0; s += 86400.0 / 7.3) {
+        double sun[3], earth[3], rot[3][3], sun_e[3], earth_e[3], rot_e[3][3];
+        ilrs__geom_eval(&g, s, sun, earth, rot);
+        ilrs_tai_t t = t0 + S_NS(s);
+        assert_int_equal(ilrs_ephem_sun_earth(eph, t, sun_e, earth_e, NULL), 0);
+        assert_int_equal(ilrs_ephem_moon_rotation(eph, t, rot_e), 0);
+        for (int i = 0; i < 3; i++) {
+            worst_earth = fmax(worst_earth, fabs(earth[i] - earth_e[i]));
+            worst_sun = fmax(worst_sun, fabs(sun[i] - sun_e[i]));
+            for (int j = 0; j < 3; j++) {
+                worst_rot = fmax(worst_rot, fabs(rot[i][j] - rot_e[i][j]));
+            }
+        }
+    }
+    print_message("geometry cache: rotation %.2e, Earth %.2f m, Sun %.2f m\n", worst_rot,
+                  worst_earth, worst_sun);
+    assert_true(worst_rot < 1e-10); /* 0.02 mas: 0.2 mm at the lunar surface */
+    assert_true(worst_earth < 30.0);
+    assert_true(worst_sun < 30.0);
+    ilrs__geom_fini(&g);
+    ilrs_ephem_destroy(eph);
+}
+
 static void bad_elements_rejected(void **state)
 {
     (void)state;
@@ -395,6 +430,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(hermite_matches_integration),
     cmocka_unit_test(frozen_24h_30_days),
     cmocka_unit_test(frozen_12h_30_days),
+    cmocka_unit_test(geometry_cache_accuracy),
     cmocka_unit_test(bad_elements_rejected),
     cmocka_unit_test(elements_parse),
 };
