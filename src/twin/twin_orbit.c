@@ -877,18 +877,17 @@ int ilrs_orbit_create(ilrs_ephem_t *ephem, const ilrs_orbit_config_t *cfg,
         goto out_free;
     }
     {
-        double r[3], v[3];
+        /* Elements frame → ICRF: r_icrf = Mᵀ r_frame. */
+        double r[3], v[3], ri[3], vi[3], m[3][3];
         ilrs_orbit_elements_to_state(el, r, v);
-        if (el->frame == ILRS_ORBIT_FRAME_LUNAR_EQUATOR) {
-            mat_t_vec(orb->leq, r, orb->y);
-            mat_t_vec(orb->leq, v, orb->y + 3);
-        } else if (el->frame == ILRS_ORBIT_FRAME_EARTH_ORBIT) {
-            mat_t_vec(orb->lop, r, orb->y);
-            mat_t_vec(orb->lop, v, orb->y + 3);
-        } else {
-            memcpy(orb->y, r, sizeof(r));
-            memcpy(orb->y + 3, v, sizeof(v));
+        rc = ilrs_orbit_frame_rotation(orb, el->frame, m);
+        if (rc != 0) {
+            goto out_free;
         }
+        mat_t_vec(m, r, ri);
+        mat_t_vec(m, v, vi);
+        memcpy(orb->y, ri, sizeof(ri));
+        memcpy(orb->y + 3, vi, sizeof(vi));
     }
     orb->sys.function = rhs;
     orb->sys.jacobian = NULL;
