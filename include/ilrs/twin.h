@@ -358,6 +358,14 @@ size_t ilrs_orbit_step_count(const ilrs_orbit_t *orb);
 int ilrs_orbit_state(const ilrs_orbit_t *orb, ilrs_tai_t t, double r_m[3], double v_m_s[3]);
 
 /**
+ * @brief Moon-centred ICRF position (m) of the orbiter @p orbit (an
+ *        ilrs_orbit_t *, borrowed) at @p t: the signature of the ephemeris
+ *        section's ilrs_orbiter_fn, so an orbiter plugs into ilrs_ephem_orbiter.
+ * @return 0, ILRS_EINVAL (NULL), ILRS_ERANGE (t outside the propagated span).
+ */
+int ilrs_orbit_position_icrf(void *orbit, ilrs_tai_t t, double position_m[3]);
+
+/**
  * @brief Position in the lunar body-fixed (mean-Earth) frame at @p t (m).
  * @return 0, ILRS_ERANGE.
  */

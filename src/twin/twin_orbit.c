@@ -1045,6 +1045,20 @@ int ilrs_orbit_state(const ilrs_orbit_t *orb, ilrs_tai_t t, double r_m[3], doubl
     return rc;
 }
 
+int ilrs_orbit_position_icrf(void *orbit, ilrs_tai_t t, double position_m[3])
+{
+    const ilrs_orbit_t *orb = orbit;
+    if (orb == NULL) {
+        memset(position_m, 0, 3 * sizeof(double));
+        return ILRS_EINVAL;
+    }
+    int rc = ilrs__orbit_state_s(orb, ilrs__seconds(orb->epoch, t), position_m, NULL);
+    if (rc != 0) {
+        memset(position_m, 0, 3 * sizeof(double));
+    }
+    return rc;
+}
+
 int ilrs_orbit_position_body(const ilrs_orbit_t *orb, ilrs_tai_t t, double r_m[3])
 {
     double s = ilrs__seconds(orb->epoch, t), r[3], rot[3][3];

@@ -249,6 +249,13 @@ static void hermite_matches_integration(void **state)
         ilrs_orbit_destroy(b);
     }
     print_message("Hermite interpolation vs integration: worst %.4f m\n", worst);
+    /* The ilrs_orbiter_fn adapter gives the same position. */
+    double ra[3], va[3], rp[3];
+    assert_int_equal(ilrs_orbit_state(a, t0 + S_NS(5000.0), ra, va), 0);
+    assert_int_equal(ilrs_orbit_position_icrf(a, t0 + S_NS(5000.0), rp), 0);
+    assert_memory_equal(ra, rp, sizeof(ra));
+    assert_int_equal(ilrs_orbit_position_icrf(a, t0 + S_NS(3 * 86400.0), rp), ILRS_ERANGE);
+    assert_int_equal(ilrs_orbit_position_icrf(NULL, t0, rp), ILRS_EINVAL);
     assert_true(worst < 1.0);
     double r[3], v[3];
     assert_int_equal(ilrs_orbit_state(a, t0 + S_NS(3 * 86400.0), r, v), ILRS_ERANGE);
