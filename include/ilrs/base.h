@@ -61,6 +61,7 @@ extern "C" {
     X(CCSDS_TOOSMALL, -106, "CCSDS buffer smaller than the packet")                      \
     X(CCSDS_TOOBIG, -107, "CCSDS packet larger than the maximum")                        \
     X(CCSDS_IDLE, -108, "CCSDS idle packet")                                             \
+    X(CCSDS_DUPLICATE, -109, "CCSDS duplicate packet (sequence count repeated)")         \
     /* flight framework (-200 .. -299) */                                                \
     X(FSW_NOPIPE, -200, "no such pipe")                                                  \
     X(FSW_NOSUB, -201, "no such subscription")                                           \

@@ -67,15 +67,20 @@ typedef struct ilrs_ccsds_primary {
 
 /**
  * @brief Encode a primary header into @p buf (at least 6 octets).
- * @return 0, ILRS_EINVAL, ILRS_ECCSDS_TOOSMALL, ILRS_ECCSDS_APID,
- *         ILRS_ECCSDS_VERSION or ILRS_ECCSDS_SEQFLAGS / ILRS_ERANGE for bad fields.
+ *        Nothing is written unless every field is valid. APID 2047 (idle) is allowed.
+ * @return 0, ILRS_EINVAL (NULL pointer), ILRS_ECCSDS_TOOSMALL (cap < 6),
+ *         ILRS_ECCSDS_VERSION (version != 0), ILRS_ERANGE (type > 1 or
+ *         seq_count > 16383), ILRS_ECCSDS_APID (apid > 2047), ILRS_ECCSDS_SEQFLAGS
+ *         (seq_flags > 3); checked in that order.
  */
 int ilrs_ccsds_primary_encode(const ilrs_ccsds_primary_t *hdr, uint8_t *buf, size_t cap);
 
 /**
  * @brief Decode and validate the primary header at @p buf.
- * @param[out] hdr set (zeroed first) before any failure return.
- * @return 0, ILRS_ECCSDS_TOOSMALL (fewer than 6 octets), ILRS_ECCSDS_VERSION.
+ * @param[out] hdr set (zeroed first) before any failure return; on
+ *         ILRS_ECCSDS_VERSION it holds the decoded fields (for diagnostics).
+ * @return 0, ILRS_EINVAL (NULL pointer), ILRS_ECCSDS_TOOSMALL (fewer than 6
+ *         octets), ILRS_ECCSDS_VERSION.
  */
 int ilrs_ccsds_primary_decode(const uint8_t *buf, size_t len, ilrs_ccsds_primary_t *hdr);
 
@@ -83,7 +88,18 @@ int ilrs_ccsds_primary_decode(const uint8_t *buf, size_t len, ilrs_ccsds_primary
  * @brief Validate a whole packet in @p buf: header, and that the length field
  *        fits in @p len. @p packet_len receives the packet's total length (which may
  *        be less than @p len when packets are concatenated).
- * @return 0, or ILRS_ECCSDS_* naming the first problem found.
+ *
+ * Checks, in order (CCSDS 133.0-B-2 §4.1.3 plus the ilrs profile):
+ * fewer than 6 octets → ILRS_ECCSDS_TOOSMALL; version != 0 → ILRS_ECCSDS_VERSION;
+ * length field + 7 > @p len → ILRS_ECCSDS_LENGTH; APID 2047 → ILRS_ECCSDS_IDLE
+ * (or ILRS_ECCSDS_SECHDR when an idle packet claims a secondary header, which
+ * §4.1.3.3.3 forbids); sequence flags other than unsegmented ('11') →
+ * ILRS_ECCSDS_SEQFLAGS (ilrs never segments user data).
+ *
+ * @param[out] packet_len 0 until the length field is known to fit in @p len; then
+ *         the total length, also on the IDLE, SECHDR and SEQFLAGS failures, so a
+ *         caller walking concatenated packets can skip the bad one. May be NULL.
+ * @return 0, ILRS_EINVAL (NULL buffer), or ILRS_ECCSDS_* naming the first problem.
  */
 int ilrs_ccsds_packet_check(const uint8_t *buf, size_t len, size_t *packet_len);
 
@@ -125,10 +141,12 @@ typedef struct ilrs_ccsds_cuc_format {
 /**
  * @brief Encode @p t (TAI ns since 1958) as CUC. With @p with_pfield the one-octet
  *        P-field (time code ID 001, level 1 epoch) comes first.
- *        Fine time is truncated toward the earlier instant.
- * @param[out] written octets written (set to 0 before any failure).
- * @return 0, ILRS_EINVAL (bad format), ILRS_ERANGE (t before the epoch or beyond
- *         the coarse field), ILRS_ECCSDS_TOOSMALL.
+ *        Fine time is truncated toward the earlier instant:
+ *        fine = floor(ns_of_second * 256^F / 1e9), exactly (integer arithmetic).
+ * @param[out] written octets written (set to 0 before any failure). May be NULL.
+ * @return 0, ILRS_EINVAL (bad format or NULL buffer), ILRS_ERANGE (t before the
+ *         epoch or beyond the coarse field), ILRS_ECCSDS_TOOSMALL (cap too small);
+ *         checked in that order. Nothing is written on failure.
  */
 int ilrs_ccsds_cuc_encode(ilrs_tai_t t, ilrs_ccsds_cuc_format_t fmt, bool with_pfield,
                           uint8_t *buf, size_t cap, size_t *written);
@@ -136,11 +154,16 @@ int ilrs_ccsds_cuc_encode(ilrs_tai_t t, ilrs_ccsds_cuc_format_t fmt, bool with_p
 /**
  * @brief Decode CUC. When @p implicit is NULL a P-field must lead the field;
  *        otherwise @p implicit gives the layout (no P-field).
- * @param[out] t TAI ns (set to 0 before any failure); fine time rounded to the
- *         nearest ns.
- * @param[out] consumed octets read (0 on failure).
- * @return 0, ILRS_ECCSDS_CUC_PFIELD (unsupported code ID, agency epoch or
- *         extension), ILRS_ECCSDS_TOOSMALL, ILRS_EINVAL.
+ * @param[out] t TAI ns (set to 0 before any failure); the fine fraction is
+ *         rounded up to the next whole ns: ns = ceil(fine * 1e9 / 256^F), which
+ *         is less than 1 ns after the exact instant. Rounding up (rather than to
+ *         the nearest ns) is what makes re-encoding exact: for every field,
+ *         encode(decode(field)) == field, and decode(encode(t)) <= t.
+ * @param[out] consumed octets read, P-field included (0 on failure). May be NULL.
+ * @return 0, ILRS_EINVAL (bad implicit format or NULL pointer),
+ *         ILRS_ECCSDS_TOOSMALL (field truncated), ILRS_ECCSDS_CUC_PFIELD
+ *         (extension flag set, time code ID other than 001: agency epoch 010 or
+ *         another code).
  */
 int ilrs_ccsds_cuc_decode(const uint8_t *buf, size_t len, const ilrs_ccsds_cuc_format_t *implicit,
                           ilrs_tai_t *t, size_t *consumed);
@@ -150,34 +173,56 @@ int ilrs_ccsds_cuc_decode(const uint8_t *buf, size_t len, const ilrs_ccsds_cuc_f
 /**
  * @brief Write a telemetry packet header: unsegmented, secondary header flag set,
  *        sequence count 0, length field for @p packet_len total octets, CUC time.
- * @return 0, ILRS_ECCSDS_TOOSMALL (cap < packet_len or packet_len < 12),
- *         ILRS_ECCSDS_TOOBIG, ILRS_ECCSDS_APID, ILRS_ERANGE (time).
+ *        Only the 12 header octets are written; nothing on failure.
+ * @return 0, ILRS_EINVAL (NULL buffer), ILRS_ECCSDS_APID (apid > 2047),
+ *         ILRS_ECCSDS_IDLE (apid 2047: idle packets carry no secondary header),
+ *         ILRS_ECCSDS_TOOBIG (packet_len > 65542), ILRS_ECCSDS_TOOSMALL
+ *         (packet_len < 12 or cap < packet_len), ILRS_ERANGE (time before 1958 or
+ *         from 2094-02-06T06:28:16, the end of the 4-octet coarse field); in that order.
  */
 int ilrs_ccsds_tlm_init(uint8_t *buf, size_t cap, uint16_t apid, size_t packet_len,
                         ilrs_tai_t time);
 
-/** @brief Read the telemetry time; checks the packet is telemetry with a secondary header. */
+/**
+ * @brief Read the telemetry time; checks the packet is telemetry with a secondary header.
+ * @param[out] time set (0 first) before any failure.
+ * @return 0, any ilrs_ccsds_packet_check() code, ILRS_ETYPE (a command packet),
+ *         ILRS_ECCSDS_SECHDR (flag clear, or packet shorter than 12 octets).
+ */
 int ilrs_ccsds_tlm_get_time(const uint8_t *pkt, size_t len, ilrs_tai_t *time);
 
-/** @brief Overwrite the telemetry time of a packet initialised by ilrs_ccsds_tlm_init(). */
+/**
+ * @brief Overwrite the telemetry time of a packet initialised by ilrs_ccsds_tlm_init().
+ * @return as ilrs_ccsds_tlm_get_time(), and ILRS_ERANGE for the time; the
+ *         packet is unchanged on failure.
+ */
 int ilrs_ccsds_tlm_set_time(uint8_t *pkt, size_t len, ilrs_tai_t time);
 
 /**
  * @brief Write a command packet header (type 1, secondary header flag set,
  *        unsegmented, function code) for @p packet_len total octets. The checksum
  *        is left 0; call ilrs_ccsds_cmd_seal() after filling the arguments.
+ *        Only the 8 header octets are written; nothing on failure.
+ * @return 0, ILRS_EINVAL, ILRS_ECCSDS_APID, ILRS_ECCSDS_IDLE, ILRS_ECCSDS_TOOBIG,
+ *         ILRS_ECCSDS_TOOSMALL (packet_len < 8 or cap < packet_len), in that order.
  */
 int ilrs_ccsds_cmd_init(uint8_t *buf, size_t cap, uint16_t apid, uint8_t function_code,
                         size_t packet_len);
 
-/** @brief Set the checksum octet so the XOR of the packet is 0xFF. */
+/**
+ * @brief Set the checksum octet so the XOR of the packet is 0xFF. The packet is
+ *        the smaller of @p len and the length field's total; does nothing when
+ *        that is under 8 octets (ilrs_ccsds_cmd_check() then reports the problem).
+ */
 void ilrs_ccsds_cmd_seal(uint8_t *pkt, size_t len);
 
 /**
  * @brief Validate a command packet: primary header, type, secondary header flag,
- *        minimum length, checksum.
- * @param[out] function_code set (0 first) on success.
- * @return 0, ILRS_ECCSDS_* or ILRS_ECRC (checksum).
+ *        minimum length, checksum. The packet is what the length field says
+ *        (octets of @p pkt beyond it are not part of it).
+ * @param[out] function_code set (0 first) on success. May be NULL.
+ * @return 0, any ilrs_ccsds_packet_check() code, ILRS_ETYPE (telemetry packet),
+ *         ILRS_ECCSDS_SECHDR (flag clear or packet under 8 octets), ILRS_ECRC.
  */
 int ilrs_ccsds_cmd_check(const uint8_t *pkt, size_t len, uint8_t *function_code);
 
@@ -188,7 +233,11 @@ typedef struct ilrs_ccsds_seq_counter {
     uint16_t next[ILRS_CCSDS_APID_MAX + 1];
 } ilrs_ccsds_seq_counter_t;
 
-/** @brief Return the next count for @p apid (wrapping at 16384) and advance. */
+/**
+ * @brief Return the next count for @p apid (wrapping at 16384) and advance.
+ *        Only the low 11 bits of @p apid are used, as in the packet header.
+ * @param[in,out] counter caller-owned, not NULL.
+ */
 uint16_t ilrs_ccsds_seq_next(ilrs_ccsds_seq_counter_t *counter, uint16_t apid);
 
 /** Receiver side: per-APID expected count and totals. Zero-initialise. */
@@ -198,13 +247,19 @@ typedef struct ilrs_ccsds_seq_tracker {
     uint64_t packets;   /**< packets accepted */
     uint64_t gaps;      /**< discontinuities seen */
     uint64_t missing;   /**< packets inferred lost (sum of gap sizes) */
+    uint64_t duplicates; /**< packets rejected as repeats of the previous count */
 } ilrs_ccsds_seq_tracker_t;
 
 /**
  * @brief Account one received packet. The first packet of an APID sets the
  *        baseline. A jump forward counts a gap of (count - expected) mod 16384
  *        missing packets; a repeat of the previous count is a duplicate.
- * @return the number of packets missing before this one (0 when in order), or
+ *        Every count other than the expected one and the previous one is a jump
+ *        forward (a late or restarted stream shows as a large gap). Only the low
+ *        14 bits of @p count are used.
+ * @return the number of packets missing before this one (0 when in order),
+ *         ILRS_ECCSDS_DUPLICATE for a repeat of the previous count (counted in
+ *         duplicates, not in packets; the caller should drop it), or
  *         ILRS_ECCSDS_APID for an APID out of range.
  */
 int ilrs_ccsds_seq_track(ilrs_ccsds_seq_tracker_t *tracker, uint16_t apid, uint16_t count);

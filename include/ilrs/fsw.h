@@ -69,14 +69,31 @@ typedef struct ilrs_bus_buffer_class {
 /**
  * Bus sizing; everything is allocated in ilrs_bus_create(). Zero fields take the
  * defaults (64 pipes, 64 subscribers per message ID, buffer classes
- * 64/256/1024/4096/65542 octets × 1024/1024/256/64/8).
+ * 64/256/1024/4096/65542 octets × 1024/1024/256/64/8, pipes up to 256 deep,
+ * 2048 subscriptions in all).
+ * Bounds (else ILRS_EINVAL): max_pipes ≤ 65536, max_pipe_depth ≤ 65536,
+ * max_subscriptions ≤ 1048576, classes strictly ascending, each class 6..65542
+ * octets and 1..1048576 buffers, and one GiB in all.
  */
 typedef struct ilrs_bus_config {
     uint32_t max_pipes;
     uint32_t max_subscribers_per_msgid;
     uint32_t buffer_class_count;            /**< 0 = defaults */
     ilrs_bus_buffer_class_t buffer_classes[ILRS_BUS_MAX_BUFFER_CLASSES]; /**< ascending size */
+    uint32_t max_pipe_depth;    /**< deepest pipe ilrs_bus_pipe_create() accepts (0 = 256) */
+    uint32_t max_subscriptions; /**< subscriptions over all pipes and IDs (0 = 2048) */
 } ilrs_bus_config_t;
+
+/** Pipe id passed to the drop hook when no pipe is involved. */
+#define ILRS_BUS_PIPE_NONE UINT32_MAX
+/** Message ID passed to the drop hook when none is known (packet too short, alloc). */
+#define ILRS_BUS_MSGID_NONE ((ilrs_msgid_t)0xFFFFu)
+/**
+ * Drop hooks may publish and receive (e.g. to raise an event), but a drop inside a
+ * hook nested this deep is only counted (stats.hook_suppressed), so a hook that
+ * keeps dropping cannot recurse without end.
+ */
+#define ILRS_BUS_HOOK_DEPTH_MAX 4u
 
 /** Why a message was dropped (passed to the drop hook). */
 typedef enum ilrs_bus_drop_reason {
@@ -89,7 +106,8 @@ typedef enum ilrs_bus_drop_reason {
 /**
  * Called synchronously on every drop, so the flight instance can raise a
  * (rate-limited) event: no drop is ever silent. @p pipe is UINT32_MAX when no
- * pipe is involved.
+ * pipe is involved. The hook may publish, allocate and receive; while it runs,
+ * ilrs_bus_pipe_create/_delete, ilrs_bus_subscribe/_unsubscribe return ILRS_EBUSY.
  */
 typedef void (*ilrs_bus_drop_fn)(void *user, ilrs_bus_drop_reason_t reason, ilrs_msgid_t msgid,
                                  ilrs_pipe_id_t pipe);
@@ -120,6 +138,8 @@ typedef struct ilrs_bus_stats {
     uint32_t buffers_in_use;
     uint32_t buffers_peak;
     size_t memory_bytes;      /**< everything the bus allocated at create */
+    uint64_t hook_suppressed; /**< drops not passed to the hook (nesting deeper than
+                                   ILRS_BUS_HOOK_DEPTH_MAX); still counted above */
 } ilrs_bus_stats_t;
 
 /**
@@ -134,22 +154,35 @@ void ilrs_bus_set_drop_hook(ilrs_bus_t *bus, ilrs_bus_drop_fn fn, void *user);
 
 /**
  * @brief Create a pipe holding at most @p depth messages.
- * @return 0, ILRS_EINVAL (depth 0, name too long), ILRS_ELIMIT (max_pipes), ILRS_EEXIST.
+ * @param[in] name borrowed (copied); unique among live pipes, 1..31 characters.
+ * @param[out] pipe the new pipe id (< ilrs_bus_pipe_capacity()); set to
+ *             ILRS_BUS_PIPE_NONE on failure.
+ * @return 0, ILRS_EINVAL (depth 0 or above max_pipe_depth, name NULL, empty or too
+ *         long), ILRS_ELIMIT (max_pipes), ILRS_EEXIST (name in use), ILRS_EBUSY.
  */
 int ilrs_bus_pipe_create(ilrs_bus_t *bus, const char *name, uint32_t depth,
                          ilrs_pipe_id_t *pipe);
-/** @brief Delete a pipe: unsubscribe everything, release its queued messages. */
+/**
+ * @brief Delete a pipe: unsubscribe everything, release its queued messages and the
+ *        message last received from it (pointers from ilrs_bus_receive() die).
+ * @return 0, ILRS_EFSW_NOPIPE, ILRS_EBUSY (called from the drop hook).
+ */
 int ilrs_bus_pipe_delete(ilrs_bus_t *bus, ilrs_pipe_id_t pipe);
 
 /**
  * @brief Subscribe @p pipe to @p msgid, holding at most @p msg_limit messages of
  *        that ID at once (0 = the pipe's depth).
- * @return 0, ILRS_EFSW_NOPIPE, ILRS_EFSW_MSGID, ILRS_ELIMIT (subscribers per ID),
- *         ILRS_EEXIST (already subscribed: the limit is updated and 0 is NOT returned).
+ * @return 0, ILRS_EFSW_NOPIPE, ILRS_EFSW_MSGID, ILRS_ELIMIT (subscribers per ID or
+ *         max_subscriptions), ILRS_EEXIST (already subscribed: the limit is updated
+ *         and 0 is NOT returned), ILRS_EBUSY (called from the drop hook).
+ *         Messages already queued stay queued.
  */
 int ilrs_bus_subscribe(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_msgid_t msgid,
                        uint32_t msg_limit);
-/** @brief Remove a subscription. @return 0, ILRS_EFSW_NOPIPE, ILRS_EFSW_NOSUB. */
+/**
+ * @brief Remove a subscription. Messages of that ID already queued stay queued.
+ * @return 0, ILRS_EFSW_NOPIPE, ILRS_EFSW_MSGID, ILRS_EFSW_NOSUB, ILRS_EBUSY.
+ */
 int ilrs_bus_unsubscribe(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_msgid_t msgid);
 
 /**
@@ -157,8 +190,12 @@ int ilrs_bus_unsubscribe(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_msgid_t msgi
  *        comes from the packet header; @p len must equal the header's length.
  * @return 0 when every subscriber got it (or there were none);
  *         ILRS_EFSW_PIPEFULL / ILRS_EFSW_MSGLIMIT when at least one pipe dropped it
- *         (the others still got it); ILRS_EFSW_NOBUF; ILRS_ECCSDS_* for a
- *         malformed packet (counted as invalid, delivered nowhere).
+ *         (the others still got it); ILRS_EFSW_NOBUF (pool exhausted or packet larger
+ *         than every class; counted in alloc_failures); ILRS_ECCSDS_TOOSMALL (fewer
+ *         than 6 octets), ILRS_ECCSDS_VERSION, ILRS_ECCSDS_LENGTH (header length
+ *         != @p len) for a malformed packet (counted as invalid, delivered nowhere);
+ *         ILRS_EINVAL (NULL). Every drop calls the drop hook.
+ * @param[in] packet borrowed; copied into a pool buffer before return.
  */
 int ilrs_bus_publish(ilrs_bus_t *bus, const void *packet, size_t len);
 
@@ -172,6 +209,8 @@ void *ilrs_bus_alloc(ilrs_bus_t *bus, size_t len);
  * @brief Zero-copy send, step 2: publish a buffer from ilrs_bus_alloc().
  *        Consumed on success AND on pipe drops (return values as
  *        ilrs_bus_publish()); on ILRS_ECCSDS_* / ILRS_EINVAL the caller still owns it.
+ *        ILRS_EINVAL: @p buffer is not an unpublished buffer of this bus, or @p len
+ *        exceeds what was allocated.
  */
 int ilrs_bus_publish_zc(ilrs_bus_t *bus, void *buffer, size_t len);
 /** @brief Give back an unpublished buffer from ilrs_bus_alloc(). Accepts NULL. */
@@ -181,11 +220,17 @@ void ilrs_bus_free(ilrs_bus_t *bus, void *buffer);
  * @brief Take the oldest message from a pipe (never blocks).
  * @param[out] packet borrowed: valid until the next receive on this pipe or its
  *             deletion. Set to NULL on failure.
- * @return 0, ILRS_EEMPTY, ILRS_EFSW_NOPIPE.
+ * @param[out] len octets of @p packet; 0 on failure.
+ * @return 0, ILRS_EEMPTY, ILRS_EFSW_NOPIPE, ILRS_EINVAL.
  */
 int ilrs_bus_receive(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, const uint8_t **packet, size_t *len);
 
+/** @brief Bus statistics into @p stats (zeroed when @p bus is NULL). */
 void ilrs_bus_get_stats(const ilrs_bus_t *bus, ilrs_bus_stats_t *stats);
+/**
+ * @brief Statistics of one pipe (@p stats zeroed before any failure).
+ * @return 0, ILRS_EINVAL, ILRS_EFSW_NOPIPE.
+ */
 int ilrs_bus_get_pipe_stats(const ilrs_bus_t *bus, ilrs_pipe_id_t pipe,
                             ilrs_bus_pipe_stats_t *stats);
 /** @brief Number of pipe slots (valid pipe ids are < this and may be deleted). */
