@@ -17,8 +17,8 @@
 
 #include <ilrs/twin.h>
 
-#define PI 3.14159265358979323846
-#define YEAR_S (365.25 * 86400.0)
+#define PI        3.14159265358979323846
+#define YEAR_S    (365.25 * 86400.0)
 #define SYNODIC_S (29.53059 * 86400.0)
 /* 2027-01-01T00:00:37 TAI (UTC midnight): days from 1958-01-01 × 86400 s. */
 #define EPOCH_2027 ((ilrs_tai_t)(25202.0 * 86400.0 + 37.0) * 1000000000LL)

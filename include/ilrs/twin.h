@@ -92,30 +92,31 @@ int ilrs_ephem_moon_rotation(ilrs_ephem_t *ephem, ilrs_tai_t t, double rotation[
 
 /** Physical and numerical parameters of a regolith column (SI units). */
 typedef struct ilrs_regolith_params {
-    double albedo0;          /**< A0, normal-incidence albedo (0.12 highland, 0.07 mare) */
-    double albedo_a;         /**< a in A(θ) = A0 + a(θ/45°)³ + b(θ/90°)⁸ (0.06) */
-    double albedo_b;         /**< b (0.25) */
-    double emissivity;       /**< ε (0.95) */
-    double h_m;              /**< H, density/conductivity e-folding depth (0.06 m) */
-    double density_surface;  /**< ρ_s (1100 kg m⁻³) */
-    double density_deep;     /**< ρ_d (1800 kg m⁻³) */
-    double k_surface;        /**< K_s contact conductivity at the surface (7.4e-4 W m⁻¹ K⁻¹) */
-    double k_deep;           /**< K_d contact conductivity at depth (3.4e-3 W m⁻¹ K⁻¹) */
-    double chi;              /**< χ, radiative conductivity parameter (2.7) */
-    double cp_coeff[5];      /**< c0..c4 of c_p(T) = Σ c_k T^k (J kg⁻¹ K⁻¹) */
-    double heat_flow;        /**< Q_b, interior heat flux at the bottom (0.018 W m⁻²) */
-    double period_s;         /**< diurnal period that sizes the grid (synodic month, s) */
-    int layers_per_skin;     /**< m: layers in the top skin depth (10) */
-    int growth_n;            /**< n: layer thickness grows by (1 + 1/n) per layer (5) */
-    int skin_depths;         /**< b: skin depths to the bottom (20) */
-    double theta;            /**< time weighting: 1 = backward Euler, 0.5 = Crank–Nicolson */
+    double albedo0;         /**< A0, normal-incidence albedo (0.12 highland, 0.07 mare) */
+    double albedo_a;        /**< a in A(θ) = A0 + a(θ/45°)³ + b(θ/90°)⁸ (0.06) */
+    double albedo_b;        /**< b (0.25) */
+    double emissivity;      /**< ε (0.95) */
+    double h_m;             /**< H, density/conductivity e-folding depth (0.06 m) */
+    double density_surface; /**< ρ_s (1100 kg m⁻³) */
+    double density_deep;    /**< ρ_d (1800 kg m⁻³) */
+    double k_surface;       /**< K_s contact conductivity at the surface (7.4e-4 W m⁻¹ K⁻¹) */
+    double k_deep;          /**< K_d contact conductivity at depth (3.4e-3 W m⁻¹ K⁻¹) */
+    double chi;             /**< χ, radiative conductivity parameter (2.7) */
+    double cp_coeff[5];     /**< c0..c4 of c_p(T) = Σ c_k T^k (J kg⁻¹ K⁻¹) */
+    double heat_flow;       /**< Q_b, interior heat flux at the bottom (0.018 W m⁻²) */
+    double period_s;        /**< diurnal period that sizes the grid (synodic month, s) */
+    int layers_per_skin;    /**< m: layers in the top skin depth (10) */
+    int growth_n;           /**< n: layer thickness grows by (1 + 1/n) per layer (5) */
+    int skin_depths;        /**< b: skin depths to the bottom (20) */
+    double theta;           /**< time weighting: 1 = backward Euler, 0.5 = Crank–Nicolson */
     double initial_temperature_k; /**< uniform initial temperature (> 0) */
 } ilrs_regolith_params_t;
 
 /** Flux inputs for one step. */
 typedef struct ilrs_regolith_forcing {
-    double solar_flux_w_m2;  /**< S / r², solar irradiance at the Moon */
-    double cos_incidence;    /**< cos of the Sun's incidence angle on the local (sloped) surface; <= 0: none */
+    double solar_flux_w_m2; /**< S / r², solar irradiance at the Moon */
+    double cos_incidence; /**< cos of the Sun's incidence angle on the local (sloped) surface; <= 0:
+                             none */
     double visible_fraction; /**< fraction of the solar disk visible (0..1, horizon shadowing) */
     double extra_w_m2;       /**< other absorbed flux (e.g. scattered light, Earth IR); usually 0 */
 } ilrs_regolith_forcing_t;
@@ -217,12 +218,12 @@ double ilrs_regolith_cos_incidence(double sun_az_deg, double sun_el_deg, double 
  * Moon-centred with ICRF axes.
  */
 
-#define ILRS_MOON_GM_KM3_S2 4902.800      /**< GL0660B GM (km³ s⁻²) */
-#define ILRS_MOON_REF_RADIUS_KM 1738.0    /**< GL0660B reference radius (km) */
-#define ILRS_MOON_MEAN_RADIUS_KM 1737.4   /**< mean radius (km): surface, blocking */
-#define ILRS_MOON_J2 2.03309e-4           /**< GL0660B J2, unnormalised */
-#define ILRS_MOON_C22 2.24284e-5          /**< GL0660B C22, unnormalised */
-#define ILRS_MOON_J3 8.4597e-6            /**< GL0660B J3, unnormalised */
+#define ILRS_MOON_GM_KM3_S2      4902.800   /**< GL0660B GM (km³ s⁻²) */
+#define ILRS_MOON_REF_RADIUS_KM  1738.0     /**< GL0660B reference radius (km) */
+#define ILRS_MOON_MEAN_RADIUS_KM 1737.4     /**< mean radius (km): surface, blocking */
+#define ILRS_MOON_J2             2.03309e-4 /**< GL0660B J2, unnormalised */
+#define ILRS_MOON_C22            2.24284e-5 /**< GL0660B C22, unnormalised */
+#define ILRS_MOON_J3             8.4597e-6  /**< GL0660B J3, unnormalised */
 
 /** Frame of classical elements. */
 typedef enum ilrs_orbit_frame {
@@ -242,12 +243,12 @@ typedef enum ilrs_orbit_frame {
 
 /** Classical (Keplerian) elements about the Moon. */
 typedef struct ilrs_orbit_elements {
-    double a_km;        /**< semi-major axis (km) */
-    double e;           /**< eccentricity, 0 <= e < 1 */
-    double i_deg;       /**< inclination */
-    double raan_deg;    /**< right ascension (longitude) of the ascending node */
-    double argp_deg;    /**< argument of periapsis */
-    double m_deg;       /**< mean anomaly at the epoch */
+    double a_km;              /**< semi-major axis (km) */
+    double e;                 /**< eccentricity, 0 <= e < 1 */
+    double i_deg;             /**< inclination */
+    double raan_deg;          /**< right ascension (longitude) of the ascending node */
+    double argp_deg;          /**< argument of periapsis */
+    double m_deg;             /**< mean anomaly at the epoch */
     ilrs_orbit_frame_t frame; /**< frame the angles refer to */
 } ilrs_orbit_elements_t;
 
@@ -260,9 +261,9 @@ typedef struct ilrs_orbit_forces {
 /** Integration and force-model settings. */
 typedef struct ilrs_orbit_config {
     ilrs_orbit_forces_t forces;
-    double rel_tol;          /**< rk8pd relative error tolerance (default 1e-10) */
-    double abs_tol_m;        /**< absolute error tolerance on position, m (default 1e-3) */
-    double geometry_step_s;  /**< sampling of Sun, Earth and lunar rotation (default 10800 s) */
+    double rel_tol;         /**< rk8pd relative error tolerance (default 1e-10) */
+    double abs_tol_m;       /**< absolute error tolerance on position, m (default 1e-3) */
+    double geometry_step_s; /**< sampling of Sun, Earth and lunar rotation (default 10800 s) */
 } ilrs_orbit_config_t;
 
 typedef struct ilrs_orbit ilrs_orbit_t;
@@ -406,10 +407,10 @@ typedef struct ilrs_ground_station {
 
 /** Search settings for contact windows. */
 typedef struct ilrs_window_search {
-    ilrs_tai_t start, end;   /**< interval searched */
-    double step_s;           /**< sampling step (a window shorter than this may be missed) */
-    double min_duration_s;   /**< windows shorter than this are dropped */
-    double tolerance_s;      /**< bisection tolerance on the edges */
+    ilrs_tai_t start, end; /**< interval searched */
+    double step_s;         /**< sampling step (a window shorter than this may be missed) */
+    double min_duration_s; /**< windows shorter than this are dropped */
+    double tolerance_s;    /**< bisection tolerance on the edges */
 } ilrs_window_search_t;
 
 /** One contact window [start, end]. */
@@ -430,8 +431,8 @@ void ilrs_window_list_free(ilrs_window_list_t *list);
  * @brief Azimuth, elevation (deg) and range (m) of the orbiter seen from a site.
  * @return 0, ILRS_ERANGE (t outside the propagated span).
  */
-int ilrs_orbit_look_from_site(const ilrs_orbit_t *orb, const ilrs_lunar_site_t *site,
-                              ilrs_tai_t t, double *az_deg, double *el_deg, double *range_m);
+int ilrs_orbit_look_from_site(const ilrs_orbit_t *orb, const ilrs_lunar_site_t *site, ilrs_tai_t t,
+                              double *az_deg, double *el_deg, double *range_m);
 
 /**
  * @brief Windows when the orbiter is above the site's horizon mask and min_el.

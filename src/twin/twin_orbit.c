@@ -32,15 +32,15 @@
 
 #include "twin/twin_regolith_orbit_int.h"
 
-#define GM_MOON (ILRS_MOON_GM_KM3_S2 * 1e9)          /* m³ s⁻² */
-#define R_REF (ILRS_MOON_REF_RADIUS_KM * 1e3)         /* m */
-#define R_MEAN (ILRS_MOON_MEAN_RADIUS_KM * 1e3)       /* m */
+#define GM_MOON (ILRS_MOON_GM_KM3_S2 * 1e9)      /* m³ s⁻² */
+#define R_REF   (ILRS_MOON_REF_RADIUS_KM * 1e3)  /* m */
+#define R_MEAN  (ILRS_MOON_MEAN_RADIUS_KM * 1e3) /* m */
 /* JPL DE440 (Park et al. 2021, AJ 161:105, table 8): GM of the Earth and the Sun. */
-#define GM_EARTH 3.98600435507e14                     /* m³ s⁻² */
-#define GM_SUN 1.32712440041279419e20                 /* m³ s⁻² */
-#define JD_1958 2436204.5                             /* TAI epoch of ilrs_tai_t */
-#define JD_J2000 2451545.0
-#define TT_MINUS_TAI 32.184                           /* s, exact */
+#define GM_EARTH     3.98600435507e14       /* m³ s⁻² */
+#define GM_SUN       1.32712440041279419e20 /* m³ s⁻² */
+#define JD_1958      2436204.5              /* TAI epoch of ilrs_tai_t */
+#define JD_J2000     2451545.0
+#define TT_MINUS_TAI 32.184 /* s, exact */
 
 /* ------------------------------------------------------------------------- */
 /* Small vector helpers                                                        */
@@ -255,10 +255,18 @@ void ilrs__geom_eval(const ilrs__geom_t *g, double dt_s, double sun[3], double e
         const double *dk = g->data + (size_t)k * ILRS__GEOM_STRIDE;
         double d = W_RATE_RAD_S * (dt_s - (double)k * g->step_s);
         double d2 = d * d;
-        double cd = 1.0 + d2 * (-1.0 / 2 + d2 * (1.0 / 24 + d2 * (-1.0 / 720 + d2 * (1.0 / 40320 +
-                    d2 * (-1.0 / 3628800 + d2 * (1.0 / 479001600))))));
-        double sd = d * (1.0 + d2 * (-1.0 / 6 + d2 * (1.0 / 120 + d2 * (-1.0 / 5040 + d2 * (
-                    1.0 / 362880 + d2 * (-1.0 / 39916800 + d2 * (1.0 / 6227020800.0)))))));
+        double cd =
+            1.0 +
+            d2 * (-1.0 / 2 +
+                  d2 * (1.0 / 24 +
+                        d2 * (-1.0 / 720 + d2 * (1.0 / 40320 +
+                                                 d2 * (-1.0 / 3628800 + d2 * (1.0 / 479001600))))));
+        double sd =
+            d * (1.0 + d2 * (-1.0 / 6 +
+                             d2 * (1.0 / 120 +
+                                   d2 * (-1.0 / 5040 +
+                                         d2 * (1.0 / 362880 + d2 * (-1.0 / 39916800 +
+                                                                    d2 * (1.0 / 6227020800.0)))))));
         double cw = dk[15] * cd - dk[16] * sd;
         double sw = dk[16] * cd + dk[15] * sd;
         for (int j = 0; j < 3; j++) {
@@ -474,7 +482,8 @@ int ilrs_orbit_elements_parse(const char *text, ilrs_orbit_elements_t *out, char
             frame = ILRS_ORBIT_FRAME_EARTH_ORBIT;
         } else {
             if (error != NULL && error_cap > 0) {
-                snprintf(error, error_cap, "orbit: unknown frame '%.16s' (icrf, lunar or earth)", s);
+                snprintf(error, error_cap, "orbit: unknown frame '%.16s' (icrf, lunar or earth)",
+                         s);
             }
             return ILRS_EFORMAT;
         }
@@ -660,9 +669,9 @@ static void field_accel(const ilrs_orbit_forces_t *f, const double rb[3], double
 static void third_body(double gm, const double r[3], const double s[3], double a[3])
 {
     double d[3] = {r[0] - s[0], r[1] - s[1], r[2] - s[2]};
-    double q = (r[0] * (r[0] - 2.0 * s[0]) + r[1] * (r[1] - 2.0 * s[1]) +
-                r[2] * (r[2] - 2.0 * s[2])) /
-               dot3(s, s);
+    double q =
+        (r[0] * (r[0] - 2.0 * s[0]) + r[1] * (r[1] - 2.0 * s[1]) + r[2] * (r[2] - 2.0 * s[2])) /
+        dot3(s, s);
     double f = q * (3.0 + 3.0 * q + q * q) / (1.0 + (1.0 + q) * sqrt(1.0 + q));
     double dn = norm3(d);
     double k = -gm / (dn * dn * dn);
@@ -689,8 +698,8 @@ static int rhs(double t, const double y[], double dydt[], void *params)
     if (f->j2 || f->j3 || f->c22 || f->earth || f->sun) {
         double sun[3], earth[3], rot[3][3];
         bool third = f->earth || f->sun;
-        ilrs__geom_eval(&orb->geom, t + orb->geom.step_s, third ? sun : NULL,
-                        third ? earth : NULL, rot);
+        ilrs__geom_eval(&orb->geom, t + orb->geom.step_s, third ? sun : NULL, third ? earth : NULL,
+                        rot);
         if (f->j2 || f->j3 || f->c22) {
             double rb[3], ab[3], ai[3];
             mat_vec(rot, r, rb);
@@ -801,8 +810,8 @@ int ilrs_orbit_create(ilrs_ephem_t *ephem, const ilrs_orbit_config_t *cfg,
         goto out_free;
     }
     if (ephem == NULL && (c->forces.earth || c->forces.sun)) {
-        put_error(error, error_cap, "orbit: %s third bodies need an ephemeris (%g)",
-                  "Earth/Sun", 0.0);
+        put_error(error, error_cap, "orbit: %s third bodies need an ephemeris (%g)", "Earth/Sun",
+                  0.0);
         rc = ILRS_EINVAL;
         goto out_free;
     }

@@ -40,26 +40,26 @@
 #include "twin/twin_regolith_orbit_int.h"
 
 #define STEFAN_BOLTZMANN 5.670374419e-8 /* W m⁻² K⁻⁴, CODATA 2018 (exact) */
-#define T_FLOOR_K 2.7                   /* cosmic background; no node goes below */
-#define CP_T_MIN_K 3.0                  /* c_p(T) polynomial is evaluated at >= 3 K */
-#define NEWTON_MAX_ITER 60
-#define NEWTON_TOL_K 1e-9
-#define MAX_NODES 4096
+#define T_FLOOR_K        2.7            /* cosmic background; no node goes below */
+#define CP_T_MIN_K       3.0            /* c_p(T) polynomial is evaluated at >= 3 K */
+#define NEWTON_MAX_ITER  60
+#define NEWTON_TOL_K     1e-9
+#define MAX_NODES        4096
 
 struct ilrs_regolith {
     ilrs_regolith_params_t p;
-    size_t n;          /* nodes, 0 = surface */
-    double *z;         /* depth of node i (m) */
-    double *rho;       /* density at node i (kg m⁻³) */
-    double *kc;        /* contact conductivity at node i (W m⁻¹ K⁻¹) */
-    double *vol;       /* control-volume thickness of node i (m); vol[0] = 0 */
-    double *rho_vol;   /* ρ Δz of node i (kg m⁻²) */
-    double *inv_dz;    /* 1 / (z_{i+1} − z_i) (m⁻¹) */
-    double *t;         /* temperature (K) */
-    double *k;         /* scratch: conductivity at node i this step */
-    double *g;         /* scratch: conductance between i and i+1 (W m⁻² K⁻¹) */
-    double *cap;       /* scratch: heat capacity per area / dt (W m⁻² K⁻¹) */
-    double *pp, *qq;   /* scratch: elimination T_i = pp_i + qq_i T_{i-1} */
+    size_t n;        /* nodes, 0 = surface */
+    double *z;       /* depth of node i (m) */
+    double *rho;     /* density at node i (kg m⁻³) */
+    double *kc;      /* contact conductivity at node i (W m⁻¹ K⁻¹) */
+    double *vol;     /* control-volume thickness of node i (m); vol[0] = 0 */
+    double *rho_vol; /* ρ Δz of node i (kg m⁻²) */
+    double *inv_dz;  /* 1 / (z_{i+1} − z_i) (m⁻¹) */
+    double *t;       /* temperature (K) */
+    double *k;       /* scratch: conductivity at node i this step */
+    double *g;       /* scratch: conductance between i and i+1 (W m⁻² K⁻¹) */
+    double *cap;     /* scratch: heat capacity per area / dt (W m⁻² K⁻¹) */
+    double *pp, *qq; /* scratch: elimination T_i = pp_i + qq_i T_{i-1} */
 };
 
 static void set_error(char *error, size_t cap, const char *fmt, double value)
@@ -146,15 +146,14 @@ double ilrs_regolith_equilibrium_temperature(const ilrs_regolith_params_t *p,
 
 static int check_params(const ilrs_regolith_params_t *p, char *error, size_t cap)
 {
-#define NEED(cond, fmt, val)                                                                 \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            set_error(error, cap, fmt, (double)(val));                                       \
-            return ILRS_EINVAL;                                                              \
-        }                                                                                    \
+#define NEED(cond, fmt, val)                                                                       \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            set_error(error, cap, fmt, (double)(val));                                             \
+            return ILRS_EINVAL;                                                                    \
+        }                                                                                          \
     } while (0)
-    NEED(p->albedo0 >= 0.0 && p->albedo0 < 1.0, "regolith: albedo0 %g outside [0, 1)",
-         p->albedo0);
+    NEED(p->albedo0 >= 0.0 && p->albedo0 < 1.0, "regolith: albedo0 %g outside [0, 1)", p->albedo0);
     NEED(isfinite(p->albedo_a) && isfinite(p->albedo_b), "regolith: albedo a/b not finite (%g)",
          p->albedo_a);
     NEED(p->emissivity > 0.0 && p->emissivity <= 1.0, "regolith: emissivity %g outside (0, 1]",
@@ -170,8 +169,7 @@ static int check_params(const ilrs_regolith_params_t *p, char *error, size_t cap
          p->k_deep);
     NEED(p->chi >= 0.0 && p->chi < 1e3, "regolith: chi %g outside [0, 1000)", p->chi);
     for (int i = 0; i < 5; i++) {
-        NEED(isfinite(p->cp_coeff[i]), "regolith: c_p coefficient not finite (%g)",
-             p->cp_coeff[i]);
+        NEED(isfinite(p->cp_coeff[i]), "regolith: c_p coefficient not finite (%g)", p->cp_coeff[i]);
     }
     NEED(heat_capacity(p, 100.0) > 0.0, "regolith: c_p(100 K) = %g is not positive",
          heat_capacity(p, 100.0));
@@ -411,8 +409,7 @@ int ilrs_regolith_step(ilrs_regolith_t *col, double dt_s, const ilrs_regolith_fo
         x = nx;
     }
     if (iter == NEWTON_MAX_ITER || !isfinite(x)) {
-        ilrs_log(ILRS_LOG_WARN, "twin", "regolith: surface Newton did not converge (T0 = %g K)",
-                 x);
+        ilrs_log(ILRS_LOG_WARN, "twin", "regolith: surface Newton did not converge (T0 = %g K)", x);
         return ILRS_ETWIN_CONVERGE;
     }
     t[0] = x < T_FLOOR_K ? T_FLOOR_K : x;

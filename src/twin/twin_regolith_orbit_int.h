@@ -10,13 +10,12 @@
 #include <ilrs/twin.h>
 
 /* π (M_PI is not in strict C17). */
-#define ILRS__PI 3.14159265358979323846
+#define ILRS__PI  3.14159265358979323846
 #define ILRS__DEG (ILRS__PI / 180.0)
 
 /** Absorbed surface flux Q_s (W m⁻²) for a forcing (Hayne 2017 appendix A). */
 double ilrs__regolith_absorbed_flux(const ilrs_regolith_params_t *p,
                                     const ilrs_regolith_forcing_t *f);
-
 
 /* ------------------------------------------------------------------------- */
 /* Geometry cache: Sun, Earth and lunar rotation on a uniform grid            */

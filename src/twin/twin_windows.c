@@ -29,8 +29,8 @@
 
 #include "twin/twin_regolith_orbit_int.h"
 
-#define R_MEAN (ILRS_MOON_MEAN_RADIUS_KM * 1e3)
-#define JD_1958 2436204.5
+#define R_MEAN            (ILRS_MOON_MEAN_RADIUS_KM * 1e3)
+#define JD_1958           2436204.5
 #define MAX_WINDOWS_STEPS 100000000.0 /* refuse searches of more than 1e8 samples */
 
 void ilrs_window_list_free(ilrs_window_list_t *list)
@@ -174,7 +174,7 @@ static int search_windows(visible_fn fn, void *ctx, const ilrs_window_search_t *
 /* ------------------------------------------------------------------------- */
 
 typedef struct site_frame {
-    double pos[3];                /* body-fixed position (m) */
+    double pos[3]; /* body-fixed position (m) */
     double east[3], north[3], up[3];
 } site_frame_t;
 
@@ -229,8 +229,8 @@ static double site_mask(const ilrs_lunar_site_t *site, double az)
     return m;
 }
 
-int ilrs_orbit_look_from_site(const ilrs_orbit_t *orb, const ilrs_lunar_site_t *site,
-                              ilrs_tai_t t, double *az_deg, double *el_deg, double *range_m)
+int ilrs_orbit_look_from_site(const ilrs_orbit_t *orb, const ilrs_lunar_site_t *site, ilrs_tai_t t,
+                              double *az_deg, double *el_deg, double *range_m)
 {
     *az_deg = *el_deg = *range_m = NAN;
     site_frame_t f;
@@ -373,8 +373,8 @@ static int station_frame_init(const ilrs_ground_station_t *gs, ilrs_tai_t start,
 
 /* Station position (Moon-centred ICRF, m) and local up (ICRF) at TAI t, given
  * the Earth's Moon-centred position. */
-static void station_at(const station_frame_t *f, ilrs_tai_t t, const double earth[3],
-                       double pos[3], double up[3])
+static void station_at(const station_frame_t *f, ilrs_tai_t t, const double earth[3], double pos[3],
+                       double up[3])
 {
     double x = ilrs__seconds(f->day0, t) / 86400.0;
     size_t k = x <= 0.0 ? 0 : (size_t)x;

@@ -18,9 +18,9 @@
 
 #include "twin/twin_regolith_orbit_int.h"
 
-#define GM (ILRS_MOON_GM_KM3_S2 * 1e9)
+#define GM       (ILRS_MOON_GM_KM3_S2 * 1e9)
 #define R_MEAN_M (ILRS_MOON_MEAN_RADIUS_KM * 1e3)
-#define S_NS(s) ((ilrs_tai_t)((s) * 1e9))
+#define S_NS(s)  ((ilrs_tai_t)((s)*1e9))
 
 /* TAI (ns since 1958) of a UTC calendar date at 0 h. */
 static ilrs_tai_t tai_of(int y, int m, int d)
@@ -74,8 +74,8 @@ static void kepler_presets(void **state)
 static void elements_round_trip(void **state)
 {
     (void)state;
-    ilrs_orbit_elements_t el = {6142.0, 0.6, 54.8, 33.0, 90.0, 123.0,
-                                ILRS_ORBIT_FRAME_LUNAR_EQUATOR};
+    ilrs_orbit_elements_t el = {
+        6142.0, 0.6, 54.8, 33.0, 90.0, 123.0, ILRS_ORBIT_FRAME_LUNAR_EQUATOR};
     double r[3], v[3];
     assert_int_equal(ilrs_orbit_elements_to_state(&el, r, v), 0);
     /* Vis-viva. */
@@ -193,8 +193,8 @@ static void j2_nodal_regression(void **state)
     double a = el.a_km * 1e3, p = a * (1 - el.e * el.e);
     double nmean = sqrt(GM / (a * a * a));
     double rr = ILRS_MOON_REF_RADIUS_KM * 1e3 / p;
-    double expected = -1.5 * nmean * ILRS_MOON_J2 * rr * rr * cos(el.i_deg * 3.14159265358979 / 180) *
-                      86400.0 * 180.0 / 3.14159265358979;
+    double expected = -1.5 * nmean * ILRS_MOON_J2 * rr * rr *
+                      cos(el.i_deg * 3.14159265358979 / 180) * 86400.0 * 180.0 / 3.14159265358979;
     print_message("J2 nodal regression: %.5f deg/day, analytic %.5f deg/day (%.2f %%)\n", rate,
                   expected, 100.0 * (rate - expected) / expected);
     assert_true(fabs(rate - expected) < 0.01 * fabs(expected));
@@ -398,16 +398,13 @@ static void elements_parse(void **state)
                      0);
     assert_true(el.a_km == 6142.0 && el.e == 0.66 && el.m_deg == 10.0);
     assert_int_equal(el.frame, ILRS_ORBIT_FRAME_LUNAR_EQUATOR);
-    assert_int_equal(ilrs_orbit_elements_parse("6142,0.1,54.8,0,90,10,icrf", &el, err,
-                                               sizeof(err)),
+    assert_int_equal(ilrs_orbit_elements_parse("6142,0.1,54.8,0,90,10,icrf", &el, err, sizeof(err)),
                      0);
     assert_int_equal(el.frame, ILRS_ORBIT_FRAME_ICRF);
-    assert_int_equal(ilrs_orbit_elements_parse("9750,0.8,62.4,270,90,0, earth", &el, err,
-                                               sizeof(err)),
-                     0);
+    assert_int_equal(
+        ilrs_orbit_elements_parse("9750,0.8,62.4,270,90,0, earth", &el, err, sizeof(err)), 0);
     assert_int_equal(el.frame, ILRS_ORBIT_FRAME_EARTH_ORBIT);
-    assert_int_equal(ilrs_orbit_elements_parse("queqiao9", &el, err, sizeof(err)),
-                     ILRS_ENOTFOUND);
+    assert_int_equal(ilrs_orbit_elements_parse("queqiao9", &el, err, sizeof(err)), ILRS_ENOTFOUND);
     assert_non_null(strstr(err, "queqiao9"));
     assert_int_equal(ilrs_orbit_elements_parse("6142,0.1,54.8,0,90", &el, err, sizeof(err)),
                      ILRS_EFORMAT);
@@ -415,11 +412,9 @@ static void elements_parse(void **state)
     assert_int_equal(ilrs_orbit_elements_parse("6142,x,54.8,0,90,0", &el, err, sizeof(err)),
                      ILRS_EFORMAT);
     assert_non_null(strstr(err, "field 2 (e)"));
-    assert_int_equal(ilrs_orbit_elements_parse("6142,0.1,54.8,0,90,0,moon", &el, err,
-                                               sizeof(err)),
+    assert_int_equal(ilrs_orbit_elements_parse("6142,0.1,54.8,0,90,0,moon", &el, err, sizeof(err)),
                      ILRS_EFORMAT);
-    assert_int_equal(ilrs_orbit_elements_parse("6142,0.1,54.8,0,90,0 junk", &el, err,
-                                               sizeof(err)),
+    assert_int_equal(ilrs_orbit_elements_parse("6142,0.1,54.8,0,90,0 junk", &el, err, sizeof(err)),
                      ILRS_EFORMAT);
     assert_int_equal(ilrs_orbit_elements_parse("6142,1.2,54.8,0,90,0", &el, err, sizeof(err)),
                      ILRS_ERANGE);
@@ -429,16 +424,11 @@ static void elements_parse(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(kepler_presets),
-    cmocka_unit_test(elements_round_trip),
-    cmocka_unit_test(two_body_conservation),
-    cmocka_unit_test(j2_nodal_regression),
-    cmocka_unit_test(battin_matches_direct),
-    cmocka_unit_test(hermite_matches_integration),
-    cmocka_unit_test(frozen_24h_30_days),
-    cmocka_unit_test(frozen_12h_30_days),
-    cmocka_unit_test(geometry_cache_accuracy),
-    cmocka_unit_test(bad_elements_rejected),
+    cmocka_unit_test(kepler_presets),          cmocka_unit_test(elements_round_trip),
+    cmocka_unit_test(two_body_conservation),   cmocka_unit_test(j2_nodal_regression),
+    cmocka_unit_test(battin_matches_direct),   cmocka_unit_test(hermite_matches_integration),
+    cmocka_unit_test(frozen_24h_30_days),      cmocka_unit_test(frozen_12h_30_days),
+    cmocka_unit_test(geometry_cache_accuracy), cmocka_unit_test(bad_elements_rejected),
     cmocka_unit_test(elements_parse),
 };
 ILRS_TEST_MAIN(tests)

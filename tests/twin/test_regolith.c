@@ -14,16 +14,16 @@
 
 #include <ilrs/twin.h>
 
-#define PI 3.14159265358979323846
-#define SYNODIC_S (29.53059 * 86400.0)
+#define PI             3.14159265358979323846
+#define SYNODIC_S      (29.53059 * 86400.0)
 #define SOLAR_CONSTANT 1361.0
 /* Steps of about 1 h (720 a lunation) for the recorded lunation; the spin-up
  * runs 100 lunations (8 years, about two diffusion times of the 0.57 m column)
  * at 360 steps a lunation. Finer settings (7200 steps; 300 lunations at 2000 steps) change
  * the results by < 0.1 K (docs/twin-regolith-orbit.md). */
 #define STEPS_PER_LUNATION 720
-#define SPINUP_STEPS 360
-#define SPINUP_CYCLES 100
+#define SPINUP_STEPS       360
+#define SPINUP_CYCLES      100
 
 typedef struct sun {
     double lat_rad;
@@ -48,15 +48,16 @@ static void diurnal_curve(double lat_deg, double curve[STEPS_PER_LUNATION + 1])
     ilrs_regolith_params_t p;
     ilrs_regolith_params_default(&p);
     sun_t s = {lat_deg * PI / 180.0};
-    p.initial_temperature_k = ilrs_regolith_equilibrium_temperature(&p, SOLAR_CONSTANT,
-                                                                    cos(s.lat_rad));
+    p.initial_temperature_k =
+        ilrs_regolith_equilibrium_temperature(&p, SOLAR_CONSTANT, cos(s.lat_rad));
     ilrs_regolith_t *col = NULL;
     char err[128];
     assert_int_equal(ilrs_regolith_create(&p, &col, err, sizeof(err)), 0);
-    assert_int_equal(ilrs_regolith_spin_up(col, ideal_sun, &s, SYNODIC_S,
-                                           SYNODIC_S / SPINUP_STEPS, SPINUP_CYCLES), 0);
-    assert_int_equal(ilrs_regolith_spin_up(col, ideal_sun, &s, SYNODIC_S,
-                                           SYNODIC_S / STEPS_PER_LUNATION, 1), 0);
+    assert_int_equal(ilrs_regolith_spin_up(col, ideal_sun, &s, SYNODIC_S, SYNODIC_S / SPINUP_STEPS,
+                                           SPINUP_CYCLES),
+                     0);
+    assert_int_equal(
+        ilrs_regolith_spin_up(col, ideal_sun, &s, SYNODIC_S, SYNODIC_S / STEPS_PER_LUNATION, 1), 0);
     double dt = SYNODIC_S / STEPS_PER_LUNATION;
     curve[0] = ilrs_regolith_surface_temperature(col);
     for (int k = 1; k <= STEPS_PER_LUNATION; k++) {
@@ -179,8 +180,7 @@ static void coarse_steps_stable(void **state)
     assert_int_equal(ilrs_regolith_create(&p, &fine, NULL, 0), 0);
     assert_int_equal(ilrs_regolith_create(&p, &coarse, NULL, 0), 0);
     assert_int_equal(ilrs_regolith_spin_up(fine, ideal_sun, &s, SYNODIC_S, SYNODIC_S / 720, 5), 0);
-    assert_int_equal(ilrs_regolith_spin_up(coarse, ideal_sun, &s, SYNODIC_S, SYNODIC_S / 30, 5),
-                     0);
+    assert_int_equal(ilrs_regolith_spin_up(coarse, ideal_sun, &s, SYNODIC_S, SYNODIC_S / 30, 5), 0);
     /* Both end at noon; compare the surface and 0.3 m down. */
     double tf = ilrs_regolith_surface_temperature(fine);
     double tc = ilrs_regolith_surface_temperature(coarse);

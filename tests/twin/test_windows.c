@@ -16,10 +16,10 @@
 
 #include <ilrs/twin.h>
 
-#define PI 3.14159265358979323846
-#define GM (ILRS_MOON_GM_KM3_S2 * 1e9)
+#define PI       3.14159265358979323846
+#define GM       (ILRS_MOON_GM_KM3_S2 * 1e9)
 #define R_MEAN_M (ILRS_MOON_MEAN_RADIUS_KM * 1e3)
-#define S_NS(s) ((ilrs_tai_t)llround((s) * 1e9))
+#define S_NS(s)  ((ilrs_tai_t)llround((s)*1e9))
 
 static ilrs_tai_t tai_of(int y, int m, int d)
 {
@@ -88,13 +88,11 @@ static void polar_orbit_pole_site(void **state)
         assert_true(masked.items[k].start > list.items[k].start);
         assert_true(masked.items[k].end < list.items[k].end);
         double az, elv, range;
-        assert_int_equal(ilrs_orbit_look_from_site(orb, &site, masked.items[k].start, &az, &elv,
-                                                   &range),
-                         0);
+        assert_int_equal(
+            ilrs_orbit_look_from_site(orb, &site, masked.items[k].start, &az, &elv, &range), 0);
         assert_true(fabs(elv - 10.0) < 0.01);
-        assert_int_equal(ilrs_orbit_look_from_site(orb, &site, masked.items[k].end, &az, &elv,
-                                                   &range),
-                         0);
+        assert_int_equal(
+            ilrs_orbit_look_from_site(orb, &site, masked.items[k].end, &az, &elv, &range), 0);
         assert_true(fabs(elv - 10.0) < 0.01);
     }
     /* min_duration drops everything longer windows than the pass cannot meet. */
