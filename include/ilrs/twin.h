@@ -302,6 +302,9 @@ int ilrs_orbit_preset(const char *name, ilrs_orbit_elements_t *out);
 int ilrs_orbit_elements_parse(const char *text, ilrs_orbit_elements_t *out, char *error,
                               size_t error_cap);
 
+/** @brief Number of element strings ilrs_orbit_elements_parse rejected since start-up. */
+unsigned long ilrs_orbit_elements_rejected_count(void);
+
 /** @brief Orbital period (s) of a two-body orbit with semi-major axis @p a_km. */
 double ilrs_orbit_period_s(double a_km);
 /** @brief Semi-major axis (km) of a two-body orbit of period @p period_s. */

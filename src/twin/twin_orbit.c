@@ -412,8 +412,29 @@ static const char *skip_space(const char *s)
     return s;
 }
 
+/* Element strings rejected since start-up (all threads). */
+static _Atomic unsigned long elements_rejected;
+
+unsigned long ilrs_orbit_elements_rejected_count(void)
+{
+    return elements_rejected;
+}
+
+static int parse_elements(const char *text, ilrs_orbit_elements_t *out, char *error,
+                          size_t error_cap);
+
 int ilrs_orbit_elements_parse(const char *text, ilrs_orbit_elements_t *out, char *error,
                               size_t error_cap)
+{
+    int rc = parse_elements(text, out, error, error_cap);
+    if (rc != 0) {
+        elements_rejected++;
+    }
+    return rc;
+}
+
+static int parse_elements(const char *text, ilrs_orbit_elements_t *out, char *error,
+                          size_t error_cap)
 {
     static const char *const names[6] = {"a", "e", "i", "raan", "argp", "m"};
     double v[6];

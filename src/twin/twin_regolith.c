@@ -375,8 +375,9 @@ int ilrs_regolith_step(ilrs_regolith_t *col, double dt_s, const ilrs_regolith_fo
         double gi = g[b - 1];
         double diag = cap[b] + theta * gi;
         double rhs = cap[b] * t[b] + p->heat_flow - (1.0 - theta) * gi * (t[b] - t[b - 1]);
-        pp[b] = rhs / diag;
-        qq[b] = theta * gi / diag;
+        double inv = 1.0 / diag;
+        pp[b] = rhs * inv;
+        qq[b] = theta * gi * inv;
     }
     /* Interior rows, upwards: −θ g₋ T'_{i−1} + (cap + θ(g₋ + g₊)) T'_i − θ g₊ T'_{i+1} = rhs. */
     for (size_t i = b - 1; i >= 1; i--) {
@@ -385,9 +386,9 @@ int ilrs_regolith_step(ilrs_regolith_t *col, double dt_s, const ilrs_regolith_fo
         double rhs = cap[i] * t[i] + expl;
         double diag = cap[i] + theta * (gm + gp);
         /* Substitute T'_{i+1} = pp + qq T'_i. */
-        double den = diag - theta * gp * qq[i + 1];
-        pp[i] = (rhs + theta * gp * pp[i + 1]) / den;
-        qq[i] = theta * gm / den;
+        double inv = 1.0 / (diag - theta * gp * qq[i + 1]); /* one division a row */
+        pp[i] = (rhs + theta * gp * pp[i + 1]) * inv;
+        qq[i] = theta * gm * inv;
     }
     /* Surface: f(T₀) = εσT₀⁴ − Q_s − g₀ (pp₁ + qq₁ T₀ − T₀) = 0, convex and increasing. */
     double g0 = g[0];

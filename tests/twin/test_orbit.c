@@ -420,7 +420,9 @@ static void elements_parse(void **state)
                      ILRS_ERANGE);
     assert_non_null(strstr(err, "e = 1.2"));
     assert_true(el.a_km == 0.0);
+    unsigned long before = ilrs_orbit_elements_rejected_count();
     assert_int_equal(ilrs_orbit_elements_parse("", &el, err, sizeof(err)), ILRS_EFORMAT);
+    assert_true(ilrs_orbit_elements_rejected_count() == before + 1);
 }
 
 static const struct CMUnitTest tests[] = {
