@@ -356,7 +356,7 @@ int ilrs_orbit_elements_check(const ilrs_orbit_elements_t *el, char *error, size
     }
     if (el->frame != ILRS_ORBIT_FRAME_ICRF && el->frame != ILRS_ORBIT_FRAME_LUNAR_EQUATOR &&
         el->frame != ILRS_ORBIT_FRAME_EARTH_ORBIT) {
-        put_error(error, error_cap, "orbit: %s %g is not a known frame", "frame",
+        put_error(error, error_cap, "orbit: %s = %g is not a known element frame", "frame",
                   (double)el->frame);
         return ILRS_EINVAL;
     }
@@ -823,16 +823,30 @@ int ilrs_orbit_create(ilrs_ephem_t *ephem, const ilrs_orbit_config_t *cfg,
         ilrs_orbit_config_default(&orb->cfg);
     }
     const ilrs_orbit_config_t *c = &orb->cfg;
-    if (!(c->rel_tol > 0.0 && c->rel_tol < 1e-2) || !(c->abs_tol_m > 0.0 && c->abs_tol_m < 1e6) ||
-        !(c->geometry_step_s >= 60.0 && c->geometry_step_s <= 86400.0)) {
-        put_error(error, error_cap, "orbit: config %s out of range (rel_tol %g)",
-                  "rel_tol/abs_tol_m/geometry_step_s", c->rel_tol);
+    if (!(c->rel_tol > 0.0 && c->rel_tol < 1e-2)) {
+        put_error(error, error_cap, "orbit: config %s = %g outside (0, 0.01)", "rel_tol",
+                  c->rel_tol);
+        rc = ILRS_EINVAL;
+        goto out_free;
+    }
+    if (!(c->abs_tol_m > 0.0 && c->abs_tol_m < 1e6)) {
+        put_error(error, error_cap, "orbit: config %s = %g m outside (0, 1e6)", "abs_tol_m",
+                  c->abs_tol_m);
+        rc = ILRS_EINVAL;
+        goto out_free;
+    }
+    if (!(c->geometry_step_s >= 60.0 && c->geometry_step_s <= 86400.0)) {
+        put_error(error, error_cap, "orbit: config %s = %g s outside [60, 86400]",
+                  "geometry_step_s", c->geometry_step_s);
         rc = ILRS_EINVAL;
         goto out_free;
     }
     if (ephem == NULL && (c->forces.earth || c->forces.sun)) {
-        put_error(error, error_cap, "orbit: %s third bodies need an ephemeris (%g)", "Earth/Sun",
-                  0.0);
+        if (error != NULL && error_cap > 0) {
+            snprintf(error, error_cap,
+                     "orbit: Earth/Sun third-body forces need an ephemeris (turn them off for an "
+                     "isolated Moon)");
+        }
         rc = ILRS_EINVAL;
         goto out_free;
     }
@@ -844,7 +858,10 @@ int ilrs_orbit_create(ilrs_ephem_t *ephem, const ilrs_orbit_config_t *cfg,
                     c->geometry_step_s);
     rc = ilrs__geom_cover(&orb->geom, epoch);
     if (rc != 0) {
-        put_error(error, error_cap, "orbit: %s failed (%g)", "ephemeris", (double)rc);
+        if (error != NULL && error_cap > 0) {
+            snprintf(error, error_cap, "orbit: ephemeris failed at the epoch: %s",
+                     ilrs_strerror(rc));
+        }
         goto out_free;
     }
     /* Lunar equator of the epoch: z = body pole in ICRF (third row of R),
@@ -878,7 +895,10 @@ int ilrs_orbit_create(ilrs_ephem_t *ephem, const ilrs_orbit_config_t *cfg,
             rc = ilrs_ephem_sun_earth(ephem, ilrs__tai_add(epoch, dt), sb, eb, NULL);
         }
         if (rc != 0) {
-            put_error(error, error_cap, "orbit: %s failed (%g)", "ephemeris", (double)rc);
+            if (error != NULL && error_cap > 0) {
+                snprintf(error, error_cap, "orbit: ephemeris failed at the epoch: %s",
+                         ilrs_strerror(rc));
+            }
             goto out_free;
         }
         double em[3] = {0.5 * (ea[0] + eb[0]), 0.5 * (ea[1] + eb[1]), 0.5 * (ea[2] + eb[2])};
@@ -902,7 +922,9 @@ int ilrs_orbit_create(ilrs_ephem_t *ephem, const ilrs_orbit_config_t *cfg,
         memcpy(orb->lop[2], hv, sizeof(hv));
         orb->has_lop = true;
     } else if (el->frame == ILRS_ORBIT_FRAME_EARTH_ORBIT) {
-        put_error(error, error_cap, "orbit: %s frame needs an ephemeris (%g)", "Earth-orbit", 0.0);
+        if (error != NULL && error_cap > 0) {
+            snprintf(error, error_cap, "orbit: Earth-orbit element frame needs an ephemeris");
+        }
         rc = ILRS_EINVAL;
         goto out_free;
     }

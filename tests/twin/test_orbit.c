@@ -264,7 +264,8 @@ static void hermite_matches_integration(void **state)
 }
 
 /* Full force model over 30 days: track periapsis and apoapsis altitudes. */
-static void frozen_preset(const char *name, double peri_lo, double peri_hi)
+static void frozen_preset(const char *name, double peri_lo, double peri_hi, double apo_lo,
+                          double apo_hi)
 {
     ilrs_ephem_t *eph = NULL;
     char err[256];
@@ -305,6 +306,7 @@ static void frozen_preset(const char *name, double peri_lo, double peri_hi)
                   name, ilrs_orbit_step_count(orb), first_peri, last_peri, min_peri, max_peri,
                   first_apo, last_apo, min_apo, max_apo);
     assert_true(min_peri > peri_lo && max_peri < peri_hi);
+    assert_true(min_apo > apo_lo && max_apo < apo_hi);
     ilrs_orbit_destroy(orb);
     ilrs_ephem_destroy(eph);
 }
@@ -312,13 +314,13 @@ static void frozen_preset(const char *name, double peri_lo, double peri_hi)
 static void frozen_24h_30_days(void **state)
 {
     (void)state;
-    frozen_preset("queqiao2-24h", 100.0, 700.0);
+    frozen_preset("queqiao2-24h", 100.0, 700.0, 15300.0, 16300.0);
 }
 
 static void frozen_12h_30_days(void **state)
 {
     (void)state;
-    frozen_preset("queqiao2-12h", 200.0, 600.0);
+    frozen_preset("queqiao2-12h", 200.0, 600.0, 8200.0, 8800.0);
 }
 
 /* The geometry cache (3 h samples, cubic interpolation) against direct
@@ -384,6 +386,23 @@ static void bad_elements_rejected(void **state)
     el.i_deg = 50.0;
     assert_int_equal(ilrs_orbit_create(NULL, NULL, &el, 0, &orb, err, sizeof(err)), ILRS_EINVAL);
     assert_non_null(strstr(err, "ephemeris"));
+    /* Integrator settings. */
+    ilrs_orbit_config_t cfg;
+    ilrs_orbit_config_default(&cfg);
+    cfg.forces.earth = cfg.forces.sun = false;
+    cfg.rel_tol = 0.5;
+    assert_int_equal(ilrs_orbit_create(NULL, &cfg, &el, 0, &orb, err, sizeof(err)), ILRS_EINVAL);
+    assert_non_null(strstr(err, "rel_tol = 0.5"));
+    cfg.rel_tol = 1e-10;
+    cfg.geometry_step_s = 5.0;
+    assert_int_equal(ilrs_orbit_create(NULL, &cfg, &el, 0, &orb, err, sizeof(err)), ILRS_EINVAL);
+    assert_non_null(strstr(err, "geometry_step_s = 5"));
+    /* The Earth-orbit frame needs an ephemeris. */
+    cfg.geometry_step_s = 10800.0;
+    el.frame = ILRS_ORBIT_FRAME_EARTH_ORBIT;
+    assert_int_equal(ilrs_orbit_create(NULL, &cfg, &el, 0, &orb, err, sizeof(err)), ILRS_EINVAL);
+    assert_non_null(strstr(err, "Earth-orbit"));
+    assert_null(orb);
 }
 
 static void elements_parse(void **state)

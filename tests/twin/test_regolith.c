@@ -196,6 +196,33 @@ static void coarse_steps_stable(void **state)
     ilrs_regolith_destroy(coarse);
 }
 
+/* Crank–Nicolson (θ = 0.5) and backward Euler agree at 1 h steps. */
+static void crank_nicolson_matches(void **state)
+{
+    (void)state;
+    ilrs_regolith_params_t p;
+    ilrs_regolith_params_default(&p);
+    sun_t s = {0.0};
+    ilrs_regolith_t *be = NULL, *cn = NULL;
+    assert_int_equal(ilrs_regolith_create(&p, &be, NULL, 0), 0);
+    p.theta = 0.5;
+    assert_int_equal(ilrs_regolith_create(&p, &cn, NULL, 0), 0);
+    double dt = SYNODIC_S / 720;
+    double worst = 0.0;
+    for (int k = 1; k <= 3 * 720; k++) {
+        ilrs_regolith_forcing_t f;
+        ideal_sun(&s, k * dt, &f);
+        assert_int_equal(ilrs_regolith_step(be, dt, &f), 0);
+        assert_int_equal(ilrs_regolith_step(cn, dt, &f), 0);
+        worst = fmax(worst, fabs(ilrs_regolith_surface_temperature(be) -
+                                 ilrs_regolith_surface_temperature(cn)));
+    }
+    print_message("regolith: Crank-Nicolson vs backward Euler, worst %.3f K\n", worst);
+    assert_true(worst < 1.0);
+    ilrs_regolith_destroy(be);
+    ilrs_regolith_destroy(cn);
+}
+
 static void albedo_and_incidence(void **state)
 {
     (void)state;
@@ -253,13 +280,10 @@ static void bad_parameters_rejected(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(dark_steady_state),
-    cmocka_unit_test(coarse_steps_stable),
-    cmocka_unit_test(albedo_and_incidence),
-    cmocka_unit_test(bad_parameters_rejected),
-    cmocka_unit_test(equator_noon_midnight_minimum),
-    cmocka_unit_test(diviner_night_lat0),
-    cmocka_unit_test(diviner_night_lat30),
+    cmocka_unit_test(dark_steady_state),       cmocka_unit_test(coarse_steps_stable),
+    cmocka_unit_test(crank_nicolson_matches),  cmocka_unit_test(albedo_and_incidence),
+    cmocka_unit_test(bad_parameters_rejected), cmocka_unit_test(equator_noon_midnight_minimum),
+    cmocka_unit_test(diviner_night_lat0),      cmocka_unit_test(diviner_night_lat30),
     cmocka_unit_test(diviner_night_lat60),
 };
 ILRS_TEST_MAIN(tests)
