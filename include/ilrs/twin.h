@@ -262,7 +262,7 @@ typedef struct ilrs_orbit_forces {
 typedef struct ilrs_orbit_config {
     ilrs_orbit_forces_t forces;
     double rel_tol;         /**< rk8pd relative error tolerance (default 1e-10) */
-    double abs_tol_m;       /**< absolute tolerance: m on position, mm/s on velocity (1e-3) */
+    double abs_tol_m;       /**< absolute tolerance, position m; velocity this/1000 s (1e-3) */
     double geometry_step_s; /**< sampling of Sun, Earth and lunar rotation (default 10800 s) */
 } ilrs_orbit_config_t;
 
