@@ -439,7 +439,8 @@ int ilrs_orbit_look_from_site(const ilrs_orbit_t *orb, const ilrs_lunar_site_t *
 
 /**
  * @brief Windows when the orbiter is above the site's horizon mask and min_el.
- * @param[out] out windows appended in time order (list owned by the caller).
+ * @param[out] out windows appended in time order (list owned by the caller);
+ *             on failure the list is left as it was.
  * @return 0, ILRS_EINVAL, ILRS_ERANGE (search outside the propagated span), ILRS_ENOMEM.
  */
 int ilrs_windows_site_orbiter(const ilrs_orbit_t *orb, const ilrs_lunar_site_t *site,

@@ -121,8 +121,23 @@ static int check_search(const ilrs_window_search_t *search)
     return 0;
 }
 
+static int search_windows_raw(visible_fn fn, void *ctx, const ilrs_window_search_t *search,
+                              ilrs_window_list_t *out);
+
+/* On failure the list is left as it was on entry (no partial results). */
 static int search_windows(visible_fn fn, void *ctx, const ilrs_window_search_t *search,
                           ilrs_window_list_t *out)
+{
+    size_t count0 = out->count;
+    int rc = search_windows_raw(fn, ctx, search, out);
+    if (rc != 0) {
+        out->count = count0;
+    }
+    return rc;
+}
+
+static int search_windows_raw(visible_fn fn, void *ctx, const ilrs_window_search_t *search,
+                              ilrs_window_list_t *out)
 {
     double span = ilrs__seconds(search->start, search->end);
     double tol = search->tolerance_s;
