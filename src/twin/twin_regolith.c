@@ -386,9 +386,11 @@ int ilrs_regolith_step(ilrs_regolith_t *col, double dt_s, const ilrs_regolith_fo
         double rhs = cap[i] * t[i] + expl;
         double diag = cap[i] + theta * (gm + gp);
         /* Substitute T'_{i+1} = pp + qq T'_i. */
-        double inv = 1.0 / (diag - theta * gp * qq[i + 1]); /* one division a row */
-        pp[i] = (rhs + theta * gp * pp[i + 1]) * inv;
-        qq[i] = theta * gm * inv;
+        /* Two divisions rather than a reciprocal: qq is on the critical path of
+         * the elimination, and a division alone is shorter than division + multiply. */
+        double den = diag - theta * gp * qq[i + 1];
+        pp[i] = (rhs + theta * gp * pp[i + 1]) / den;
+        qq[i] = theta * gm / den;
     }
     /* Surface: f(T₀) = εσT₀⁴ − Q_s − g₀ (pp₁ + qq₁ T₀ − T₀) = 0, convex and increasing. */
     double g0 = g[0];
