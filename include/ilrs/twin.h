@@ -109,14 +109,13 @@ typedef struct ilrs_regolith_params {
     int growth_n;           /**< n: layer thickness grows by (1 + 1/n) per layer (5) */
     int skin_depths;        /**< b: skin depths to the bottom (20) */
     double theta;           /**< time weighting: 1 = backward Euler, 0.5 = Crank–Nicolson */
-    double initial_temperature_k; /**< uniform initial temperature (> 0) */
+    double initial_temperature_k; /**< start (> 0); the Q_b/K_c gradient is added below */
 } ilrs_regolith_params_t;
 
 /** Flux inputs for one step. */
 typedef struct ilrs_regolith_forcing {
-    double solar_flux_w_m2; /**< S / r², solar irradiance at the Moon */
-    double cos_incidence; /**< cos of the Sun's incidence angle on the local (sloped) surface; <= 0:
-                             none */
+    double solar_flux_w_m2;  /**< S / r², solar irradiance at the Moon */
+    double cos_incidence;    /**< cos of the Sun's incidence on the (sloped) surface; <= 0: none */
     double visible_fraction; /**< fraction of the solar disk visible (0..1, horizon shadowing) */
     double extra_w_m2;       /**< other absorbed flux (e.g. scattered light, Earth IR); usually 0 */
 } ilrs_regolith_forcing_t;
@@ -189,7 +188,8 @@ int ilrs_regolith_temperature_at(const ilrs_regolith_t *col, double depth_m, dou
 /** @brief Number of grid nodes (surface node included) and the bottom depth (m). */
 size_t ilrs_regolith_node_count(const ilrs_regolith_t *col, double *bottom_m);
 
-/** @brief Angle-dependent albedo A(θ) = A0 + a(θ/45°)³ + b(θ/90°)⁸ (Hayne 2017 eq. A5). */
+/** @brief Angle-dependent albedo A(θ) = A0 + a(θ/45°)³ + b(θ/90°)⁸ (Hayne et al. 2017 app. A, Keihm
+ * 1984). */
 double ilrs_regolith_albedo(const ilrs_regolith_params_t *p, double incidence_deg);
 
 /**
