@@ -188,8 +188,10 @@ int ilrs_regolith_temperature_at(const ilrs_regolith_t *col, double depth_m, dou
 /** @brief Number of grid nodes (surface node included) and the bottom depth (m). */
 size_t ilrs_regolith_node_count(const ilrs_regolith_t *col, double *bottom_m);
 
-/** @brief Angle-dependent albedo A(θ) = A0 + a(θ/45°)³ + b(θ/90°)⁸ (Hayne et al. 2017 app. A, Keihm
- * 1984). */
+/**
+ * @brief Angle-dependent albedo A(θ) = A0 + a(θ/45°)³ + b(θ/90°)⁸ (Hayne et al. 2017
+ *        appendix A, after Keihm 1984); θ is the incidence angle in degrees.
+ */
 double ilrs_regolith_albedo(const ilrs_regolith_params_t *p, double incidence_deg);
 
 /**
