@@ -164,14 +164,20 @@ int ilrs_dict_add_partner(ilrs_dict_t *dict, const ilrs_dict_partner_t *partner)
  * @brief Add a telemetry packet: validates names, types, enums, ranges, limits,
  *        that the owner is a known partner and that the APID and name are free;
  *        computes offsets and length. On failure the dictionary is unchanged.
- * @param[out] stored the dictionary's copy (may be NULL).
+ * @param[out] stored the dictionary's copy (may be NULL), NULL on failure.
  * @return 0, ILRS_EINVAL, ILRS_EEXIST, ILRS_ENOENT (unknown owner),
- *         ILRS_ECCSDS_TOOBIG (packet too long), ILRS_ECCSDS_APID.
+ *         ILRS_ECCSDS_TOOBIG (packet too long), ILRS_ECCSDS_APID (above 2046: 2047 is
+ *         the idle APID), ILRS_ERANGE (enumeration value does not fit the type),
+ *         ILRS_ENOMEM. The reason is reported through ilrs_log(). The rules are listed
+ *         in docs/dict.md.
  */
 int ilrs_dict_add_packet(ilrs_dict_t *dict, const ilrs_dict_packet_t *packet,
                          const ilrs_dict_packet_t **stored);
 
-/** @brief Add a command; same checks as packets, (apid, function code) unique. */
+/**
+ * @brief Add a command; same checks as packets, (apid, function code) unique,
+ *        function code 0..127 (ILRS_ERANGE), no limits on arguments.
+ */
 int ilrs_dict_add_command(ilrs_dict_t *dict, const ilrs_dict_command_t *command,
                           const ilrs_dict_command_t **stored);
 
@@ -221,12 +227,19 @@ int ilrs_dict_get_int(const ilrs_dict_field_t *field, const uint8_t *pkt, size_t
  * @return 0, ILRS_ETYPE, ILRS_ETRUNC, ILRS_ERANGE (does not fit the type).
  */
 int ilrs_dict_set_raw(const ilrs_dict_field_t *field, uint8_t *pkt, size_t len, double raw);
-/** @brief Write a STRING (NUL-padded, ILRS_ERANGE when too long) or BYTES field. */
+/**
+ * @brief Write a STRING (at most length-1 octets, NUL-padded, so a terminator is
+ *        always present; ILRS_ERANGE when longer) or BYTES (at most length octets,
+ *        zero-padded) field. @return 0, ILRS_ETYPE, ILRS_ETRUNC, ILRS_ERANGE.
+ */
 int ilrs_dict_set_bytes(const ilrs_dict_field_t *field, uint8_t *pkt, size_t len,
                         const void *data, size_t data_len);
 /** @brief Engineering value: cal_offset + cal_scale * raw. */
 double ilrs_dict_calibrate(const ilrs_dict_field_t *field, double raw);
-/** @brief Limit state of an engineering value. */
+/**
+ * @brief Limit state of an engineering value: nominal inside [warn_low, warn_high]
+ *        (inclusive), critical outside [crit_low, crit_high]; NaN is CRIT_HIGH.
+ */
 ilrs_dict_limit_state_t ilrs_dict_limit_check(const ilrs_dict_field_t *field, double value);
 /** @brief Label of an enumerated value, NULL if none. */
 const char *ilrs_dict_enum_label(const ilrs_dict_field_t *field, int64_t value);
@@ -245,13 +258,19 @@ typedef struct ilrs_dict_check {
  *        CCSDS header and checksum, known (APID, function code), exact length, and
  *        every argument's range, enumeration and string termination. Updates the
  *        command's accepted/rejected counters and the dictionary's totals.
- * @return 0 (accepted); ILRS_ECCSDS_* / ILRS_ECRC (malformed); ILRS_EFSW_CMD
- *         (unknown command or wrong length); ILRS_EFSW_ARG (argument out of range).
+ * @param[out] result command found (or NULL), failing argument and a sentence naming
+ *         what was wrong (may be NULL).
+ * @return 0 (accepted); ILRS_ECCSDS_* / ILRS_ECRC / ILRS_ETYPE (malformed: see
+ *         ilrs_ccsds_cmd_check(), plus ILRS_ECCSDS_LENGTH when the packet does not fill
+ *         the buffer exactly); ILRS_EINVAL (NULL packet or dictionary); ILRS_EFSW_CMD
+ *         (unknown command or wrong length); ILRS_EFSW_ARG (argument out of range, not
+ *         in the enumeration, not a boolean, not finite, or a bad string).
  */
 int ilrs_dict_check_command(ilrs_dict_t *dict, const uint8_t *pkt, size_t len,
                             ilrs_dict_check_t *result);
 
-/** Totals over all commands checked, unknown ones included. */
+/** Totals over all commands checked: accepted + rejected = checked; unknown commands
+ *  (and malformed packets) count as rejected, unknown ones also in commands_unknown. */
 typedef struct ilrs_dict_stats {
     uint64_t commands_accepted;
     uint64_t commands_rejected;
@@ -285,6 +304,18 @@ int ilrs_dict_write_json(const ilrs_dict_t *dict, FILE *out);
  * @return 0, ILRS_EFORMAT, ILRS_EIO, or any add_* error.
  */
 int ilrs_dict_read_json(const char *path, ilrs_dict_t **out, char *error, size_t error_cap);
+
+/**
+ * @brief Load a dictionary from JSON text in memory (same format and checks as
+ *        ilrs_dict_read_json(); used by the ground's API and the fuzz target).
+ * @param[in] text JSON text, not necessarily NUL-terminated (borrowed).
+ * @param[in] len octets of @p text.
+ * @param[out] out the new dictionary (caller destroys), NULL on failure.
+ * @param[out] error message naming the JSON path and problem (may be NULL).
+ * @return 0, ILRS_EFORMAT, ILRS_ENOMEM, or any add_* error.
+ */
+int ilrs_dict_parse_json(const char *text, size_t len, ilrs_dict_t **out, char *error,
+                         size_t error_cap);
 
 /**
  * @brief Write the dictionary as an XTCE 1.2 SpaceSystem (namespace

@@ -16,6 +16,18 @@ typedef struct cli_command {
 } cli_command_t;
 
 int cli_version(int argc, char **argv);
+int cli_dict(int argc, char **argv);
+
+struct ilrs_dict;
+
+/**
+ * Build the station's command and telemetry dictionary (cli_station.c): what
+ * `ilrs dict` exports and what the flight software checks commands against.
+ * On success *out is a new dictionary the caller destroys; returns 0 or a negative
+ * ILRS_E code (message already logged).
+ */
+int cli_station_dictionary(struct ilrs_dict **out);
+int cli_env(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 
