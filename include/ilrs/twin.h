@@ -448,12 +448,12 @@ typedef struct ilrs_orbit_config {
     ilrs_orbit_forces_t forces;
     double rel_tol;         /**< rk8pd relative error tolerance (default 1e-10) */
     double abs_tol_m;       /**< absolute tolerance, position m; velocity this/1000 s (1e-3) */
-    double geometry_step_s; /**< sampling of Sun, Earth and lunar rotation (default 10800 s) */
+    double geometry_step_s; /**< sampling of Sun, Earth and lunar rotation (default 21600 s) */
 } ilrs_orbit_config_t;
 
 typedef struct ilrs_orbit ilrs_orbit_t;
 
-/** @brief Defaults: every force on, rel_tol 1e-10, abs_tol 1 mm, geometry every 3 h. */
+/** @brief Defaults: every force on, rel_tol 1e-10, abs_tol 1 mm, geometry every 6 h. */
 void ilrs_orbit_config_default(ilrs_orbit_config_t *c);
 
 /**

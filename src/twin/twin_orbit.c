@@ -13,9 +13,11 @@
  *   interpolation on (r, v, a) at the step ends (tested against direct
  *   integration: well below a metre at the default tolerance).
  * - Sun, Earth and the lunar rotation change slowly compared with the orbit,
- *   so they are sampled every geometry_step_s (3 h) and interpolated with a
- *   cubic (ilrs__geom_*): an ephemeris call costs tens of microseconds, the
- *   integrator makes millions of force evaluations a year.
+ *   so they are sampled every geometry_step_s (6 h) and interpolated with a
+ *   cubic (ilrs__geom_*): an analytic ephemeris call costs about 80 µs, the
+ *   integrator makes millions of force evaluations a year. At 6 h the cubic is
+ *   within 0.2 km of the Earth and the Sun (4e-7 of the third-body terms) and
+ *   3e-10 rad of the rotation (test geometry_cache_accuracy).
  * - Isolated Moon (ephem == NULL): the body frame turns uniformly about the
  *   fixed IAU mean pole (Archinal et al. 2011 constant terms); no third bodies.
  */
@@ -247,11 +249,11 @@ void ilrs__geom_eval(const ilrs__geom_t *g, double dt_s, double sun[3], double e
         memcpy(earth, acc + 3, 3 * sizeof(double));
     }
     if (rot != NULL) {
-        /* W_mean(t) = W_k + δ with δ = rate (t − t_k), |δ| < 0.03 rad for a
-         * 3 h grid (< 0.23 rad for the 1-day maximum): cos and sin of W by the
-         * angle-addition formulas, with δ's by Taylor series (error < 1e-16 for
-         * |δ| <= 0.23 with terms to δ¹²/δ¹³), which avoids a sincos and an fmod
-         * per force evaluation. */
+        /* W_mean(t) = W_k + δ with δ = rate (t − t_k): 0.06 rad at most on the
+         * 6 h grid, 0.46 rad in the worst case (1-day grid, two steps past the
+         * last node). cos and sin of W by the angle-addition formulas, with δ's
+         * by Taylor series to δ¹²/δ¹³ (error < 3e-16 for |δ| <= 0.46), which
+         * avoids a sincos and an fmod per force evaluation. */
         const double *dk = g->data + (size_t)k * ILRS__GEOM_STRIDE;
         double d = W_RATE_RAD_S * (dt_s - (double)k * g->step_s);
         double d2 = d * d;
@@ -296,7 +298,7 @@ void ilrs_orbit_config_default(ilrs_orbit_config_t *c)
     c->forces.earth = c->forces.sun = true;
     c->rel_tol = 1e-10;
     c->abs_tol_m = 1e-3;
-    c->geometry_step_s = 10800.0;
+    c->geometry_step_s = 21600.0;
 }
 
 double ilrs_orbit_period_s(double a_km)

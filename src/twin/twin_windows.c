@@ -532,8 +532,9 @@ int ilrs_windows_site_station(ilrs_ephem_t *ephem, const ilrs_lunar_site_t *site
     }
     c.site = site;
     c.start = search->start;
-    /* Geometry every 3 h, from one step before the start (cubic interpolation). */
-    const double step = 10800.0;
+    /* Geometry every 6 h, from one step before the start (cubic interpolation,
+     * as for orbiters: within 0.2 km of the Earth, 3e-10 rad of the rotation). */
+    const double step = 21600.0;
     ilrs__geom_init(&c.geom, ephem, ilrs__tai_add(search->start, -step), step);
     rc = ilrs__geom_cover(&c.geom, ilrs__tai_add(search->end, 1.0));
     if (rc == 0) {
