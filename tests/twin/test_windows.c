@@ -219,6 +219,40 @@ static void orbiter_station_occultation(void **state)
     ilrs_ephem_destroy(eph);
 }
 
+/* An orbiter plugs into the ephemeris section's ilrs_ephem_orbiter (apparent
+ * direction with light time and aberration); the geometric elevation of
+ * ilrs_orbit_look_from_site agrees within 0.005°. */
+static void orbiter_fn_matches_ephem_orbiter(void **state)
+{
+    (void)state;
+    ilrs_ephem_t *eph = NULL;
+    assert_int_equal(ilrs_ephem_create(ILRS_EPHEM_ANALYTIC, NULL, &eph, NULL, 0), 0);
+    ilrs_orbit_elements_t el;
+    assert_int_equal(ilrs_orbit_preset("queqiao2-12h", &el), 0);
+    ilrs_tai_t t0 = tai_of(2027, 1, 1);
+    ilrs_orbit_t *orb = NULL;
+    assert_int_equal(ilrs_orbit_create(eph, NULL, &el, t0, &orb, NULL, 0), 0);
+    assert_int_equal(ilrs_orbit_propagate(orb, t0 + S_NS(86400.0)), 0);
+    ilrs_site_t esite;
+    assert_int_equal(ilrs_site_init(&esite, -89.45, 222.7, 0.0), 0);
+    ilrs_lunar_site_t site = {-89.45, 222.7, 0.0, 0.0, NULL, NULL};
+    ilrs_orbiter_fn fn = ilrs_orbit_position_icrf;
+    double worst = 0.0;
+    for (double s = 600.0; s < 86000.0; s += 1800.0) {
+        ilrs_topo_t topo;
+        double az, elv, range;
+        ilrs_tai_t t = t0 + S_NS(s);
+        assert_int_equal(ilrs_ephem_orbiter(eph, &esite, t, fn, orb, &topo), 0);
+        assert_int_equal(ilrs_orbit_look_from_site(orb, &site, t, &az, &elv, &range), 0);
+        worst = fmax(worst, fabs(topo.el_deg - elv));
+    }
+    print_message("ilrs_ephem_orbiter vs look_from_site: worst elevation difference %.4f deg\n",
+                  worst);
+    assert_true(worst < 0.005);
+    ilrs_orbit_destroy(orb);
+    ilrs_ephem_destroy(eph);
+}
+
 static void bad_inputs(void **state)
 {
     (void)state;
@@ -261,6 +295,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(polar_orbit_pole_site),
     cmocka_unit_test(site_station_near_far),
     cmocka_unit_test(orbiter_station_occultation),
+    cmocka_unit_test(orbiter_fn_matches_ephem_orbiter),
     cmocka_unit_test(bad_inputs),
 };
 ILRS_TEST_MAIN(tests)
