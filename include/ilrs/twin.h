@@ -575,11 +575,389 @@ void ilrs_illum_stats_summary(const ilrs_illum_stats_t *stats, ilrs_illum_summar
 /* Regolith temperature                        (owner: regolith/orbit session) */
 /* ========================================================================= */
 
+/*
+ * A 1-D column of regolith after Hayne et al. (2017), JGR Planets 122:2371,
+ * appendix A: depth-dependent density and contact conductivity (H parameter),
+ * radiative conductivity, temperature-dependent heat capacity, a radiative
+ * surface energy balance and a fixed interior heat flux at the bottom. The
+ * column is stepped implicitly, so steps of minutes to hours are stable.
+ */
+
+/** Physical and numerical parameters of a regolith column (SI units). */
+typedef struct ilrs_regolith_params {
+    double albedo0;         /**< A0, normal-incidence albedo (0.12 highland, 0.07 mare) */
+    double albedo_a;        /**< a in A(θ) = A0 + a(θ/45°)³ + b(θ/90°)⁸ (0.06) */
+    double albedo_b;        /**< b (0.25) */
+    double emissivity;      /**< ε (0.95) */
+    double h_m;             /**< H, density/conductivity e-folding depth (0.06 m) */
+    double density_surface; /**< ρ_s (1100 kg m⁻³) */
+    double density_deep;    /**< ρ_d (1800 kg m⁻³) */
+    double k_surface;       /**< K_s contact conductivity at the surface (7.4e-4 W m⁻¹ K⁻¹) */
+    double k_deep;          /**< K_d contact conductivity at depth (3.4e-3 W m⁻¹ K⁻¹) */
+    double chi;             /**< χ, radiative conductivity parameter (2.7) */
+    double cp_coeff[5];     /**< c0..c4 of c_p(T) = Σ c_k T^k (J kg⁻¹ K⁻¹) */
+    double heat_flow;       /**< Q_b, interior heat flux at the bottom (0.018 W m⁻²) */
+    double period_s;        /**< diurnal period that sizes the grid (synodic month, s) */
+    int layers_per_skin;    /**< m: layers in the top skin depth (10) */
+    int growth_n;           /**< n: layer thickness grows by (1 + 1/n) per layer (5) */
+    int skin_depths;        /**< b: skin depths to the bottom (20) */
+    double theta;           /**< time weighting: 1 = backward Euler, 0.5 = Crank–Nicolson */
+    double initial_temperature_k; /**< start (> 0); the Q_b/K_c gradient is added below */
+} ilrs_regolith_params_t;
+
+/** Flux inputs for one step. */
+typedef struct ilrs_regolith_forcing {
+    double solar_flux_w_m2;  /**< S / r², solar irradiance at the Moon */
+    double cos_incidence;    /**< cos of the Sun's incidence on the (sloped) surface; <= 0: none */
+    double visible_fraction; /**< fraction of the solar disk visible (0..1, horizon shadowing) */
+    double extra_w_m2;       /**< other absorbed flux (e.g. scattered light, Earth IR); usually 0 */
+} ilrs_regolith_forcing_t;
+
+typedef struct ilrs_regolith ilrs_regolith_t;
+
+/**
+ * @brief Fill @p p with the published values of Hayne et al. (2017) table A1 for
+ *        highland regolith (A0 = 0.12, H = 0.06 m), m = 10, n = 5, b = 20,
+ *        backward Euler, and the equatorial equilibrium temperature as start.
+ */
+void ilrs_regolith_params_default(ilrs_regolith_params_t *p);
+
+/**
+ * @brief Hayne et al. (2017) eq. A35–A36 start temperature: T_rad/√2 with
+ *        T_rad = [(1 − A0) F cos(lat) / (εσ)]^¼, the equilibrium noon temperature.
+ * @param[in] p parameters (A0, ε).
+ * @param[in] solar_flux_w_m2 S / r².
+ * @param[in] max_cos_incidence cos of the smallest noon incidence, e.g. cos(latitude).
+ * @return the temperature (K); 3 K (the cosmic background floor) for no sunlight.
+ */
+double ilrs_regolith_equilibrium_temperature(const ilrs_regolith_params_t *p,
+                                             double solar_flux_w_m2, double max_cos_incidence);
+
+/**
+ * @brief Build a column: the grid (geometrically growing layers, thinnest at the
+ *        top) and a uniform initial temperature with the interior heat-flow gradient.
+ * @param[in] p parameters (copied).
+ * @param[out] out the column (caller frees with ilrs_regolith_destroy); NULL on failure.
+ * @param[out] error message naming the bad parameter (may be NULL).
+ * @return 0, ILRS_EINVAL (a parameter outside its physical range), ILRS_ENOMEM.
+ */
+int ilrs_regolith_create(const ilrs_regolith_params_t *p, ilrs_regolith_t **out, char *error,
+                         size_t error_cap);
+/** @brief Free a column. Accepts NULL. */
+void ilrs_regolith_destroy(ilrs_regolith_t *col);
+
+/**
+ * @brief Advance the column by @p dt_s under constant forcing (implicit scheme;
+ *        the surface energy balance εσT⁴ = Q_s + K ∂T/∂z is solved by Newton).
+ * @return 0, ILRS_EINVAL (dt <= 0, non-finite or negative inputs),
+ *         ILRS_ETWIN_CONVERGE (Newton failed; the column is left unchanged).
+ */
+int ilrs_regolith_step(ilrs_regolith_t *col, double dt_s, const ilrs_regolith_forcing_t *f);
+
+/**
+ * @brief Forcing callback for ilrs_regolith_spin_up: fill @p f for time @p t_s
+ *        seconds into the cycle. Return 0, or a negative code to abort.
+ */
+typedef int (*ilrs_regolith_forcing_fn)(void *user, double t_s, ilrs_regolith_forcing_t *f);
+
+/**
+ * @brief Equilibrate the column by running @p cycles periods of @p period_s with
+ *        steps of @p dt_s (spin-up before a simulation starts).
+ * @param[in] fn forcing callback; @p user is passed back (borrowed).
+ * @return 0, ILRS_EINVAL, ILRS_ETWIN_CONVERGE, or the callback's code.
+ */
+int ilrs_regolith_spin_up(ilrs_regolith_t *col, ilrs_regolith_forcing_fn fn, void *user,
+                          double period_s, double dt_s, int cycles);
+
+/** @brief Surface temperature (K). */
+double ilrs_regolith_surface_temperature(const ilrs_regolith_t *col);
+
+/**
+ * @brief Temperature at @p depth_m (linear between grid nodes).
+ * @return 0, ILRS_ERANGE (depth negative or below the bottom node).
+ */
+int ilrs_regolith_temperature_at(const ilrs_regolith_t *col, double depth_m, double *temperature_k);
+
+/** @brief Number of grid nodes (surface node included) and the bottom depth (m). */
+size_t ilrs_regolith_node_count(const ilrs_regolith_t *col, double *bottom_m);
+
+/**
+ * @brief Angle-dependent albedo A(θ) = A0 + a(θ/45°)³ + b(θ/90°)⁸ (Hayne et al. 2017
+ *        appendix A, after Keihm 1984); θ is the incidence angle in degrees.
+ */
+double ilrs_regolith_albedo(const ilrs_regolith_params_t *p, double incidence_deg);
+
+/**
+ * @brief Cosine of the Sun's incidence on a tilted surface.
+ * @param sun_az_deg Sun azimuth (from north, towards east).
+ * @param sun_el_deg Sun elevation above the local horizontal.
+ * @param slope_deg surface tilt from horizontal (0..90).
+ * @param aspect_deg azimuth the surface faces (its downhill direction).
+ * @return cos i, negative when the Sun is behind the surface plane. Horizon
+ *         shadowing is the caller's (visible_fraction).
+ */
+double ilrs_regolith_cos_incidence(double sun_az_deg, double sun_el_deg, double slope_deg,
+                                   double aspect_deg);
+
 /* (end of regolith section) */
 
 /* ========================================================================= */
 /* Orbits and contact windows                  (owner: regolith/orbit session) */
 /* ========================================================================= */
+
+/*
+ * Orbiters about the Moon: GRAIL GL0660B low-degree field (J2, C22, J3) in the
+ * lunar body-fixed frame, Earth and Sun third-body terms, integrated with GSL's
+ * rk8pd; the trajectory is stored at every accepted step and interpolated
+ * (quintic Hermite) for states and contact windows. The propagation frame is
+ * Moon-centred with ICRF axes.
+ */
+
+#define ILRS_MOON_GM_KM3_S2      4902.800   /**< GL0660B GM (km³ s⁻²) */
+#define ILRS_MOON_REF_RADIUS_KM  1738.0     /**< GL0660B reference radius (km) */
+#define ILRS_MOON_MEAN_RADIUS_KM 1737.4     /**< mean radius (km): surface, blocking */
+#define ILRS_MOON_J2             2.03309e-4 /**< GL0660B J2, unnormalised */
+#define ILRS_MOON_C22            2.24284e-5 /**< GL0660B C22, unnormalised */
+#define ILRS_MOON_J3             8.4597e-6  /**< GL0660B J3, unnormalised */
+
+/** Frame of classical elements. */
+typedef enum ilrs_orbit_frame {
+    /** Moon-centred, ICRF axes. */
+    ILRS_ORBIT_FRAME_ICRF = 0,
+    /** Moon-centred lunar equator of the epoch: z = the Moon's pole at the epoch
+     *  (ilrs_ephem_moon_rotation), x = ascending node of that equator on the ICRF
+     *  equator (z_ICRF × z_pole). Inertial. */
+    ILRS_ORBIT_FRAME_LUNAR_EQUATOR = 1,
+    /** Moon-centred plane of the Earth's orbit about the Moon at the epoch (the
+     *  perturber's plane of the Kozai frozen-orbit theory): z = r_E × v_E,
+     *  x = the Earth's direction at the epoch, so RAAN is measured from the
+     *  Earth and an orbit keeps its phasing to the monthly tide at any epoch.
+     *  Needs an ephemeris. Inertial. */
+    ILRS_ORBIT_FRAME_EARTH_ORBIT = 2,
+} ilrs_orbit_frame_t;
+
+/** Classical (Keplerian) elements about the Moon. */
+typedef struct ilrs_orbit_elements {
+    double a_km;              /**< semi-major axis (km) */
+    double e;                 /**< eccentricity, 0 <= e < 1 */
+    double i_deg;             /**< inclination */
+    double raan_deg;          /**< right ascension (longitude) of the ascending node */
+    double argp_deg;          /**< argument of periapsis */
+    double m_deg;             /**< mean anomaly at the epoch */
+    ilrs_orbit_frame_t frame; /**< frame the angles refer to */
+} ilrs_orbit_elements_t;
+
+/** Which forces act (true = on). */
+typedef struct ilrs_orbit_forces {
+    bool j2, c22, j3; /**< lunar field terms (body-fixed frame) */
+    bool earth, sun;  /**< third bodies (need an ephemeris) */
+} ilrs_orbit_forces_t;
+
+/** Integration and force-model settings. */
+typedef struct ilrs_orbit_config {
+    ilrs_orbit_forces_t forces;
+    double rel_tol;         /**< rk8pd relative error tolerance (default 1e-10) */
+    double abs_tol_m;       /**< absolute tolerance, position m; velocity this/1000 s (1e-3) */
+    double geometry_step_s; /**< sampling of Sun, Earth and lunar rotation (default 21600 s) */
+} ilrs_orbit_config_t;
+
+typedef struct ilrs_orbit ilrs_orbit_t;
+
+/** @brief Defaults: every force on, rel_tol 1e-10, abs_tol 1 mm, geometry every 6 h. */
+void ilrs_orbit_config_default(ilrs_orbit_config_t *c);
+
+/**
+ * @brief Check elements: finite values, 0 <= e < 1, periapsis above the mean
+ *        radius, 0 <= i <= 180.
+ * @param[out] error message naming the bad value (may be NULL).
+ * @return 0 or ILRS_ERANGE / ILRS_EINVAL.
+ */
+int ilrs_orbit_elements_check(const ilrs_orbit_elements_t *el, char *error, size_t error_cap);
+
+/**
+ * @brief Named presets: "queqiao2-24h" (24 h, periapsis altitude 200 km,
+ *        i = 62.4°) and "queqiao2-12h" (12 h, periapsis altitude 300 km,
+ *        i = 54.8°); a from Kepler's third law for the period; ω = 90° (apolune
+ *        in the south); Earth-orbit frame with RAAN = 270° (frozen and phased to
+ *        the Earth, see twin_orbit.c); M = 0 (at periapsis at the epoch).
+ *        These need an orbiter created with an ephemeris.
+ * @return 0, ILRS_ENOTFOUND.
+ */
+int ilrs_orbit_preset(const char *name, ilrs_orbit_elements_t *out);
+
+/**
+ * @brief Parse an orbiter: a preset name, or "a_km,e,i,raan,argp,m" (degrees,
+ *        lunar-equator frame), optionally followed by ",icrf", ",lunar" or ",earth".
+ *        Whitespace around fields is allowed. The result is checked.
+ * @param[in] text NUL-terminated text (borrowed).
+ * @param[out] out elements (zeroed on failure).
+ * @param[out] error message naming the field and value (may be NULL).
+ * @return 0, ILRS_EFORMAT, ILRS_ERANGE, ILRS_EINVAL.
+ */
+int ilrs_orbit_elements_parse(const char *text, ilrs_orbit_elements_t *out, char *error,
+                              size_t error_cap);
+
+/** @brief Number of element strings ilrs_orbit_elements_parse rejected since start-up. */
+unsigned long ilrs_orbit_elements_rejected_count(void);
+
+/** @brief Orbital period (s) of a two-body orbit with semi-major axis @p a_km. */
+double ilrs_orbit_period_s(double a_km);
+/** @brief Semi-major axis (km) of a two-body orbit of period @p period_s. */
+double ilrs_orbit_semi_major_axis_km(double period_s);
+
+/**
+ * @brief Two-body state (m, m/s) from elements, in the elements' own frame.
+ * @return 0 or the ilrs_orbit_elements_check error.
+ */
+int ilrs_orbit_elements_to_state(const ilrs_orbit_elements_t *el, double r_m[3], double v_m_s[3]);
+
+/**
+ * @brief Osculating two-body elements of a state (same frame as the state; the
+ *        result's frame field is set to @p frame).
+ * @return 0, ILRS_ERANGE (not an ellipse).
+ */
+int ilrs_orbit_state_to_elements(const double r_m[3], const double v_m_s[3],
+                                 ilrs_orbit_frame_t frame, ilrs_orbit_elements_t *out);
+
+/**
+ * @brief Create an orbiter at @p epoch.
+ * @param[in] ephem ephemeris for the Moon's rotation and the third bodies
+ *            (borrowed, must outlive the orbiter). NULL selects an isolated Moon:
+ *            no third bodies allowed, and the body frame turns uniformly about a
+ *            fixed pole (IAU mean α0, δ0, W without the periodic terms).
+ * @param[in] cfg settings (copied); NULL for defaults.
+ * @param[out] out the orbiter (caller frees with ilrs_orbit_destroy).
+ * @param[out] error message (may be NULL).
+ * @return 0, ILRS_EINVAL, ILRS_ERANGE (bad elements), ILRS_ENOMEM, or an ephemeris error.
+ */
+int ilrs_orbit_create(ilrs_ephem_t *ephem, const ilrs_orbit_config_t *cfg,
+                      const ilrs_orbit_elements_t *el, ilrs_tai_t epoch, ilrs_orbit_t **out,
+                      char *error, size_t error_cap);
+/** @brief Free an orbiter. Accepts NULL. */
+void ilrs_orbit_destroy(ilrs_orbit_t *orb);
+
+/**
+ * @brief Integrate forward to @p t_end (extends the stored trajectory).
+ * @return 0, ILRS_EINVAL (t_end before the epoch), ILRS_ENOMEM,
+ *         ILRS_ETWIN_CONVERGE (integrator failure or impact on the surface),
+ *         an ephemeris error.
+ */
+int ilrs_orbit_propagate(ilrs_orbit_t *orb, ilrs_tai_t t_end);
+
+/** @brief Epoch and end of the propagated span. */
+void ilrs_orbit_span(const ilrs_orbit_t *orb, ilrs_tai_t *start, ilrs_tai_t *end);
+
+/** @brief Number of integrator steps taken so far. */
+size_t ilrs_orbit_step_count(const ilrs_orbit_t *orb);
+
+/**
+ * @brief Moon-centred ICRF state at @p t (interpolated within the propagated span).
+ * @return 0, ILRS_ERANGE (t outside the span).
+ */
+int ilrs_orbit_state(const ilrs_orbit_t *orb, ilrs_tai_t t, double r_m[3], double v_m_s[3]);
+
+/**
+ * @brief Moon-centred ICRF position (m) of the orbiter @p orbit (an
+ *        ilrs_orbit_t *, borrowed) at @p t: the signature of the ephemeris
+ *        section's ilrs_orbiter_fn, so an orbiter plugs into ilrs_ephem_orbiter.
+ * @return 0, ILRS_EINVAL (NULL), ILRS_ERANGE (t outside the propagated span).
+ */
+int ilrs_orbit_position_icrf(void *orbit, ilrs_tai_t t, double position_m[3]);
+
+/**
+ * @brief Position in the lunar body-fixed (mean-Earth) frame at @p t (m).
+ * @return 0, ILRS_ERANGE.
+ */
+int ilrs_orbit_position_body(const ilrs_orbit_t *orb, ilrs_tai_t t, double r_m[3]);
+
+/**
+ * @brief Rotation from the propagation frame (ICRF axes) to an element frame of
+ *        the orbiter's epoch: r_frame = rotation r_icrf.
+ * @return 0, ILRS_EINVAL (Earth-orbit plane without an ephemeris, unknown frame).
+ */
+int ilrs_orbit_frame_rotation(const ilrs_orbit_t *orb, ilrs_orbit_frame_t frame,
+                              double rotation[3][3]);
+
+/* ---- Contact windows ---- */
+
+/**
+ * @brief Horizon mask: elevation (deg) of the terrain horizon at azimuth @p az_deg
+ *        (from north, towards east) seen from a site. @p user is the site's pointer.
+ */
+typedef double (*ilrs_horizon_fn)(void *user, double az_deg);
+
+/** A surface site on the Moon (mean-Earth body-fixed frame, spherical Moon). */
+typedef struct ilrs_lunar_site {
+    double lat_deg, lon_deg; /**< selenographic latitude, east longitude */
+    double height_m;         /**< above the 1737.4 km sphere */
+    double min_el_deg;       /**< minimum elevation (antenna limit) */
+    ilrs_horizon_fn horizon; /**< terrain mask, NULL = flat (0°) */
+    void *horizon_user;      /**< passed to @p horizon (borrowed) */
+} ilrs_lunar_site_t;
+
+/** A ground station on Earth (WGS84 geodetic). */
+typedef struct ilrs_ground_station {
+    const char *name;        /**< for messages (borrowed) */
+    double lat_deg, lon_deg; /**< geodetic latitude, east longitude */
+    double height_m;         /**< above the WGS84 ellipsoid */
+    double min_el_deg;       /**< minimum elevation */
+} ilrs_ground_station_t;
+
+/** Search settings for contact windows. */
+typedef struct ilrs_window_search {
+    ilrs_tai_t start, end; /**< interval searched */
+    double step_s;         /**< sampling step (a window shorter than this may be missed) */
+    double min_duration_s; /**< windows shorter than this are dropped */
+    double tolerance_s;    /**< bisection tolerance on the edges */
+} ilrs_window_search_t;
+
+/** One contact window [start, end]. */
+typedef struct ilrs_window {
+    ilrs_tai_t start, end;
+} ilrs_window_t;
+
+/** A growable list of windows (caller frees with ilrs_window_list_free). */
+typedef struct ilrs_window_list {
+    ilrs_window_t *items;
+    size_t count, cap;
+} ilrs_window_list_t;
+
+/** @brief Free the list's storage and zero it. Accepts NULL. */
+void ilrs_window_list_free(ilrs_window_list_t *list);
+
+/**
+ * @brief Azimuth, elevation (deg) and range (m) of the orbiter seen from a site.
+ * @return 0, ILRS_ERANGE (t outside the propagated span).
+ */
+int ilrs_orbit_look_from_site(const ilrs_orbit_t *orb, const ilrs_lunar_site_t *site, ilrs_tai_t t,
+                              double *az_deg, double *el_deg, double *range_m);
+
+/**
+ * @brief Windows when the orbiter is above the site's horizon mask and min_el.
+ * @param[out] out windows appended in time order (list owned by the caller);
+ *             on failure the list is left as it was.
+ * @return 0, ILRS_EINVAL, ILRS_ERANGE (search outside the propagated span), ILRS_ENOMEM.
+ */
+int ilrs_windows_site_orbiter(const ilrs_orbit_t *orb, const ilrs_lunar_site_t *site,
+                              const ilrs_window_search_t *search, ilrs_window_list_t *out);
+
+/**
+ * @brief Windows when the orbiter is above the station's min_el and the Moon
+ *        does not block the line of sight. Needs an orbiter built with an ephemeris.
+ * @return 0, ILRS_EINVAL, ILRS_ERANGE, ILRS_ENOMEM, an ephemeris error.
+ */
+int ilrs_windows_orbiter_station(const ilrs_orbit_t *orb, const ilrs_ground_station_t *gs,
+                                 const ilrs_window_search_t *search, ilrs_window_list_t *out);
+
+/**
+ * @brief Windows of direct site ↔ station contact: the station above the site's
+ *        mask and min_el, and the site above the station's min_el.
+ * @param[in] ephem ephemeris (borrowed).
+ * @return 0, ILRS_EINVAL, ILRS_ENOMEM, an ephemeris error.
+ */
+int ilrs_windows_site_station(ilrs_ephem_t *ephem, const ilrs_lunar_site_t *site,
+                              const ilrs_ground_station_t *gs, const ilrs_window_search_t *search,
+                              ilrs_window_list_t *out);
 
 /* (end of orbit section) */
 
