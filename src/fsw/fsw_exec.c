@@ -8,7 +8,8 @@
 // - The schedule is a table over one cycle of minor frames (the least common multiple
 //   of the app periods): the apps of frame f are entries[offsets[f % cycle] ..
 //   offsets[f % cycle + 1]), already in (priority, registration) order. A frame costs
-//   one table lookup however many apps exist, which keeps a day of 100 Hz frames cheap.
+//   one table lookup however many apps exist, which keeps a day of 100 Hz frames cheap;
+//   on virtual time a run of frames without apps is a single clock step (gap table).
 // - Frame n starts at exactly n / minor_hz s (integer arithmetic), so no rounding
 //   accumulates whatever the rate.
 // - Execution times are always measured (the host wants them), but in virtual mode
@@ -115,6 +116,7 @@ void ilrs_exec_destroy(ilrs_exec_t *exec)
     free(exec->apps);
     free(exec->offsets);
     free(exec->entries);
+    free(exec->gap);
     free(exec);
 }
 
@@ -237,10 +239,12 @@ static int build_schedule(ilrs_exec_t *exec)
     }
     exec->offsets = calloc((size_t)cycle + 1, sizeof *exec->offsets);
     exec->entries = calloc(total == 0 ? 1 : total, sizeof *exec->entries);
-    if (exec->offsets == NULL || exec->entries == NULL) {
+    exec->gap = calloc(cycle, sizeof *exec->gap);
+    if (exec->offsets == NULL || exec->entries == NULL || exec->gap == NULL) {
         free(exec->offsets);
         free(exec->entries);
-        exec->offsets = exec->entries = NULL;
+        free(exec->gap);
+        exec->offsets = exec->entries = exec->gap = NULL;
         return ILRS_ENOMEM;
     }
     /* Apps in run order (insertion sort: init time, a few dozen apps). */
@@ -264,6 +268,21 @@ static int build_schedule(ilrs_exec_t *exec)
         }
     }
     exec->offsets[cycle] = n;
+    /* Gaps to the next frame with apps, cyclically (two passes to wrap around); with
+     * no apps at all, a whole cycle. */
+    if (n == 0) {
+        for (uint32_t f = 0; f < cycle; f++) {
+            exec->gap[f] = cycle;
+        }
+        return 0;
+    }
+    uint32_t next = 0;
+    for (uint32_t pass = 0; pass < 2; pass++) {
+        for (uint32_t f = cycle; f-- > 0;) {
+            next = exec->offsets[f] < exec->offsets[f + 1] ? 0 : next + 1;
+            exec->gap[f] = next;
+        }
+    }
     return 0;
 }
 
@@ -449,7 +468,26 @@ int ilrs_exec_run(ilrs_exec_t *exec, int64_t duration_ns)
                       ((d % (uint64_t)ILRS_NS_PER_S) * hz + (uint64_t)ILRS_NS_PER_S - 1) /
                           (uint64_t)ILRS_NS_PER_S;
     exec->stop = 0;
-    for (uint64_t i = 0; i < frames && !exec->stop; i++) {
+    if (!exec->started) {
+        int rc = ilrs_exec_start(exec);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    bool wall = ilrs_time_get_mode(exec->time) == ILRS_TIME_MODE_WALL;
+    uint64_t end = exec->frame + frames;
+    while (exec->frame < end && !exec->stop) {
+        /* Virtual time: frames without apps change nothing but the clock, so a run
+         * of them is one clock step (not while a restart is due: it has a frame). */
+        uint32_t gap = exec->gap[exec->frame % exec->cycle];
+        if (!wall && gap > 0 && exec->restarts_pending == 0) {
+            uint64_t n = end - exec->frame < gap ? end - exec->frame : gap;
+            int64_t dt = ilrs__exec_frame_start_ns(exec, exec->frame + n) -
+                         ilrs__exec_frame_start_ns(exec, exec->frame);
+            exec->frame += n;
+            ilrs_time_advance(exec->time, dt);
+            continue;
+        }
         int rc = ilrs_exec_run_frame(exec);
         if (rc != 0) {
             return rc;

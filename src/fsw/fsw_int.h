@@ -82,6 +82,7 @@ struct ilrs_exec {
     uint32_t cycle;
     uint32_t *offsets;
     uint32_t *entries;
+    uint32_t *gap; /* frames from slot f to the next slot with apps (0: f has apps) */
     uint64_t frame;
     uint32_t restarts_pending;
     uint64_t steps, failures, restarts, overruns, slips;
