@@ -322,6 +322,11 @@ static void corrupt_table_file(void **state)
     const params_t *active = ilrs_tbl_get(p->table);
     assert_true(active->gain == 1.0);
     assert_int_equal(ilrs_tbl_generation(p->table), 0);
+    ilrs_tbl_stats_t ts;
+    ilrs_tbl_get_stats(p->table, &ts);
+    assert_int_equal(ts.loads_rejected, 2); /* counted by the table service too */
+    assert_int_equal(ts.last_error.code, ILRS_EIO);
+    assert_false(ts.pending);
     ilrs_app_t *tbl = ilrs_exec_find_app(ilrs_fsw_exec(fsw), "TBL");
     ilrs_app_stats_t st;
     ilrs_exec_get_app_stats(tbl, &st);
