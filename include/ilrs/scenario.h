@@ -78,8 +78,11 @@ extern "C" {
 #define ILRS_SCENARIO_MESSAGE_MAX 256
 
 /* Physical constants the cross-checks use (sources in docs/scenario.md). */
-/** Solar flux at the Moon at perihelion, W/m^2 (REFERENCE.md "Power and thermal"). */
-#define ILRS_SCENARIO_SOLAR_FLUX_MAX_W_M2 1408.0
+/** Highest solar flux at the Moon, W/m^2: TSI 1361 W/m^2 at 1 au (Kopp & Lean 2011)
+ *  at Earth's perihelion distance 0.98329 au less the Moon's orbit (0.00257 au),
+ *  1361 / 0.98072^2. REFERENCE.md quotes 1408 for Earth's perihelion; `ilrs env`
+ *  reports up to 1414.6 at the Moon. An upper bound, as the power cross-check needs. */
+#define ILRS_SCENARIO_SOLAR_FLUX_MAX_W_M2 1415.0
 /** Lunar GM, m^3/s^2 (REFERENCE.md: 4902.800 km^3/s^2). */
 #define ILRS_SCENARIO_MOON_GM_M3_S2 4.9028e12
 /** Lunar mean radius, m (REFERENCE.md: 1737.4 km). */

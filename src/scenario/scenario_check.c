@@ -8,7 +8,7 @@
 //   - references to unknown nodes, lines, partners and fault targets;
 //   - loads the station can never power: a payload mode, the avionics, a rover
 //     or a heater needing more than every array at perihelion flux
-//     (1408 W/m^2, REFERENCE.md) at normal incidence plus every RTG;
+//     (1415 W/m^2, see scenario.h) at normal incidence plus every RTG;
 //   - a single load above its power line's current limit at the bus voltage
 //     (error) and lines whose loads together exceed it (warning);
 //   - links: proximity radios need a relay, any radio needs a ground station;
@@ -197,7 +197,7 @@ static void check_references(scenario_ctx_t *ctx, double peak_w)
                 finding(ctx, ILRS_ESCENARIO_CHECK, false, &node->heaters[h].power_w,
                         &node->heaters[h],
                         kpath, "heater needs %.4g W but the station can never give more than "
-                               "%.4g W (arrays at 1408 W/m2 + RTGs)",
+                               "%.4g W (arrays at 1415 W/m2 + RTGs)",
                         node->heaters[h].power_w, peak_w);
             }
         }
@@ -215,7 +215,7 @@ static void check_references(scenario_ctx_t *ctx, double peak_w)
             snprintf(kpath, sizeof kpath, "rovers[%zu].active_power_w", i);
             finding(ctx, ILRS_ESCENARIO_CHECK, false, &r->active_power_w, r, kpath,
                     "rover needs %.4g W but the station can never give more than %.4g W "
-                    "(arrays at 1408 W/m2 + RTGs)",
+                    "(arrays at 1415 W/m2 + RTGs)",
                     rw, peak_w);
         }
     }
@@ -240,7 +240,7 @@ static void check_references(scenario_ctx_t *ctx, double peak_w)
                 snprintf(kpath, sizeof kpath, "payloads[%zu].power_w.%s", i, p->modes[m].name);
                 finding(ctx, ILRS_ESCENARIO_CHECK, false, &p->modes[m].power_w, p, kpath,
                         "payload needs %.4g W in mode '%s' but the station can never give "
-                        "more than %.4g W (arrays at 1408 W/m2 + RTGs)",
+                        "more than %.4g W (arrays at 1415 W/m2 + RTGs)",
                         p->modes[m].power_w, p->modes[m].name, peak_w);
             }
         }
@@ -464,7 +464,7 @@ void ilrs__scenario_check(scenario_ctx_t *ctx)
         finding(ctx, ILRS_ESCENARIO_CHECK, false, &sc->hub.avionics_power_w, &sc->hub,
                 "hub.avionics_power_w",
                 "avionics need %.4g W but the station can never give more than %.4g W (arrays "
-                "at 1408 W/m2 + RTGs)",
+                "at 1415 W/m2 + RTGs)",
                 sc->hub.avionics_power_w, peak_w);
     }
     /* With no source at all, every load would be reported again: say it once. */
