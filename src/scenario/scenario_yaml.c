@@ -96,6 +96,26 @@ int ilrs__scenario_yaml_parse(scenario_ctx_t *ctx, const char *text, size_t len,
             const char *problem = parser.problem != NULL ? parser.problem : "unknown error";
             if (parser.error == YAML_MEMORY_ERROR) {
                 rc = ILRS_ENOMEM; /* reported once, below */
+            } else if (parser.error == YAML_READER_ERROR) {
+                /* The reader (encoding) reports a byte offset, not a mark. */
+                unsigned line = 1, column = 1;
+                for (size_t i = 0; i < parser.problem_offset && i < len; i++) {
+                    if (text[i] == '\n') {
+                        line++;
+                        column = 1;
+                    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+                        column++;
+                    }
+                }
+                if (parser.problem_value >= 0) {
+                    ilrs__scenario_diag(ctx, ILRS_ESCENARIO_SYNTAX, false, line, column, "",
+                                        "YAML syntax error: %s (byte 0x%02x)", problem,
+                                        (unsigned)parser.problem_value & 0xFFu);
+                } else {
+                    ilrs__scenario_diag(ctx, ILRS_ESCENARIO_SYNTAX, false, line, column, "",
+                                        "YAML syntax error: %s", problem);
+                }
+                rc = ILRS_ESCENARIO_SYNTAX;
             } else if (parser.context != NULL) {
                 ilrs__scenario_diag(ctx, ILRS_ESCENARIO_SYNTAX, false,
                                     mark_line(parser.problem_mark),
