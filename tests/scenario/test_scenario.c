@@ -725,7 +725,7 @@ static void cross_faults(void **state)
     expect_error(MIN_DOC "faults:\n"
                          "  - {type: meteor, target: a1, at: 1d}\n",
                  ILRS_ESCENARIO_VALUE,
-                 "t.yaml:13:11: faults[0].type: must be one of battery_string_loss, "
+                 "t.yaml:13:12: faults[0].type: must be one of battery_string_loss, "
                  "array_degradation, radio_outage, payload_hang, stuck_sensor, heater_failure; "
                  "got \"meteor\"");
     /* A fault after the end of the run: a warning. */
