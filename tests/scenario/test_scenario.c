@@ -738,7 +738,7 @@ static void cross_faults(void **state)
     assert_true(sc->faults[0].has_stuck_value && sc->faults[0].stuck_value == 250.0);
     assert_false(sc->faults[0].is_random);
     ilrs_scenario_destroy(sc);
-    assert_true(has("t.yaml:13:47: faults[0].at: warning: fault at 1728000 s never happens: "
+    assert_true(has("t.yaml:13:43: faults[0].at: warning: fault at 1728000 s never happens: "
                     "the run lasts 864000 s"));
 }
 
