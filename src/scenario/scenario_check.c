@@ -187,6 +187,28 @@ static void check_references(scenario_ctx_t *ctx, double peak_w)
             } else {
                 ref_node(ctx, to, &node->conductances[c], false, kpath);
             }
+            /* Each pair once: a -> b on node a and b -> a on node b would
+             * double the coupling without anyone meaning it. */
+            const ilrs_scenario_conductance_t *first = NULL;
+            for (size_t m = 0; m <= n && first == NULL; m++) {
+                const ilrs_scenario_node_t *other = &sc->nodes[m];
+                size_t limit = m == n ? c : other->conductance_count;
+                for (size_t k = 0; k < limit && first == NULL; k++) {
+                    const char *a = other->name, *b = other->conductances[k].to;
+                    if ((strcmp(a, node->name) == 0 && strcmp(b, to) == 0) ||
+                        (strcmp(a, to) == 0 && strcmp(b, node->name) == 0)) {
+                        first = &other->conductances[k];
+                    }
+                }
+            }
+            if (first != NULL) {
+                unsigned line, column;
+                ilrs__scenario_loc_find(ctx, first->to, first, &line, &column);
+                finding(ctx, ILRS_ESCENARIO_DUPLICATE, false, to, &node->conductances[c], kpath,
+                        "coupling between '%s' and '%s' already given at line %u (list each "
+                        "pair once)",
+                        node->name, to, line);
+            }
         }
         for (size_t h = 0; h < node->heater_count; h++) {
             snprintf(kpath, sizeof kpath, "thermal.nodes[%zu].heaters[%zu].line", n, h);

@@ -745,6 +745,17 @@ static void cross_faults(void **state)
 static void cross_thermal(void **state)
 {
     (void)state;
+    expect_error("name: t\nepoch_utc: 2030-01-01\nduration: 1d\n"
+                 "site: {lat_deg: 0, lon_deg: 0}\n"
+                 "hub: {avionics_power_w: 10, thermal_node: a}\n"
+                 "power: {arrays: [{area_m2: 1, efficiency: 0.3}]}\n"
+                 "thermal:\n"
+                 "  nodes:\n"
+                 "    - {name: a, heat_capacity_j_per_k: 1, conductances: [{to: b, w_per_k: 1}]}\n"
+                 "    - {name: b, heat_capacity_j_per_k: 1, conductances: [{to: a, w_per_k: 1}]}\n",
+                 ILRS_ESCENARIO_DUPLICATE,
+                 "t.yaml:10:63: thermal.nodes[1].conductances[0].to: coupling between 'b' and "
+                 "'a' already given at line 9 (list each pair once)");
     expect_error(MIN_DOC "    - name: bus2\n", ILRS_ESCENARIO_KEY,
                  "t.yaml:12:7: power.arrays[1].name: unknown key in a solar array");
     expect_error("name: t\nepoch_utc: 2030-01-01\nduration: 1d\n"
