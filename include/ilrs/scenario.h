@@ -42,38 +42,38 @@ extern "C" {
 /* Limits (compile-time; each is the capacity of a fixed array below)         */
 /* ------------------------------------------------------------------------- */
 
-#define ILRS_SCENARIO_ID_MAX 32     /**< ids and mode names, with the NUL */
+#define ILRS_SCENARIO_ID_MAX   32   /**< ids and mode names, with the NUL */
 #define ILRS_SCENARIO_NAME_MAX 96   /**< human names, with the NUL */
 #define ILRS_SCENARIO_TEXT_MAX 512  /**< descriptions, with the NUL */
 #define ILRS_SCENARIO_FILE_MAX 1024 /**< file paths (DEMs), with the NUL */
 
-#define ILRS_SCENARIO_MAX_DEMS 8
-#define ILRS_SCENARIO_MAX_ARRAYS 16
-#define ILRS_SCENARIO_MAX_BATTERIES 8
-#define ILRS_SCENARIO_MAX_RHUS 8
-#define ILRS_SCENARIO_MAX_RTGS 4
-#define ILRS_SCENARIO_MAX_LINES 32
-#define ILRS_SCENARIO_MAX_NODES 32
+#define ILRS_SCENARIO_MAX_DEMS         8
+#define ILRS_SCENARIO_MAX_ARRAYS       16
+#define ILRS_SCENARIO_MAX_BATTERIES    8
+#define ILRS_SCENARIO_MAX_RHUS         8
+#define ILRS_SCENARIO_MAX_RTGS         4
+#define ILRS_SCENARIO_MAX_LINES        32
+#define ILRS_SCENARIO_MAX_NODES        32
 #define ILRS_SCENARIO_MAX_CONDUCTANCES 16 /**< per thermal node */
-#define ILRS_SCENARIO_MAX_HEATERS 8       /**< per thermal node */
-#define ILRS_SCENARIO_MAX_RADIOS 8
-#define ILRS_SCENARIO_MAX_RATES 16 /**< data rates per radio */
-#define ILRS_SCENARIO_MAX_ROVERS 8
-#define ILRS_SCENARIO_MAX_RELAYS 4
-#define ILRS_SCENARIO_MAX_GROUND 16
-#define ILRS_SCENARIO_MAX_PARTNERS 32
-#define ILRS_SCENARIO_MAX_PAYLOADS 64
-#define ILRS_SCENARIO_MAX_MODES 8 /**< power modes per payload */
-#define ILRS_SCENARIO_MAX_FAULTS 64
+#define ILRS_SCENARIO_MAX_HEATERS      8  /**< per thermal node */
+#define ILRS_SCENARIO_MAX_RADIOS       8
+#define ILRS_SCENARIO_MAX_RATES        16 /**< data rates per radio */
+#define ILRS_SCENARIO_MAX_ROVERS       8
+#define ILRS_SCENARIO_MAX_RELAYS       4
+#define ILRS_SCENARIO_MAX_GROUND       16
+#define ILRS_SCENARIO_MAX_PARTNERS     32
+#define ILRS_SCENARIO_MAX_PAYLOADS     64
+#define ILRS_SCENARIO_MAX_MODES        8 /**< power modes per payload */
+#define ILRS_SCENARIO_MAX_FAULTS       64
 
 /** Document bounds: larger or deeper input is rejected (ILRS_ESCENARIO_LIMIT). */
-#define ILRS_SCENARIO_MAX_BYTES (4u * 1024u * 1024u) /**< whole document */
-#define ILRS_SCENARIO_MAX_DEPTH 16                   /**< nested maps/sequences */
-#define ILRS_SCENARIO_MAX_NODES_DOC 20000            /**< YAML nodes in the document */
-#define ILRS_SCENARIO_MAX_SCALAR 4096                /**< bytes in one scalar */
+#define ILRS_SCENARIO_MAX_BYTES     (4u * 1024u * 1024u) /**< whole document */
+#define ILRS_SCENARIO_MAX_DEPTH     16                   /**< nested maps/sequences */
+#define ILRS_SCENARIO_MAX_NODES_DOC 20000                /**< YAML nodes in the document */
+#define ILRS_SCENARIO_MAX_SCALAR    4096                 /**< bytes in one scalar */
 
 /** Diagnostics kept in an ilrs_scenario_diags_t (more are counted, not kept). */
-#define ILRS_SCENARIO_MAX_DIAGS 64
+#define ILRS_SCENARIO_MAX_DIAGS   64
 #define ILRS_SCENARIO_KEYPATH_MAX 128
 #define ILRS_SCENARIO_MESSAGE_MAX 256
 
@@ -107,9 +107,9 @@ typedef enum ilrs_scenario_regolith {
 
 /** How a solar array points. */
 typedef enum ilrs_scenario_tracking {
-    ILRS_SCENARIO_TRACKING_FIXED = 0,   /**< "fixed": tilt_deg, azimuth_deg fixed */
-    ILRS_SCENARIO_TRACKING_AZIMUTH = 1, /**< "azimuth": vertical axis, follows the Sun's azimuth
-                                             (the natural choice at the pole, Sun near horizon) */
+    ILRS_SCENARIO_TRACKING_FIXED = 0,    /**< "fixed": tilt_deg, azimuth_deg fixed */
+    ILRS_SCENARIO_TRACKING_AZIMUTH = 1,  /**< "azimuth": vertical axis, follows the Sun's azimuth
+                                              (the natural choice at the pole, Sun near horizon) */
     ILRS_SCENARIO_TRACKING_TWO_AXIS = 2, /**< "two_axis": azimuth and elevation */
 } ilrs_scenario_tracking_t;
 
@@ -160,11 +160,11 @@ typedef struct ilrs_scenario_dem {
 /** The landing site. */
 typedef struct ilrs_scenario_site {
     char name[ILRS_SCENARIO_NAME_MAX];
-    double lat_deg;         /**< planetocentric latitude, -90..90 (required) */
-    double lon_deg;         /**< east longitude, -180..360 (required) */
-    bool has_height_m;      /**< false: take the height from the DEMs */
-    double height_m;        /**< above the 1737.4 km sphere, -20000..20000 */
-    double mast_height_m;   /**< observer (antenna/array) height above ground, 0..1000; default 2 */
+    double lat_deg;       /**< planetocentric latitude, -90..90 (required) */
+    double lon_deg;       /**< east longitude, -180..360 (required) */
+    bool has_height_m;    /**< false: take the height from the DEMs */
+    double height_m;      /**< above the 1737.4 km sphere, -20000..20000 */
+    double mast_height_m; /**< observer (antenna/array) height above ground, 0..1000; default 2 */
     ilrs_scenario_regolith_t regolith; /**< default highland */
     size_t dem_count;
     ilrs_scenario_dem_t dems[ILRS_SCENARIO_MAX_DEMS]; /**< finest first (the twin's order) */
@@ -175,7 +175,7 @@ typedef struct ilrs_scenario_hub {
     char name[ILRS_SCENARIO_NAME_MAX]; /**< default "hub" */
     double mass_kg;                    /**< dry mass, >= 0; default 0 (unknown) */
     double avionics_power_w;           /**< computer, bus, sensors when awake; > 0 (required) */
-    double hibernate_power_w;          /**< during hibernation (night survival); default 0.1 x awake */
+    double hibernate_power_w; /**< during hibernation (night survival); default 0.1 x awake */
     char thermal_node[ILRS_SCENARIO_ID_MAX]; /**< node holding the avionics (required) */
     char line[ILRS_SCENARIO_ID_MAX];         /**< power line feeding it; "" = unswitched bus */
 } ilrs_scenario_hub_t;
@@ -184,10 +184,10 @@ typedef struct ilrs_scenario_hub {
  *  degradation and dust). */
 typedef struct ilrs_scenario_array {
     char id[ILRS_SCENARIO_ID_MAX];
-    double area_m2;              /**< cell area, (0, 500] */
-    double efficiency;           /**< cell + packing efficiency at temp_ref_k, (0, 0.5] */
+    double area_m2;                    /**< cell area, (0, 500] */
+    double efficiency;                 /**< cell + packing efficiency at temp_ref_k, (0, 0.5] */
     ilrs_scenario_tracking_t tracking; /**< default azimuth */
-    double mast_height_m;        /**< array centre above ground, 0..1000; default site mast */
+    double mast_height_m;              /**< array centre above ground, 0..1000; default site mast */
     double tilt_deg;             /**< panel angle from the horizontal: 0 = flat, facing the zenith;
                                       90 = vertical, facing the horizon (best near the pole,
                                       where the Sun stays within a few degrees of it); 0..90,
@@ -205,39 +205,39 @@ typedef struct ilrs_scenario_array {
  *  f(T) = 1 + c1 (T - temp_ref_k) + c2 (T - temp_ref_k)^2, clamped to [0, 1.1]. */
 typedef struct ilrs_scenario_battery {
     char id[ILRS_SCENARIO_ID_MAX];
-    uint32_t strings;           /**< parallel strings, 1..16 (required) */
-    uint32_t cells_per_string;  /**< series cells, 1..64 (required) */
-    double capacity_wh;         /**< nameplate energy of the whole battery at temp_ref_k,
-                                     (0, 1e6] (required); a string holds capacity_wh/strings */
-    double cell_voltage_v;      /**< nominal, (0, 5], default 3.6 (Li-ion) */
-    double charge_efficiency;   /**< (0, 1], default 0.95 */
-    double discharge_efficiency;/**< (0, 1], default 0.95 */
-    double min_soc;             /**< [0, 1), default 0.2: never discharged below */
-    double max_soc;             /**< (min_soc, 1], default 0.95: never charged above */
-    double initial_soc;         /**< [min_soc, max_soc], default max_soc */
-    double temp_ref_k;          /**< default 293.15 */
+    uint32_t strings;             /**< parallel strings, 1..16 (required) */
+    uint32_t cells_per_string;    /**< series cells, 1..64 (required) */
+    double capacity_wh;           /**< nameplate energy of the whole battery at temp_ref_k,
+                                       (0, 1e6] (required); a string holds capacity_wh/strings */
+    double cell_voltage_v;        /**< nominal, (0, 5], default 3.6 (Li-ion) */
+    double charge_efficiency;     /**< (0, 1], default 0.95 */
+    double discharge_efficiency;  /**< (0, 1], default 0.95 */
+    double min_soc;               /**< [0, 1), default 0.2: never discharged below */
+    double max_soc;               /**< (min_soc, 1], default 0.95: never charged above */
+    double initial_soc;           /**< [min_soc, max_soc], default max_soc */
+    double temp_ref_k;            /**< default 293.15 */
     double capacity_coeff_per_k;  /**< c1, default 0.005 per K */
     double capacity_coeff_per_k2; /**< c2, default -1.25e-4 per K^2 (about 85 % at 0 C and
                                        60 % at -20 C, typical Li-ion) */
-    double min_charge_k;        /**< no charging below, default 273.15 */
+    double min_charge_k;          /**< no charging below, default 273.15 */
     char thermal_node[ILRS_SCENARIO_ID_MAX]; /**< node the battery sits in (required) */
 } ilrs_scenario_battery_t;
 
 /** A block of radioisotope heater units, all alike. */
 typedef struct ilrs_scenario_rhu {
     char id[ILRS_SCENARIO_ID_MAX];
-    uint32_t count;               /**< units, 1..1000 */
-    double thermal_w_each;        /**< W thermal at the epoch, (0, 1000]; 1.0 = US LWRHU */
-    double half_life_y;           /**< default 87.7 (Pu-238) */
+    uint32_t count;        /**< units, 1..1000 */
+    double thermal_w_each; /**< W thermal at the epoch, (0, 1000]; 1.0 = US LWRHU */
+    double half_life_y;    /**< default 87.7 (Pu-238) */
     char thermal_node[ILRS_SCENARIO_ID_MAX]; /**< required */
 } ilrs_scenario_rhu_t;
 
 /** A radioisotope thermoelectric generator. */
 typedef struct ilrs_scenario_rtg {
     char id[ILRS_SCENARIO_ID_MAX];
-    double electric_w;            /**< W electric at the epoch, (0, 10000] (required) */
-    double thermal_w;             /**< W thermal at the epoch, >= electric_w (required) */
-    double half_life_y;           /**< fuel half-life, default 87.7 (Pu-238) */
+    double electric_w;                     /**< W electric at the epoch, (0, 10000] (required) */
+    double thermal_w;                      /**< W thermal at the epoch, >= electric_w (required) */
+    double half_life_y;                    /**< fuel half-life, default 87.7 (Pu-238) */
     double converter_degradation_per_year; /**< extra electric loss (thermocouples), 0..0.2,
                                                 default 0 */
     char thermal_node[ILRS_SCENARIO_ID_MAX]; /**< where its waste heat goes; "" = rejected to
@@ -247,9 +247,9 @@ typedef struct ilrs_scenario_rtg {
 /** A switched power distribution line (a solid-state power controller). */
 typedef struct ilrs_scenario_line {
     char id[ILRS_SCENARIO_ID_MAX];
-    double current_limit_a;   /**< trip current, (0, 1000] (required) */
-    bool switchable;          /**< default true; false = always on (essential bus) */
-    bool initially_on;        /**< default true */
+    double current_limit_a; /**< trip current, (0, 1000] (required) */
+    bool switchable;        /**< default true; false = always on (essential bus) */
+    bool initially_on;      /**< default true */
 } ilrs_scenario_line_t;
 
 /** The power plant. */
@@ -285,13 +285,13 @@ typedef struct ilrs_scenario_heater {
 /** A lumped thermal node. */
 typedef struct ilrs_scenario_node {
     char name[ILRS_SCENARIO_ID_MAX];
-    double heat_capacity_j_per_k;   /**< (0, 1e9] (required) */
-    double initial_temperature_k;   /**< (0, 1000], default 293.15 */
+    double heat_capacity_j_per_k;        /**< (0, 1e9] (required) */
+    double initial_temperature_k;        /**< (0, 1000], default 293.15 */
     double regolith_conductance_w_per_k; /**< to the regolith surface, >= 0, default 0 */
-    double radiator_area_m2;        /**< >= 0, default 0 */
-    double radiator_emissivity;     /**< (0, 1], default 0.85 */
-    double radiator_absorptivity;   /**< solar absorptance, [0, 1], default 0.2 */
-    double min_k;                   /**< allowable range, default 0..1000 (none) */
+    double radiator_area_m2;             /**< >= 0, default 0 */
+    double radiator_emissivity;          /**< (0, 1], default 0.85 */
+    double radiator_absorptivity;        /**< solar absorptance, [0, 1], default 0.2 */
+    double min_k;                        /**< allowable range, default 0..1000 (none) */
     double max_k;
     size_t conductance_count;
     ilrs_scenario_conductance_t conductances[ILRS_SCENARIO_MAX_CONDUCTANCES];
@@ -342,11 +342,11 @@ typedef struct ilrs_scenario_schedule {
 typedef struct ilrs_scenario_rover {
     char id[ILRS_SCENARIO_ID_MAX];
     char name[ILRS_SCENARIO_NAME_MAX];
-    double mass_kg;           /**< >= 0 */
-    double active_power_w;    /**< drawn from the station while active (charging), >= 0 */
-    double idle_power_w;      /**< drawn otherwise, >= 0, default 0 */
-    double data_rate_bps;     /**< data relayed through the station while active, >= 0 */
-    bool needs_sun;           /**< active only when the Sun is up; default true */
+    double mass_kg;                    /**< >= 0 */
+    double active_power_w;             /**< drawn from the station while active (charging), >= 0 */
+    double idle_power_w;               /**< drawn otherwise, >= 0, default 0 */
+    double data_rate_bps;              /**< data relayed through the station while active, >= 0 */
+    bool needs_sun;                    /**< active only when the Sun is up; default true */
     ilrs_scenario_schedule_t schedule; /**< default always active */
     char line[ILRS_SCENARIO_ID_MAX];
 } ilrs_scenario_rover_t;
@@ -357,18 +357,18 @@ typedef struct ilrs_scenario_rover {
 typedef struct ilrs_scenario_relay {
     char id[ILRS_SCENARIO_ID_MAX];
     ilrs_scenario_orbit_preset_t preset; /**< "elements" when the file gives elements */
-    double periapsis_altitude_m; /**< above the 1737.4 km sphere, > 0 */
-    double apoapsis_altitude_m;  /**< >= periapsis, <= 60,000 km */
-    double inclination_deg;      /**< 0..180 */
-    double raan_deg;             /**< 0..360, default 0 */
-    double arg_periapsis_deg;    /**< 0..360, default 90 (apolune over the south pole) */
-    double mean_anomaly_deg;     /**< at the epoch, 0..360, default 0 */
+    double periapsis_altitude_m;         /**< above the 1737.4 km sphere, > 0 */
+    double apoapsis_altitude_m;          /**< >= periapsis, <= 60,000 km */
+    double inclination_deg;              /**< 0..180 */
+    double raan_deg;                     /**< 0..360, default 0 */
+    double arg_periapsis_deg;            /**< 0..360, default 90 (apolune over the south pole) */
+    double mean_anomaly_deg;             /**< at the epoch, 0..360, default 0 */
     /* derived by the loader (not read from the file): */
     double semi_major_axis_m;
     double eccentricity;
     double period_s;
     /* link parameters */
-    double proximity_gain_dbi;          /**< relay's surface-facing antenna, default 20 */
+    double proximity_gain_dbi;            /**< relay's surface-facing antenna, default 20 */
     double proximity_noise_temperature_k; /**< default 500 */
     double earth_rate_bps;        /**< relay to Earth, primary (Ka), default 100e6 (Queqiao-2) */
     double earth_backup_rate_bps; /**< backup (S), default 6e6 (Queqiao-2) */
@@ -379,14 +379,14 @@ typedef struct ilrs_scenario_relay {
 typedef struct ilrs_scenario_ground {
     char id[ILRS_SCENARIO_ID_MAX];
     char name[ILRS_SCENARIO_NAME_MAX];
-    double lat_deg;              /**< geodetic latitude (WGS84), -90..90 (required) */
-    double lon_deg;              /**< east longitude, -180..360 (required) */
-    double height_m;             /**< above the ellipsoid, -500..9000, default 0 */
-    double min_elevation_deg;    /**< 0..90, default 10 */
-    double antenna_diameter_m;   /**< (0, 100] (required) */
-    double antenna_efficiency;   /**< aperture efficiency (0, 1], default 0.55 */
-    double noise_temperature_k;  /**< system noise temperature, (0, 5000], default 60 */
-    double uplink_power_w;       /**< (0, 1e6], default 2000 */
+    double lat_deg;             /**< geodetic latitude (WGS84), -90..90 (required) */
+    double lon_deg;             /**< east longitude, -180..360 (required) */
+    double height_m;            /**< above the ellipsoid, -500..9000, default 0 */
+    double min_elevation_deg;   /**< 0..90, default 10 */
+    double antenna_diameter_m;  /**< (0, 100] (required) */
+    double antenna_efficiency;  /**< aperture efficiency (0, 1], default 0.55 */
+    double noise_temperature_k; /**< system noise temperature, (0, 5000], default 60 */
+    double uplink_power_w;      /**< (0, 1e6], default 2000 */
 } ilrs_scenario_ground_t;
 
 /** A partner agency or institute. */
@@ -406,21 +406,21 @@ typedef struct ilrs_scenario_mode {
 typedef struct ilrs_scenario_payload {
     char id[ILRS_SCENARIO_ID_MAX];
     char name[ILRS_SCENARIO_NAME_MAX];
-    char partner[ILRS_SCENARIO_ID_MAX]; /**< owner partner id (required) */
-    double mass_kg;                     /**< (0, 1000] (required) */
-    size_t mode_count;                  /**< >= 1 */
+    char partner[ILRS_SCENARIO_ID_MAX];                  /**< owner partner id (required) */
+    double mass_kg;                                      /**< (0, 1000] (required) */
+    size_t mode_count;                                   /**< >= 1 */
     ilrs_scenario_mode_t modes[ILRS_SCENARIO_MAX_MODES]; /**< from the power_w map, in order */
     char initial_mode[ILRS_SCENARIO_ID_MAX]; /**< default "off" if defined, else the first */
-    double data_rate_bps;  /**< while in its highest-power mode, >= 0 */
-    double duty_cycle;     /**< fraction of eligible time it wants to run, [0, 1], default 1 */
-    bool needs_sun;        /**< runs only when the Sun is up */
+    double data_rate_bps;                    /**< while in its highest-power mode, >= 0 */
+    double duty_cycle;        /**< fraction of eligible time it wants to run, [0, 1], default 1 */
+    bool needs_sun;           /**< runs only when the Sun is up */
     bool needs_earth_in_view; /**< runs only when the Earth is above the horizon */
-    bool night_only;       /**< runs only when the Sun is down (e.g. radio astronomy) */
-    double min_operating_k; /**< default 233.15 */
-    double max_operating_k; /**< default 323.15 */
-    double min_survival_k;  /**< default 203.15; <= min_operating_k */
-    double max_survival_k;  /**< default 343.15; >= max_operating_k */
-    uint32_t priority;      /**< 1 (highest) .. 10, default 5 */
+    bool night_only;          /**< runs only when the Sun is down (e.g. radio astronomy) */
+    double min_operating_k;   /**< default 233.15 */
+    double max_operating_k;   /**< default 323.15 */
+    double min_survival_k;    /**< default 203.15; <= min_operating_k */
+    double max_survival_k;    /**< default 343.15; >= max_operating_k */
+    uint32_t priority;        /**< 1 (highest) .. 10, default 5 */
     char thermal_node[ILRS_SCENARIO_ID_MAX]; /**< default: the hub's node */
     char line[ILRS_SCENARIO_ID_MAX];         /**< power line; "" = unswitched bus */
 } ilrs_scenario_payload_t;
@@ -430,26 +430,26 @@ typedef struct ilrs_scenario_fault {
     char id[ILRS_SCENARIO_ID_MAX];     /**< default "fault<N>" */
     ilrs_scenario_fault_type_t type;   /**< required */
     char target[ILRS_SCENARIO_ID_MAX]; /**< element id, see ilrs_scenario_fault_type_t */
-    bool is_random;       /**< true: Poisson arrivals at rate_per_year */
-    double at_s;          /**< seconds after the epoch (deterministic fault) */
-    double rate_per_year; /**< (0, 1000] (random fault) */
-    double duration_s;    /**< 0 = permanent (default) */
-    uint32_t string_index;  /**< battery_string_loss: which string, default 0 */
-    double loss_fraction;   /**< array_degradation: power lost, (0, 1], default 0.25 */
-    bool has_stuck_value;   /**< stuck_sensor: false = stuck at the value at fault time */
-    double stuck_value;     /**< stuck_sensor: reading in the sensor's unit (K) */
-    bool heater_stuck_on;   /**< heater_failure: true = stuck on, false (default) = dead */
+    bool is_random;                    /**< true: Poisson arrivals at rate_per_year */
+    double at_s;                       /**< seconds after the epoch (deterministic fault) */
+    double rate_per_year;              /**< (0, 1000] (random fault) */
+    double duration_s;                 /**< 0 = permanent (default) */
+    uint32_t string_index;             /**< battery_string_loss: which string, default 0 */
+    double loss_fraction;              /**< array_degradation: power lost, (0, 1], default 0.25 */
+    bool has_stuck_value; /**< stuck_sensor: false = stuck at the value at fault time */
+    double stuck_value;   /**< stuck_sensor: reading in the sensor's unit (K) */
+    bool heater_stuck_on; /**< heater_failure: true = stuck on, false (default) = dead */
 } ilrs_scenario_fault_t;
 
 /** A whole scenario. Created by the loaders, freed by ilrs_scenario_destroy(). */
 typedef struct ilrs_scenario {
-    char name[ILRS_SCENARIO_NAME_MAX];        /**< required */
+    char name[ILRS_SCENARIO_NAME_MAX]; /**< required */
     char description[ILRS_SCENARIO_TEXT_MAX];
-    char source[ILRS_SCENARIO_FILE_MAX];      /**< file name or the name given to load_memory */
-    char epoch_utc[40];    /**< as written, ISO 8601 "YYYY-MM-DDTHH:MM:SS[.sss]Z" */
-    ilrs_tai_t epoch_tai;  /**< the same instant, TAI ns since 1958 */
-    double duration_s;     /**< (0, 50 y] (required) */
-    uint64_t seed;         /**< random seed, default 1 */
+    char source[ILRS_SCENARIO_FILE_MAX]; /**< file name or the name given to load_memory */
+    char epoch_utc[40];                  /**< as written, ISO 8601 "YYYY-MM-DDTHH:MM:SS[.sss]Z" */
+    ilrs_tai_t epoch_tai;                /**< the same instant, TAI ns since 1958 */
+    double duration_s;                   /**< (0, 50 y] (required) */
+    uint64_t seed;                       /**< random seed, default 1 */
     ilrs_scenario_site_t site;
     ilrs_scenario_hub_t hub;
     ilrs_scenario_power_t power;
@@ -478,10 +478,10 @@ typedef struct ilrs_scenario {
 
 /** One problem found in a scenario. */
 typedef struct ilrs_scenario_diag {
-    int code;           /**< ILRS_ESCENARIO_* */
-    bool is_warning;    /**< warnings do not fail the load */
-    unsigned line;      /**< 1-based; 0 when not tied to a place in the file */
-    unsigned column;    /**< 1-based */
+    int code;                                /**< ILRS_ESCENARIO_* */
+    bool is_warning;                         /**< warnings do not fail the load */
+    unsigned line;                           /**< 1-based; 0 when not tied to a place in the file */
+    unsigned column;                         /**< 1-based */
     char keypath[ILRS_SCENARIO_KEYPATH_MAX]; /**< e.g. "power.batteries[1].capacity_wh";
                                                   "" for the document itself */
     char message[ILRS_SCENARIO_MESSAGE_MAX]; /**< e.g. "must be > 0, got -5" */

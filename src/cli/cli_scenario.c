@@ -14,19 +14,18 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: ilrs scenario check [options] FILE\n"
-            "\n"
-            "Validate a station scenario (YAML) and print a summary, or the list of\n"
-            "errors as file:line:column: key.path: message (exit status 1).\n"
-            "The format is documented in docs/scenario.md; examples in scenarios/.\n"
-            "\n"
-            "options:\n"
-            "  --mass-cap-error  treat the Chang'e-8 payload mass caps (100 kg per\n"
-            "                    partner, 200 kg in all) as errors, not warnings\n"
-            "  --no-file-check   do not require the DEM files to exist\n"
-            "  -q, --quiet       print only problems\n"
-            "  -h, --help        this text\n");
+    fprintf(out, "usage: ilrs scenario check [options] FILE\n"
+                 "\n"
+                 "Validate a station scenario (YAML) and print a summary, or the list of\n"
+                 "errors as file:line:column: key.path: message (exit status 1).\n"
+                 "The format is documented in docs/scenario.md; examples in scenarios/.\n"
+                 "\n"
+                 "options:\n"
+                 "  --mass-cap-error  treat the Chang'e-8 payload mass caps (100 kg per\n"
+                 "                    partner, 200 kg in all) as errors, not warnings\n"
+                 "  --no-file-check   do not require the DEM files to exist\n"
+                 "  -q, --quiet       print only problems\n"
+                 "  -h, --help        this text\n");
 }
 
 static void print_diags(const ilrs_scenario_diags_t *d)
@@ -67,8 +66,8 @@ static void print_summary(const ilrs_scenario_t *sc)
            ilrs_scenario_peak_power_w(sc));
     for (size_t i = 0; i < pw->array_count; i++) {
         const ilrs_scenario_array_t *a = &pw->arrays[i];
-        printf("  array   %s: %.2f m2 x %.3f, %s, mast %.1f m\n", a->id, a->area_m2,
-               a->efficiency, ilrs_scenario_tracking_name(a->tracking), a->mast_height_m);
+        printf("  array   %s: %.2f m2 x %.3f, %s, mast %.1f m\n", a->id, a->area_m2, a->efficiency,
+               ilrs_scenario_tracking_name(a->tracking), a->mast_height_m);
     }
     for (size_t i = 0; i < pw->battery_count; i++) {
         const ilrs_scenario_battery_t *b = &pw->batteries[i];

@@ -56,8 +56,8 @@ static void check_duplicates(scenario_ctx_t *ctx, const void *base, size_t count
                 char kpath[ILRS_SCENARIO_KEYPATH_MAX];
                 snprintf(kpath, sizeof kpath, "%s[%zu].%s", list_path, i, key);
                 finding(ctx, ILRS_ESCENARIO_DUPLICATE, false, id, b + i * stride, kpath,
-                        "duplicate %s '%s' (first at line %u, %s[%zu])", key, id, line,
-                        list_path, j);
+                        "duplicate %s '%s' (first at line %u, %s[%zu])", key, id, line, list_path,
+                        j);
                 break;
             }
         }
@@ -107,8 +107,8 @@ static void ref_line(scenario_ctx_t *ctx, const char *id, double peak_w, const v
     double amps = peak_w / ctx->scenario->power.bus_voltage_v;
     if (amps > l->current_limit_a) {
         finding(ctx, ILRS_ESCENARIO_CHECK, false, id, element, kpath,
-                "load of %.4g W needs %.4g A at %.4g V but line '%s' trips at %.4g A", peak_w,
-                amps, ctx->scenario->power.bus_voltage_v, id, l->current_limit_a);
+                "load of %.4g W needs %.4g A at %.4g V but line '%s' trips at %.4g A", peak_w, amps,
+                ctx->scenario->power.bus_voltage_v, id, l->current_limit_a);
     }
 }
 
@@ -116,9 +116,9 @@ static void check_duplicate_ids(scenario_ctx_t *ctx)
 {
     ilrs_scenario_t *sc = ctx->scenario;
     ilrs_scenario_power_t *pw = &sc->power;
-#define DUPS(arr, cnt, field, path, key)                                                   \
-    check_duplicates(ctx, arr, cnt, sizeof(arr)[0], offsetof(__typeof__((arr)[0]), field), \
-                     path, key)
+#define DUPS(arr, cnt, field, path, key)                                                           \
+    check_duplicates(ctx, arr, cnt, sizeof(arr)[0], offsetof(__typeof__((arr)[0]), field), path,   \
+                     key)
     DUPS(pw->arrays, pw->array_count, id, "power.arrays", "id");
     DUPS(pw->batteries, pw->battery_count, id, "power.batteries", "id");
     DUPS(pw->rhus, pw->rhu_count, id, "power.rhus", "id");
@@ -217,9 +217,9 @@ static void check_references(scenario_ctx_t *ctx, double peak_w)
             if (node->heaters[h].power_w > peak_w) {
                 snprintf(kpath, sizeof kpath, "thermal.nodes[%zu].heaters[%zu].power_w", n, h);
                 finding(ctx, ILRS_ESCENARIO_CHECK, false, &node->heaters[h].power_w,
-                        &node->heaters[h],
-                        kpath, "heater needs %.4g W but the station can never give more than "
-                               "%.4g W (arrays at 1415 W/m2 + RTGs)",
+                        &node->heaters[h], kpath,
+                        "heater needs %.4g W but the station can never give more than "
+                        "%.4g W (arrays at 1415 W/m2 + RTGs)",
                         node->heaters[h].power_w, peak_w);
             }
         }
@@ -334,8 +334,8 @@ static void check_faults(scenario_ctx_t *ctx)
                         snprintf(ipath, sizeof ipath, "faults[%zu].string_index", i);
                         finding(ctx, ILRS_ESCENARIO_REF, false, &f->string_index, f, ipath,
                                 "battery '%s' has %u strings (0..%u), got %u", f->target,
-                                sc->power.batteries[b].strings,
-                                sc->power.batteries[b].strings - 1, f->string_index);
+                                sc->power.batteries[b].strings, sc->power.batteries[b].strings - 1,
+                                f->string_index);
                     }
                 }
             }
@@ -395,8 +395,8 @@ static void check_links(scenario_ctx_t *ctx)
             if (sc->relay_count == 0) {
                 char kpath[ILRS_SCENARIO_KEYPATH_MAX];
                 snprintf(kpath, sizeof kpath, "radios[%zu].link", i);
-                finding(ctx, ILRS_ESCENARIO_REF, false, &sc->radios[i].link, &sc->radios[i],
-                        kpath, "a proximity radio needs at least one relay (relays is empty)");
+                finding(ctx, ILRS_ESCENARIO_REF, false, &sc->radios[i].link, &sc->radios[i], kpath,
+                        "a proximity radio needs at least one relay (relays is empty)");
             }
         }
     }
@@ -460,8 +460,7 @@ static void check_site(scenario_ctx_t *ctx)
         ilrs_scenario_dem_t *dem = &sc->site.dems[i];
         char kpath[ILRS_SCENARIO_KEYPATH_MAX];
         snprintf(kpath, sizeof kpath, "site.dem[%zu]", i);
-        if (ilrs__scenario_resolve_path(ctx, dem->path, dem->resolved, sizeof dem->resolved) !=
-            0) {
+        if (ilrs__scenario_resolve_path(ctx, dem->path, dem->resolved, sizeof dem->resolved) != 0) {
             finding(ctx, ILRS_ESCENARIO_VALUE, false, dem->path, dem, kpath,
                     "resolved path longer than %d bytes", ILRS_SCENARIO_FILE_MAX - 1);
             continue;

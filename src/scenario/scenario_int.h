@@ -75,10 +75,10 @@ typedef struct scenario_ctx {
     ilrs_scenario_options_t opts;
     char base_dir[ILRS_SCENARIO_FILE_MAX];
     ilrs_scenario_t *scenario;
-    int first_error;   /* code of the first error, 0 if none */
+    int first_error; /* code of the first error, 0 if none */
     scenario_loc_t *locs;
     size_t loc_count, loc_cap;
-    bool loc_nomem;    /* recording failed: cross-checks fall back to line 0 */
+    bool loc_nomem; /* recording failed: cross-checks fall back to line 0 */
 } scenario_ctx_t;
 
 /* Record an error (or warning) at line:column for keypath. */
@@ -100,7 +100,6 @@ void ilrs__scenario_schema_apply(scenario_ctx_t *ctx, const snode_t *root);
 void ilrs__scenario_check(scenario_ctx_t *ctx);
 
 /* Resolve a DEM path (rule in scenario.h / docs/scenario.md). */
-int ilrs__scenario_resolve_path(const scenario_ctx_t *ctx, const char *path, char *out,
-                                size_t cap);
+int ilrs__scenario_resolve_path(const scenario_ctx_t *ctx, const char *path, char *out, size_t cap);
 
 #endif /* ILRS_SCENARIO_INT_H */

@@ -70,13 +70,13 @@ int ilrs_scenario_diag_format(const ilrs_scenario_diags_t *diags, size_t index, 
     const ilrs_scenario_diag_t *d = &diags->items[index];
     size_t used = 0;
     int n;
-#define APPEND(...)                                                                  \
-    do {                                                                             \
-        n = snprintf(buf + used, cap - used, __VA_ARGS__);                           \
-        if (n < 0 || (size_t)n >= cap - used) {                                      \
-            return ILRS_ETRUNC;                                                      \
-        }                                                                            \
-        used += (size_t)n;                                                           \
+#define APPEND(...)                                                                                \
+    do {                                                                                           \
+        n = snprintf(buf + used, cap - used, __VA_ARGS__);                                         \
+        if (n < 0 || (size_t)n >= cap - used) {                                                    \
+            return ILRS_ETRUNC;                                                                    \
+        }                                                                                          \
+        used += (size_t)n;                                                                         \
     } while (0)
     APPEND("%s", diags->file[0] != '\0' ? diags->file : "<scenario>");
     if (d->line > 0) {
@@ -121,8 +121,7 @@ void ilrs__scenario_loc_find(const scenario_ctx_t *ctx, const void *where, const
         }
     }
     for (size_t i = ctx->loc_count; i-- > 0;) {
-        if (element != NULL && ctx->locs[i].where == element &&
-            ctx->locs[i].kind == LOC_ELEMENT) {
+        if (element != NULL && ctx->locs[i].where == element && ctx->locs[i].kind == LOC_ELEMENT) {
             *line = ctx->locs[i].line;
             *column = ctx->locs[i].column;
             return;
@@ -137,8 +136,7 @@ void ilrs__scenario_loc_find(const scenario_ctx_t *ctx, const void *where, const
  *    shipped scenarios, written for the checkout layout, follow a relocated
  *    data tree);
  * 3. otherwise relative to the base directory (the scenario file's directory). */
-int ilrs__scenario_resolve_path(const scenario_ctx_t *ctx, const char *path, char *out,
-                                size_t cap)
+int ilrs__scenario_resolve_path(const scenario_ctx_t *ctx, const char *path, char *out, size_t cap)
 {
     int n;
     if (path[0] == '/') {
@@ -172,8 +170,8 @@ static int load(const char *text, size_t len, const char *name, const char *base
     }
     snprintf(diags->file, sizeof diags->file, "%s", name);
     const char *dir = ctx.opts.base_dir != NULL ? ctx.opts.base_dir : base_dir;
-    if (dir != NULL && snprintf(ctx.base_dir, sizeof ctx.base_dir, "%s", dir) >=
-                           (int)sizeof ctx.base_dir) {
+    if (dir != NULL &&
+        snprintf(ctx.base_dir, sizeof ctx.base_dir, "%s", dir) >= (int)sizeof ctx.base_dir) {
         ilrs__scenario_diag(&ctx, ILRS_ESCENARIO_LIMIT, false, 0, 0, "",
                             "base directory path too long");
         return ctx.first_error;
@@ -226,8 +224,8 @@ int ilrs_scenario_load_memory(const char *text, size_t len, const char *name,
     if (out == NULL || diags == NULL || (text == NULL && len > 0)) {
         return ILRS_EINVAL;
     }
-    return load(text != NULL ? text : "", len, name != NULL ? name : "<memory>", NULL, opts,
-                out, diags);
+    return load(text != NULL ? text : "", len, name != NULL ? name : "<memory>", NULL, opts, out,
+                diags);
 }
 
 int ilrs_scenario_load_file(const char *path, const ilrs_scenario_options_t *opts,
@@ -323,8 +321,7 @@ double ilrs_scenario_payload_max_power_w(const ilrs_scenario_payload_t *p)
     return w;
 }
 
-const ilrs_scenario_partner_t *ilrs_scenario_find_partner(const ilrs_scenario_t *sc,
-                                                          const char *id)
+const ilrs_scenario_partner_t *ilrs_scenario_find_partner(const ilrs_scenario_t *sc, const char *id)
 {
     for (size_t i = 0; sc != NULL && id != NULL && i < sc->partner_count; i++) {
         if (strcmp(sc->partners[i].id, id) == 0) {
@@ -334,8 +331,7 @@ const ilrs_scenario_partner_t *ilrs_scenario_find_partner(const ilrs_scenario_t 
     return NULL;
 }
 
-const ilrs_scenario_payload_t *ilrs_scenario_find_payload(const ilrs_scenario_t *sc,
-                                                          const char *id)
+const ilrs_scenario_payload_t *ilrs_scenario_find_payload(const ilrs_scenario_t *sc, const char *id)
 {
     for (size_t i = 0; sc != NULL && id != NULL && i < sc->payload_count; i++) {
         if (strcmp(sc->payloads[i].id, id) == 0) {

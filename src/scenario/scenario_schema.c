@@ -57,7 +57,7 @@ struct field {
     const char *key;
     ftype_t type;
     size_t off;
-    size_t size;   /* FT_STR/FT_ID: capacity; FT_LIST: element size */
+    size_t size; /* FT_STR/FT_ID: capacity; FT_LIST: element size */
     double min, max;
     unsigned flags;
     const schema_t *sub;      /* FT_STRUCT, FT_LIST */
@@ -136,10 +136,10 @@ static const char *shown(const snode_t *n, char *buf, size_t cap)
     return buf;
 }
 
-static void err(scenario_ctx_t *ctx, int code, const snode_t *at, const char *path,
-                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void err(scenario_ctx_t *ctx, int code, const snode_t *at, const char *path,
-                const char *fmt, ...)
+static void err(scenario_ctx_t *ctx, int code, const snode_t *at, const char *path, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
+static void err(scenario_ctx_t *ctx, int code, const snode_t *at, const char *path, const char *fmt,
+                ...)
 {
     char msg[ILRS_SCENARIO_MESSAGE_MAX];
     va_list ap;
@@ -247,9 +247,9 @@ static bool parse_duration(const char *text, double *out)
 {
     char num[64];
     size_t n = 0;
-    while (text[n] != '\0' && (isdigit((unsigned char)text[n]) || text[n] == '.' ||
-                               text[n] == '+' || text[n] == '-' || text[n] == 'e' ||
-                               text[n] == 'E')) {
+    while (text[n] != '\0' &&
+           (isdigit((unsigned char)text[n]) || text[n] == '.' || text[n] == '+' || text[n] == '-' ||
+            text[n] == 'e' || text[n] == 'E')) {
         n++;
     }
     /* an 'e' just before the unit belongs to no unit we accept; "1e3s" stays valid */
@@ -467,8 +467,7 @@ static void apply_field(scenario_ctx_t *ctx, const field_t *f, void *obj, const 
             if (f->sub->defaults != NULL) {
                 f->sub->defaults(elem, i);
             }
-            ilrs__scenario_loc_add(ctx, elem, LOC_ELEMENT, v->items[i]->line,
-                                   v->items[i]->column);
+            ilrs__scenario_loc_add(ctx, elem, LOC_ELEMENT, v->items[i]->line, v->items[i]->column);
             if (f->sub->scalar_element) {
                 apply_field(ctx, &f->sub->fields[0], elem, v->items[i], ipath);
             } else {
@@ -587,20 +586,63 @@ static const snode_t *map_get(const snode_t *map, const char *key)
 /* ------------------------------------------------------------------------- */
 
 #define BIG 1e300
-#define S_(T, k, m, fl) {.key = k, .type = FT_STR, .off = offsetof(T, m), .size = sizeof(((T *)0)->m), .flags = fl}
-#define ID_(T, k, m, fl) {.key = k, .type = FT_ID, .off = offsetof(T, m), .size = sizeof(((T *)0)->m), .flags = fl}
-#define NUM_(T, k, m, lo, hi, fl) {.key = k, .type = FT_NUM, .off = offsetof(T, m), .min = lo, .max = hi, .flags = fl}
-#define NUMH_(T, k, m, lo, hi, fl, h) {.key = k, .type = FT_NUM, .off = offsetof(T, m), .min = lo, .max = hi, .flags = fl, .has_plus1 = offsetof(T, h) + 1}
-#define U32_(T, k, m, lo, hi, fl) {.key = k, .type = FT_U32, .off = offsetof(T, m), .min = lo, .max = hi, .flags = fl}
-#define U64_(T, k, m, lo, hi, fl) {.key = k, .type = FT_U64, .off = offsetof(T, m), .min = lo, .max = hi, .flags = fl}
-#define BOOL_(T, k, m) {.key = k, .type = FT_BOOL, .off = offsetof(T, m)}
-#define ENUM_(T, k, m, nm, fl) {.key = k, .type = FT_ENUM, .off = offsetof(T, m), .names = nm, .flags = fl}
-#define DUR_(T, k, m, lo, hi, fl) {.key = k, .type = FT_DUR, .off = offsetof(T, m), .min = lo, .max = hi, .flags = fl}
-#define STRUCT_(T, k, m, sch, fl) {.key = k, .type = FT_STRUCT, .off = offsetof(T, m), .sub = &sch, .flags = fl}
-#define LIST_(T, k, m, cnt, sch, fl) {.key = k, .type = FT_LIST, .off = offsetof(T, m), .size = sizeof(((T *)0)->m[0]), .count_off = offsetof(T, cnt), .max_count = sizeof(((T *)0)->m) / sizeof(((T *)0)->m[0]), .sub = &sch, .flags = fl}
-#define CUSTOM_(T, k, m, fn, fl) {.key = k, .type = FT_CUSTOM, .off = offsetof(T, m), .custom = fn, .flags = fl}
-#define SCHEMA(name, what_, tbl, def, pst) \
-    static const schema_t name = {.what = what_, .fields = tbl, .count = sizeof tbl / sizeof tbl[0], .defaults = def, .post = pst}
+#define S_(T, k, m, fl)                                                                            \
+    {                                                                                              \
+        .key = k, .type = FT_STR, .off = offsetof(T, m), .size = sizeof(((T *)0)->m), .flags = fl  \
+    }
+#define ID_(T, k, m, fl)                                                                           \
+    {                                                                                              \
+        .key = k, .type = FT_ID, .off = offsetof(T, m), .size = sizeof(((T *)0)->m), .flags = fl   \
+    }
+#define NUM_(T, k, m, lo, hi, fl)                                                                  \
+    {                                                                                              \
+        .key = k, .type = FT_NUM, .off = offsetof(T, m), .min = lo, .max = hi, .flags = fl         \
+    }
+#define NUMH_(T, k, m, lo, hi, fl, h)                                                              \
+    {                                                                                              \
+        .key = k, .type = FT_NUM, .off = offsetof(T, m), .min = lo, .max = hi, .flags = fl,        \
+        .has_plus1 = offsetof(T, h) + 1                                                            \
+    }
+#define U32_(T, k, m, lo, hi, fl)                                                                  \
+    {                                                                                              \
+        .key = k, .type = FT_U32, .off = offsetof(T, m), .min = lo, .max = hi, .flags = fl         \
+    }
+#define U64_(T, k, m, lo, hi, fl)                                                                  \
+    {                                                                                              \
+        .key = k, .type = FT_U64, .off = offsetof(T, m), .min = lo, .max = hi, .flags = fl         \
+    }
+#define BOOL_(T, k, m)                                                                             \
+    {                                                                                              \
+        .key = k, .type = FT_BOOL, .off = offsetof(T, m)                                           \
+    }
+#define ENUM_(T, k, m, nm, fl)                                                                     \
+    {                                                                                              \
+        .key = k, .type = FT_ENUM, .off = offsetof(T, m), .names = nm, .flags = fl                 \
+    }
+#define DUR_(T, k, m, lo, hi, fl)                                                                  \
+    {                                                                                              \
+        .key = k, .type = FT_DUR, .off = offsetof(T, m), .min = lo, .max = hi, .flags = fl         \
+    }
+#define STRUCT_(T, k, m, sch, fl)                                                                  \
+    {                                                                                              \
+        .key = k, .type = FT_STRUCT, .off = offsetof(T, m), .sub = &sch, .flags = fl               \
+    }
+#define LIST_(T, k, m, cnt, sch, fl)                                                               \
+    {                                                                                              \
+        .key = k, .type = FT_LIST, .off = offsetof(T, m), .size = sizeof(((T *)0)->m[0]),          \
+        .count_off = offsetof(T, cnt), .max_count = sizeof(((T *)0)->m) / sizeof(((T *)0)->m[0]),  \
+        .sub = &sch, .flags = fl                                                                   \
+    }
+#define CUSTOM_(T, k, m, fn, fl)                                                                   \
+    {                                                                                              \
+        .key = k, .type = FT_CUSTOM, .off = offsetof(T, m), .custom = fn, .flags = fl              \
+    }
+#define SCHEMA(name, what_, tbl, def, pst)                                                         \
+    static const schema_t name = {.what = what_,                                                   \
+                                  .fields = tbl,                                                   \
+                                  .count = sizeof tbl / sizeof tbl[0],                             \
+                                  .defaults = def,                                                 \
+                                  .post = pst}
 
 /* Enumeration spellings, in enum order. */
 static const char *const regolith_names[] = {"highland", "mare", NULL};
@@ -608,9 +650,12 @@ static const char *const tracking_names[] = {"fixed", "azimuth", "two_axis", NUL
 static const char *const link_names[] = {"direct_to_earth", "proximity", NULL};
 static const char *const band_names[] = {"uhf", "s", "x", "ka", NULL};
 static const char *const preset_names[] = {"elements", "queqiao2-24h", "queqiao2-12h", NULL};
-static const char *const fault_names[] = {"battery_string_loss", "array_degradation",
-                                          "radio_outage",        "payload_hang",
-                                          "stuck_sensor",        "heater_failure",
+static const char *const fault_names[] = {"battery_string_loss",
+                                          "array_degradation",
+                                          "radio_outage",
+                                          "payload_hang",
+                                          "stuck_sensor",
+                                          "heater_failure",
                                           NULL};
 
 static const char *enum_name(const char *const *names, size_t n, int v)
@@ -645,10 +690,8 @@ const char *ilrs_scenario_orbit_preset_name(ilrs_scenario_orbit_preset_t p)
 static const field_t dem_fields[] = {
     S_(ilrs_scenario_dem_t, "path", path, 0),
 };
-static const schema_t dem_schema = {.what = "a DEM path",
-                                    .fields = dem_fields,
-                                    .count = 1,
-                                    .scalar_element = true};
+static const schema_t dem_schema = {
+    .what = "a DEM path", .fields = dem_fields, .count = 1, .scalar_element = true};
 
 static const field_t site_fields[] = {
     S_(ilrs_scenario_site_t, "name", name, 0),
@@ -738,8 +781,8 @@ static void battery_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, con
         at = map_get(map, "initial_soc");
         join_path(kpath, sizeof kpath, path, "initial_soc");
         err(ctx, ILRS_ESCENARIO_VALUE, at != NULL ? at : map, kpath,
-            "must be within [min_soc, max_soc] = [%.10g, %.10g], got %.10g", b->min_soc,
-            b->max_soc, b->initial_soc);
+            "must be within [min_soc, max_soc] = [%.10g, %.10g], got %.10g", b->min_soc, b->max_soc,
+            b->initial_soc);
     }
 }
 static const field_t battery_fields[] = {
@@ -801,8 +844,8 @@ static const field_t rtg_fields[] = {
     NUM_(ilrs_scenario_rtg_t, "electric_w", electric_w, 0, 10000, F_REQUIRED | F_MIN_EXCL),
     NUM_(ilrs_scenario_rtg_t, "thermal_w", thermal_w, 0, 100000, F_REQUIRED | F_MIN_EXCL),
     NUM_(ilrs_scenario_rtg_t, "half_life_y", half_life_y, 0, 1e6, F_MIN_EXCL),
-    NUM_(ilrs_scenario_rtg_t, "converter_degradation_per_year", converter_degradation_per_year,
-         0, 0.2, 0),
+    NUM_(ilrs_scenario_rtg_t, "converter_degradation_per_year", converter_degradation_per_year, 0,
+         0.2, 0),
     ID_(ilrs_scenario_rtg_t, "thermal_node", thermal_node, 0),
 };
 SCHEMA(rtg_schema, "an RTG", rtg_fields, rtg_defaults, rtg_post);
@@ -888,8 +931,7 @@ static const field_t node_fields[] = {
     ID_(ilrs_scenario_node_t, "name", name, F_REQUIRED),
     NUM_(ilrs_scenario_node_t, "heat_capacity_j_per_k", heat_capacity_j_per_k, 0, 1e9,
          F_REQUIRED | F_MIN_EXCL),
-    NUM_(ilrs_scenario_node_t, "initial_temperature_k", initial_temperature_k, 0, 1000,
-         F_MIN_EXCL),
+    NUM_(ilrs_scenario_node_t, "initial_temperature_k", initial_temperature_k, 0, 1000, F_MIN_EXCL),
     NUM_(ilrs_scenario_node_t, "regolith_conductance_w_per_k", regolith_conductance_w_per_k, 0,
          1000, 0),
     NUM_(ilrs_scenario_node_t, "radiator_area_m2", radiator_area_m2, 0, 100, 0),
@@ -897,8 +939,8 @@ static const field_t node_fields[] = {
     NUM_(ilrs_scenario_node_t, "radiator_absorptivity", radiator_absorptivity, 0, 1, 0),
     NUM_(ilrs_scenario_node_t, "min_k", min_k, 0, 1000, 0),
     NUM_(ilrs_scenario_node_t, "max_k", max_k, 0, 1000, 0),
-    LIST_(ilrs_scenario_node_t, "conductances", conductances, conductance_count,
-          conductance_schema, 0),
+    LIST_(ilrs_scenario_node_t, "conductances", conductances, conductance_count, conductance_schema,
+          0),
     LIST_(ilrs_scenario_node_t, "heaters", heaters, heater_count, heater_schema, 0),
 };
 SCHEMA(node_schema, "a thermal node", node_fields, node_defaults, node_post);
@@ -931,8 +973,7 @@ static void radio_defaults(void *obj, size_t index)
 }
 
 /* Band edges, Hz, in ilrs_scenario_band_t order (IEEE 521 letter bands; UHF as ITU). */
-static const double band_edges_hz[4][2] = {
-    {300e6, 1e9}, {2e9, 4e9}, {7e9, 12e9}, {26e9, 40e9}};
+static const double band_edges_hz[4][2] = {{300e6, 1e9}, {2e9, 4e9}, {7e9, 12e9}, {26e9, 40e9}};
 
 static int rate_cmp(const void *a, const void *b)
 {
@@ -946,8 +987,8 @@ static void radio_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const
     ilrs_scenario_radio_t *r = obj;
     char kpath[ILRS_SCENARIO_KEYPATH_MAX];
     const snode_t *at = map_get(map, "frequency_hz");
-    if (at != NULL && map_get(map, "band") != NULL && r->frequency_hz > 0 &&
-        (int)r->band >= 0 && (int)r->band < 4) {
+    if (at != NULL && map_get(map, "band") != NULL && r->frequency_hz > 0 && (int)r->band >= 0 &&
+        (int)r->band < 4) {
         const double *edge = band_edges_hz[r->band];
         if (r->frequency_hz < edge[0] || r->frequency_hz > edge[1]) {
             join_path(kpath, sizeof kpath, path, "frequency_hz");
@@ -1131,8 +1172,8 @@ static const field_t relay_fields[] = {
     NUM_(ilrs_scenario_relay_t, "arg_periapsis_deg", arg_periapsis_deg, 0, 360, 0),
     NUM_(ilrs_scenario_relay_t, "mean_anomaly_deg", mean_anomaly_deg, 0, 360, 0),
     NUM_(ilrs_scenario_relay_t, "proximity_gain_dbi", proximity_gain_dbi, -10, 70, 0),
-    NUM_(ilrs_scenario_relay_t, "proximity_noise_temperature_k", proximity_noise_temperature_k,
-         0, 5000, F_MIN_EXCL),
+    NUM_(ilrs_scenario_relay_t, "proximity_noise_temperature_k", proximity_noise_temperature_k, 0,
+         5000, F_MIN_EXCL),
     NUM_(ilrs_scenario_relay_t, "earth_rate_bps", earth_rate_bps, 0, 1e11, F_MIN_EXCL),
     NUM_(ilrs_scenario_relay_t, "earth_backup_rate_bps", earth_backup_rate_bps, 0, 1e11, 0),
     U64_(ilrs_scenario_relay_t, "store_bytes", store_bytes, 0, 1.8e19, 0),
@@ -1158,8 +1199,7 @@ static const field_t ground_fields[] = {
     NUM_(ilrs_scenario_ground_t, "antenna_diameter_m", antenna_diameter_m, 0, 100,
          F_REQUIRED | F_MIN_EXCL),
     NUM_(ilrs_scenario_ground_t, "antenna_efficiency", antenna_efficiency, 0, 1, F_MIN_EXCL),
-    NUM_(ilrs_scenario_ground_t, "noise_temperature_k", noise_temperature_k, 0, 5000,
-         F_MIN_EXCL),
+    NUM_(ilrs_scenario_ground_t, "noise_temperature_k", noise_temperature_k, 0, 5000, F_MIN_EXCL),
     NUM_(ilrs_scenario_ground_t, "uplink_power_w", uplink_power_w, 0, 1e6, F_MIN_EXCL),
 };
 SCHEMA(ground_schema, "a ground station", ground_fields, ground_defaults, NULL);
@@ -1181,10 +1221,8 @@ static void parse_modes(scenario_ctx_t *ctx, const field_t *f, void *obj, const 
 {
     (void)f;
     ilrs_scenario_payload_t *p = obj;
-    static const field_t name_field =
-        ID_(ilrs_scenario_mode_t, "name", name, 0);
-    static const field_t power_field =
-        NUM_(ilrs_scenario_mode_t, "power_w", power_w, 0, 100000, 0);
+    static const field_t name_field = ID_(ilrs_scenario_mode_t, "name", name, 0);
+    static const field_t power_field = NUM_(ilrs_scenario_mode_t, "power_w", power_w, 0, 100000, 0);
     if (v->kind != SNODE_MAPPING) {
         err(ctx, ILRS_ESCENARIO_TYPE, v, path,
             "expected a mapping of mode name to watts (e.g. {off: 0, on: 12}), got %s",
@@ -1206,7 +1244,8 @@ static void parse_modes(scenario_ctx_t *ctx, const field_t *f, void *obj, const 
         const snode_t *val = v->items[2 * i + 1];
         char kpath[ILRS_SCENARIO_KEYPATH_MAX];
         char buf[64];
-        join_path(kpath, sizeof kpath, path, k->kind == SNODE_SCALAR ? shown(k, buf, sizeof buf) : "?");
+        join_path(kpath, sizeof kpath, path,
+                  k->kind == SNODE_SCALAR ? shown(k, buf, sizeof buf) : "?");
         ilrs_scenario_mode_t *m = &p->modes[p->mode_count];
         memset(m, 0, sizeof *m);
         size_t before = ctx->diags->error_count;

@@ -117,17 +117,15 @@ int ilrs__scenario_yaml_parse(scenario_ctx_t *ctx, const char *text, size_t len,
                 }
                 rc = ILRS_ESCENARIO_SYNTAX;
             } else if (parser.context != NULL) {
-                ilrs__scenario_diag(ctx, ILRS_ESCENARIO_SYNTAX, false,
-                                    mark_line(parser.problem_mark),
-                                    mark_column(parser.problem_mark), "",
-                                    "YAML syntax error: %s %s (line %u)", problem,
-                                    parser.context, mark_line(parser.context_mark));
+                ilrs__scenario_diag(
+                    ctx, ILRS_ESCENARIO_SYNTAX, false, mark_line(parser.problem_mark),
+                    mark_column(parser.problem_mark), "", "YAML syntax error: %s %s (line %u)",
+                    problem, parser.context, mark_line(parser.context_mark));
                 rc = ILRS_ESCENARIO_SYNTAX;
             } else {
-                ilrs__scenario_diag(ctx, ILRS_ESCENARIO_SYNTAX, false,
-                                    mark_line(parser.problem_mark),
-                                    mark_column(parser.problem_mark), "",
-                                    "YAML syntax error: %s", problem);
+                ilrs__scenario_diag(
+                    ctx, ILRS_ESCENARIO_SYNTAX, false, mark_line(parser.problem_mark),
+                    mark_column(parser.problem_mark), "", "YAML syntax error: %s", problem);
                 rc = ILRS_ESCENARIO_SYNTAX;
             }
             break;
@@ -147,11 +145,10 @@ int ilrs__scenario_yaml_parse(scenario_ctx_t *ctx, const char *text, size_t len,
             }
             break;
         case YAML_ALIAS_EVENT:
-            ilrs__scenario_diag(ctx, ILRS_ESCENARIO_SYNTAX, false, mark_line(ev.start_mark),
-                                mark_column(ev.start_mark), "",
-                                "YAML aliases (*%s) are not supported in scenarios",
-                                ev.data.alias.anchor != NULL ? (const char *)ev.data.alias.anchor
-                                                             : "");
+            ilrs__scenario_diag(
+                ctx, ILRS_ESCENARIO_SYNTAX, false, mark_line(ev.start_mark),
+                mark_column(ev.start_mark), "", "YAML aliases (*%s) are not supported in scenarios",
+                ev.data.alias.anchor != NULL ? (const char *)ev.data.alias.anchor : "");
             rc = ILRS_ESCENARIO_SYNTAX;
             done = true;
             break;

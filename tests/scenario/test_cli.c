@@ -31,13 +31,13 @@ static void check_valid_prints_summary(void **state)
 {
     (void)state;
     static char out[65536];
-    assert_int_equal(run("scenario check " ILRS_TEST_SRC("scenarios/south-pole.yaml"), out,
-                         sizeof out),
-                     0);
+    assert_int_equal(
+        run("scenario check " ILRS_TEST_SRC("scenarios/south-pole.yaml"), out, sizeof out), 0);
     assert_non_null(strstr(out, "site      Connecting Ridge -89.4500 deg lat, 222.7000 deg E"));
     assert_non_null(strstr(out, "relay     queqiao2: queqiao2-12h, 300 x 8600 km, i 54.8 deg"));
     assert_non_null(strstr(out, "payload   seismometer [igg]"));
-    assert_non_null(strstr(out, "fault     lose_string: battery_string_loss on batt_a at +200.00 d"));
+    assert_non_null(
+        strstr(out, "fault     lose_string: battery_string_loss on batt_a at +200.00 d"));
     assert_non_null(strstr(out, ": valid, 0 warnings"));
 }
 

@@ -17,26 +17,25 @@ static ilrs_scenario_diags_t diags; /* about 30 kB: not on the stack */
 
 /* A minimal valid scenario: every test that needs line numbers appends to it
  * from line 12 on (this text has 11 lines). Peak power 1 m2 x 0.3 x 1415 W/m2. */
-#define MIN_DOC                                                                                   \
-    "name: t\n"                                          /* 1 */                                 \
-    "epoch_utc: 2030-01-01T00:00:00Z\n"                  /* 2 */                                 \
-    "duration: 10d\n"                                    /* 3 */                                 \
-    "site: {lat_deg: -89.45, lon_deg: 222.7}\n"          /* 4 */                                 \
-    "hub: {avionics_power_w: 100, thermal_node: bus}\n"  /* 5 */                                 \
-    "thermal:\n"                                         /* 6 */                                 \
-    "  nodes:\n"                                         /* 7 */                                 \
-    "    - {name: bus, heat_capacity_j_per_k: 1000}\n"   /* 8 */                                 \
-    "power:\n"                                           /* 9 */                                 \
-    "  arrays:\n"                                        /* 10 */                                \
-    "    - {id: a1, area_m2: 1, efficiency: 0.3}\n"      /* 11 */
+#define MIN_DOC                                                                                    \
+    "name: t\n"                                         /* 1 */                                    \
+    "epoch_utc: 2030-01-01T00:00:00Z\n"                 /* 2 */                                    \
+    "duration: 10d\n"                                   /* 3 */                                    \
+    "site: {lat_deg: -89.45, lon_deg: 222.7}\n"         /* 4 */                                    \
+    "hub: {avionics_power_w: 100, thermal_node: bus}\n" /* 5 */                                    \
+    "thermal:\n"                                        /* 6 */                                    \
+    "  nodes:\n"                                        /* 7 */                                    \
+    "    - {name: bus, heat_capacity_j_per_k: 1000}\n"  /* 8 */                                    \
+    "power:\n"                                          /* 9 */                                    \
+    "  arrays:\n"                                       /* 10 */                                   \
+    "    - {id: a1, area_m2: 1, efficiency: 0.3}\n"     /* 11 */
 
-#define PARTNERS                                                                                  \
-    "partners:\n"                                                                                 \
-    "  - {id: p1, name: Partner One}\n"                                                           \
+#define PARTNERS                                                                                   \
+    "partners:\n"                                                                                  \
+    "  - {id: p1, name: Partner One}\n"                                                            \
     "  - {id: p2, name: Partner Two}\n"
 
-static int load_opts(const char *text, const ilrs_scenario_options_t *opts,
-                     ilrs_scenario_t **out)
+static int load_opts(const char *text, const ilrs_scenario_options_t *opts, ilrs_scenario_t **out)
 {
     ilrs_scenario_diags_init(&diags);
     return ilrs_scenario_load_memory(text, strlen(text), "t.yaml", opts, out, &diags);
@@ -124,9 +123,8 @@ static void south_pole_content(void **state)
     (void)state;
     ilrs_scenario_t *sc = NULL;
     ilrs_scenario_diags_init(&diags);
-    assert_int_equal(ilrs_scenario_load_file(ILRS_TEST_SRC("scenarios/south-pole.yaml"), NULL,
-                                             &sc, &diags),
-                     0);
+    assert_int_equal(
+        ilrs_scenario_load_file(ILRS_TEST_SRC("scenarios/south-pole.yaml"), NULL, &sc, &diags), 0);
     /* MISSION.md: Connecting Ridge about 89.45 S, 222.7 E. */
     assert_true(fabs(sc->site.lat_deg + 89.45) < 1e-9);
     assert_true(fabs(sc->site.lon_deg - 222.7) < 1e-9);
@@ -171,8 +169,8 @@ static void far_side_relay_24h(void **state)
     (void)state;
     ilrs_scenario_t *sc = NULL;
     ilrs_scenario_diags_init(&diags);
-    assert_int_equal(ilrs_scenario_load_file(
-                         ILRS_TEST_SRC("scenarios/far-side-equatorial.yaml"), NULL, &sc, &diags),
+    assert_int_equal(ilrs_scenario_load_file(ILRS_TEST_SRC("scenarios/far-side-equatorial.yaml"),
+                                             NULL, &sc, &diags),
                      0);
     const ilrs_scenario_relay_t *r = &sc->relays[0];
     /* REFERENCE.md: 200 x 16,000 km, i 62.4 deg, 24 h (a about 9,750 km). */
@@ -220,8 +218,8 @@ static void defaults_applied(void **state)
     assert_true(sc->seed == 1);
     assert_true(sc->duration_s == 10 * 86400.0);
     /* TAI - UTC = 37 s since 2017-01-01 (IERS Bulletin C). */
-    ilrs_tai_t expect = (ilrs_tai_t)days_from_1958(2030, 1, 1) * 86400 * ILRS_NS_PER_S +
-                        37 * ILRS_NS_PER_S;
+    ilrs_tai_t expect =
+        (ilrs_tai_t)days_from_1958(2030, 1, 1) * 86400 * ILRS_NS_PER_S + 37 * ILRS_NS_PER_S;
     assert_true(llabs(sc->epoch_tai - expect) < 1000);
     assert_true(sc->site.mast_height_m == 2.0);
     assert_false(sc->site.has_height_m);
@@ -351,8 +349,7 @@ static void error_enum_and_id(void **state)
                  ILRS_ESCENARIO_VALUE,
                  "t.yaml:12:55: power.arrays[1].tracking: must be one of fixed, azimuth, "
                  "two_axis; got \"spin\"");
-    expect_error(MIN_DOC "    - {id: \"a 2\", area_m2: 1, efficiency: 0.3}\n",
-                 ILRS_ESCENARIO_VALUE,
+    expect_error(MIN_DOC "    - {id: \"a 2\", area_m2: 1, efficiency: 0.3}\n", ILRS_ESCENARIO_VALUE,
                  "t.yaml:12:12: power.arrays[1].id: must be an identifier (letters, digits, "
                  "'_', '-', '.', starting with a letter or digit), got \"a 2\"");
 }
@@ -508,7 +505,8 @@ static void limits_bounded(void **state)
     }
     list[strlen(list) - 1] = ']';
     strcat(list, "\n");
-    expect_error(list, ILRS_ESCENARIO_LIMIT, "t.yaml:12:10: power.lines: at most 32 entries, got 35");
+    expect_error(list, ILRS_ESCENARIO_LIMIT,
+                 "t.yaml:12:10: power.lines: at most 32 entries, got 35");
 
     /* A mapping with more keys than any struct has. */
     char wide[4096] = "site: {";
@@ -615,9 +613,8 @@ static void cross_power_and_lines(void **state)
                           &sc),
                      0);
     ilrs_scenario_destroy(sc);
-    expect_error(MIN_DOC "  lines: [{id: sci, current_limit_a: 1}]\n" PARTNERS
-                 "payloads:\n"
-                 "  - {id: x, partner: p1, mass_kg: 1, power_w: {on: 56}, line: sci}\n",
+    expect_error(MIN_DOC "  lines: [{id: sci, current_limit_a: 1}]\n" PARTNERS "payloads:\n"
+                         "  - {id: x, partner: p1, mass_kg: 1, power_w: {on: 56}, line: sci}\n",
                  ILRS_ESCENARIO_CHECK,
                  "t.yaml:17:63: payloads[0].line: load of 56 W needs 2 A at 28 V but line 'sci' "
                  "trips at 1 A");
