@@ -198,7 +198,6 @@ typedef struct ilrs_scenario_array {
     double temp_ref_k;           /**< default 301.15 (28 C, AM0 test condition) */
     double degradation_per_year; /**< fractional loss per year, 0..0.5, default 0.01 */
     double dust_loss_per_day;    /**< fractional loss per day from dust, 0..0.1, default 0 */
-    char line[ILRS_SCENARIO_ID_MAX]; /**< unused today: arrays feed the bus directly */
 } ilrs_scenario_array_t;
 
 /** A battery. Temperature-dependent capacity factor, relative to capacity_wh:

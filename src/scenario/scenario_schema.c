@@ -585,7 +585,6 @@ static const snode_t *map_get(const snode_t *map, const char *key)
 /* Table-building macros                                                      */
 /* ------------------------------------------------------------------------- */
 
-#define BIG 1e300
 #define S_(T, k, m, fl)                                                                            \
     {                                                                                              \
         .key = k, .type = FT_STR, .off = offsetof(T, m), .size = sizeof(((T *)0)->m), .flags = fl  \
