@@ -559,6 +559,18 @@ int ilrs_scenario_load_memory(const char *text, size_t len, const char *name,
 /** @brief Free a scenario. Accepts NULL. */
 void ilrs_scenario_destroy(ilrs_scenario_t *scenario);
 
+/** File name of the default scenario (what `ilrs run` plays without an argument). */
+#define ILRS_SCENARIO_DEFAULT_NAME "south-pole.yaml"
+
+/**
+ * @brief Path of the default scenario: $ILRS_SCENARIO_DIR/south-pole.yaml when
+ *        that environment variable is set, else <source tree>/scenarios/south-pole.yaml
+ *        (the compile-time ILRS_SOURCE_DIR, as the data directory rule).
+ * @param[out] buf receives the path (NUL-terminated when @p cap > 0).
+ * @return 0, ILRS_EINVAL (NULL or zero @p cap), ILRS_EOVERFLOW (@p cap too small).
+ */
+int ilrs_scenario_default_path(char *buf, size_t cap);
+
 /* ------------------------------------------------------------------------- */
 /* Helpers for the models built from a scenario                               */
 /* ------------------------------------------------------------------------- */

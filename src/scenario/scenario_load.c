@@ -290,6 +290,21 @@ void ilrs_scenario_destroy(ilrs_scenario_t *scenario)
     free(scenario);
 }
 
+int ilrs_scenario_default_path(char *buf, size_t cap)
+{
+    if (buf == NULL || cap == 0) {
+        return ILRS_EINVAL;
+    }
+    const char *dir = getenv("ILRS_SCENARIO_DIR");
+    int n;
+    if (dir != NULL && dir[0] != '\0') {
+        n = snprintf(buf, cap, "%s/%s", dir, ILRS_SCENARIO_DEFAULT_NAME);
+    } else {
+        n = snprintf(buf, cap, "%s/scenarios/%s", ILRS_SOURCE_DIR, ILRS_SCENARIO_DEFAULT_NAME);
+    }
+    return n < 0 || (size_t)n >= cap ? ILRS_EOVERFLOW : 0;
+}
+
 /* ------------------------------------------------------------------------- */
 /* Helpers                                                                    */
 /* ------------------------------------------------------------------------- */

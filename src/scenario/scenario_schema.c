@@ -79,6 +79,15 @@ struct schema {
     bool scalar_element; /* list elements are scalars read by fields[0] */
 };
 
+/* FT_ENUM fields are written through an int pointer. */
+_Static_assert(sizeof(ilrs_scenario_regolith_t) == sizeof(int) &&
+                   sizeof(ilrs_scenario_tracking_t) == sizeof(int) &&
+                   sizeof(ilrs_scenario_link_t) == sizeof(int) &&
+                   sizeof(ilrs_scenario_band_t) == sizeof(int) &&
+                   sizeof(ilrs_scenario_orbit_preset_t) == sizeof(int) &&
+                   sizeof(ilrs_scenario_fault_type_t) == sizeof(int),
+               "enums are int-sized");
+
 /* No mapping in the schema has more keys than this; a bigger one is refused
  * before the quadratic duplicate-key check runs. */
 #define MAX_MAP_KEYS 64

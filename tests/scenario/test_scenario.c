@@ -852,6 +852,19 @@ static void api_contract(void **state)
     assert_string_equal(ilrs_scenario_band_name(ILRS_SCENARIO_BAND_KA), "ka");
     assert_string_equal(ilrs_scenario_orbit_preset_name(ILRS_SCENARIO_ORBIT_QUEQIAO2_12H),
                         "queqiao2-12h");
+    char path[1024];
+    unsetenv("ILRS_SCENARIO_DIR");
+    assert_int_equal(ilrs_scenario_default_path(path, sizeof path), 0);
+    assert_string_equal(path, ILRS_TEST_SRC("scenarios/south-pole.yaml"));
+    ilrs_scenario_t *def = NULL;
+    ilrs_scenario_diags_init(&diags);
+    assert_int_equal(ilrs_scenario_load_file(path, NULL, &def, &diags), 0);
+    ilrs_scenario_destroy(def);
+    setenv("ILRS_SCENARIO_DIR", "/elsewhere", 1);
+    assert_int_equal(ilrs_scenario_default_path(path, sizeof path), 0);
+    assert_string_equal(path, "/elsewhere/south-pole.yaml");
+    assert_int_equal(ilrs_scenario_default_path(path, 8), ILRS_EOVERFLOW);
+    unsetenv("ILRS_SCENARIO_DIR");
     assert_string_equal(ilrs_strerror(ILRS_ESCENARIO_LIMIT),
                         "scenario document exceeds a size limit");
 }
