@@ -198,6 +198,7 @@ typedef struct ilrs_scenario_array {
     double temp_ref_k;           /**< default 301.15 (28 C, AM0 test condition) */
     double degradation_per_year; /**< fractional loss per year, 0..0.5, default 0.01 */
     double dust_loss_per_day;    /**< fractional loss per day from dust, 0..0.1, default 0 */
+    double dust_loss_max;        /**< cap on the accumulated dust loss, 0..1, default 0.2 */
 } ilrs_scenario_array_t;
 
 /** A battery. Temperature-dependent capacity factor, relative to capacity_wh:
@@ -219,6 +220,9 @@ typedef struct ilrs_scenario_battery {
     double capacity_coeff_per_k2; /**< c2, default -1.25e-4 per K^2 (about 85 % at 0 C and
                                        60 % at -20 C, typical Li-ion) */
     double min_charge_k;          /**< no charging below, default 273.15 */
+    double max_charge_c;          /**< charge power limit in C (capacity per hour), (0, 10],
+                                       default 0.5 */
+    double max_discharge_c;       /**< discharge power limit in C, (0, 20], default 1 */
     char thermal_node[ILRS_SCENARIO_ID_MAX]; /**< node the battery sits in (required) */
 } ilrs_scenario_battery_t;
 
@@ -228,17 +232,21 @@ typedef struct ilrs_scenario_rhu {
     uint32_t count;        /**< units, 1..1000 */
     double thermal_w_each; /**< W thermal at the epoch, (0, 1000]; 1.0 = US LWRHU */
     double half_life_y;    /**< default 87.7 (Pu-238) */
+    double fuel_age_y;     /**< fuel age at the epoch, 0..100, default 0 (thermal_w_each is
+                                the output at the epoch either way) */
     char thermal_node[ILRS_SCENARIO_ID_MAX]; /**< required */
 } ilrs_scenario_rhu_t;
 
 /** A radioisotope thermoelectric generator. */
 typedef struct ilrs_scenario_rtg {
     char id[ILRS_SCENARIO_ID_MAX];
-    double electric_w;                     /**< W electric at the epoch, (0, 10000] (required) */
-    double thermal_w;                      /**< W thermal at the epoch, >= electric_w (required) */
-    double half_life_y;                    /**< fuel half-life, default 87.7 (Pu-238) */
-    double converter_degradation_per_year; /**< extra electric loss (thermocouples), 0..0.2,
-                                                default 0 */
+    double electric_w;  /**< W electric at the epoch, (0, 10000] (required) */
+    double thermal_w;   /**< W thermal at the epoch, >= electric_w (required) */
+    double half_life_y; /**< fuel half-life, default 87.7 (Pu-238) */
+    double fuel_age_y;  /**< fuel age at the epoch, 0..100, default 0 (the _w values are at the
+                             epoch either way) */
+    double converter_degradation_per_year;   /**< extra electric loss (thermocouples), 0..0.2,
+                                                  default 0 */
     char thermal_node[ILRS_SCENARIO_ID_MAX]; /**< where its waste heat goes; "" = rejected to
                                                   space by its own fins */
 } ilrs_scenario_rtg_t;
@@ -253,7 +261,9 @@ typedef struct ilrs_scenario_line {
 
 /** The power plant. */
 typedef struct ilrs_scenario_power {
-    double bus_voltage_v; /**< regulated bus, (0, 300], default 28 */
+    double bus_voltage_v;  /**< regulated bus, (0, 300], default 28 */
+    double undervoltage_v; /**< battery voltage below which the bus browns out, (0, 300],
+                                default 22 (8 Li-ion cells at 2.75 V) */
     size_t array_count;
     ilrs_scenario_array_t arrays[ILRS_SCENARIO_MAX_ARRAYS];
     size_t battery_count;
@@ -320,6 +330,7 @@ typedef struct ilrs_scenario_radio {
     double dc_power_tx_w;       /**< DC draw while transmitting, >= tx_power_w; default 4 x tx */
     double dc_power_rx_w;       /**< DC draw while receiving/standby, >= 0, default 5 */
     char line[ILRS_SCENARIO_ID_MAX]; /**< power line; "" = unswitched bus */
+    uint64_t queue_bytes;            /**< transmit queue, > 0, default 16 MiB */
     size_t rate_count;
     ilrs_scenario_rate_t rates[ILRS_SCENARIO_MAX_RATES]; /**< sorted ascending by the loader */
 } ilrs_scenario_radio_t;
@@ -412,6 +423,7 @@ typedef struct ilrs_scenario_payload {
     char initial_mode[ILRS_SCENARIO_ID_MAX]; /**< default "off" if defined, else the first */
     double data_rate_bps;                    /**< while in its highest-power mode, >= 0 */
     double duty_cycle;        /**< fraction of eligible time it wants to run, [0, 1], default 1 */
+    double duty_period_s;     /**< period of the duty cycle, (0, 1e9] s, default 3600 */
     bool needs_sun;           /**< runs only when the Sun is up */
     bool needs_earth_in_view; /**< runs only when the Earth is above the horizon */
     bool night_only;          /**< runs only when the Sun is down (e.g. radio astronomy) */

@@ -741,6 +741,7 @@ static void array_defaults(void *obj, size_t index)
     a->temp_coeff_per_k = -0.0035;
     a->temp_ref_k = 301.15;
     a->degradation_per_year = 0.01;
+    a->dust_loss_max = 0.2;
 }
 static const field_t array_fields[] = {
     ID_(ilrs_scenario_array_t, "id", id, 0),
@@ -754,6 +755,7 @@ static const field_t array_fields[] = {
     NUM_(ilrs_scenario_array_t, "temp_ref_k", temp_ref_k, 0, 500, F_MIN_EXCL),
     NUM_(ilrs_scenario_array_t, "degradation_per_year", degradation_per_year, 0, 0.5, 0),
     NUM_(ilrs_scenario_array_t, "dust_loss_per_day", dust_loss_per_day, 0, 0.1, 0),
+    NUM_(ilrs_scenario_array_t, "dust_loss_max", dust_loss_max, 0, 1, 0),
 };
 SCHEMA(array_schema, "a solar array", array_fields, array_defaults, NULL);
 
@@ -771,6 +773,8 @@ static void battery_defaults(void *obj, size_t index)
     b->capacity_coeff_per_k = 0.005;
     b->capacity_coeff_per_k2 = -1.25e-4;
     b->min_charge_k = 273.15;
+    b->max_charge_c = 0.5;
+    b->max_discharge_c = 1.0;
 }
 static void battery_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const char *path)
 {
@@ -808,6 +812,8 @@ static const field_t battery_fields[] = {
     NUM_(ilrs_scenario_battery_t, "capacity_coeff_per_k", capacity_coeff_per_k, -0.1, 0.1, 0),
     NUM_(ilrs_scenario_battery_t, "capacity_coeff_per_k2", capacity_coeff_per_k2, -0.01, 0.01, 0),
     NUM_(ilrs_scenario_battery_t, "min_charge_k", min_charge_k, 0, 500, 0),
+    NUM_(ilrs_scenario_battery_t, "max_charge_c", max_charge_c, 0, 10, F_MIN_EXCL),
+    NUM_(ilrs_scenario_battery_t, "max_discharge_c", max_discharge_c, 0, 20, F_MIN_EXCL),
     ID_(ilrs_scenario_battery_t, "thermal_node", thermal_node, F_REQUIRED),
 };
 SCHEMA(battery_schema, "a battery", battery_fields, battery_defaults, battery_post);
@@ -824,6 +830,7 @@ static const field_t rhu_fields[] = {
     U32_(ilrs_scenario_rhu_t, "count", count, 1, 1000, 0),
     NUM_(ilrs_scenario_rhu_t, "thermal_w_each", thermal_w_each, 0, 1000, F_REQUIRED | F_MIN_EXCL),
     NUM_(ilrs_scenario_rhu_t, "half_life_y", half_life_y, 0, 1e6, F_MIN_EXCL),
+    NUM_(ilrs_scenario_rhu_t, "fuel_age_y", fuel_age_y, 0, 100, 0),
     ID_(ilrs_scenario_rhu_t, "thermal_node", thermal_node, F_REQUIRED),
 };
 SCHEMA(rhu_schema, "a radioisotope heater block", rhu_fields, rhu_defaults, NULL);
@@ -852,6 +859,7 @@ static const field_t rtg_fields[] = {
     NUM_(ilrs_scenario_rtg_t, "electric_w", electric_w, 0, 10000, F_REQUIRED | F_MIN_EXCL),
     NUM_(ilrs_scenario_rtg_t, "thermal_w", thermal_w, 0, 100000, F_REQUIRED | F_MIN_EXCL),
     NUM_(ilrs_scenario_rtg_t, "half_life_y", half_life_y, 0, 1e6, F_MIN_EXCL),
+    NUM_(ilrs_scenario_rtg_t, "fuel_age_y", fuel_age_y, 0, 100, 0),
     NUM_(ilrs_scenario_rtg_t, "converter_degradation_per_year", converter_degradation_per_year, 0,
          0.2, 0),
     ID_(ilrs_scenario_rtg_t, "thermal_node", thermal_node, 0),
@@ -876,6 +884,7 @@ SCHEMA(line_schema, "a power line", line_fields, line_defaults, NULL);
 
 static const field_t power_fields[] = {
     NUM_(ilrs_scenario_power_t, "bus_voltage_v", bus_voltage_v, 0, 300, F_MIN_EXCL),
+    NUM_(ilrs_scenario_power_t, "undervoltage_v", undervoltage_v, 0, 300, F_MIN_EXCL),
     LIST_(ilrs_scenario_power_t, "arrays", arrays, array_count, array_schema, 0),
     LIST_(ilrs_scenario_power_t, "batteries", batteries, battery_count, battery_schema, 0),
     LIST_(ilrs_scenario_power_t, "rhus", rhus, rhu_count, rhu_schema, 0),
@@ -978,6 +987,7 @@ static void radio_defaults(void *obj, size_t index)
     r->margin_db = 3.0;
     r->dc_power_tx_w = NAN; /* = 4 x tx_power_w unless given */
     r->dc_power_rx_w = 5.0;
+    r->queue_bytes = UINT64_C(16) << 20;
 }
 
 /* Band edges, Hz, in ilrs_scenario_band_t order (IEEE 521 letter bands; UHF as ITU). */
@@ -1030,6 +1040,7 @@ static const field_t radio_fields[] = {
     NUM_(ilrs_scenario_radio_t, "dc_power_tx_w", dc_power_tx_w, 0, 10000, 0),
     NUM_(ilrs_scenario_radio_t, "dc_power_rx_w", dc_power_rx_w, 0, 1000, 0),
     ID_(ilrs_scenario_radio_t, "line", line, 0),
+    U64_(ilrs_scenario_radio_t, "queue_bytes", queue_bytes, 0, 1.8e19, F_MIN_EXCL),
     LIST_(ilrs_scenario_radio_t, "rates", rates, rate_count, rate_schema, F_REQUIRED),
 };
 SCHEMA(radio_schema, "a radio", radio_fields, radio_defaults, radio_post);
@@ -1275,6 +1286,7 @@ static void payload_defaults(void *obj, size_t index)
     (void)index;
     ilrs_scenario_payload_t *p = obj;
     p->duty_cycle = 1.0;
+    p->duty_period_s = 3600.0;
     p->min_operating_k = 233.15;
     p->max_operating_k = 323.15;
     p->min_survival_k = 203.15;
@@ -1339,6 +1351,7 @@ static const field_t payload_fields[] = {
     ID_(ilrs_scenario_payload_t, "initial_mode", initial_mode, 0),
     NUM_(ilrs_scenario_payload_t, "data_rate_bps", data_rate_bps, 0, 1e10, 0),
     NUM_(ilrs_scenario_payload_t, "duty_cycle", duty_cycle, 0, 1, 0),
+    DUR_(ilrs_scenario_payload_t, "duty_period", duty_period_s, 0, 1e9, F_MIN_EXCL),
     BOOL_(ilrs_scenario_payload_t, "needs_sun", needs_sun),
     BOOL_(ilrs_scenario_payload_t, "needs_earth_in_view", needs_earth_in_view),
     BOOL_(ilrs_scenario_payload_t, "night_only", night_only),
@@ -1521,6 +1534,7 @@ static void scenario_defaults(ilrs_scenario_t *sc)
     snprintf(sc->hub.name, sizeof sc->hub.name, "hub");
     sc->hub.hibernate_power_w = NAN; /* = 0.1 x avionics_power_w unless given */
     sc->power.bus_voltage_v = 28.0;
+    sc->power.undervoltage_v = 22.0;
     sc->storage.capacity_bytes = UINT64_C(32) << 30;
 }
 

@@ -237,6 +237,9 @@ static void defaults_applied(void **state)
     assert_string_equal(b->id, "battery0");
     assert_true(b->min_soc == 0.2 && b->max_soc == 0.95 && b->initial_soc == 0.95);
     assert_true(b->charge_efficiency == 0.95 && b->cell_voltage_v == 3.6);
+    assert_true(b->max_charge_c == 0.5 && b->max_discharge_c == 1.0);
+    assert_true(a->dust_loss_max == 0.2);
+    assert_true(sc->power.undervoltage_v == 22.0);
     const ilrs_scenario_node_t *n = ilrs_scenario_find_node(sc, "bus");
     assert_non_null(n);
     assert_true(n->initial_temperature_k == 293.15 && n->radiator_emissivity == 0.85);
@@ -261,7 +264,7 @@ static void payload_defaults_and_modes(void **state)
     assert_int_equal(p->mode_count, 3);
     assert_string_equal(p->modes[0].name, "standby");
     assert_string_equal(p->initial_mode, "off");
-    assert_true(p->duty_cycle == 1.0 && p->priority == 5);
+    assert_true(p->duty_cycle == 1.0 && p->priority == 5 && p->duty_period_s == 3600.0);
     assert_true(p->min_operating_k == 233.15 && p->max_survival_k == 343.15);
     assert_string_equal(p->thermal_node, "bus"); /* the hub's node */
     assert_true(ilrs_scenario_payload_max_power_w(p) == 5.0);
