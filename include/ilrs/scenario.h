@@ -194,7 +194,7 @@ typedef struct ilrs_scenario_array {
                                       default 90. For two_axis tracking it is ignored */
     double azimuth_deg;          /**< fixed panels only: facing azimuth from north, 0..360 */
     double temp_coeff_per_k;     /**< relative power change per K above temp_ref_k,
-                                      -0.01..0, default -0.0035 (triple-junction GaAs class) */
+                                      -0.01..0, default -0.0022 (triple-junction GaAs class) */
     double temp_ref_k;           /**< default 301.15 (28 C, AM0 test condition) */
     double degradation_per_year; /**< fractional loss per year, 0..0.5, default 0.01 */
     double dust_loss_per_day;    /**< fractional loss per day from dust, 0..0.1, default 0 */

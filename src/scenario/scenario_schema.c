@@ -738,7 +738,7 @@ static void array_defaults(void *obj, size_t index)
     a->tracking = ILRS_SCENARIO_TRACKING_AZIMUTH;
     a->mast_height_m = NAN; /* resolved to the site's mast by the cross-checks */
     a->tilt_deg = 90.0;
-    a->temp_coeff_per_k = -0.0035;
+    a->temp_coeff_per_k = -0.0022;
     a->temp_ref_k = 301.15;
     a->degradation_per_year = 0.01;
     a->dust_loss_max = 0.2;

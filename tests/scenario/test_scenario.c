@@ -231,7 +231,7 @@ static void defaults_applied(void **state)
     assert_int_equal(a->tracking, ILRS_SCENARIO_TRACKING_AZIMUTH);
     assert_true(a->tilt_deg == 90.0);
     assert_true(a->mast_height_m == 2.0); /* the site's */
-    assert_true(a->temp_coeff_per_k == -0.0035);
+    assert_true(a->temp_coeff_per_k == -0.0022);
     assert_true(a->degradation_per_year == 0.01);
     const ilrs_scenario_battery_t *b = &sc->power.batteries[0];
     assert_string_equal(b->id, "battery0");
