@@ -362,21 +362,21 @@ typedef struct ilrs_scenario_rover {
 } ilrs_scenario_rover_t;
 
 /** A relay orbiter. Elements are osculating Keplerian elements at the scenario
- *  epoch in the Moon's mean-Earth/polar-axis frame; for presets the loader fills
- *  them in from published values. */
+ *  epoch in the Moon's mean-Earth/polar-axis frame. The shape comes from a preset,
+ *  or from periapsis/apoapsis altitudes, or from classical semi_major_axis_m and
+ *  eccentricity; the loader fills in the other form and the period either way. */
 typedef struct ilrs_scenario_relay {
     char id[ILRS_SCENARIO_ID_MAX];
     ilrs_scenario_orbit_preset_t preset; /**< "elements" when the file gives elements */
-    double periapsis_altitude_m;         /**< above the 1737.4 km sphere, > 0 */
+    double periapsis_altitude_m;         /**< above the 1737.4 km sphere, >= 10.8 km */
     double apoapsis_altitude_m;          /**< >= periapsis, <= 60,000 km */
+    double semi_major_axis_m;            /**< a, from the centre of the Moon */
+    double eccentricity;                 /**< e, [0, 1) */
     double inclination_deg;              /**< 0..180 */
     double raan_deg;                     /**< 0..360, default 0 */
     double arg_periapsis_deg;            /**< 0..360, default 90 (apolune over the south pole) */
     double mean_anomaly_deg;             /**< at the epoch, 0..360, default 0 */
-    /* derived by the loader (not read from the file): */
-    double semi_major_axis_m;
-    double eccentricity;
-    double period_s;
+    double period_s;                     /**< derived: 2 pi sqrt(a^3 / GM) */
     /* link parameters */
     double proximity_gain_dbi;            /**< relay's surface-facing antenna, default 20 */
     double proximity_noise_temperature_k; /**< default 500 */

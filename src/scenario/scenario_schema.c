@@ -1107,11 +1107,16 @@ static void relay_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const
 {
     ilrs_scenario_relay_t *r = obj;
     static const char *const shape_keys[] = {"periapsis_altitude_m", "apoapsis_altitude_m",
+                                             "semi_major_axis_m", "eccentricity",
                                              "inclination_deg"};
     char kpath[ILRS_SCENARIO_KEYPATH_MAX];
     bool bad = false;
+    /* Which form gives the shape: altitudes, or classical a and e. */
+    bool has_alt =
+        map_get(map, "periapsis_altitude_m") != NULL || map_get(map, "apoapsis_altitude_m") != NULL;
+    bool has_ae = map_get(map, "semi_major_axis_m") != NULL || map_get(map, "eccentricity") != NULL;
     if (r->preset != ILRS_SCENARIO_ORBIT_ELEMENTS) {
-        for (size_t i = 0; i < 3; i++) {
+        for (size_t i = 0; i < sizeof shape_keys / sizeof shape_keys[0]; i++) {
             const snode_t *at = map_get(map, shape_keys[i]);
             if (at != NULL) {
                 join_path(kpath, sizeof kpath, path, shape_keys[i]);
@@ -1132,14 +1137,34 @@ static void relay_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const
             r->apoapsis_altitude_m = 8600e3;
             r->inclination_deg = 54.8;
         }
+        has_ae = false;
+    } else if (has_alt && has_ae) {
+        const snode_t *at = map_get(map, "semi_major_axis_m");
+        join_path(kpath, sizeof kpath, path, at != NULL ? "semi_major_axis_m" : "eccentricity");
+        err(ctx, ILRS_ESCENARIO_VALUE, at != NULL ? at : map_get(map, "eccentricity"), kpath,
+            "give the orbit's shape either as periapsis_altitude_m and apoapsis_altitude_m or "
+            "as semi_major_axis_m and eccentricity, not both");
+        bad = true;
     } else {
+        static const char *const alt_keys[] = {"periapsis_altitude_m", "apoapsis_altitude_m",
+                                               "inclination_deg"};
+        static const char *const ae_keys[] = {"semi_major_axis_m", "eccentricity",
+                                              "inclination_deg"};
+        const char *const *need = has_ae ? ae_keys : alt_keys;
         for (size_t i = 0; i < 3; i++) {
-            if (map_get(map, shape_keys[i]) == NULL) {
-                join_path(kpath, sizeof kpath, path, shape_keys[i]);
+            if (map_get(map, need[i]) == NULL) {
+                join_path(kpath, sizeof kpath, path, need[i]);
                 err(ctx, ILRS_ESCENARIO_MISSING, map, kpath,
                     "required key missing in a relay without a preset");
                 bad = true;
             }
+        }
+        if (!bad && has_ae) {
+            /* r_p = a (1 - e), r_a = a (1 + e), altitudes above the 1737.4 km sphere */
+            r->periapsis_altitude_m =
+                r->semi_major_axis_m * (1.0 - r->eccentricity) - ILRS_SCENARIO_MOON_RADIUS_M;
+            r->apoapsis_altitude_m =
+                r->semi_major_axis_m * (1.0 + r->eccentricity) - ILRS_SCENARIO_MOON_RADIUS_M;
         }
     }
     if (bad) {
@@ -1147,10 +1172,12 @@ static void relay_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const
     }
     /* Impossible orbits. Highest lunar terrain is about 10.8 km above the
      * 1737.4 km sphere (LOLA, Smith et al. 2010), so a lower periapsis hits it. */
-    const snode_t *peri = map_get(map, "periapsis_altitude_m");
-    const snode_t *apo = map_get(map, "apoapsis_altitude_m");
+    const char *peri_key = has_ae ? "semi_major_axis_m" : "periapsis_altitude_m";
+    const char *apo_key = has_ae ? "semi_major_axis_m" : "apoapsis_altitude_m";
+    const snode_t *peri = map_get(map, peri_key);
+    const snode_t *apo = map_get(map, apo_key);
     if (r->periapsis_altitude_m < 10.8e3) {
-        join_path(kpath, sizeof kpath, path, "periapsis_altitude_m");
+        join_path(kpath, sizeof kpath, path, peri_key);
         err(ctx, ILRS_ESCENARIO_CHECK, peri != NULL ? peri : map, kpath,
             "impossible orbit: periapsis altitude %.10g m is below the highest lunar terrain "
             "(10.8 km)",
@@ -1158,14 +1185,14 @@ static void relay_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const
         return;
     }
     if (r->apoapsis_altitude_m < r->periapsis_altitude_m) {
-        join_path(kpath, sizeof kpath, path, "apoapsis_altitude_m");
+        join_path(kpath, sizeof kpath, path, apo_key);
         err(ctx, ILRS_ESCENARIO_CHECK, apo != NULL ? apo : map, kpath,
             "impossible orbit: apoapsis altitude %.10g m is below periapsis altitude %.10g m",
             r->apoapsis_altitude_m, r->periapsis_altitude_m);
         return;
     }
     if (r->apoapsis_altitude_m > ILRS_SCENARIO_MAX_APOAPSIS_ALT_M) {
-        join_path(kpath, sizeof kpath, path, "apoapsis_altitude_m");
+        join_path(kpath, sizeof kpath, path, apo_key);
         err(ctx, ILRS_ESCENARIO_CHECK, apo != NULL ? apo : map, kpath,
             "impossible orbit: apoapsis altitude %.10g m is beyond the lunar Hill sphere "
             "(limit %.10g m)",
@@ -1186,6 +1213,8 @@ static const field_t relay_fields[] = {
     ENUM_(ilrs_scenario_relay_t, "preset", preset, preset_names, 0),
     NUM_(ilrs_scenario_relay_t, "periapsis_altitude_m", periapsis_altitude_m, -2e6, 1e9, 0),
     NUM_(ilrs_scenario_relay_t, "apoapsis_altitude_m", apoapsis_altitude_m, -2e6, 1e9, 0),
+    NUM_(ilrs_scenario_relay_t, "semi_major_axis_m", semi_major_axis_m, 0, 1e9, F_MIN_EXCL),
+    NUM_(ilrs_scenario_relay_t, "eccentricity", eccentricity, 0, 1, F_MAX_EXCL),
     NUM_(ilrs_scenario_relay_t, "inclination_deg", inclination_deg, 0, 180, 0),
     NUM_(ilrs_scenario_relay_t, "raan_deg", raan_deg, 0, 360, 0),
     NUM_(ilrs_scenario_relay_t, "arg_periapsis_deg", arg_periapsis_deg, 0, 360, 0),

@@ -666,6 +666,40 @@ static void cross_impossible_orbits(void **state)
                  "without a preset");
 }
 
+static void relay_classical_elements(void **state)
+{
+    (void)state;
+    ilrs_scenario_t *sc = NULL;
+    /* a = 6,187.4 km, e = 8300/12374.8: the same orbit as 300 x 8,600 km. */
+    assert_int_equal(load(MIN_DOC "relays:\n"
+                                  "  - {semi_major_axis_m: 6187.4e3, eccentricity: "
+                                  "0.670717910, inclination_deg: 54.8}\n",
+                          &sc),
+                     0);
+    const ilrs_scenario_relay_t *r = &sc->relays[0];
+    assert_true(fabs(r->periapsis_altitude_m - 300e3) < 1.0);
+    assert_true(fabs(r->apoapsis_altitude_m - 8600e3) < 1.0);
+    assert_true(fabs(r->period_s / 3600.0 - 12.13) < 0.01);
+    ilrs_scenario_destroy(sc);
+    expect_error(MIN_DOC "relays:\n"
+                         "  - {semi_major_axis_m: 1.7e6, eccentricity: 0.1, inclination_deg: 9}\n",
+                 ILRS_ESCENARIO_CHECK,
+                 "t.yaml:13:25: relays[0].semi_major_axis_m: impossible orbit: periapsis "
+                 "altitude -207400 m is below the highest lunar terrain (10.8 km)");
+    expect_error(MIN_DOC "relays:\n"
+                         "  - {semi_major_axis_m: 3e6, apoapsis_altitude_m: 1e6, "
+                         "inclination_deg: 9}\n",
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:13:25: relays[0].semi_major_axis_m: give the orbit's shape either as "
+                 "periapsis_altitude_m and apoapsis_altitude_m or as semi_major_axis_m and "
+                 "eccentricity, not both");
+    expect_error(MIN_DOC "relays:\n"
+                         "  - {semi_major_axis_m: 3e6, inclination_deg: 9}\n",
+                 ILRS_ESCENARIO_MISSING,
+                 "t.yaml:13:5: relays[0].eccentricity: required key missing in a relay without "
+                 "a preset");
+}
+
 static void cross_mass_cap(void **state)
 {
     (void)state;
@@ -893,6 +927,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(cross_duplicate_ids),
     cmocka_unit_test(cross_power_and_lines),
     cmocka_unit_test(cross_impossible_orbits),
+    cmocka_unit_test(relay_classical_elements),
     cmocka_unit_test(cross_mass_cap),
     cmocka_unit_test(cross_faults),
     cmocka_unit_test(cross_thermal),
