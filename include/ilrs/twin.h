@@ -313,6 +313,7 @@ typedef struct ilrs_hw_sun {
     double el_deg, az_deg;   /**< apparent elevation and azimuth (clockwise from north) */
     double visible_fraction; /**< visible fraction of the disk (terrain shadowing), 0..1 */
     double dir_enu[3];       /**< derived: unit vector east/north/up */
+    double horizontal;       /**< derived: cos(el), the horizontal part of dir_enu */
 } ilrs_hw_sun_t;
 
 /** @brief Fill @p sun (derives the direction once for every array). */
@@ -353,6 +354,7 @@ typedef struct ilrs_hw_array {
     double cos_normal_el, sin_normal_el; /**< derived */
     double aging;         /**< degradation x dust transmission (updated hourly) */
     double aging_at_s;    /**< age_s when aging was last evaluated */
+    double steady_g, steady_aging, steady_fault; /**< converged inputs (skip recomputation) */
     double age_s;         /**< exposure time since start */
     double fault_factor;  /**< product of injected degradation steps (1 = none) */
     double cos_incidence; /**< last step */
@@ -404,8 +406,9 @@ typedef struct ilrs_hw_battery {
     unsigned cells_ok;     /**< series cells still working per string */
     double energy_j;       /**< stored (chemical) energy */
     double temperature_k;  /**< set by the caller (thermal node) */
-    double current_a;      /**< last step, + discharge */
     double power_w;        /**< last step, bus side, + discharge */
+    double rated_j;        /**< derived: rated energy of the connected strings */
+    double derate_k, derate_f; /**< cache: derating factor at temperature derate_k */
     double loss_j;         /**< cumulative conversion losses */
     double failed_j;       /**< cumulative energy lost with failed strings/cells */
 } ilrs_hw_battery_t;
@@ -422,6 +425,8 @@ double ilrs_hw_battery_capacity_j(const ilrs_hw_battery_t *b);
 double ilrs_hw_battery_soc(const ilrs_hw_battery_t *b);
 /** @brief Open-circuit voltage of the pack at its current SOC, V. */
 double ilrs_hw_battery_ocv(const ilrs_hw_battery_t *b);
+/** @brief Current of the last step (+ discharge): bus power / OCV, A. */
+double ilrs_hw_battery_current(const ilrs_hw_battery_t *b);
 /** @brief Terminal voltage with the last current (OCV - I R), V. */
 double ilrs_hw_battery_voltage(const ilrs_hw_battery_t *b);
 /** @brief Usable capacity fraction at temperature @p k (the derating curve). */
@@ -791,6 +796,34 @@ const ilrs_hw_storage_t *ilrs_hw_station_storage(const ilrs_hw_station_t *st, si
 const ilrs_hw_thermal_t *ilrs_hw_station_thermal(const ilrs_hw_station_t *st);
 /** @brief Demand of line @p i in the last step (W, 0 when off or browned out). */
 double ilrs_hw_station_line_power(const ilrs_hw_station_t *st, size_t i);
+
+/**
+ * A reference station: hub avionics, 2 tracking arrays, 2 batteries, 1 RTG and
+ * 2 RHU blocks, 8 load lines, 4 heaters, 8 thermal nodes, 2 radios (relay and
+ * direct-to-Earth), 8 payloads of the ILRS manifest, 1 storage unit. Storage for
+ * every parameter array lives in the struct; config points into it. Numbers and
+ * their origin: docs/twin-hardware.md. Used by tests, benchmarks and as a
+ * starting point for scenarios.
+ */
+typedef struct ilrs_hw_reference {
+    ilrs_hw_array_params_t arrays[2];
+    ilrs_hw_battery_params_t batteries[2];
+    int battery_nodes[2];
+    ilrs_hw_rtg_params_t rtgs[3];
+    int rtg_nodes[3];
+    ilrs_hw_line_params_t lines[8];
+    ilrs_hw_heater_params_t heaters[4];
+    ilrs_hw_node_params_t nodes[8];
+    ilrs_hw_coupling_t couplings[12];
+    ilrs_hw_radio_params_t radios[2];
+    int radio_lines[2], radio_nodes[2];
+    ilrs_hw_payload_params_t payloads[8];
+    uint64_t storage_bytes[1];
+    ilrs_hw_config_t config; /**< points into this struct: do not copy the struct */
+} ilrs_hw_reference_t;
+
+/** @brief Fill @p ref with the reference station (config.seed = @p seed). */
+void ilrs_hw_reference_init(ilrs_hw_reference_t *ref, uint64_t seed);
 
 /* (end of station hardware section) */
 

@@ -76,7 +76,14 @@ struct ilrs_hw_station {
     ilrs_hw_payload_t *payloads;
     ilrs_hw_storage_t *storage;
     ilrs_hw_sensor_t *sensors;
-    double *heat_j;     // heat accumulated per node since the last thermal step
+    double *heat_j;     // scratch: heat per node at a thermal step
+    // Heat accumulated per device since the last thermal step, and the node it
+    // goes to. Per device, not per node: accumulating many devices into one
+    // node's slot every step makes a chain of dependent memory adds that cost
+    // more than the rest of the step; device slots are independent.
+    double *dev_heat_j;
+    int *dev_node;
+    size_t n_dev, off_heater, off_payload, off_radio, off_rtg, off_battery, off_shunt;
     double *battery_w;  // per battery, scratch
     double thermal_acc_s;
     ilrs_hw_thermal_t thermal;
@@ -272,6 +279,8 @@ int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out,
         return rc;
     }
     size_t n_sensors = cfg->sensors ? cfg->n_sensors : standard_sensor_count(cfg);
+    size_t n_dev = cfg->n_lines + cfg->n_heaters + cfg->n_payloads + cfg->n_radios +
+                   cfg->n_rtgs + cfg->n_batteries + 1;
     size_t total = 0;
     bool ok = grow(&total, 1, sizeof(ilrs_hw_station_t)) &&
               grow(&total, cfg->n_arrays, sizeof(ilrs_hw_array_t)) &&
@@ -287,7 +296,9 @@ int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out,
               grow(&total, cfg->n_payloads, sizeof(ilrs_hw_payload_t)) &&
               grow(&total, cfg->n_storage, sizeof(ilrs_hw_storage_t)) &&
               grow(&total, n_sensors, sizeof(ilrs_hw_sensor_t)) &&
-              grow(&total, cfg->n_nodes, sizeof(double)) && grow(&total, 16, 1);
+              grow(&total, cfg->n_nodes, sizeof(double)) &&
+              grow(&total, n_dev, sizeof(double)) && grow(&total, n_dev, sizeof(int)) &&
+              grow(&total, 16, 1);
     if (!ok) {
         return fail(error, error_cap, ILRS_ELIMIT, "%s %zu: configuration too large", "config", 0);
     }
@@ -316,7 +327,9 @@ int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out,
     st->storage = ALLOC(st, cfg->n_storage, ilrs_hw_storage_t);
     st->sensors = ALLOC(st, n_sensors, ilrs_hw_sensor_t);
     st->heat_j = ALLOC(st, cfg->n_nodes, double);
-    if (st->heat_j == NULL) { // the last block: every earlier one fitted too
+    st->dev_heat_j = ALLOC(st, n_dev, double);
+    st->dev_node = ALLOC(st, n_dev, int);
+    if (st->dev_node == NULL) { // the last block: every earlier one fitted too
         rc = ILRS_ENOMEM;
         goto out_arena;
     }
@@ -390,6 +403,32 @@ int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out,
             st->batteries[i].temperature_k = st->thermal.t_k[node];
         }
     }
+    st->n_dev = n_dev;
+    st->off_heater = st->n_lines;
+    st->off_payload = st->off_heater + st->n_heaters;
+    st->off_radio = st->off_payload + st->n_payloads;
+    st->off_rtg = st->off_radio + st->n_radios;
+    st->off_battery = st->off_rtg + st->n_rtgs;
+    st->off_shunt = st->off_battery + st->n_batteries;
+    for (size_t i = 0; i < st->n_lines; i++) {
+        st->dev_node[i] = st->lines[i].p.node;
+    }
+    for (size_t i = 0; i < st->n_heaters; i++) {
+        st->dev_node[st->off_heater + i] = st->heaters[i].p.node;
+    }
+    for (size_t i = 0; i < st->n_payloads; i++) {
+        st->dev_node[st->off_payload + i] = st->payloads[i].p.node;
+    }
+    for (size_t i = 0; i < st->n_radios; i++) {
+        st->dev_node[st->off_radio + i] = st->radio_nodes[i];
+    }
+    for (size_t i = 0; i < st->n_rtgs; i++) {
+        st->dev_node[st->off_rtg + i] = st->rtg_nodes[i];
+    }
+    for (size_t i = 0; i < st->n_batteries; i++) {
+        st->dev_node[st->off_battery + i] = st->battery_nodes[i];
+    }
+    st->dev_node[st->off_shunt] = st->shunt_node;
     ilrs_rng_seed(&st->rng, cfg->seed);
     ilrs_hw_sun_set(&st->sun, 0.0, -90.0, 0.0, 0.0);
     *out = st;
@@ -420,7 +459,7 @@ static double battery_available_w(const ilrs_hw_battery_t *b, double dt_s, doubl
         return 0.0;
     }
     double rated = ilrs_hw_battery_rated_j(b);
-    double f = ilrs_hw_battery_derate(&b->p, b->temperature_k);
+    double f = ilrs_hw_battery_capacity_j(b) / rated;
     double avail_j = b->energy_j - rated * (1.0 - f) - b->p.soc_min * rated * f;
     if (avail_j <= 0.0) {
         return 0.0;
@@ -472,19 +511,14 @@ static double share_batteries(ilrs_hw_station_t *st, double power, double dt_s, 
     }
     for (size_t i = 0; i < st->n_batteries; i++) {
         // The per-battery bus power of the whole step, for the current sensors.
-        ilrs_hw_battery_t *b = &st->batteries[i];
-        double v = ilrs_hw_battery_ocv(b);
-        b->power_w = charge ? -st->battery_w[i] : st->battery_w[i];
-        b->current_a = v > 0.0 ? b->power_w / v : 0.0;
+        st->batteries[i].power_w = charge ? -st->battery_w[i] : st->battery_w[i];
     }
     return done;
 }
 
-static void add_heat(ilrs_hw_station_t *st, int node, double joules)
+static inline void add_heat(ilrs_hw_station_t *st, size_t device, double joules)
 {
-    if (node != ILRS_HW_NONE) {
-        st->heat_j[node] += joules;
-    }
+    st->dev_heat_j[device] += joules;
 }
 
 int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double dt_s)
@@ -493,8 +527,11 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
         return ILRS_EINVAL;
     }
     ilrs_hw_ledger_t *lg = &st->ledger;
-    ilrs_hw_sun_set(&st->sun, env->solar_flux_w_m2, env->sun_el_deg, env->sun_az_deg,
-                    env->sun_visible_fraction);
+    if (env->solar_flux_w_m2 != st->sun.flux_w_m2 || env->sun_el_deg != st->sun.el_deg ||
+        env->sun_az_deg != st->sun.az_deg || env->sun_visible_fraction != st->sun.visible_fraction) {
+        ilrs_hw_sun_set(&st->sun, env->solar_flux_w_m2, env->sun_el_deg, env->sun_az_deg,
+                        env->sun_visible_fraction);
+    }
 
     // 1. Sources.
     double array_w = 0.0, rtg_w = 0.0;
@@ -505,7 +542,7 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
         ilrs_hw_rtg_t *r = &st->rtgs[i];
         ilrs_hw_rtg_step(r, dt_s);
         rtg_w += r->electric_w;
-        add_heat(st, st->rtg_nodes[i], r->heat_w * dt_s);
+        add_heat(st, st->off_rtg + i, r->heat_w * dt_s);
     }
     for (size_t i = 0; i < st->n_batteries; i++) {
         if (st->battery_nodes[i] != ILRS_HW_NONE) {
@@ -594,7 +631,7 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
     if (st->brownout) {
         lg->brownout_s += dt_s;
     }
-    add_heat(st, st->shunt_node, shunt_w * dt_s);
+    add_heat(st, st->off_shunt, shunt_w * dt_s);
     // Battery conversion losses heat the battery's node, shared by this step's throughput.
     double step_loss_j = loss_now - loss_before;
     if (step_loss_j > 0.0) {
@@ -603,7 +640,7 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
             throughput += st->battery_w[i];
         }
         for (size_t i = 0; i < st->n_batteries && throughput > 0.0; i++) {
-            add_heat(st, st->battery_nodes[i], step_loss_j * st->battery_w[i] / throughput);
+            add_heat(st, st->off_battery + i, step_loss_j * st->battery_w[i] / throughput);
         }
     }
 
@@ -614,19 +651,19 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
         if (!l->powered) {
             l->demand_w = 0.0;
         }
-        add_heat(st, l->p.node, l->powered ? l->p.base_w * dt_s : 0.0);
+        add_heat(st, i, l->powered ? l->p.base_w * dt_s : 0.0);
     }
     for (size_t i = 0; i < st->n_heaters; i++) {
         hw_heater_t *h = &st->heaters[i];
         if (h->commanded && !h->failed && st->lines[h->p.line].powered) {
-            add_heat(st, h->p.node, h->p.power_w * dt_s);
+            add_heat(st, st->off_heater + i, h->p.power_w * dt_s);
         }
     }
     for (size_t i = 0; i < st->n_payloads; i++) {
         ilrs_hw_payload_t *pl = &st->payloads[i];
         bool powered = st->lines[pl->p.line].powered;
         if (powered) { // the power drawn this step, at the mode it started in
-            add_heat(st, pl->p.node,
+            add_heat(st, st->off_payload + i,
                      (pl->powered && pl->mode != 0 ? pl->p.power_active_w : pl->p.power_standby_w) *
                          dt_s);
         }
@@ -639,7 +676,7 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
             bool tx = r->link_up && r->queued_bytes > 0;
             // Radiated RF leaves the station; the rest of the DC power is heat.
             double heat = tx ? r->p.power_tx_w - r->p.tx_power_w : r->p.power_idle_w;
-            add_heat(st, st->radio_nodes[i], (heat > 0.0 ? heat : 0.0) * dt_s);
+            add_heat(st, st->off_radio + i, (heat > 0.0 ? heat : 0.0) * dt_s);
         }
         double d = env->link_distance_m[r->p.target];
         ilrs_hw_radio_step(r, d, d > 0.0, powered, dt_s);
@@ -650,8 +687,16 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
     if (st->thermal_acc_s >= st->thermal_step_s && st->thermal.nodes > 0) {
         double heat_w[ILRS_HW_NODES_MAX];
         for (size_t i = 0; i < st->thermal.nodes; i++) {
-            heat_w[i] = st->heat_j[i] / st->thermal_acc_s;
             st->heat_j[i] = 0.0;
+        }
+        for (size_t d = 0; d < st->n_dev; d++) {
+            if (st->dev_node[d] != ILRS_HW_NONE) {
+                st->heat_j[st->dev_node[d]] += st->dev_heat_j[d];
+            }
+            st->dev_heat_j[d] = 0.0;
+        }
+        for (size_t i = 0; i < st->thermal.nodes; i++) {
+            heat_w[i] = st->heat_j[i] / st->thermal_acc_s;
         }
         ilrs_hw_thermal_step(&st->thermal, heat_w, env->regolith_k, env->sink_k, &st->sun,
                              st->thermal_acc_s);
@@ -678,7 +723,7 @@ static double sensor_true(const ilrs_hw_station_t *st, size_t i)
     case ILRS_HW_Q_BATTERY_VOLTAGE:
         return ilrs_hw_battery_voltage(&st->batteries[k]);
     case ILRS_HW_Q_BATTERY_CURRENT:
-        return st->batteries[k].current_a;
+        return ilrs_hw_battery_current(&st->batteries[k]);
     case ILRS_HW_Q_BATTERY_TEMP:
         return st->batteries[k].temperature_k;
     case ILRS_HW_Q_BATTERY_SOC:

@@ -226,8 +226,11 @@ void ilrs_hw_payload_step(ilrs_hw_payload_t *pl, bool powered, double dt_s)
         on_time = dt_s;
     } else {
         double period = pl->p.duty_period_s, on = pl->p.duty_cycle * period;
-        double whole = floor(dt_s / period);
-        double rem = dt_s - whole * period;
+        double whole = 0.0, rem = dt_s;
+        if (dt_s >= period) {
+            whole = floor(dt_s / period);
+            rem = dt_s - whole * period;
+        }
         on_time = whole * on + on_overlap(pl->phase_s, pl->phase_s + rem, period, on);
         pl->phase_s += rem;
         if (pl->phase_s >= period) {

@@ -58,6 +58,7 @@ void ilrs_hw_sun_set(ilrs_hw_sun_t *sun, double flux_w_m2, double el_deg, double
     sun->visible_fraction = hw_clamp(visible_fraction, 0.0, 1.0);
     double ce = cos(el_deg * HW_DEG2RAD), se = sin(el_deg * HW_DEG2RAD);
     double ca = cos(az_deg * HW_DEG2RAD), sa = sin(az_deg * HW_DEG2RAD);
+    sun->horizontal = ce;
     sun->dir_enu[0] = ce * sa;
     sun->dir_enu[1] = ce * ca;
     sun->dir_enu[2] = se;
@@ -120,6 +121,7 @@ int ilrs_hw_array_init(ilrs_hw_array_t *a, const ilrs_hw_array_params_t *p)
     a->n_enu[2] = se;
     a->fault_factor = 1.0;
     a->temperature_k = p->ref_temp_k;
+    a->steady_g = -1.0;
     array_aging(a);
     return 0;
 }
@@ -134,8 +136,7 @@ double ilrs_hw_array_step(ilrs_hw_array_t *a, const ilrs_hw_sun_t *sun, double s
     const double *s = sun->dir_enu;
     double c;
     if (a->p.mount == ILRS_HW_MOUNT_TRACK) {
-        double horizontal = sqrt(s[0] * s[0] + s[1] * s[1]);
-        c = horizontal * a->cos_normal_el + s[2] * a->sin_normal_el;
+        c = sun->horizontal * a->cos_normal_el + s[2] * a->sin_normal_el;
     } else {
         c = s[0] * a->n_enu[0] + s[1] * a->n_enu[1] + s[2] * a->n_enu[2];
     }
@@ -144,6 +145,11 @@ double ilrs_hw_array_step(ilrs_hw_array_t *a, const ilrs_hw_sun_t *sun, double s
     }
     a->cos_incidence = c;
     double g = sun->flux_w_m2 * sun->visible_fraction * c;
+    if (g == a->steady_g && a->aging == a->steady_aging && a->fault_factor == a->steady_fault) {
+        // Same irradiance, aging and faults as a step whose temperature and power
+        // had already converged (the panel balance is a fixed point): unchanged.
+        return a->power_w;
+    }
     double absorbed = a->p.absorptance * g - a->power_w / a->p.area_m2;
     double t4 = sink_k * sink_k * sink_k * sink_k +
                 absorbed / (ILRS_HW_SIGMA * (a->p.emittance_front + a->p.emittance_back));
@@ -152,8 +158,16 @@ double ilrs_hw_array_step(ilrs_hw_array_t *a, const ilrs_hw_sun_t *sun, double s
     if (eta < 0.0) {
         eta = 0.0;
     }
-    a->power_w = g * a->p.area_m2 * eta * a->aging * a->fault_factor;
-    return a->power_w;
+    double p = g * a->p.area_m2 * eta * a->aging * a->fault_factor;
+    if (fabs(p - a->power_w) <= 1e-12 * p) {
+        a->steady_g = g;
+        a->steady_aging = a->aging;
+        a->steady_fault = a->fault_factor;
+    } else {
+        a->steady_g = -1.0;
+    }
+    a->power_w = p;
+    return p;
 }
 
 void ilrs_hw_array_degrade(ilrs_hw_array_t *a, double fraction)
@@ -189,6 +203,26 @@ void ilrs_hw_battery_params_default(ilrs_hw_battery_params_t *p)
     p->derate_points = sizeof dk / sizeof dk[0];
     memcpy(p->derate_k, dk, sizeof dk);
     memcpy(p->derate_factor, df, sizeof df);
+}
+
+// Derating factor at the battery's temperature. The temperature changes only
+// at thermal steps while the factor is needed several times per station step,
+// so the mutating calls (charge, discharge) refresh a cache that the read-only
+// ones use when it is current.
+static double battery_f(const ilrs_hw_battery_t *b)
+{
+    if (b->temperature_k == b->derate_k) {
+        return b->derate_f;
+    }
+    return ilrs_hw_battery_derate(&b->p, b->temperature_k);
+}
+
+static void battery_refresh(ilrs_hw_battery_t *b)
+{
+    if (b->temperature_k != b->derate_k) {
+        b->derate_k = b->temperature_k;
+        b->derate_f = ilrs_hw_battery_derate(&b->p, b->temperature_k);
+    }
 }
 
 double ilrs_hw_battery_derate(const ilrs_hw_battery_params_t *p, double k)
@@ -240,7 +274,9 @@ int ilrs_hw_battery_init(ilrs_hw_battery_t *b, const ilrs_hw_battery_params_t *p
     b->cell_energy_wh = p->cell_capacity_ah * integral;
     b->strings_ok = p->strings;
     b->cells_ok = p->cells_per_string;
+    b->rated_j = (double)b->strings_ok * (double)b->cells_ok * b->cell_energy_wh * 3600.0;
     b->temperature_k = 298.15;
+    b->derate_k = -1.0;
     // Initial SOC is that of the gauge at 25 C (no derating there by default).
     double rated = ilrs_hw_battery_rated_j(b);
     double f = ilrs_hw_battery_derate(p, b->temperature_k);
@@ -250,12 +286,17 @@ int ilrs_hw_battery_init(ilrs_hw_battery_t *b, const ilrs_hw_battery_params_t *p
 
 double ilrs_hw_battery_rated_j(const ilrs_hw_battery_t *b)
 {
-    return (double)b->strings_ok * (double)b->cells_ok * b->cell_energy_wh * 3600.0;
+    return b->rated_j;
+}
+
+static void battery_rerate(ilrs_hw_battery_t *b)
+{
+    b->rated_j = (double)b->strings_ok * (double)b->cells_ok * b->cell_energy_wh * 3600.0;
 }
 
 double ilrs_hw_battery_capacity_j(const ilrs_hw_battery_t *b)
 {
-    return ilrs_hw_battery_rated_j(b) * ilrs_hw_battery_derate(&b->p, b->temperature_k);
+    return ilrs_hw_battery_rated_j(b) * battery_f(b);
 }
 
 double ilrs_hw_battery_soc(const ilrs_hw_battery_t *b)
@@ -264,7 +305,7 @@ double ilrs_hw_battery_soc(const ilrs_hw_battery_t *b)
     if (!(rated > 0.0)) {
         return 0.0;
     }
-    double f = ilrs_hw_battery_derate(&b->p, b->temperature_k);
+    double f = battery_f(b);
     return hw_clamp((b->energy_j - rated * (1.0 - f)) / (rated * f), 0.0, 1.0);
 }
 
@@ -283,27 +324,32 @@ double ilrs_hw_battery_voltage(const ilrs_hw_battery_t *b)
         return 0.0;
     }
     double r = (double)b->cells_ok * b->p.cell_resistance_ohm / (double)b->strings_ok;
-    return ilrs_hw_battery_ocv(b) - b->current_a * r;
+    return ilrs_hw_battery_ocv(b) - ilrs_hw_battery_current(b) * r;
+}
+
+double ilrs_hw_battery_current(const ilrs_hw_battery_t *b)
+{
+    double v = ilrs_hw_battery_ocv(b);
+    return v > 0.0 ? b->power_w / v : 0.0;
 }
 
 // Accepted power and energy limits, shared by charge and discharge.
 static void battery_limits(const ilrs_hw_battery_t *b, double *unreach_j, double *cap_j)
 {
     double rated = ilrs_hw_battery_rated_j(b);
-    double f = ilrs_hw_battery_derate(&b->p, b->temperature_k);
+    double f = battery_f(b);
     *unreach_j = rated * (1.0 - f);
     *cap_j = rated * f;
 }
 
 static void battery_current(ilrs_hw_battery_t *b, double bus_power_w)
 {
-    b->power_w = bus_power_w;
-    double v = ilrs_hw_battery_ocv(b);
-    b->current_a = v > 0.0 ? bus_power_w / v : 0.0;
+    b->power_w = bus_power_w; // the current is derived when read (ilrs_hw_battery_current)
 }
 
 double ilrs_hw_battery_charge(ilrs_hw_battery_t *b, double power_w, double dt_s)
 {
+    battery_refresh(b);
     if (!(power_w > 0.0) || !(dt_s > 0.0) || b->strings_ok == 0) {
         battery_current(b, 0.0);
         return 0.0;
@@ -327,6 +373,7 @@ double ilrs_hw_battery_charge(ilrs_hw_battery_t *b, double power_w, double dt_s)
 
 double ilrs_hw_battery_discharge(ilrs_hw_battery_t *b, double power_w, double dt_s)
 {
+    battery_refresh(b);
     if (!(power_w > 0.0) || !(dt_s > 0.0) || b->strings_ok == 0) {
         battery_current(b, 0.0);
         return 0.0;
@@ -361,8 +408,9 @@ int ilrs_hw_battery_fail_string(ilrs_hw_battery_t *b)
     if (b->strings_ok == 0) {
         b->failed_j += b->energy_j;
         b->energy_j = 0.0;
-        b->current_a = 0.0;
+        b->power_w = 0.0;
     }
+    battery_rerate(b);
     return 0;
 }
 
@@ -375,6 +423,7 @@ int ilrs_hw_battery_short_cell(ilrs_hw_battery_t *b)
     b->energy_j -= lost;
     b->failed_j += lost;
     b->cells_ok--;
+    battery_rerate(b);
     return 0;
 }
 
