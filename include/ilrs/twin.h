@@ -300,6 +300,8 @@ double ilrs_disk_fraction(double center_el_deg, double radius_deg, double horizo
 #define ILRS_HW_NONE (-1)
 /** Plutonium-238 half-life, years (NUBASE2020, Kondev et al. 2021, Chin. Phys. C 45 030001). */
 #define ILRS_HW_PU238_HALF_LIFE_Y 87.7
+/** Number of link targets in the environment (relay orbiters, Earth...). */
+#define ILRS_HW_LINK_TARGETS 4
 /** Julian year, s. */
 #define ILRS_HW_YEAR_S 31557600.0
 /** Stefan-Boltzmann constant, W m^-2 K^-4 (CODATA 2018, exact in SI 2019). */
@@ -532,7 +534,7 @@ typedef struct ilrs_hw_radio_params {
     double rate_bps[ILRS_HW_RATES_MAX];
     double power_idle_w, power_tx_w; /**< DC power drawn (receiving / transmitting) */
     uint64_t queue_bytes;            /**< transmit queue size */
-    unsigned target;                 /**< which link distance of the environment it uses */
+    unsigned target; /**< which link distance of the environment it uses (< ILRS_HW_LINK_TARGETS) */
 } ilrs_hw_radio_params_t;
 
 /** One link budget evaluation. */
@@ -681,7 +683,7 @@ typedef struct ilrs_hw_config {
     size_t n_arrays;
     const ilrs_hw_battery_params_t *batteries;
     size_t n_batteries;
-    const int *battery_nodes; /**< thermal node of each battery (may be NULL: 293.15 K) */
+    const int *battery_nodes; /**< thermal node of each battery (NULL or ILRS_HW_NONE: 298.15 K) */
     const ilrs_hw_rtg_params_t *rtgs; /**< RTGs and RHUs */
     size_t n_rtgs;
     const int *rtg_nodes;             /**< node receiving each one's waste heat (may be NULL) */
@@ -717,7 +719,8 @@ typedef struct ilrs_hw_env {
     double sun_visible_fraction;
     double regolith_k;   /**< ground node temperature */
     double sink_k;       /**< radiative sink for radiators and arrays (deep space ~3 K) */
-    double link_distance_m[4]; /**< per radio target (0: relay, 1: Earth...), <= 0: not visible */
+    double link_distance_m[ILRS_HW_LINK_TARGETS]; /**< per radio target (0: relay, 1: Earth...);
+                                                       <= 0: not visible */
 } ilrs_hw_env_t;
 
 /** Cumulative energy ledger of the power bus, J. */
@@ -760,7 +763,13 @@ int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out,
                            size_t error_cap);
 /** @brief Free a station. Accepts NULL. */
 void ilrs_hw_station_destroy(ilrs_hw_station_t *st);
-/** @brief Advance every model by @p dt_s (> 0) under @p env. @return 0 or ILRS_EINVAL. */
+/**
+ * @brief Advance every model by @p dt_s (> 0) under @p env.
+ * @return 0, or ILRS_EINVAL (NULL, dt not positive and finite, an environment
+ *         value not finite, negative flux or temperatures); nothing changes then.
+ *         Loads see their supply from the first step on (before it, hal reports
+ *         every port unpowered).
+ */
 int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double dt_s);
 struct ilrs_hal; /* include/ilrs/hal.h: the twin implements it, flight code uses it */
 

@@ -237,7 +237,7 @@ static int validate(const ilrs_hw_config_t *c, char *error, size_t cap)
     for (size_t i = 0; i < c->n_radios; i++) {
         if (c->radio_lines[i] < 0 || (size_t)c->radio_lines[i] >= c->n_lines ||
             (c->radio_nodes && !node_ok(c->radio_nodes[i], c->n_nodes)) ||
-            c->radios[i].target >= 4) {
+            c->radios[i].target >= ILRS_HW_LINK_TARGETS) {
             return fail(error, cap, ILRS_EINVAL, "%s %zu: line, node or target (0..3) invalid", "radio", i);
         }
     }
@@ -523,8 +523,16 @@ static inline void add_heat(ilrs_hw_station_t *st, size_t device, double joules)
 
 int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double dt_s)
 {
-    if (st == NULL || env == NULL || !(dt_s > 0.0) || !isfinite(dt_s)) {
+    if (st == NULL || env == NULL || !(dt_s > 0.0) || !isfinite(dt_s) ||
+        !hw_finite_nonneg(env->solar_flux_w_m2) || !isfinite(env->sun_el_deg) ||
+        !isfinite(env->sun_az_deg) || !isfinite(env->sun_visible_fraction) ||
+        !hw_finite_nonneg(env->regolith_k) || !hw_finite_nonneg(env->sink_k)) {
         return ILRS_EINVAL;
+    }
+    for (size_t k = 0; k < ILRS_HW_LINK_TARGETS; k++) {
+        if (!isfinite(env->link_distance_m[k])) {
+            return ILRS_EINVAL;
+        }
     }
     ilrs_hw_ledger_t *lg = &st->ledger;
     if (env->solar_flux_w_m2 != st->sun.flux_w_m2 || env->sun_el_deg != st->sun.el_deg ||

@@ -142,6 +142,8 @@ static void battery_soc_bounds(void **state)
         assert_true(ilrs_hw_battery_soc(&b) <= b.p.soc_max + 1e-12);
     }
     assert_near(ilrs_hw_battery_soc(&b), b.p.soc_max, 1e-12);
+    // What went in from 0.5 to 0.95 at 25 C: 0.45 of the rated energy / eta_c.
+    assert_near(in, 0.45 * ilrs_hw_battery_rated_j(&b) / 0.97, 1e-9 * in);
     assert_near(ilrs_hw_battery_charge(&b, 100.0, 60.0), 0.0, 0.0);
     for (int i = 0; i < 200; i++) {
         ilrs_hw_battery_discharge(&b, 5000.0, 600.0);

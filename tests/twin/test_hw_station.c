@@ -465,6 +465,18 @@ static void rejects_bad_configuration(void **state)
     assert_int_equal(ilrs_hw_station_create(&ref->config, &st, err, sizeof err), 0);
     assert_int_equal(ilrs_hw_station_step(st, &env, 0.0), ILRS_EINVAL);
     assert_int_equal(ilrs_hw_station_step(st, NULL, 1.0), ILRS_EINVAL);
+    env_at(0.0, &env);
+    env.sun_el_deg = NAN;
+    assert_int_equal(ilrs_hw_station_step(st, &env, 1.0), ILRS_EINVAL);
+    env_at(0.0, &env);
+    env.link_distance_m[1] = INFINITY;
+    assert_int_equal(ilrs_hw_station_step(st, &env, 1.0), ILRS_EINVAL);
+    env_at(0.0, &env);
+    env.sink_k = -1.0;
+    assert_int_equal(ilrs_hw_station_step(st, &env, 1.0), ILRS_EINVAL);
+    assert_near(ilrs_hw_station_time_s(st), 0.0, 0.0); // nothing happened
+    env_at(0.0, &env);
+    assert_int_equal(ilrs_hw_station_step(st, &env, 1.0), 0);
     ilrs_hw_station_destroy(st);
     ilrs_hw_station_destroy(NULL);
     free(ref);
