@@ -50,6 +50,7 @@
 typedef struct hw_line {
     ilrs_hw_line_params_t p;
     bool commanded, tripped, energised, powered;
+    double limit_w;  // current limit x bus voltage (0: none)
     double demand_w; // last step, W (0 when not powered)
 } hw_line_t;
 
@@ -364,6 +365,7 @@ int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out,
         st->lines[i].p = cfg->lines[i];
         st->lines[i].p.name[ILRS_HW_NAME_MAX - 1] = '\0';
         st->lines[i].commanded = cfg->lines[i].on;
+        st->lines[i].limit_w = cfg->lines[i].current_limit_a * cfg->bus_voltage_v;
     }
     for (size_t i = 0; i < cfg->n_heaters; i++, st->n_heaters++) {
         st->heaters[i].p = cfg->heaters[i];
@@ -495,19 +497,29 @@ static double share_batteries(ilrs_hw_station_t *st, double power, double dt_s, 
     if (!(power > 0.0) || !(total_rated > 0.0)) {
         return 0.0;
     }
+    // Pass 1: proportional shares. Pass 2: the remainder, offered in order only
+    // to batteries that took their whole share (one that took less is at a
+    // limit and would refuse again).
     double done = 0.0;
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < st->n_batteries; i++) {
-            ilrs_hw_battery_t *b = &st->batteries[i];
-            double want = pass == 0 ? power * ilrs_hw_battery_rated_j(b) / total_rated : power - done;
-            if (!(want > 0.0)) {
-                continue;
-            }
-            double got = charge ? ilrs_hw_battery_charge(b, want, dt_s)
-                                : ilrs_hw_battery_discharge(b, want, dt_s);
-            st->battery_w[i] += got;
-            done += got;
+    bool room = false;
+    for (size_t i = 0; i < st->n_batteries; i++) {
+        ilrs_hw_battery_t *b = &st->batteries[i];
+        double want = power * ilrs_hw_battery_rated_j(b) / total_rated;
+        if (!(want > 0.0)) {
+            continue;
         }
+        double got = charge ? ilrs_hw_battery_charge(b, want, dt_s)
+                            : ilrs_hw_battery_discharge(b, want, dt_s);
+        st->battery_w[i] = got;
+        done += got;
+        room = room || got >= want;
+    }
+    for (size_t i = 0; room && i < st->n_batteries && power - done > 1e-12 * power; i++) {
+        ilrs_hw_battery_t *b = &st->batteries[i];
+        double got = charge ? ilrs_hw_battery_charge(b, power - done, dt_s)
+                            : ilrs_hw_battery_discharge(b, power - done, dt_s);
+        st->battery_w[i] += got;
+        done += got;
     }
     for (size_t i = 0; i < st->n_batteries; i++) {
         // The per-battery bus power of the whole step, for the current sensors.
@@ -588,8 +600,7 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
     double load_w = 0.0;
     for (size_t i = 0; i < st->n_lines; i++) {
         hw_line_t *l = &st->lines[i];
-        if (l->energised && l->p.current_limit_a > 0.0 &&
-            l->demand_w / st->bus_v > l->p.current_limit_a) {
+        if (l->energised && l->limit_w > 0.0 && l->demand_w > l->limit_w) {
             ilrs_log(ILRS_LOG_INFO, "twin", "load line %s tripped (%.2f A > %.2f A)", l->p.name,
                      l->demand_w / st->bus_v, l->p.current_limit_a);
             l->tripped = true;
