@@ -39,7 +39,8 @@ static void environment(double t, ilrs_hw_env_t *env)
     env->regolith_k = 200.0;
     env->sink_k = 3.0;
     double orbit = fmod(t, 43200.0) / 43200.0;
-    env->link_distance_m[0] = orbit < 0.7 ? 6.0e6 + 4.0e6 * sin(3.141592653589793 * orbit / 0.7) : -1.0;
+    env->link_distance_m[0] =
+        orbit < 0.7 ? 6.0e6 + 4.0e6 * sin(3.141592653589793 * orbit / 0.7) : -1.0;
     env->link_distance_m[1] = 3.844e8;
 }
 

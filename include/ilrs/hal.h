@@ -68,12 +68,12 @@ typedef struct ilrs_hal_reading {
 
 /** Radio status. */
 typedef struct ilrs_hal_radio_status {
-    bool link_up;           /**< the link closes at some rate of the rate table */
-    double rate_bps;        /**< current data rate (0 when down) */
-    uint64_t queued_bytes;  /**< bytes waiting to be sent */
-    uint64_t queue_capacity;/**< queue size in bytes */
-    uint64_t sent_bytes;    /**< total bytes sent since start */
-    uint64_t dropped_bytes; /**< total bytes refused because the queue was full */
+    bool link_up;            /**< the link closes at some rate of the rate table */
+    double rate_bps;         /**< current data rate (0 when down) */
+    uint64_t queued_bytes;   /**< bytes waiting to be sent */
+    uint64_t queue_capacity; /**< queue size in bytes */
+    uint64_t sent_bytes;     /**< total bytes sent since start */
+    uint64_t dropped_bytes;  /**< total bytes refused because the queue was full */
 } ilrs_hal_radio_status_t;
 
 /** Payload port status. */

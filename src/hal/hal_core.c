@@ -44,7 +44,8 @@ int ilrs_hal_init(ilrs_hal_t *hal, const ilrs_hal_ops_t *ops, void *ctx)
 
 size_t ilrs_hal_count(const ilrs_hal_t *hal, ilrs_hal_kind_t kind)
 {
-    if (hal == NULL || hal->ops == NULL || hal->ops->count == NULL || (unsigned)kind >= ILRS_HAL_KIND_COUNT) {
+    if (hal == NULL || hal->ops == NULL || hal->ops->count == NULL ||
+        (unsigned)kind >= ILRS_HAL_KIND_COUNT) {
         return 0;
     }
     return hal->ops->count(hal->ctx, kind);

@@ -77,7 +77,7 @@ struct ilrs_hw_station {
     ilrs_hw_payload_t *payloads;
     ilrs_hw_storage_t *storage;
     ilrs_hw_sensor_t *sensors;
-    double *heat_j;     // scratch: heat per node at a thermal step
+    double *heat_j; // scratch: heat per node at a thermal step
     // Heat accumulated per device since the last thermal step, and the node it
     // goes to. Per device, not per node: accumulating many devices into one
     // node's slot every step makes a chain of dependent memory adds that cost
@@ -85,7 +85,7 @@ struct ilrs_hw_station {
     double *dev_heat_j;
     int *dev_node;
     size_t n_dev, off_heater, off_payload, off_radio, off_rtg, off_battery, off_shunt;
-    double *battery_w;  // per battery, scratch
+    double *battery_w; // per battery, scratch
     double thermal_acc_s;
     ilrs_hw_thermal_t thermal;
     ilrs_hw_sun_t sun;
@@ -197,19 +197,23 @@ static int validate(const ilrs_hw_config_t *c, char *error, size_t cap)
 {
     if (!(c->bus_voltage_v > 0.0) || !hw_finite_nonneg(c->undervoltage_v) ||
         !hw_finite_nonneg(c->thermal_step_s) || !node_ok(c->shunt_node, c->n_nodes)) {
-        return fail(error, cap, ILRS_EINVAL, "%s %zu: bus voltage, undervoltage, thermal step or shunt node invalid", "config", 0);
+        return fail(error, cap, ILRS_EINVAL,
+                    "%s %zu: bus voltage, undervoltage, thermal step or shunt node invalid",
+                    "config", 0);
     }
     if ((c->n_arrays && !c->arrays) || (c->n_batteries && !c->batteries) ||
         (c->n_rtgs && !c->rtgs) || (c->n_lines && !c->lines) || (c->n_heaters && !c->heaters) ||
         (c->n_nodes && !c->nodes) || (c->n_couplings && !c->couplings) ||
         (c->n_radios && (!c->radios || !c->radio_lines)) || (c->n_payloads && !c->payloads) ||
         (c->n_storage && !c->storage_bytes) || (c->n_sensors && !c->sensors)) {
-        return fail(error, cap, ILRS_EINVAL, "%s %zu: a count is non-zero but its array is NULL", "config", 0);
+        return fail(error, cap, ILRS_EINVAL, "%s %zu: a count is non-zero but its array is NULL",
+                    "config", 0);
     }
     if (c->n_lines > 0xffff || c->n_lines + c->n_heaters > 0xffff || c->n_radios > 0xffff ||
         c->n_payloads > 0xffff || c->n_storage > 0xffff ||
         (c->sensors ? c->n_sensors : standard_sensor_count(c)) > 0xffff) {
-        return fail(error, cap, ILRS_ELIMIT, "%s %zu: more than 65535 devices of one kind", "config", 0);
+        return fail(error, cap, ILRS_ELIMIT, "%s %zu: more than 65535 devices of one kind",
+                    "config", 0);
     }
     for (size_t i = 0; i < c->n_batteries; i++) {
         if (c->battery_nodes && !node_ok(c->battery_nodes[i], c->n_nodes)) {
@@ -225,21 +229,24 @@ static int validate(const ilrs_hw_config_t *c, char *error, size_t cap)
         const ilrs_hw_line_params_t *l = &c->lines[i];
         if (!hw_finite_nonneg(l->base_w) || !hw_finite_nonneg(l->current_limit_a) ||
             !node_ok(l->node, c->n_nodes)) {
-            return fail(error, cap, ILRS_EINVAL, "%s %zu: power, current limit or node invalid", "line", i);
+            return fail(error, cap, ILRS_EINVAL, "%s %zu: power, current limit or node invalid",
+                        "line", i);
         }
     }
     for (size_t i = 0; i < c->n_heaters; i++) {
         const ilrs_hw_heater_params_t *h = &c->heaters[i];
         if (!hw_finite_nonneg(h->power_w) || h->line < 0 || (size_t)h->line >= c->n_lines ||
             !node_ok(h->node, c->n_nodes)) {
-            return fail(error, cap, ILRS_EINVAL, "%s %zu: power, line or node invalid", "heater", i);
+            return fail(error, cap, ILRS_EINVAL, "%s %zu: power, line or node invalid", "heater",
+                        i);
         }
     }
     for (size_t i = 0; i < c->n_radios; i++) {
         if (c->radio_lines[i] < 0 || (size_t)c->radio_lines[i] >= c->n_lines ||
             (c->radio_nodes && !node_ok(c->radio_nodes[i], c->n_nodes)) ||
             c->radios[i].target >= ILRS_HW_LINK_TARGETS) {
-            return fail(error, cap, ILRS_EINVAL, "%s %zu: line, node or target (0..3) invalid", "radio", i);
+            return fail(error, cap, ILRS_EINVAL, "%s %zu: line, node or target (0..3) invalid",
+                        "radio", i);
         }
     }
     for (size_t i = 0; i < c->n_payloads; i++) {
@@ -257,7 +264,8 @@ static int validate(const ilrs_hw_config_t *c, char *error, size_t cap)
         const ilrs_hw_sensor_params_t *s = &c->sensors[i];
         if ((unsigned)s->quantity >= ILRS_HW_Q_COUNT || s->index < 0 ||
             (size_t)s->index >= quantity_limit(c, s->quantity) || !hw_finite_nonneg(s->sigma)) {
-            return fail(error, cap, ILRS_EINVAL, "%s %zu: quantity, index or noise invalid", "sensor", i);
+            return fail(error, cap, ILRS_EINVAL, "%s %zu: quantity, index or noise invalid",
+                        "sensor", i);
         }
     }
     return 0;
@@ -280,8 +288,8 @@ int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out,
         return rc;
     }
     size_t n_sensors = cfg->sensors ? cfg->n_sensors : standard_sensor_count(cfg);
-    size_t n_dev = cfg->n_lines + cfg->n_heaters + cfg->n_payloads + cfg->n_radios +
-                   cfg->n_rtgs + cfg->n_batteries + 1;
+    size_t n_dev = cfg->n_lines + cfg->n_heaters + cfg->n_payloads + cfg->n_radios + cfg->n_rtgs +
+                   cfg->n_batteries + 1;
     size_t total = 0;
     bool ok = grow(&total, 1, sizeof(ilrs_hw_station_t)) &&
               grow(&total, cfg->n_arrays, sizeof(ilrs_hw_array_t)) &&
@@ -297,9 +305,8 @@ int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out,
               grow(&total, cfg->n_payloads, sizeof(ilrs_hw_payload_t)) &&
               grow(&total, cfg->n_storage, sizeof(ilrs_hw_storage_t)) &&
               grow(&total, n_sensors, sizeof(ilrs_hw_sensor_t)) &&
-              grow(&total, cfg->n_nodes, sizeof(double)) &&
-              grow(&total, n_dev, sizeof(double)) && grow(&total, n_dev, sizeof(int)) &&
-              grow(&total, 16, 1);
+              grow(&total, cfg->n_nodes, sizeof(double)) && grow(&total, n_dev, sizeof(double)) &&
+              grow(&total, n_dev, sizeof(int)) && grow(&total, 16, 1);
     if (!ok) {
         return fail(error, error_cap, ILRS_ELIMIT, "%s %zu: configuration too large", "config", 0);
     }
@@ -338,7 +345,8 @@ int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out,
     rc = ilrs_hw_thermal_init(&st->thermal, cfg->nodes, cfg->n_nodes, cfg->couplings,
                               cfg->n_couplings);
     if (rc != 0) {
-        fail(error, error_cap, rc, "%s %zu: thermal network invalid (node or coupling)", "thermal", 0);
+        fail(error, error_cap, rc, "%s %zu: thermal network invalid (node or coupling)", "thermal",
+             0);
         goto out_arena;
     }
     for (size_t i = 0; i < cfg->n_arrays; i++, st->n_arrays++) {
@@ -548,7 +556,8 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
     }
     ilrs_hw_ledger_t *lg = &st->ledger;
     if (env->solar_flux_w_m2 != st->sun.flux_w_m2 || env->sun_el_deg != st->sun.el_deg ||
-        env->sun_az_deg != st->sun.az_deg || env->sun_visible_fraction != st->sun.visible_fraction) {
+        env->sun_az_deg != st->sun.az_deg ||
+        env->sun_visible_fraction != st->sun.visible_fraction) {
         ilrs_hw_sun_set(&st->sun, env->solar_flux_w_m2, env->sun_el_deg, env->sun_az_deg,
                         env->sun_visible_fraction);
     }
@@ -916,8 +925,8 @@ static int hal_info(void *ctx, ilrs_hal_kind_t kind, size_t index, ilrs_hal_info
     const char *name = "";
     switch (kind) {
     case ILRS_HAL_SWITCH:
-        name = index < st->n_lines ? st->lines[index].p.name
-                                   : st->heaters[index - st->n_lines].p.name;
+        name =
+            index < st->n_lines ? st->lines[index].p.name : st->heaters[index - st->n_lines].p.name;
         break;
     case ILRS_HAL_SENSOR:
         name = st->sensors[index].p.name;

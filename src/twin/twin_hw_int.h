@@ -15,7 +15,7 @@
 #include <ilrs/twin.h>
 
 #define HW_DEG2RAD 0.017453292519943295
-#define HW_PI 3.14159265358979323846
+#define HW_PI      3.14159265358979323846
 
 /* Piecewise-linear interpolation in a table with ascending x, clamped at the ends. */
 static inline double hw_interp(const double *x, const double *y, size_t n, double at)

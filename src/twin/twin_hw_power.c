@@ -126,8 +126,7 @@ int ilrs_hw_array_init(ilrs_hw_array_t *a, const ilrs_hw_array_params_t *p)
     return 0;
 }
 
-double ilrs_hw_array_step(ilrs_hw_array_t *a, const ilrs_hw_sun_t *sun, double sink_k,
-                          double dt_s)
+double ilrs_hw_array_step(ilrs_hw_array_t *a, const ilrs_hw_sun_t *sun, double sink_k, double dt_s)
 {
     a->age_s += dt_s;
     if (a->age_s - a->aging_at_s >= 3600.0) {
@@ -154,7 +153,8 @@ double ilrs_hw_array_step(ilrs_hw_array_t *a, const ilrs_hw_sun_t *sun, double s
     double t4 = sink_k * sink_k * sink_k * sink_k +
                 absorbed / (ILRS_HW_SIGMA * (a->p.emittance_front + a->p.emittance_back));
     a->temperature_k = t4 > 0.0 ? sqrt(sqrt(t4)) : 0.0;
-    double eta = a->p.efficiency * (1.0 + a->p.temp_coeff_per_k * (a->temperature_k - a->p.ref_temp_k));
+    double eta =
+        a->p.efficiency * (1.0 + a->p.temp_coeff_per_k * (a->temperature_k - a->p.ref_temp_k));
     if (eta < 0.0) {
         eta = 0.0;
     }
@@ -263,7 +263,8 @@ int ilrs_hw_battery_init(ilrs_hw_battery_t *b, const ilrs_hw_battery_params_t *p
     // (trapezoids are exact for a piecewise-linear curve; flat beyond the ends).
     const double *s = p->ocv_soc, *v = p->ocv_v;
     size_t n = p->ocv_points;
-    double integral = v[0] * hw_clamp(s[0], 0.0, 1.0) + v[n - 1] * (1.0 - hw_clamp(s[n - 1], 0.0, 1.0));
+    double integral =
+        v[0] * hw_clamp(s[0], 0.0, 1.0) + v[n - 1] * (1.0 - hw_clamp(s[n - 1], 0.0, 1.0));
     for (size_t i = 1; i < n; i++) {
         double lo = hw_clamp(s[i - 1], 0.0, 1.0), hi = hw_clamp(s[i], 0.0, 1.0);
         if (hi > lo) {
@@ -383,7 +384,7 @@ double ilrs_hw_battery_discharge(ilrs_hw_battery_t *b, double power_w, double dt
     double limit = b->p.max_discharge_c * ilrs_hw_battery_rated_j(b) / 3600.0;
     double p = power_w < limit ? power_w : limit;
     double avail = b->energy_j - (unreach + b->p.soc_min * cap); // stored energy above the floor
-    double e = p * dt_s;                                           // bus energy wanted
+    double e = p * dt_s;                                         // bus energy wanted
     if (avail <= 0.0) {
         e = 0.0;
     } else if (e / b->p.discharge_efficiency > avail) {

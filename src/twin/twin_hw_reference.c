@@ -19,8 +19,8 @@ static void line(ilrs_hw_line_params_t *l, const char *name, double base_w, doub
     l->on = on;
 }
 
-static void node(ilrs_hw_node_params_t *n, const char *name, double c, double t0,
-                 double rad_m2, double eps, double sun_m2, double alpha)
+static void node(ilrs_hw_node_params_t *n, const char *name, double c, double t0, double rad_m2,
+                 double eps, double sun_m2, double alpha)
 {
     memset(n, 0, sizeof *n);
     hw_name(n->name, name);

@@ -118,8 +118,10 @@ static void storage_fills_and_releases(void **state)
 static void payload_duty_cycle(void **state)
 {
     (void)state;
-    ilrs_hw_payload_params_t p = {.power_standby_w = 1.0, .power_active_w = 10.0,
-                                  .data_rate_bps = 8000.0, .duty_cycle = 0.25,
+    ilrs_hw_payload_params_t p = {.power_standby_w = 1.0,
+                                  .power_active_w = 10.0,
+                                  .data_rate_bps = 8000.0,
+                                  .duty_cycle = 0.25,
                                   .duty_period_s = 100.0};
     const double steps[3] = {1.0, 7.0, 250.0};
     for (int k = 0; k < 3; k++) {
@@ -146,8 +148,7 @@ static void payload_duty_cycle(void **state)
 static void payload_hang_and_power_cycle(void **state)
 {
     (void)state;
-    ilrs_hw_payload_params_t p = {.power_active_w = 5.0, .data_rate_bps = 800.0,
-                                  .duty_cycle = 1.0};
+    ilrs_hw_payload_params_t p = {.power_active_w = 5.0, .data_rate_bps = 800.0, .duty_cycle = 1.0};
     ilrs_hw_payload_t pl;
     assert_int_equal(ilrs_hw_payload_init(&pl, &p), 0);
     assert_false(ilrs_hw_payload_command(&pl, 1)); // unpowered: ignored
@@ -170,10 +171,8 @@ static void payload_hang_and_power_cycle(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(link_budget_hand_example),
-    cmocka_unit_test(radio_rate_queue_and_outage),
-    cmocka_unit_test(storage_fills_and_releases),
-    cmocka_unit_test(payload_duty_cycle),
+    cmocka_unit_test(link_budget_hand_example),     cmocka_unit_test(radio_rate_queue_and_outage),
+    cmocka_unit_test(storage_fills_and_releases),   cmocka_unit_test(payload_duty_cycle),
     cmocka_unit_test(payload_hang_and_power_cycle),
 };
 ILRS_TEST_MAIN(tests)

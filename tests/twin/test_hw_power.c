@@ -55,8 +55,7 @@ static void array_incidence_and_shadow(void **state)
     double expect = 1361.0 * cos(5.0 * D2R) * p.area_m2 * p.efficiency;
     assert_near(run_array(&track, &sun, 1, 60.0), expect, 1e-9 * expect);
     assert_near(run_array(&fixed_on, &sun, 1, 60.0), expect, 1e-9 * expect);
-    assert_near(run_array(&fixed_off, &sun, 1, 60.0), expect * cos(60.0 * D2R),
-                       1e-9 * expect);
+    assert_near(run_array(&fixed_off, &sun, 1, 60.0), expect * cos(60.0 * D2R), 1e-9 * expect);
     // The tracking mast does not care about azimuth.
     ilrs_hw_sun_set(&sun, 1361.0, 5.0, 300.0, 1.0);
     assert_near(run_array(&track, &sun, 1, 60.0), expect, 1e-9 * expect);

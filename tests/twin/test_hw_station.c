@@ -226,8 +226,7 @@ static void faults_seen_through_hal(void **state)
     // directly; the energy the battery takes to the same SOC drops).
     double rated = ilrs_hw_battery_rated_j(ilrs_hw_station_battery(f->st, 0));
     assert_int_equal(ilrs_hw_station_inject(f->st, ILRS_HW_FAULT_BATTERY_STRING, 0, 0.0), 0);
-    assert_near(ilrs_hw_battery_rated_j(ilrs_hw_station_battery(f->st, 0)), rated * 7 / 8,
-                       1e-6);
+    assert_near(ilrs_hw_battery_rated_j(ilrs_hw_station_battery(f->st, 0)), rated * 7 / 8, 1e-6);
     // Cell short: the open-circuit voltage drops by exactly one cell at the same
     // SOC, and the voltage sensor by about one cell (3.4-4.2 V, whatever the current).
     uint16_t bv = find(f, ILRS_HAL_SENSOR, "bat2.voltage");
@@ -248,7 +247,8 @@ static void faults_seen_through_hal(void **state)
     ilrs_hw_station_step(f->st, &env, 1.0);
     ilrs_hal_sensor_read(&f->hal, ap, &r);
     assert_near(r.value, 0.6 * p0, 5.0);
-    assert_int_equal(ilrs_hw_station_inject(f->st, ILRS_HW_FAULT_ARRAY_DEGRADE, 0, 1.5), ILRS_EINVAL);
+    assert_int_equal(ilrs_hw_station_inject(f->st, ILRS_HW_FAULT_ARRAY_DEGRADE, 0, 1.5),
+                     ILRS_EINVAL);
 
     // Radio outage: link down while visible and in range; cleared: back.
     ilrs_hal_radio_status_t rs;
@@ -319,7 +319,8 @@ static void faults_seen_through_hal(void **state)
     assert_near(ilrs_hw_station_line_power(f->st, hl), 0.0, 0.0);
 
     // Bad indices and kinds.
-    assert_int_equal(ilrs_hw_station_inject(f->st, ILRS_HW_FAULT_HEATER_OPEN, 99, 0.0), ILRS_ERANGE);
+    assert_int_equal(ilrs_hw_station_inject(f->st, ILRS_HW_FAULT_HEATER_OPEN, 99, 0.0),
+                     ILRS_ERANGE);
     assert_int_equal(ilrs_hw_station_inject(f->st, ILRS_HW_FAULT_COUNT, 0, 0.0), ILRS_EINVAL);
     done(f);
 }

@@ -100,8 +100,10 @@ static void stable_at_sixty_second_steps(void **state)
         n[i].emissivity = 0.85;
     }
     ilrs_hw_coupling_t c[10] = {
-        {0, 4, 5.0}, {1, 4, 5.0}, {2, 5, 5.0}, {3, 5, 5.0}, {4, 5, 20.0},
-        {5, 6, 10.0}, {6, 7, 30.0}, {4, 7, 2.0}, {6, ILRS_HW_NONE, 1.0}, {0, 1, 3.0},
+        {0, 4, 5.0},  {1, 4, 5.0},  {2, 5, 5.0},
+        {3, 5, 5.0},  {4, 5, 20.0}, {5, 6, 10.0},
+        {6, 7, 30.0}, {4, 7, 2.0},  {6, ILRS_HW_NONE, 1.0},
+        {0, 1, 3.0},
     };
     double q[8] = {50.0, 0.0, 20.0, 0.0, 0.0, 10.0, 0.0, 0.0};
     ilrs_hw_thermal_t coarse, fine;
@@ -129,8 +131,8 @@ static void stable_at_sixty_second_steps(void **state)
         ilrs_hw_thermal_step(&coarse, q, 200.0, 3.0, NULL, 60.0);
     }
     double in = 50.0 + 20.0 + 10.0;
-    double out = 1.0 * (coarse.t_k[6] - 200.0) +
-                 0.85 * SIGMA * 2.0 * (pow(coarse.t_k[7], 4) - 81.0);
+    double out =
+        1.0 * (coarse.t_k[6] - 200.0) + 0.85 * SIGMA * 2.0 * (pow(coarse.t_k[7], 4) - 81.0);
     assert_near(out, in, 1e-6 * in);
 }
 
