@@ -351,6 +351,56 @@ static void heater_open_leaves_node_cold(void **state)
 
 /* hal enumeration covers every configured device with unique ids and names;
  * storage and radio round trips. */
+/* Every watt dissipated on board reaches a thermal node: with radiators,
+ * sunlit areas and the ground coupling removed, sum C_i dT_i equals the heat of
+ * loads, battery losses, RTG/RHU waste heat and the shunt (radios off, so no RF
+ * leaves). Backward Euler conserves this exactly: conductances cancel in pairs. */
+static void heat_reaches_thermal_nodes(void **state)
+{
+    (void)state;
+    fixture_t *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    ilrs_hw_reference_init(&f->ref, 1);
+    for (int i = 0; i < 8; i++) {
+        f->ref.nodes[i].radiator_area_m2 = 0.0;
+        f->ref.nodes[i].solar_area_m2 = 0.0;
+    }
+    f->ref.couplings[9].conductance_w_k = 0.0; // base to ground
+    f->ref.lines[1].on = false;                // radios off
+    f->ref.config.shunt_node = 5;
+    assert_int_equal(ilrs_hw_station_create(&f->ref.config, &f->st, NULL, 0), 0);
+    ilrs_hw_station_hal(f->st, &f->hal);
+    const ilrs_hw_thermal_t *th = ilrs_hw_station_thermal(f->st);
+    double c_t0 = 0.0;
+    for (size_t i = 0; i < th->nodes; i++) {
+        c_t0 += th->node[i].capacity_j_k * th->t_k[i];
+    }
+    ilrs_hw_env_t env = {0};
+    double rtg_heat = 0.0;
+    for (int i = 0; i < 6 * 3600; i++) { // 6 h at 1 s: a multiple of the 30 s thermal step
+        env_at(4.0 * 3600.0 + (double)i, &env); // into the shadow at 06:00: discharge too
+        if (i == 10) {
+            for (uint16_t p = 0; p < 7; p++) {
+                ilrs_hal_payload_command(&f->hal, p, 1);
+            }
+            ilrs_hal_switch_set(&f->hal, find(f, ILRS_HAL_SWITCH, "heater.bat1"), true);
+        }
+        assert_int_equal(ilrs_hw_station_step(f->st, &env, 1.0), 0);
+        for (size_t r = 0; r < 3; r++) {
+            rtg_heat += ilrs_hw_station_rtg(f->st, r)->heat_w;
+        }
+    }
+    double c_t1 = 0.0;
+    for (size_t i = 0; i < th->nodes; i++) {
+        c_t1 += th->node[i].capacity_j_k * th->t_k[i];
+    }
+    const ilrs_hw_ledger_t *lg = ilrs_hw_station_ledger(f->st);
+    double heat = lg->load_j + lg->battery_loss_j + rtg_heat + lg->shunt_j;
+    assert_true(lg->shunt_j > 0.0 && lg->battery_out_j > 0.0);
+    assert_near(c_t1 - c_t0, heat, 1e-9 * heat);
+    done(f);
+}
+
 static void hal_enumeration_and_round_trips(void **state)
 {
     (void)state;
@@ -489,6 +539,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(brownout_when_batteries_are_empty),
     cmocka_unit_test(faults_seen_through_hal),
     cmocka_unit_test(heater_open_leaves_node_cold),
+    cmocka_unit_test(heat_reaches_thermal_nodes),
     cmocka_unit_test(hal_enumeration_and_round_trips),
     cmocka_unit_test(deterministic_with_seed),
     cmocka_unit_test(rejects_bad_configuration),
