@@ -565,11 +565,11 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
     // 1. Sources.
     double array_w = 0.0, rtg_w = 0.0;
     for (size_t i = 0; i < st->n_arrays; i++) {
-        array_w += ilrs_hw_array_step(&st->arrays[i], &st->sun, env->sink_k, dt_s);
+        array_w += hw_array_step(&st->arrays[i], &st->sun, env->sink_k, dt_s);
     }
     for (size_t i = 0; i < st->n_rtgs; i++) {
         ilrs_hw_rtg_t *r = &st->rtgs[i];
-        ilrs_hw_rtg_step(r, dt_s);
+        hw_rtg_step(r, dt_s);
         rtg_w += r->electric_w;
         add_heat(st, st->off_rtg + i, r->heat_w * dt_s);
     }
@@ -695,7 +695,7 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
                      (pl->powered && pl->mode != 0 ? pl->p.power_active_w : pl->p.power_standby_w) *
                          dt_s);
         }
-        ilrs_hw_payload_step(pl, powered, dt_s);
+        hw_payload_step(pl, powered, dt_s);
     }
     for (size_t i = 0; i < st->n_radios; i++) {
         ilrs_hw_radio_t *r = &st->radios[i];
@@ -707,7 +707,7 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
             add_heat(st, st->off_radio + i, (heat > 0.0 ? heat : 0.0) * dt_s);
         }
         double d = env->link_distance_m[r->p.target];
-        ilrs_hw_radio_step(r, d, d > 0.0, powered, dt_s);
+        hw_radio_step(r, d, d > 0.0, powered, dt_s);
     }
 
     // 5. Thermal network at its own rate.

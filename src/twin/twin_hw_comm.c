@@ -105,39 +105,7 @@ int ilrs_hw_radio_init(ilrs_hw_radio_t *r, const ilrs_hw_radio_params_t *p)
 void ilrs_hw_radio_step(ilrs_hw_radio_t *r, double distance_m, bool visible, bool powered,
                         double dt_s)
 {
-    size_t idx = 0;
-    if (visible && distance_m > 0.0 && powered && !r->outage) {
-        // Rates are ascending, so their ranges descend: the highest rate that
-        // closes is the last one whose range covers the distance.
-        while (idx < r->p.rates && distance_m <= r->max_distance_m[idx]) {
-            idx++;
-        }
-    }
-    if (idx != r->rate_index || (idx > 0 && r->link.rate_bps == 0.0)) {
-        r->rate_index = idx;
-        if (idx > 0) {
-            ilrs_hw_link_budget(&r->p, distance_m, &r->link);
-            r->link.rate_bps = r->p.rate_bps[idx - 1];
-        } else {
-            memset(&r->link, 0, sizeof r->link);
-        }
-    }
-    r->last_distance_m = distance_m;
-    r->link_up = idx > 0;
-    r->transmitting = r->link_up && r->queued_bytes > 0;
-    if (!r->link_up || r->queued_bytes == 0) {
-        r->credit_bytes = 0.0; // link capacity cannot be banked
-        return;
-    }
-    r->credit_bytes += r->link.rate_bps * dt_s / 8.0;
-    double whole = floor(r->credit_bytes);
-    uint64_t n = whole >= (double)r->queued_bytes ? r->queued_bytes : (uint64_t)whole;
-    r->queued_bytes -= n;
-    r->sent_bytes += n;
-    r->credit_bytes -= (double)n;
-    if (r->queued_bytes == 0) {
-        r->credit_bytes = 0.0;
-    }
+    hw_radio_step(r, distance_m, visible, powered, dt_s);
 }
 
 int ilrs_hw_radio_send(ilrs_hw_radio_t *r, uint64_t bytes)
@@ -195,53 +163,9 @@ int ilrs_hw_payload_init(ilrs_hw_payload_t *pl, const ilrs_hw_payload_params_t *
     return 0;
 }
 
-// Time within [x0, x1) spent in on-windows [k P, k P + d P), for 0 <= x0 < P and
-// x1 - x0 < P (so at most the windows k = 0 and k = 1 overlap).
-static double on_overlap(double x0, double x1, double period, double on)
-{
-    double t = 0.0;
-    for (int k = 0; k < 2; k++) {
-        double lo = (double)k * period, hi = lo + on;
-        double a = x0 > lo ? x0 : lo, b = x1 < hi ? x1 : hi;
-        if (b > a) {
-            t += b - a;
-        }
-    }
-    return t;
-}
-
 void ilrs_hw_payload_step(ilrs_hw_payload_t *pl, bool powered, double dt_s)
 {
-    if (!powered) {
-        // Power loss resets the payload: standby at the next power-on, any hang cleared.
-        pl->powered = false;
-        pl->mode = 0;
-        pl->hung = false;
-        pl->phase_s = 0.0;
-        return;
-    }
-    pl->powered = true;
-    double on_time;
-    if (pl->p.duty_cycle >= 1.0) {
-        on_time = dt_s;
-    } else {
-        double period = pl->p.duty_period_s, on = pl->p.duty_cycle * period;
-        double whole = 0.0, rem = dt_s;
-        if (dt_s >= period) {
-            whole = floor(dt_s / period);
-            rem = dt_s - whole * period;
-        }
-        on_time = whole * on + on_overlap(pl->phase_s, pl->phase_s + rem, period, on);
-        pl->phase_s += rem;
-        if (pl->phase_s >= period) {
-            pl->phase_s -= period;
-        }
-    }
-    if (pl->mode != 0 && !pl->hung) {
-        double bits = pl->p.data_rate_bps * on_time;
-        pl->pending_bits += bits;
-        pl->produced_bits += bits;
-    }
+    hw_payload_step(pl, powered, dt_s);
 }
 
 bool ilrs_hw_payload_command(ilrs_hw_payload_t *pl, uint32_t mode)

@@ -86,7 +86,7 @@ void ilrs_hw_array_params_default(ilrs_hw_array_params_t *p)
     p->age_years = 0.0;
 }
 
-static void array_aging(ilrs_hw_array_t *a)
+void ilrs__hw_array_aging(ilrs_hw_array_t *a)
 {
     double years = a->p.age_years + a->age_s / ILRS_HW_YEAR_S;
     double dust = a->p.dust_loss_per_day * years * (ILRS_HW_YEAR_S / 86400.0);
@@ -122,52 +122,13 @@ int ilrs_hw_array_init(ilrs_hw_array_t *a, const ilrs_hw_array_params_t *p)
     a->fault_factor = 1.0;
     a->temperature_k = p->ref_temp_k;
     a->steady_g = -1.0;
-    array_aging(a);
+    ilrs__hw_array_aging(a);
     return 0;
 }
 
 double ilrs_hw_array_step(ilrs_hw_array_t *a, const ilrs_hw_sun_t *sun, double sink_k, double dt_s)
 {
-    a->age_s += dt_s;
-    if (a->age_s - a->aging_at_s >= 3600.0) {
-        array_aging(a);
-    }
-    const double *s = sun->dir_enu;
-    double c;
-    if (a->p.mount == ILRS_HW_MOUNT_TRACK) {
-        c = sun->horizontal * a->cos_normal_el + s[2] * a->sin_normal_el;
-    } else {
-        c = s[0] * a->n_enu[0] + s[1] * a->n_enu[1] + s[2] * a->n_enu[2];
-    }
-    if (c < 0.0) {
-        c = 0.0;
-    }
-    a->cos_incidence = c;
-    double g = sun->flux_w_m2 * sun->visible_fraction * c;
-    if (g == a->steady_g && a->aging == a->steady_aging && a->fault_factor == a->steady_fault) {
-        // Same irradiance, aging and faults as a step whose temperature and power
-        // had already converged (the panel balance is a fixed point): unchanged.
-        return a->power_w;
-    }
-    double absorbed = a->p.absorptance * g - a->power_w / a->p.area_m2;
-    double t4 = sink_k * sink_k * sink_k * sink_k +
-                absorbed / (ILRS_HW_SIGMA * (a->p.emittance_front + a->p.emittance_back));
-    a->temperature_k = t4 > 0.0 ? sqrt(sqrt(t4)) : 0.0;
-    double eta =
-        a->p.efficiency * (1.0 + a->p.temp_coeff_per_k * (a->temperature_k - a->p.ref_temp_k));
-    if (eta < 0.0) {
-        eta = 0.0;
-    }
-    double p = g * a->p.area_m2 * eta * a->aging * a->fault_factor;
-    if (fabs(p - a->power_w) <= 1e-12 * p) {
-        a->steady_g = g;
-        a->steady_aging = a->aging;
-        a->steady_fault = a->fault_factor;
-    } else {
-        a->steady_g = -1.0;
-    }
-    a->power_w = p;
-    return p;
+    return hw_array_step(a, sun, sink_k, dt_s);
 }
 
 void ilrs_hw_array_degrade(ilrs_hw_array_t *a, double fraction)
@@ -449,18 +410,13 @@ int ilrs_hw_rtg_init(ilrs_hw_rtg_t *r, const ilrs_hw_rtg_params_t *p)
 
 void ilrs_hw_rtg_step(ilrs_hw_rtg_t *r, double dt_s)
 {
-    // The per-step decay factors are cached for the step length in use, so a
-    // fixed-step run costs two multiplications (rounding after 3e7 steps
-    // stays below 1e-8 relative).
-    if (dt_s != r->decay_dt_s) {
-        double years = dt_s / ILRS_HW_YEAR_S;
-        r->decay_dt_s = dt_s;
-        r->decay_factor = exp2(-years / ILRS_HW_PU238_HALF_LIFE_Y);
-        r->converter_factor = exp(years * log1p(-r->p.converter_loss_per_year));
-    }
-    r->age_s += dt_s;
-    r->fuel_fraction *= r->decay_factor;
-    r->converter_fraction *= r->converter_factor;
-    r->electric_w = r->p.electric_w_bol * r->fuel_fraction * r->converter_fraction;
-    r->heat_w = r->p.thermal_w_bol * r->fuel_fraction - r->electric_w;
+    hw_rtg_step(r, dt_s);
+}
+
+void ilrs__hw_rtg_factors(ilrs_hw_rtg_t *r, double dt_s)
+{
+    double years = dt_s / ILRS_HW_YEAR_S;
+    r->decay_dt_s = dt_s;
+    r->decay_factor = exp2(-years / ILRS_HW_PU238_HALF_LIFE_Y);
+    r->converter_factor = exp(years * log1p(-r->p.converter_loss_per_year));
 }
