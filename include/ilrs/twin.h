@@ -1429,7 +1429,7 @@ typedef enum ilrs_hw_fault_kind {
     ILRS_HW_FAULT_BATTERY_CELL,       /**< index: battery; a cell per string shorts */
     ILRS_HW_FAULT_ARRAY_DEGRADE,      /**< index: array; value: fraction lost */
     ILRS_HW_FAULT_RADIO_OUTAGE,       /**< index: radio; value != 0 starts, 0 ends */
-    ILRS_HW_FAULT_PAYLOAD_HANG,       /**< index: payload; until power-cycled */
+    ILRS_HW_FAULT_PAYLOAD_HANG,       /**< index: payload; until power-cycled (ILRS_ESTATE if off) */
     ILRS_HW_FAULT_SENSOR_STUCK,       /**< index: sensor; stuck at its current true value */
     ILRS_HW_FAULT_SENSOR_FAIL,        /**< index: sensor; readings invalid */
     ILRS_HW_FAULT_HEATER_OPEN,        /**< index: heater; draws and heats nothing */
