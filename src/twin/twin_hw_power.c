@@ -36,11 +36,13 @@
 // the delivered energy: the differences are the losses (heat in the battery).
 // f(T) defaults to a representative curve for carbonate-electrolyte Li-ion
 // cells at C/5..C/10: 1.00 at 25 C, 0.91 at 0 C, 0.72 at -20 C, 0.55 at -30 C,
-// 0.30 at -40 C, within the ranges reported by Smart, Ratnakumar & Surampudi
-// (1999, J. Electrochem. Soc. 146:486, figs. 8-10) for MCMB-LiNiCoO2 cells;
-// a scenario can supply its own cell's curve. OCV default: representative
-// NMC/graphite curve (3.0 V empty, 3.7 V mid, 4.18 V full; cf. Plett 2015,
-// Battery Management Systems vol. I, fig. 2.9).
+// 0.30 at -40 C. It is not a fit to one data set: it follows the shape reported
+// for commercial cells at low temperature (Nagasubramanian 2001, J. Appl.
+// Electrochem. 31:99, 18650 cells; Smart, Ratnakumar & Surampudi 1999,
+// J. Electrochem. Soc. 146:486, carbonate electrolytes), gentle to 0 C and
+// steep below -20 C. A scenario should supply its own cell's measured curve.
+// OCV default: representative NMC/graphite curve (3.0 V empty, 3.78 V at half,
+// 4.18 V full; cf. Plett 2015, Battery Management Systems vol. I, ch. 2).
 //
 // RTG/RHU: decay heat Q(t) = Q0 2^(-t / 87.7 y) (Pu-238); electrical power
 // P(t) = P0 2^(-t / 87.7 y) (1 - c)^t with c the thermocouple degradation per
