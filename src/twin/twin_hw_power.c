@@ -18,8 +18,10 @@
 //             hours over which G changes at the pole; P from the previous step
 //   eta(T)  = eta_ref * (1 + beta (T - T_ref)),  T_ref = 28 C
 //             (the AM0 rating temperature of space cells; beta ~ -0.2 %/K
-//             relative for triple-junction GaInP/GaAs/Ge, e.g. the Azur Space
-//             3G30C data sheet; -0.4..-0.5 %/K for silicon)
+//             relative for triple-junction GaInP/GaAs/Ge cells (the order of
+//             the Pmp temperature gradients in space-cell data sheets, which
+//             specify performance at AM0 and 28 C); -0.4..-0.5 %/K for silicon.
+//             A typical value, not one product's: scenarios set their cell's)
 //   aging   = (1 - d)^years * (1 - min(dust_max, dust_per_day * days))
 //             (degradation compounding yearly; lunar dust obscuration grows with
 //             exposure, the Apollo 12 dust detector saw a few % per year: O'Brien
