@@ -24,8 +24,9 @@
 //             A typical value, not one product's: scenarios set their cell's)
 //   aging   = (1 - d)^years * (1 - min(dust_max, dust_per_day * days))
 //             (degradation compounding yearly; lunar dust obscuration grows with
-//             exposure, the Apollo 12 dust detector saw a few % per year: O'Brien
-//             2011, Planet. Space Sci. 59:1708). Re-evaluated once per simulated
+//             exposure, as the Apollo dust detectors' solar cells showed:
+//             O'Brien 2011, Planet. Space Sci. 59:1708; the default rate is an
+//             assumption, scenarios set theirs). Re-evaluated once per simulated
 //             hour: it changes by < 1e-6 relative in that time.
 //   P       = G * A * eta(T) * aging * fault
 //
