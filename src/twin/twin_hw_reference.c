@@ -117,7 +117,7 @@ void ilrs_hw_reference_init(ilrs_hw_reference_t *ref, uint64_t seed)
     ilrs_hw_radio_params_default(&ref->radios[0]);
     hw_name(ref->radios[0].name, "radio.relay");
     // Direct to Earth, X band: 20 W into a 1 m dish (36 dBi at 8.4 GHz,
-    // efficiency 0.55) to a 35 m ground antenna (68 dBi, T_sys 40 K: DSN
+    // efficiency 0.55) to a 34 m ground antenna (68 dBi, T_sys 40 K: DSN
     // X-band figures, DSN Telecommunications Link Design Handbook 810-005).
     ilrs_hw_radio_params_t *dte = &ref->radios[1];
     ilrs_hw_radio_params_default(dte);
