@@ -1444,8 +1444,10 @@ void ilrs_hw_config_default(ilrs_hw_config_t *cfg);
  * @brief Build a station from @p cfg (copied; the arrays it points to are borrowed
  *        for the call only). One allocation; nothing is allocated afterwards.
  * @param[out] out the station (caller frees with ilrs_hw_station_destroy); NULL on failure.
+ * Device names must be non-empty and unique within a hal kind (switches =
+ * lines + heaters, sensors, radios, payloads).
  * @param[out] error message naming the bad item (may be NULL).
- * @return 0, ILRS_EINVAL, ILRS_ELIMIT, ILRS_ENOMEM.
+ * @return 0, ILRS_EINVAL, ILRS_EEXIST (duplicate name), ILRS_ELIMIT, ILRS_ENOMEM.
  */
 int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out, char *error,
                            size_t error_cap);

@@ -271,6 +271,45 @@ static int validate(const ilrs_hw_config_t *c, char *error, size_t cap)
     return 0;
 }
 
+// Name of device i of a hal kind (switches: lines then heaters).
+static const char *device_name(const ilrs_hw_station_t *st, int kind, size_t i)
+{
+    switch (kind) {
+    case ILRS_HAL_SWITCH:
+        return i < st->n_lines ? st->lines[i].p.name : st->heaters[i - st->n_lines].p.name;
+    case ILRS_HAL_SENSOR:
+        return st->sensors[i].p.name;
+    case ILRS_HAL_RADIO:
+        return st->radios[i].p.name;
+    case ILRS_HAL_PAYLOAD:
+        return st->payloads[i].p.name;
+    default:
+        return st->storage[i].name;
+    }
+}
+
+// hal looks devices up by name, so names must be unique within a kind.
+static int check_names(const ilrs_hw_station_t *st, char *error, size_t cap)
+{
+    static const char *kinds[5] = {"switch", "sensor", "radio", "payload", "storage"};
+    const size_t counts[5] = {st->n_lines + st->n_heaters, st->n_sensors, st->n_radios,
+                              st->n_payloads, st->n_storage};
+    for (int k = 0; k < 5; k++) {
+        for (size_t i = 0; i < counts[k]; i++) {
+            const char *a = device_name(st, k, i);
+            if (a[0] == '\0') {
+                return fail(error, cap, ILRS_EINVAL, "%s %zu: empty name", kinds[k], i);
+            }
+            for (size_t j = 0; j < i; j++) {
+                if (strcmp(a, device_name(st, k, j)) == 0) {
+                    return fail(error, cap, ILRS_EEXIST, "%s %zu: duplicate name", kinds[k], i);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out, char *error,
                            size_t error_cap)
 {
@@ -406,6 +445,9 @@ int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out,
         st->n_sensors = cfg->n_sensors;
     } else {
         standard_sensors(st);
+    }
+    if ((rc = check_names(st, error, error_cap)) != 0) {
+        goto out_arena;
     }
     for (size_t i = 0; i < st->n_batteries; i++) {
         int node = st->battery_nodes[i];

@@ -377,7 +377,7 @@ static void heat_reaches_thermal_nodes(void **state)
     }
     ilrs_hw_env_t env = {0};
     double rtg_heat = 0.0;
-    for (int i = 0; i < 6 * 3600; i++) { // 6 h at 1 s: a multiple of the 30 s thermal step
+    for (int i = 0; i < 6 * 3600; i++) {        // 6 h at 1 s: a multiple of the 30 s thermal step
         env_at(4.0 * 3600.0 + (double)i, &env); // into the shadow at 06:00: discharge too
         if (i == 10) {
             for (uint16_t p = 0; p < 7; p++) {
@@ -511,6 +511,14 @@ static void rejects_bad_configuration(void **state)
     ref->couplings[2].b = 42;
     assert_int_equal(ilrs_hw_station_create(&ref->config, &st, err, sizeof err), ILRS_EINVAL);
     assert_non_null(strstr(err, "thermal"));
+    ilrs_hw_reference_init(ref, 1);
+    snprintf(ref->heaters[2].name, sizeof ref->heaters[2].name, "line.comm");
+    assert_int_equal(ilrs_hw_station_create(&ref->config, &st, err, sizeof err), ILRS_EEXIST);
+    assert_non_null(strstr(err, "switch 10: duplicate"));
+    ilrs_hw_reference_init(ref, 1);
+    ref->payloads[5].name[0] = '\0';
+    assert_int_equal(ilrs_hw_station_create(&ref->config, &st, err, sizeof err), ILRS_EINVAL);
+    assert_non_null(strstr(err, "payload 5: empty"));
     ilrs_hw_reference_init(ref, 1);
     ilrs_hw_env_t env = {0};
     assert_int_equal(ilrs_hw_station_create(&ref->config, &st, err, sizeof err), 0);
