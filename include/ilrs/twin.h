@@ -1044,7 +1044,8 @@ typedef struct ilrs_hw_array {
     double cos_normal_el, sin_normal_el; /**< derived */
     double aging;         /**< degradation x dust transmission (updated hourly) */
     double aging_at_s;    /**< age_s when aging was last evaluated */
-    double steady_g, steady_aging, steady_fault; /**< converged inputs (skip recomputation) */
+    double steady_g, steady_sink_k, steady_aging, steady_fault; /**< converged inputs
+                                                                     (skip recomputation) */
     double age_s;         /**< exposure time since start */
     double fault_factor;  /**< product of injected degradation steps (1 = none) */
     double cos_incidence; /**< last step */

@@ -90,8 +90,9 @@ static inline double hw_array_step(ilrs_hw_array_t *a, const ilrs_hw_sun_t *sun,
     }
     a->cos_incidence = c;
     double g = sun->flux_w_m2 * sun->visible_fraction * c;
-    if (g == a->steady_g && a->aging == a->steady_aging && a->fault_factor == a->steady_fault) {
-        // Same irradiance, aging and faults as a step whose temperature and power
+    if (g == a->steady_g && sink_k == a->steady_sink_k && a->aging == a->steady_aging &&
+        a->fault_factor == a->steady_fault) {
+        // Same irradiance, sink, aging and faults as a step whose temperature and power
         // had already converged (the panel balance is a fixed point): unchanged.
         return a->power_w;
     }
@@ -107,6 +108,7 @@ static inline double hw_array_step(ilrs_hw_array_t *a, const ilrs_hw_sun_t *sun,
     double p = g * a->p.area_m2 * eta * a->aging * a->fault_factor;
     if (fabs(p - a->power_w) <= 1e-12 * p) {
         a->steady_g = g;
+        a->steady_sink_k = sink_k;
         a->steady_aging = a->aging;
         a->steady_fault = a->fault_factor;
     } else {
