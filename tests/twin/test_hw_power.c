@@ -88,6 +88,14 @@ static void array_temperature_effect(void **state)
     // Both faces radiating to deep space, 0.9 absorbed and 30 % converted: about 300 K.
     assert_true(t > 280.0 && t < 340.0);
     assert_near(p1 / p0, 1.0 - 0.0022 * (t - 301.15), 1e-9);
+    // A warmer radiative sink (e.g. the back face seeing warm ground) heats the
+    // converged panel and costs power.
+    double p2 = 0.0;
+    for (int i = 0; i < 50; i++) {
+        p2 = ilrs_hw_array_step(&hot, &sun, 250.0, 60.0);
+    }
+    assert_true(hot.temperature_k > t + 5.0);
+    assert_near(p2 / p0, 1.0 - 0.0022 * (hot.temperature_k - 301.15), 1e-9);
 }
 
 /* Degradation compounds per year; dust obscuration grows per day up to its cap;
