@@ -96,7 +96,10 @@ extern "C" {
     X(SCENARIO_LIMIT, -408, "scenario document exceeds a size limit")                    \
     /* ground (-500 .. -599) */                                                          \
     X(GROUND_AUTH, -500, "authentication failed")                                        \
-    X(GROUND_DB, -501, "archive database error")
+    X(GROUND_DB, -501, "archive database error")                                         \
+    /* hal (-600 .. -699) */                                                             \
+    X(HAL_NODEV, -600, "no such hal device")                                             \
+    X(HAL_UNPOWERED, -601, "hal device not powered")
 
 /** Error codes; 0 (ILRS_OK) is success. */
 enum ilrs_error {
