@@ -90,7 +90,10 @@ extern "C" {
     X(SCENARIO_VALUE, -402, "invalid scenario value")                                    \
     /* ground (-500 .. -599) */                                                          \
     X(GROUND_AUTH, -500, "authentication failed")                                        \
-    X(GROUND_DB, -501, "archive database error")
+    X(GROUND_DB, -501, "archive database error")                                         \
+    /* hal (-600 .. -699) */                                                             \
+    X(HAL_NODEV, -600, "no such hal device")                                             \
+    X(HAL_UNPOWERED, -601, "hal device not powered")
 
 /** Error codes; 0 (ILRS_OK) is success. */
 enum ilrs_error {
