@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file apps.h
+ * @brief The station's flight apps on the flight framework (fsw.h): power (PWR),
+ *        thermal (THM), payload host (PLD), mode manager (MODE), limit checker (LC)
+ *        and stored commands (SC).
+ *
+ * Each app talks to the hardware only through hal (hal.h) and to the other apps
+ * only through the bus and the command ingest (ilrs_fsw_command()). Each app has
+ * its own configuration struct (copied at create: the caller's may be temporary)
+ * and an opaque app object the caller creates before the flight instance and
+ * destroys after it:
+ *
+ *     ilrs_pwr_app_t *pwr;  ilrs_pwr_app_create(&cfg, &pwr);
+ *     ilrs_app_def_t def;   ilrs_pwr_app_def(pwr, &def);
+ *     ilrs_fsw_add_app(fsw, &def, NULL);   ...   ilrs_fsw_destroy(fsw);
+ *     ilrs_pwr_app_destroy(pwr);
+ *
+ * The app object holds the configuration and the app's state; the definition's
+ * context points at it, so the definition may be copied freely. The hal a
+ * configuration names is borrowed and must outlive the flight instance.
+ * Device names are hal device names (ilrs_hal_find()), resolved at the app's init.
+ * Commands, telemetry, events and requirements: docs/apps.md.
+ *
+ * Depends on base, dict, fsw and hal. Thread safety: none (the flight core is
+ * single-threaded).
+ */
+#ifndef ILRS_APPS_H
+#define ILRS_APPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ilrs/base.h>
+#include <ilrs/fsw.h>
+#include <ilrs/hal.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Device and item names in app configurations (hal names fit). */
+#define ILRS_APPS_NAME_MAX 32
+
+/* ========================================================================= */
+/* POWER (PWR): load lines, load shedding, night survival, charge control      */
+/* ========================================================================= */
+
+#define ILRS_PWR_MAX_LINES 16   /**< load lines the app controls */
+#define ILRS_PWR_MAX_LEVELS 4   /**< shedding levels */
+#define ILRS_PWR_MAX_SENSORS 8  /**< SOC gauges / source power sensors */
+
+/** One load line (a hal switch). */
+typedef struct ilrs_pwr_line_config {
+    char name[ILRS_APPS_NAME_MAX];           /**< hal switch, e.g. "line.payload1" */
+    char current_sensor[ILRS_APPS_NAME_MAX]; /**< hal sensor of its current (A), "" = none */
+    uint8_t shed_level; /**< 0: never shed; k (1..level_count): shed from level k on */
+    bool survival;      /**< kept on in night survival */
+    bool enabled;       /**< wanted on at start (SetLoadLine changes it) */
+} ilrs_pwr_line_config_t;
+
+/** POWER configuration. */
+typedef struct ilrs_pwr_config {
+    ilrs_hal_t *hal; /**< borrowed */
+    /** Battery SOC gauges (hal sensors, fraction 0..1); the app uses their mean. */
+    char soc_sensors[ILRS_PWR_MAX_SENSORS][ILRS_APPS_NAME_MAX];
+    size_t soc_sensor_count;
+    /** Source power sensors (W): arrays, RTGs; their sum is the bus power in. */
+    char source_sensors[ILRS_PWR_MAX_SENSORS][ILRS_APPS_NAME_MAX];
+    size_t source_sensor_count;
+    char bus_voltage_sensor[ILRS_APPS_NAME_MAX]; /**< V; "" = 28 V nominal assumed */
+    ilrs_pwr_line_config_t lines[ILRS_PWR_MAX_LINES];
+    size_t line_count;
+    /**
+     * Shedding: level k+1 is entered when the SOC stays below shed_soc[k] for
+     * @c persistence samples (strictly descending thresholds), left when the SOC
+     * rises above shed_soc[k] + restore_hysteresis. Initial values (the SetShedThresholds
+     * command changes them).
+     */
+    double shed_soc[ILRS_PWR_MAX_LEVELS];
+    size_t level_count;
+    double restore_hysteresis; /**< fraction of SOC, > 0 */
+    uint32_t persistence;      /**< samples (0 = 1) */
+    /** Charge control: optional hal switch of the charge regulator ("" = none). */
+    char charge_switch[ILRS_APPS_NAME_MAX];
+    double soc_max;           /**< charging stops at or above it (0 = 0.95) */
+    double charge_hysteresis; /**< resumes below soc_max - this (0 = 0.05) */
+    double rate_hz;           /**< step rate (0 = 1 Hz) */
+    uint16_t apid;            /**< 0 = assigned by the flight instance */
+} ilrs_pwr_config_t;
+
+/** POWER state for hosts and tests (the same values as its HK telemetry). */
+typedef struct ilrs_pwr_status {
+    double soc;            /**< mean of the valid gauges (NaN if none valid) */
+    double power_in_w;     /**< sum of the source sensors */
+    double power_out_w;    /**< sum of line currents x bus voltage */
+    uint32_t shed_level;   /**< 0 = nothing shed */
+    bool survival;         /**< night survival active */
+    bool charging;         /**< charge switch closed (true without one) */
+    uint32_t line_on_mask; /**< bit i: line i commanded on by the app */
+    uint32_t line_enabled_mask; /**< bit i: wanted on (SetLoadLine) */
+    uint32_t line_tripped_mask; /**< bit i: read back tripped */
+    uint32_t sheds, restores, cycles, trips;
+} ilrs_pwr_status_t;
+
+typedef struct ilrs_pwr_app ilrs_pwr_app_t;
+
+/**
+ * @brief Create the POWER app object from @p cfg (copied).
+ * @return 0, ILRS_EINVAL (NULL, no hal, counts above the maxima, thresholds not
+ *         descending in (0, 1), hysteresis not positive, shed level above
+ *         level_count, more than 32 lines), ILRS_ENOMEM.
+ */
+int ilrs_pwr_app_create(const ilrs_pwr_config_t *cfg, ilrs_pwr_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
+void ilrs_pwr_app_destroy(ilrs_pwr_app_t *app);
+/** @brief The app definition "POWER" (context = @p app). */
+void ilrs_pwr_app_def(ilrs_pwr_app_t *app, ilrs_app_def_t *def);
+/** @brief Current status. */
+void ilrs_pwr_app_status(const ilrs_pwr_app_t *app, ilrs_pwr_status_t *out);
+
+/* ========================================================================= */
+/* THERMAL (THM): thermostats per zone, survival heaters, heater failures       */
+/* ========================================================================= */
+
+#define ILRS_THM_MAX_ZONES 16
+
+/** One thermal zone: a temperature sensor and a heater switch. */
+typedef struct ilrs_thm_zone_config {
+    char name[ILRS_APPS_NAME_MAX];   /**< zone name (telemetry field prefix), [a-z0-9_] */
+    char sensor[ILRS_APPS_NAME_MAX]; /**< hal sensor (K) */
+    char heater[ILRS_APPS_NAME_MAX]; /**< hal switch */
+    bool survival;                   /**< a survival heater: kept in survival mode */
+    double on_k, off_k;              /**< nominal set points (table defaults), on < off */
+    double survival_on_k, survival_off_k; /**< survival set points */
+} ilrs_thm_zone_config_t;
+
+/** THERMAL configuration. */
+typedef struct ilrs_thm_config {
+    ilrs_hal_t *hal;
+    ilrs_thm_zone_config_t zones[ILRS_THM_MAX_ZONES];
+    size_t zone_count;
+    /**
+     * Heater failure: a heater on for fail_window_s whose zone is not warmer than
+     * when the window started by at least fail_min_rise_k (i.e. it keeps cooling
+     * or stays flat) is declared failed (event, counted, heater switched off).
+     */
+    double fail_window_s;   /**< 0 = 1800 s */
+    double fail_min_rise_k; /**< 0 = 0.5 K */
+    double rate_hz;         /**< 0 = 1 Hz */
+    uint16_t apid;
+} ilrs_thm_config_t;
+
+/** One zone's state. */
+typedef struct ilrs_thm_zone_status {
+    double temp_k;     /**< last valid reading */
+    bool heater_on;    /**< commanded */
+    bool failed;       /**< heater declared failed */
+    bool sensor_valid;
+    uint32_t cycles;   /**< off -> on transitions */
+} ilrs_thm_zone_status_t;
+
+typedef struct ilrs_thm_app ilrs_thm_app_t;
+
+/** @brief Create (config copied). @return 0, ILRS_EINVAL (set points, counts), ILRS_ENOMEM. */
+int ilrs_thm_app_create(const ilrs_thm_config_t *cfg, ilrs_thm_app_t **out);
+void ilrs_thm_app_destroy(ilrs_thm_app_t *app);
+/** @brief The app definition "THERMAL"; its set points live in table THM_SETPOINTS. */
+void ilrs_thm_app_def(ilrs_thm_app_t *app, ilrs_app_def_t *def);
+/** @brief Zone @p zone's state. @return 0, ILRS_ERANGE. */
+int ilrs_thm_app_zone(const ilrs_thm_app_t *app, size_t zone, ilrs_thm_zone_status_t *out);
+/** @brief Whether survival set points are in force. */
+bool ilrs_thm_app_survival(const ilrs_thm_app_t *app);
+
+/* ========================================================================= */
+/* PAYLOAD HOST (PLD): partners' instruments from their manifests              */
+/* ========================================================================= */
+
+#define ILRS_PLD_MAX_PAYLOADS 16
+#define ILRS_PLD_MAX_MODES 8
+
+/** A partner's payload manifest. */
+typedef struct ilrs_pld_manifest {
+    char id[ILRS_APPS_NAME_MAX];    /**< [A-Za-z][A-Za-z0-9_]*; hal payload port name */
+    char owner[ILRS_APPS_NAME_MAX]; /**< partner id ("cnsa", "esa"...) */
+    char owner_name[64];            /**< partner display name (added to the dictionary if new) */
+    char line[ILRS_APPS_NAME_MAX];  /**< POWER line feeding it (power cycles go there) */
+    char temp_sensor[ILRS_APPS_NAME_MAX]; /**< hal sensor (K) for its limits; "" = none */
+    uint16_t apid;                  /**< its status packet's APID (unique) */
+    uint32_t mode_count;            /**< modes 0 (standby) .. mode_count-1, 2..8 */
+    double power_w[ILRS_PLD_MAX_MODES]; /**< per mode (power budget) */
+    uint32_t science_mode;          /**< mode used when the host switches it on */
+    double data_rate_bps;           /**< expected while producing */
+    double duty_cycle;              /**< 0..1 (1 = always on when allowed) */
+    double duty_period_s;           /**< > 0 when duty_cycle < 1 */
+    bool needs_sun, needs_earth, night_only;
+    double temp_min_k, temp_max_k;  /**< operating limits (both 0 = none) */
+    uint8_t priority;               /**< 1 highest; power budget served by priority */
+} ilrs_pld_manifest_t;
+
+/** PAYLOAD HOST configuration. */
+typedef struct ilrs_pld_config {
+    ilrs_hal_t *hal;
+    ilrs_pld_manifest_t payloads[ILRS_PLD_MAX_PAYLOADS];
+    size_t payload_count;
+    char sun_sensor[ILRS_APPS_NAME_MAX]; /**< W sensor (array power); "" = always day */
+    double sun_threshold_w;              /**< day when above */
+    char earth_radio[ILRS_APPS_NAME_MAX]; /**< hal radio to Earth; "" = always visible */
+    double power_budget_w;  /**< total payload power allowed (0 = unlimited) */
+    double hang_timeout_s;  /**< no data while producing for this long = hang (0 = 120 s) */
+    double cycle_off_s;     /**< power-cycle off time asked of POWER (0 = 5 s) */
+    double rate_hz;         /**< 0 = 1 Hz */
+    uint16_t apid;
+} ilrs_pld_config_t;
+
+/** One payload's state. */
+typedef struct ilrs_pld_status {
+    bool enabled;       /**< allowed by the ground / mode manager */
+    bool on;            /**< host wants it producing now (constraints and duty met) */
+    uint32_t mode;      /**< commanded mode */
+    uint32_t reported_mode;
+    uint64_t bytes;     /**< produced so far */
+    uint32_t hangs;     /**< hangs detected */
+    uint32_t inhibits;  /**< switch-offs by a constraint */
+} ilrs_pld_status_t;
+
+typedef struct ilrs_pld_app ilrs_pld_app_t;
+
+/** @brief Create. @return 0, ILRS_EINVAL (manifest field named in the log), ILRS_ENOMEM. */
+int ilrs_pld_app_create(const ilrs_pld_config_t *cfg, ilrs_pld_app_t **out);
+void ilrs_pld_app_destroy(ilrs_pld_app_t *app);
+/** @brief The app definition "PAYLOAD". */
+void ilrs_pld_app_def(ilrs_pld_app_t *app, ilrs_app_def_t *def);
+/**
+ * @brief Add a payload at run time (after start): registers its partner, its
+ *        status packet and its mode command in the dictionary and starts hosting it.
+ *        The manifest's id must name a hal payload port.
+ * @return 0, ILRS_EINVAL, ILRS_ELIMIT, ILRS_ENOTFOUND (no such port), a dictionary error.
+ */
+int ilrs_pld_app_add(ilrs_pld_app_t *app, const ilrs_pld_manifest_t *manifest);
+/** @brief Payload @p index state. @return 0, ILRS_ERANGE. */
+int ilrs_pld_app_payload(const ilrs_pld_app_t *app, size_t index, ilrs_pld_status_t *out);
+/** @brief Bytes produced by @p owner's payloads so far (0 for an unknown owner). */
+uint64_t ilrs_pld_app_partner_bytes(const ilrs_pld_app_t *app, const char *owner);
+
+/* ========================================================================= */
+/* MODE manager (MODE)                                                          */
+/* ========================================================================= */
+
+/** Station modes. */
+typedef enum ilrs_mode {
+    ILRS_MODE_NOMINAL = 0,
+    ILRS_MODE_POWER_SAFE = 1,
+    ILRS_MODE_NIGHT_SURVIVAL = 2,
+    ILRS_MODE_SAFE = 3,
+    ILRS_MODE_COUNT = 4
+} ilrs_mode_t;
+
+/** What entering a mode does. */
+typedef struct ilrs_mode_entry {
+    uint32_t line_mask;   /**< POWER lines enabled in this mode (bit i = line i) */
+    bool survival;        /**< POWER and THERMAL survival */
+    bool payloads;        /**< PAYLOAD hosting enabled */
+} ilrs_mode_entry_t;
+
+/** MODE configuration. */
+typedef struct ilrs_mode_config {
+    ilrs_mode_entry_t entry[ILRS_MODE_COUNT];
+    ilrs_mode_t initial;
+    /**
+     * Automatic transitions on POWER events (from the event packets on the bus):
+     * a POWER shed to level >= power_safe_level enters POWER_SAFE from NOMINAL;
+     * a return to level 0 goes back to NOMINAL from POWER_SAFE (0 = never).
+     */
+    uint32_t power_safe_level;
+    bool auto_restore; /**< return to NOMINAL when POWER restores level 0 */
+    bool has_power, has_thermal, has_payload; /**< which apps to command */
+    uint16_t apid;
+} ilrs_mode_config_t;
+
+typedef struct ilrs_mode_app ilrs_mode_app_t;
+
+int ilrs_mode_app_create(const ilrs_mode_config_t *cfg, ilrs_mode_app_t **out);
+void ilrs_mode_app_destroy(ilrs_mode_app_t *app);
+/** @brief The app definition "MODE". */
+void ilrs_mode_app_def(ilrs_mode_app_t *app, ilrs_app_def_t *def);
+ilrs_mode_t ilrs_mode_app_current(const ilrs_mode_app_t *app);
+/** @brief Transitions so far. */
+uint32_t ilrs_mode_app_transitions(const ilrs_mode_app_t *app);
+/** @brief "NOMINAL", "POWER_SAFE", "NIGHT_SURVIVAL", "SAFE" or "?". */
+const char *ilrs_mode_name(ilrs_mode_t mode);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ILRS_APPS_H */
