@@ -99,7 +99,10 @@ extern "C" {
     X(GROUND_DB, -501, "archive database error")                                         \
     /* hal (-600 .. -699) */                                                             \
     X(HAL_NODEV, -600, "no such hal device")                                             \
-    X(HAL_UNPOWERED, -601, "hal device not powered")
+    X(HAL_UNPOWERED, -601, "hal device not powered")                                    \
+    /* station (-800 .. -899) */                                                         \
+    X(STATION_CONFIG, -800, "scenario cannot be represented by the station models")     \
+    X(STATION_RUN, -801, "station run failed")
 
 /** Error codes; 0 (ILRS_OK) is success. */
 enum ilrs_error {
