@@ -90,7 +90,12 @@ extern "C" {
     X(SCENARIO_VALUE, -402, "invalid scenario value")                                    \
     /* ground (-500 .. -599) */                                                          \
     X(GROUND_AUTH, -500, "authentication failed")                                        \
-    X(GROUND_DB, -501, "archive database error")
+    X(GROUND_DB, -501, "archive database error")                                         \
+    X(GROUND_APID, -502, "telemetry APID not in the dictionary")                         \
+    X(GROUND_LENGTH, -503, "telemetry packet length disagrees with the dictionary")      \
+    X(GROUND_URL, -504, "unsupported or malformed archive URL")                          \
+    X(GROUND_SCHEMA, -505, "archive schema version not supported")                       \
+    X(GROUND_SEGMENT, -506, "corrupt archive segment")
 
 /** Error codes; 0 (ILRS_OK) is success. */
 enum ilrs_error {
