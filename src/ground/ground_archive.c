@@ -10,8 +10,9 @@
  *   yet in a full segment.
  * - A buffer's first `persisted` samples are also in the segment row `seg_id` (a
  *   partial segment written at the last commit). Writing the buffer again updates
- *   that row in place, so segments grow to full size even across commits, and a
- *   query reads the buffer instead of that row (never both).
+ *   that row in place, so small segments grow across commits (up to an eighth of
+ *   segment_samples, see commit()), and a query reads the buffer instead of that row
+ *   (never both).
  * - max_span (parameter table) is the largest t_end - t_start of any of the
  *   parameter's segments, so a range query can use the (parameter_id, t_start)
  *   index: a segment overlapping [s, e] has t_start in [s - max_span, e].
@@ -37,6 +38,8 @@
 #define DEFAULT_COMMIT_INTERVAL (10 * ILRS_NS_PER_S)
 #define MAX_BUCKETS 1000000u
 #define NAME_CAP (2 * ILRS_DICT_NAME_MAX + 2)
+#define CHUNK_PACKETS 256u         /* packets per packet-archive row at most */
+#define CHUNK_BYTES (256u * 1024u) /* and octets */
 
 enum {
     ST_PARAM_INSERT,
@@ -88,12 +91,11 @@ static const struct {
     [ST_SEG_LATEST] = {"SELECT id, t_end, data FROM segment WHERE parameter_id = $1 AND "
                        "t_end >= $2 AND t_start <= $3 ORDER BY t_end DESC, id DESC",
                        3},
-    [ST_PKT_INSERT] = {"INSERT INTO packet(apid, owner, name, gen_time, recv_time, seq, data) "
+    [ST_PKT_INSERT] = {"INSERT INTO packet(apid, owner, name, t_start, t_end, n_packets, data) "
                        "VALUES($1, $2, $3, $4, $5, $6, $7)",
                        7},
-    [ST_PKT_SCAN] = {"SELECT apid, owner, name, gen_time, recv_time, data FROM packet WHERE "
-                     "(owner = $1 OR $1 = '') AND (apid = $2 OR $2 = 65535) AND gen_time >= $3 "
-                     "AND gen_time <= $4 ORDER BY gen_time, id",
+    [ST_PKT_SCAN] = {"SELECT apid, owner, name, data FROM packet WHERE (owner = $1 OR $1 = '') "
+                     "AND (apid = $2 OR $2 = 65535) AND t_end >= $3 AND t_start <= $4 ORDER BY id",
                      4},
     [ST_REJ_INSERT] = {"INSERT INTO rejected(recv_time, apid, owner, reason, code, detail, data) "
                        "VALUES($1, $2, $3, $4, $5, $6, $7)",
@@ -137,9 +139,9 @@ static const char *const schema_ddl[] = {
     "CREATE INDEX IF NOT EXISTS segment_start ON segment(parameter_id, t_start)",
     "CREATE INDEX IF NOT EXISTS segment_end ON segment(parameter_id, t_end)",
     "CREATE TABLE IF NOT EXISTS packet(id %1$s, apid BIGINT NOT NULL, owner TEXT NOT NULL, name "
-    "TEXT NOT NULL, gen_time BIGINT NOT NULL, recv_time BIGINT NOT NULL, seq BIGINT NOT NULL, "
+    "TEXT NOT NULL, t_start BIGINT NOT NULL, t_end BIGINT NOT NULL, n_packets BIGINT NOT NULL, "
     "data %2$s NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS packet_time ON packet(apid, gen_time)",
+    "CREATE INDEX IF NOT EXISTS packet_by_end ON packet(apid, t_end)",
     "CREATE TABLE IF NOT EXISTS rejected(id %1$s, recv_time BIGINT NOT NULL, apid BIGINT NOT "
     "NULL, owner TEXT NOT NULL, reason TEXT NOT NULL, code BIGINT NOT NULL, detail TEXT NOT NULL, "
     "data %2$s NOT NULL)",
@@ -196,6 +198,15 @@ typedef struct apid_plan {
     plan_field_t *fields;
 } apid_plan_t;
 
+/* The packets of one APID not yet written as a packet-archive row. */
+typedef struct packet_chunk {
+    char owner[ILRS_DICT_NAME_MAX], name[ILRS_DICT_NAME_MAX];
+    uint8_t *data;
+    size_t len, cap;
+    uint32_t count;
+    ilrs_tai_t tmin, tmax, prev;
+} packet_chunk_t;
+
 struct ilrs_ground_archive {
     const ground_backend_ops_t *ops;
     ground_db_t *db;
@@ -212,6 +223,7 @@ struct ilrs_ground_archive {
     param_t **hash;          /* open addressing, power-of-two size */
     size_t hash_cap;
     apid_plan_t plans[ILRS_CCSDS_APID_MAX + 1];
+    packet_chunk_t chunks[ILRS_CCSDS_APID_MAX + 1];
     uint8_t *scratch;        /* segment encoding buffer */
     size_t scratch_cap;
 };
@@ -686,6 +698,69 @@ static inline int buffer_append(ilrs_ground_archive_t *a, param_t *p, uint8_t ki
     return 0;
 }
 
+/* Write an APID's buffered packets as one packet-archive row. */
+static int chunk_flush(ilrs_ground_archive_t *a, uint16_t apid)
+{
+    packet_chunk_t *c = &a->chunks[apid];
+    if (c->count == 0) {
+        return 0;
+    }
+    ground_stmt_t *st = a->st[ST_PKT_INSERT];
+    int rc;
+    if ((rc = begin_tx(a)) != 0 || (rc = a->ops->bind_i64(st, 1, apid)) != 0 ||
+        (rc = a->ops->bind_text(st, 2, c->owner)) != 0 ||
+        (rc = a->ops->bind_text(st, 3, c->name)) != 0 ||
+        (rc = a->ops->bind_i64(st, 4, c->tmin)) != 0 ||
+        (rc = a->ops->bind_i64(st, 5, c->tmax)) != 0 ||
+        (rc = a->ops->bind_i64(st, 6, c->count)) != 0 ||
+        (rc = a->ops->bind_blob(st, 7, c->data, c->len)) != 0 || (rc = run(a, st)) != 0) {
+        return rc;
+    }
+    c->count = 0;
+    c->len = 0;
+    return 0;
+}
+
+static int chunk_append(ilrs_ground_archive_t *a, const ilrs_dict_packet_t *def, ilrs_tai_t t,
+                        ilrs_tai_t receive_time, const uint8_t *pkt, size_t len)
+{
+    packet_chunk_t *c = &a->chunks[def->apid];
+    int rc;
+    if (c->count > 0 && (strcmp(c->owner, def->owner) != 0 || strcmp(c->name, def->name) != 0) &&
+        (rc = chunk_flush(a, def->apid)) != 0) {
+        return rc;
+    }
+    if (c->count == 0) {
+        snprintf(c->owner, sizeof c->owner, "%s", def->owner);
+        snprintf(c->name, sizeof c->name, "%s", def->name);
+        c->tmin = c->tmax = t;
+        c->prev = 0;
+    }
+    size_t need = c->len + GROUND_CHUNK_RECORD_MAX(len);
+    if (need > c->cap) {
+        size_t cap = 2 * need > 4096 ? 2 * need : 4096;
+        uint8_t *n = realloc(c->data, cap);
+        if (n == NULL) {
+            return ILRS_ENOMEM;
+        }
+        c->data = n;
+        c->cap = cap;
+    }
+    c->len += ilrs__ground_chunk_put(c->data + c->len, c->prev, t, receive_time, pkt, len);
+    c->prev = t;
+    c->count++;
+    if (t < c->tmin) {
+        c->tmin = t;
+    }
+    if (t > c->tmax) {
+        c->tmax = t;
+    }
+    if (c->count >= CHUNK_PACKETS || c->len >= CHUNK_BYTES) {
+        return chunk_flush(a, def->apid);
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------------------- */
 /* commit and rollback                                                        */
 /* ------------------------------------------------------------------------- */
@@ -698,6 +773,10 @@ static void rollback(ilrs_ground_archive_t *a)
     }
     a->pending = 0;
     a->have_ref = false;
+    for (size_t i = 0; i <= ILRS_CCSDS_APID_MAX; i++) {
+        a->chunks[i].count = 0;
+        a->chunks[i].len = 0;
+    }
     /* drop every buffer and reload the registry as committed */
     if (registry_load(a) != 0) {
         ilrs_log(ILRS_LOG_ERROR, "ground", "archive: parameter registry reload failed");
@@ -707,9 +786,22 @@ static void rollback(ilrs_ground_archive_t *a)
 static int commit(ilrs_ground_archive_t *a)
 {
     int rc = 0;
+    /* A partial segment is extended in place by later commits until it holds an
+     * eighth of a full segment, then closed: this bounds the rewriting a slow
+     * parameter costs (a 1 Hz parameter committed every 10 s is rewritten ~13 times,
+     * not ~100) while keeping segments large enough for fast range queries. */
+    uint32_t close_at = a->opt.segment_samples / 8 > 0 ? a->opt.segment_samples / 8 : 1;
     for (size_t i = 0; i < a->param_count; i++) {
         param_t *p = a->params[i];
         if (p->count > p->persisted && (rc = segment_write(a, p)) != 0) {
+            goto out_rollback;
+        }
+        if (p->count >= close_at) {
+            buffer_reset(p);
+        }
+    }
+    for (size_t i = 0; i <= ILRS_CCSDS_APID_MAX; i++) {
+        if (a->chunks[i].count > 0 && (rc = chunk_flush(a, (uint16_t)i)) != 0) {
             goto out_rollback;
         }
     }
@@ -809,6 +901,9 @@ static void archive_free(ilrs_ground_archive_t *a)
     free(a->params);
     free(a->hash);
     free(a->scratch);
+    for (size_t i = 0; i <= ILRS_CCSDS_APID_MAX; i++) {
+        free(a->chunks[i].data);
+    }
     for (int i = 0; i < ST_COUNT; i++) {
         if (a->st[i] != NULL) {
             a->ops->finalize(a->st[i]);
@@ -1213,13 +1308,7 @@ int ilrs_ground_archive_ingest(ilrs_ground_archive_t *a, const ilrs_dict_t *dict
     if ((rc = begin_tx(a)) != 0 || (rc = ingest_fields(a, plan, pkt, t)) != 0) {
         goto out_rollback;
     }
-    ground_stmt_t *st = a->st[ST_PKT_INSERT];
-    if ((rc = a->ops->bind_i64(st, 1, apid)) != 0 ||
-        (rc = a->ops->bind_text(st, 2, def->owner)) != 0 ||
-        (rc = a->ops->bind_text(st, 3, def->name)) != 0 || (rc = a->ops->bind_i64(st, 4, t)) != 0 ||
-        (rc = a->ops->bind_i64(st, 5, receive_time)) != 0 ||
-        (rc = a->ops->bind_i64(st, 6, ilrs_ccsds_get_seq_count(pkt))) != 0 ||
-        (rc = a->ops->bind_blob(st, 7, pkt, len)) != 0 || (rc = run(a, st)) != 0) {
+    if ((rc = chunk_append(a, def, t, receive_time, pkt, len)) != 0) {
         goto out_rollback;
     }
     a->stats.packets_accepted++;
@@ -1858,6 +1947,98 @@ int ilrs_ground_archive_commands(ilrs_ground_archive_t *a, const char *owner, in
     return rc == GROUND_DONE ? 0 : rc;
 }
 
+typedef struct packet_rec {
+    ilrs_tai_t time, receive_time;
+    size_t off, len, seq;
+    uint32_t source; /* index into the sources */
+} packet_rec_t;
+
+typedef struct packet_source {
+    char owner[ILRS_DICT_NAME_MAX], name[ILRS_DICT_NAME_MAX];
+    uint16_t apid;
+} packet_source_t;
+
+typedef struct packet_collect {
+    packet_rec_t *recs;
+    size_t count, cap;
+    packet_source_t *sources;
+    size_t source_count, source_cap;
+    uint8_t *data;
+    size_t data_len, data_cap;
+} packet_collect_t;
+
+static void packet_collect_free(packet_collect_t *c)
+{
+    free(c->recs);
+    free(c->sources);
+    free(c->data);
+}
+
+/* Copy the records of one chunk within [s, e]. */
+static int packet_collect_chunk(packet_collect_t *c, uint16_t apid, const char *owner,
+                                const char *name, const uint8_t *blob, size_t blob_len,
+                                ilrs_tai_t s, ilrs_tai_t e)
+{
+    if (c->source_count == c->source_cap) {
+        size_t cap = c->source_cap ? 2 * c->source_cap : 16;
+        packet_source_t *n = realloc(c->sources, cap * sizeof *n);
+        if (n == NULL) {
+            return ILRS_ENOMEM;
+        }
+        c->sources = n;
+        c->source_cap = cap;
+    }
+    packet_source_t *src = &c->sources[c->source_count];
+    snprintf(src->owner, sizeof src->owner, "%s", owner);
+    snprintf(src->name, sizeof src->name, "%s", name);
+    src->apid = apid;
+    const uint8_t *p = blob, *end = blob + blob_len;
+    ilrs_tai_t t = 0, rt = 0;
+    const uint8_t *pkt;
+    size_t len;
+    int rc;
+    while ((rc = ilrs__ground_chunk_next(&p, end, &t, &rt, &pkt, &len)) == 1) {
+        if (t < s || t > e) {
+            continue;
+        }
+        if (c->count == c->cap) {
+            size_t cap = c->cap ? 2 * c->cap : 256;
+            packet_rec_t *n = realloc(c->recs, cap * sizeof *n);
+            if (n == NULL) {
+                return ILRS_ENOMEM;
+            }
+            c->recs = n;
+            c->cap = cap;
+        }
+        if (c->data_len + len > c->data_cap) {
+            size_t cap = 2 * (c->data_len + len) + 4096;
+            uint8_t *n = realloc(c->data, cap);
+            if (n == NULL) {
+                return ILRS_ENOMEM;
+            }
+            c->data = n;
+            c->data_cap = cap;
+        }
+        memcpy(c->data + c->data_len, pkt, len);
+        c->recs[c->count] = (packet_rec_t){.time = t, .receive_time = rt, .off = c->data_len,
+                                           .len = len, .seq = c->count,
+                                           .source = (uint32_t)c->source_count};
+        c->count++;
+        c->data_len += len;
+    }
+    c->source_count++;
+    return rc;
+}
+
+static int cmp_packet_rec(const void *x, const void *y)
+{
+    const packet_rec_t *a = x, *b = y;
+    if (a->time != b->time) {
+        return a->time < b->time ? -1 : 1;
+    }
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
 int ilrs_ground_archive_packets(ilrs_ground_archive_t *a, const char *owner, uint16_t apid,
                                 int64_t start_ms, int64_t end_ms, ilrs_ground_packet_fn fn,
                                 void *user)
@@ -1865,32 +2046,60 @@ int ilrs_ground_archive_packets(ilrs_ground_archive_t *a, const char *owner, uin
     if (a == NULL || fn == NULL || start_ms > end_ms) {
         return ILRS_EINVAL;
     }
+    ilrs_tai_t s = ms_to_ns(start_ms, false), e = ms_to_ns(end_ms, true);
+    packet_collect_t c = {0};
     ground_stmt_t *st = a->st[ST_PKT_SCAN];
     int rc;
     if ((rc = a->ops->bind_text(st, 1, owner != NULL ? owner : "")) != 0 ||
-        (rc = a->ops->bind_i64(st, 2, apid)) != 0 ||
-        (rc = a->ops->bind_i64(st, 3, ms_to_ns(start_ms, false))) != 0 ||
-        (rc = a->ops->bind_i64(st, 4, ms_to_ns(end_ms, true))) != 0) {
+        (rc = a->ops->bind_i64(st, 2, apid)) != 0 || (rc = a->ops->bind_i64(st, 3, s)) != 0 ||
+        (rc = a->ops->bind_i64(st, 4, e)) != 0) {
         return rc;
     }
     while ((rc = a->ops->step(st)) == GROUND_ROW) {
         size_t len;
-        const uint8_t *data = a->ops->col_blob(st, 5, &len);
-        ilrs_ground_packet_t pk = {.apid = (uint16_t)a->ops->col_i64(st, 0),
-                                   .owner = a->ops->col_text(st, 1),
-                                   .name = a->ops->col_text(st, 2),
-                                   .time_ms = ilrs_ground_time_ms(a->ops->col_i64(st, 3)),
-                                   .receive_ms = ilrs_ground_time_ms(a->ops->col_i64(st, 4)),
-                                   .code = 0,
-                                   .detail = "",
-                                   .data = data,
-                                   .len = len};
-        if ((rc = fn(user, &pk)) != 0) {
+        const uint8_t *blob = a->ops->col_blob(st, 3, &len);
+        rc = packet_collect_chunk(&c, (uint16_t)a->ops->col_i64(st, 0), a->ops->col_text(st, 1),
+                                  a->ops->col_text(st, 2), blob, len, s, e);
+        if (rc != 0) {
             break;
         }
     }
     a->ops->reset(st);
-    return rc == GROUND_DONE ? 0 : rc;
+    if (rc != 0) {
+        goto out_free;
+    }
+    /* and the packets not yet written */
+    for (size_t i = 0; i <= ILRS_CCSDS_APID_MAX; i++) {
+        const packet_chunk_t *ch = &a->chunks[i];
+        if (ch->count == 0 || (apid != 0xFFFF && apid != i) ||
+            (owner != NULL && strcmp(owner, ch->owner) != 0)) {
+            continue;
+        }
+        if ((rc = packet_collect_chunk(&c, (uint16_t)i, ch->owner, ch->name, ch->data, ch->len, s,
+                                       e)) != 0) {
+            goto out_free;
+        }
+    }
+    qsort(c.recs, c.count, sizeof *c.recs, cmp_packet_rec);
+    for (size_t i = 0; i < c.count; i++) {
+        const packet_rec_t *r = &c.recs[i];
+        const packet_source_t *src = &c.sources[r->source];
+        ilrs_ground_packet_t pk = {.time_ms = ilrs_ground_time_ms(r->time),
+                                   .receive_ms = ilrs_ground_time_ms(r->receive_time),
+                                   .apid = src->apid,
+                                   .owner = src->owner,
+                                   .name = src->name,
+                                   .code = 0,
+                                   .detail = "",
+                                   .data = c.data + r->off,
+                                   .len = r->len};
+        if ((rc = fn(user, &pk)) != 0) {
+            break;
+        }
+    }
+out_free:
+    packet_collect_free(&c);
+    return rc;
 }
 
 int ilrs_ground_archive_rejected(ilrs_ground_archive_t *a, int64_t start_ms, int64_t end_ms,

@@ -109,4 +109,17 @@ int ilrs__ground_segment_open(ground_segment_reader_t *r, const uint8_t *blob, s
 /** Next sample: 1 (sample), 0 (end), ILRS_EGROUND_SEGMENT (corrupt). */
 int ilrs__ground_segment_next(ground_segment_reader_t *r, ground_sample_view_t *s);
 
+/* ---- packet chunks: the packet archive's rows (format in docs/ground.md) --------- */
+
+/** Largest encoding of one packet record. */
+#define GROUND_CHUNK_RECORD_MAX(len) (30u + (len))
+/** Append one packet record (time delta from @p prev_time, receive delta, length,
+ *  octets) at @p out; returns the octets written. */
+size_t ilrs__ground_chunk_put(uint8_t *out, ilrs_tai_t prev_time, ilrs_tai_t time,
+                              ilrs_tai_t receive_time, const uint8_t *pkt, size_t len);
+/** Next record from [*p, end): 1 (record; @p time must hold the previous record's
+ *  time, 0 before the first), 0 (end), ILRS_EGROUND_SEGMENT (corrupt). */
+int ilrs__ground_chunk_next(const uint8_t **p, const uint8_t *end, ilrs_tai_t *time,
+                            ilrs_tai_t *receive_time, const uint8_t **pkt, size_t *len);
+
 #endif

@@ -255,3 +255,35 @@ int ilrs__ground_segment_next(ground_segment_reader_t *r, ground_sample_view_t *
     r->index++;
     return 1;
 }
+
+/* ---- packet chunks ------------------------------------------------------------- */
+
+size_t ilrs__ground_chunk_put(uint8_t *out, ilrs_tai_t prev_time, ilrs_tai_t time,
+                              ilrs_tai_t receive_time, const uint8_t *pkt, size_t len)
+{
+    size_t n = put_varint(out, zigzag((uint64_t)time - (uint64_t)prev_time));
+    n += put_varint(out + n, zigzag((uint64_t)receive_time - (uint64_t)time));
+    n += put_varint(out + n, len);
+    memcpy(out + n, pkt, len);
+    return n + len;
+}
+
+int ilrs__ground_chunk_next(const uint8_t **p, const uint8_t *end, ilrs_tai_t *time,
+                            ilrs_tai_t *receive_time, const uint8_t **pkt, size_t *len)
+{
+    if (*p == end) {
+        return 0;
+    }
+    uint64_t dt, dr, n;
+    const uint8_t *q = *p;
+    if (get_varint(&q, end, &dt) != 0 || get_varint(&q, end, &dr) != 0 ||
+        get_varint(&q, end, &n) != 0 || n > (uint64_t)(end - q)) {
+        return ILRS_EGROUND_SEGMENT;
+    }
+    *time = (ilrs_tai_t)((uint64_t)*time + unzigzag(dt));
+    *receive_time = (ilrs_tai_t)((uint64_t)*time + unzigzag(dr));
+    *pkt = q;
+    *len = (size_t)n;
+    *p = q + n;
+    return 1;
+}

@@ -175,7 +175,10 @@ int ilrs__ground_sqlite_open(const char *path, ground_db_t **out, const ground_b
     }
     /* WAL + NORMAL: durable against a crash of this process; a busy reader (the web
      * server's own handle) waits up to 5 s rather than failing. */
-    rc = sq_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    /* 32 KiB pages (only applies to a new file): the archive is append-mostly, and
+     * bigger pages mean 8x fewer write calls to the WAL and at checkpoints than 4 KiB
+     * pages, which was most of the ingest time (measured, docs/ground.md). */
+    rc = sq_exec(db, "PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                      "PRAGMA busy_timeout=5000; PRAGMA temp_store=MEMORY;"
                      "PRAGMA cache_size=-16384;");
     if (rc != 0) {
