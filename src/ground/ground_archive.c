@@ -1544,7 +1544,7 @@ static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s
         v.limit = (p->flags & GROUND_SEG_LIMIT) ? p->limit[i] : (uint8_t)ILRS_DICT_LIMIT_NONE;
         if (p->buf_kind == ILRS_GROUND_KIND_BYTES) {
             uint32_t start = i > 0 ? p->bytes_end[i - 1] : 0;
-            v.bytes = p->bytes + start;
+            v.bytes = p->bytes != NULL ? p->bytes + start : NULL; /* NULL: only empty values */
             v.bytes_len = p->bytes_end[i] - start;
         }
         if ((rc = fn(ctx, p, &v)) != 0) {
@@ -1553,6 +1553,8 @@ static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s
     }
     return 0;
 }
+
+static const uint8_t bytes_marker;
 
 typedef struct all_ctx {
     ilrs_ground_history_t *h;
@@ -1588,7 +1590,10 @@ static int visit_all(void *vctx, const param_t *p, const ground_sample_view_t *v
         if (v->bytes_len > 0) {
             memcpy(h->storage_ + c->storage_len, v->bytes, v->bytes_len);
         }
-        s->raw_int = (int64_t)c->storage_len; /* offset until the pointers are fixed */
+        /* the storage may still move: keep the offset in raw_int (always 0 for BYTES)
+         * and mark the sample, then set the pointers once everything is collected */
+        s->raw_int = (int64_t)c->storage_len;
+        s->bytes = &bytes_marker;
         c->storage_len += v->bytes_len;
     }
     return 0;
@@ -1682,7 +1687,7 @@ static int query_latest(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s
         v.bytes_len = 0;
         if (p->buf_kind == ILRS_GROUND_KIND_BYTES) {
             uint32_t start = i > 0 ? p->bytes_end[i - 1] : 0;
-            v.bytes = p->bytes + start;
+            v.bytes = p->bytes != NULL ? p->bytes + start : NULL; /* NULL: only empty values */
             v.bytes_len = p->bytes_end[i] - start;
         }
         if ((rc = visit_latest(c, p, &v)) != 0) {
@@ -1774,9 +1779,10 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
             qsort(out->samples, out->count, sizeof *out->samples, cmp_sample);
         }
         for (size_t i = 0; i < out->count; i++) {
-            if (out->samples[i].bytes != NULL || out->samples[i].bytes_len > 0) {
-                out->samples[i].bytes = out->storage_ + out->samples[i].raw_int;
-                out->samples[i].raw_int = 0;
+            ilrs_ground_sample_t *sm = &out->samples[i];
+            if (sm->bytes == &bytes_marker) {
+                sm->bytes = out->storage_ != NULL ? out->storage_ + sm->raw_int : NULL;
+                sm->raw_int = 0;
             }
         }
         return 0;

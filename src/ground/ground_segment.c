@@ -126,7 +126,9 @@ static size_t encode_values(const ground_columns_t *cols, uint8_t *p)
         for (uint32_t i = 0; i < cols->count; i++) {
             uint32_t len = cols->bytes_end[i] - start;
             n += put_varint(p + n, len);
-            memcpy(p + n, cols->bytes + start, len);
+            if (len > 0) {
+                memcpy(p + n, cols->bytes + start, len);
+            }
             n += len;
             start = cols->bytes_end[i];
         }
