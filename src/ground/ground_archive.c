@@ -2086,7 +2086,9 @@ int ilrs_ground_archive_packets(ilrs_ground_archive_t *a, const char *owner, uin
             goto out_free;
         }
     }
-    qsort(c.recs, c.count, sizeof *c.recs, cmp_packet_rec);
+    if (c.count > 1) {
+        qsort(c.recs, c.count, sizeof *c.recs, cmp_packet_rec);
+    }
     for (size_t i = 0; i < c.count; i++) {
         const packet_rec_t *r = &c.recs[i];
         const packet_source_t *src = &c.sources[r->source];
