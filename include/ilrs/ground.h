@@ -69,15 +69,17 @@ typedef enum ilrs_ground_kind {
 
 /**
  * Archive options; zero (or a NULL pointer) selects each default.
- * Durability policy: samples are buffered per parameter; a buffer is written as a
- * segment row when it holds @c segment_samples samples. Everything buffered is
- * written and the transaction committed when @c commit_samples samples were
- * ingested since the last commit, when the packets' data time has moved
- * @c commit_interval from the first packet after the last commit, on
- * ilrs_ground_archive_flush(), on every event and command-history write, and on
- * close. A crash of the writing process loses at most what was ingested after the
- * last commit; everything committed stays readable (SQLite WAL, PostgreSQL
- * transactions).
+ * Durability policy: samples are buffered per parameter and packets per APID; a
+ * buffer is written as a segment row when it holds @c segment_samples samples (a
+ * packet chunk at 256 packets or 256 KiB). Everything buffered is written and the
+ * transaction committed when @c commit_samples samples (rejected packets and
+ * events count as one each) were archived since the last commit, when the data
+ * time (packet generation time, event time) has moved @c commit_interval from the
+ * first write after the last commit, on ilrs_ground_archive_flush(), on every
+ * command-history write, and on close. A crash of the writing process loses at
+ * most what was archived after the last commit; everything committed stays
+ * readable (SQLite WAL, PostgreSQL transactions). Runs on virtual time that play
+ * years in seconds should raise @c commit_interval (e.g. to an hour).
  */
 typedef struct ilrs_ground_archive_options {
     uint32_t segment_samples;   /**< samples per segment, default 1024, at most 65536 */
@@ -169,7 +171,7 @@ typedef struct ilrs_ground_event {
 } ilrs_ground_event_t;
 
 /**
- * @brief Archive an event (committed at once).
+ * @brief Archive an event (committed by the durability policy, like samples).
  * @param[in] dict used to find the owner and name when not given (may be NULL).
  * @return 0, ILRS_EINVAL (NULL archive/event/app/message), ILRS_EGROUND_DB.
  */
