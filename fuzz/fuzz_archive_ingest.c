@@ -37,8 +37,8 @@ static void check_history(ilrs_ground_archive_t *a, const ilrs_dict_packet_t *de
         char name[160];
         snprintf(name, sizeof name, "%s.%s", def->name, def->fields[i].name);
         ilrs_ground_history_t h;
-        int rc = ilrs_ground_archive_history(a, name, NULL, INT64_MIN, INT64_MAX,
-                                             ILRS_GROUND_ALL, 0, &h);
+        int rc = ilrs_ground_archive_history(a, name, NULL, INT64_MIN, INT64_MAX, ILRS_GROUND_ALL,
+                                             0, &h);
         if (accepted == 0) {
             if (rc != ILRS_ENOENT) {
                 abort();
@@ -55,14 +55,14 @@ static void check_history(ilrs_ground_archive_t *a, const ilrs_dict_packet_t *de
         }
         ilrs_tai_t last = h.samples[h.count - 1].time;
         ilrs_ground_history_free(&h);
-        if (ilrs_ground_archive_history(a, name, NULL, INT64_MIN, INT64_MAX, ILRS_GROUND_LATEST,
-                                        0, &h) != 0 ||
+        if (ilrs_ground_archive_history(a, name, NULL, INT64_MIN, INT64_MAX, ILRS_GROUND_LATEST, 0,
+                                        &h) != 0 ||
             h.count != 1 || h.samples[0].time != last) {
             abort();
         }
         ilrs_ground_history_free(&h);
-        rc = ilrs_ground_archive_history(a, name, NULL, INT64_MIN, INT64_MAX, ILRS_GROUND_MINMAX,
-                                         7, &h);
+        rc = ilrs_ground_archive_history(a, name, NULL, INT64_MIN, INT64_MAX, ILRS_GROUND_MINMAX, 7,
+                                         &h);
         if (rc == 0) {
             uint64_t total = 0;
             for (size_t b = 0; b < h.bucket_count; b++) {

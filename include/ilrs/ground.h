@@ -161,12 +161,12 @@ const char *ilrs_ground_command_state_name(ilrs_ground_command_state_t state);
 /** An event record. Strings are borrowed. */
 typedef struct ilrs_ground_event {
     ilrs_tai_t time;
-    const char *owner;   /**< NULL on add: the owner of the app's packets/commands in the
-                              dictionary, else "station" */
+    const char *owner; /**< NULL on add: the owner of the app's packets/commands in the
+                            dictionary, else "station" */
     const char *app;
     uint16_t id;
-    const char *name;    /**< NULL on add: from the dictionary's catalog ("" if absent) */
-    int severity;        /**< ilrs_event_severity_t */
+    const char *name; /**< NULL on add: from the dictionary's catalog ("" if absent) */
+    int severity;     /**< ilrs_event_severity_t */
     const char *message;
 } ilrs_ground_event_t;
 
@@ -181,15 +181,15 @@ int ilrs_ground_archive_add_event(ilrs_ground_archive_t *archive, const ilrs_dic
 /** A command-history entry; strings valid during the callback only. */
 typedef struct ilrs_ground_command {
     int64_t id;
-    int64_t queued_ms;   /**< archive ms */
+    int64_t queued_ms; /**< archive ms */
     const char *name;
     const char *owner;
     const char *issuer;
     uint16_t apid;
     uint8_t function_code;
     ilrs_ground_command_state_t state;
-    int64_t state_ms;    /**< time of the last state change */
-    const char *detail;  /**< last state change's detail, "" if none */
+    int64_t state_ms;   /**< time of the last state change */
+    const char *detail; /**< last state change's detail, "" if none */
     const uint8_t *packet;
     size_t packet_len;
 } ilrs_ground_command_t;
@@ -220,20 +220,20 @@ int ilrs_ground_archive_update_command(ilrs_ground_archive_t *archive, int64_t i
 
 /** One parameter sample. */
 typedef struct ilrs_ground_sample {
-    int64_t time_ms;     /**< archive ms */
-    ilrs_tai_t time;     /**< exact generation time */
-    int64_t raw_int;     /**< INT kind: raw value (u64 fields: the bit pattern) */
-    double raw;          /**< raw value as a double (0 for BYTES) */
-    double value;        /**< engineering value (raw when uncalibrated; 0 for BYTES) */
-    uint8_t limit;       /**< ilrs_dict_limit_state_t */
+    int64_t time_ms;      /**< archive ms */
+    ilrs_tai_t time;      /**< exact generation time */
+    int64_t raw_int;      /**< INT kind: raw value (u64 fields: the bit pattern) */
+    double raw;           /**< raw value as a double (0 for BYTES) */
+    double value;         /**< engineering value (raw when uncalibrated; 0 for BYTES) */
+    uint8_t limit;        /**< ilrs_dict_limit_state_t */
     const uint8_t *bytes; /**< BYTES kind: the octets (owned by the history) */
     size_t bytes_len;
 } ilrs_ground_sample_t;
 
 /** One minmax bucket (only buckets holding samples are returned). */
 typedef struct ilrs_ground_bucket {
-    int64_t time_ms;     /**< bucket start */
-    double min, max;     /**< engineering values */
+    int64_t time_ms; /**< bucket start */
+    double min, max; /**< engineering values */
     int64_t min_ms, max_ms;
     uint64_t count;
 } ilrs_ground_bucket_t;
@@ -252,7 +252,7 @@ typedef struct ilrs_ground_history {
     size_t count;
     ilrs_ground_bucket_t *buckets; /**< MINMAX: ascending time */
     size_t bucket_count;
-    uint8_t *storage_;             /**< private: BYTES values */
+    uint8_t *storage_; /**< private: BYTES values */
 } ilrs_ground_history_t;
 
 /**
@@ -266,21 +266,20 @@ typedef struct ilrs_ground_history {
  *         of a BYTES parameter), ILRS_EGROUND_SEGMENT (corrupt segment),
  *         ILRS_EGROUND_DB, ILRS_ENOMEM.
  */
-int ilrs_ground_archive_history(ilrs_ground_archive_t *archive, const char *name,
-                                const char *owner, int64_t start_ms, int64_t end_ms,
-                                ilrs_ground_strategy_t strategy, size_t size,
-                                ilrs_ground_history_t *out);
+int ilrs_ground_archive_history(ilrs_ground_archive_t *archive, const char *name, const char *owner,
+                                int64_t start_ms, int64_t end_ms, ilrs_ground_strategy_t strategy,
+                                size_t size, ilrs_ground_history_t *out);
 
 /** @brief Free a query result's arrays and zero it. Accepts NULL. */
 void ilrs_ground_history_free(ilrs_ground_history_t *history);
 
 /** A parameter; strings valid during the callback only. */
 typedef struct ilrs_ground_parameter {
-    const char *name;   /**< "<PACKET>.<field>" */
+    const char *name; /**< "<PACKET>.<field>" */
     const char *owner;
     const char *packet;
     const char *field;
-    const char *type;   /**< dictionary type name, e.g. "u16" */
+    const char *type; /**< dictionary type name, e.g. "u16" */
     const char *unit;
     ilrs_ground_kind_t kind;
     uint16_t apid;
@@ -293,13 +292,13 @@ typedef int (*ilrs_ground_command_fn)(void *user, const ilrs_ground_command_t *c
 
 /** A stored packet (accepted or rejected); pointers valid during the callback only. */
 typedef struct ilrs_ground_packet {
-    int64_t time_ms;          /**< generation time (accepted) or receive time (rejected) */
+    int64_t time_ms; /**< generation time (accepted) or receive time (rejected) */
     int64_t receive_ms;
-    uint16_t apid;            /**< 0xFFFF when unknown (rejected) */
+    uint16_t apid; /**< 0xFFFF when unknown (rejected) */
     const char *owner;
-    const char *name;         /**< packet name; rejected: the reason name */
-    int code;                 /**< rejected: the ILRS_E code; 0 otherwise */
-    const char *detail;       /**< rejected: the sentence; "" otherwise */
+    const char *name;   /**< packet name; rejected: the reason name */
+    int code;           /**< rejected: the ILRS_E code; 0 otherwise */
+    const char *detail; /**< rejected: the sentence; "" otherwise */
     const uint8_t *data;
     size_t len;
 } ilrs_ground_packet_t;
@@ -310,9 +309,8 @@ int ilrs_ground_archive_parameters(ilrs_ground_archive_t *archive, const char *o
                                    ilrs_ground_parameter_fn fn, void *user);
 
 /** @brief Events with start_ms <= time <= end_ms, ascending, of @p owner unless NULL. */
-int ilrs_ground_archive_events(ilrs_ground_archive_t *archive, const char *owner,
-                               int64_t start_ms, int64_t end_ms, ilrs_ground_event_fn fn,
-                               void *user);
+int ilrs_ground_archive_events(ilrs_ground_archive_t *archive, const char *owner, int64_t start_ms,
+                               int64_t end_ms, ilrs_ground_event_fn fn, void *user);
 
 /** @brief Commands queued in [start_ms, end_ms], ascending, of @p owner unless NULL. */
 int ilrs_ground_archive_commands(ilrs_ground_archive_t *archive, const char *owner,
@@ -323,13 +321,13 @@ int ilrs_ground_archive_commands(ilrs_ground_archive_t *archive, const char *own
  * @brief Raw accepted packets generated in [start_ms, end_ms], ascending, of
  *        @p owner unless NULL, of one APID unless @p apid is 0xFFFF.
  */
-int ilrs_ground_archive_packets(ilrs_ground_archive_t *archive, const char *owner,
-                                uint16_t apid, int64_t start_ms, int64_t end_ms,
-                                ilrs_ground_packet_fn fn, void *user);
+int ilrs_ground_archive_packets(ilrs_ground_archive_t *archive, const char *owner, uint16_t apid,
+                                int64_t start_ms, int64_t end_ms, ilrs_ground_packet_fn fn,
+                                void *user);
 
 /** @brief Rejected packets received in [start_ms, end_ms], ascending (operator only). */
-int ilrs_ground_archive_rejected(ilrs_ground_archive_t *archive, int64_t start_ms,
-                                 int64_t end_ms, ilrs_ground_packet_fn fn, void *user);
+int ilrs_ground_archive_rejected(ilrs_ground_archive_t *archive, int64_t start_ms, int64_t end_ms,
+                                 ilrs_ground_packet_fn fn, void *user);
 
 /** @brief Archive ms of a TAI time: floor(ns / 1e6). */
 int64_t ilrs_ground_time_ms(ilrs_tai_t time);

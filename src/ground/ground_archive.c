@@ -31,15 +31,15 @@
 
 #include "ground_int.h"
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION          "1"
 #define DEFAULT_SEGMENT_SAMPLES 1024u
-#define MAX_SEGMENT_SAMPLES 65536u
-#define DEFAULT_COMMIT_SAMPLES 262144u
+#define MAX_SEGMENT_SAMPLES     65536u
+#define DEFAULT_COMMIT_SAMPLES  262144u
 #define DEFAULT_COMMIT_INTERVAL (10 * ILRS_NS_PER_S)
-#define MAX_BUCKETS 1000000u
-#define NAME_CAP (2 * ILRS_DICT_NAME_MAX + 2)
-#define CHUNK_PACKETS 256u         /* packets per packet-archive row at most */
-#define CHUNK_BYTES (256u * 1024u) /* and octets */
+#define MAX_BUCKETS             1000000u
+#define NAME_CAP                (2 * ILRS_DICT_NAME_MAX + 2)
+#define CHUNK_PACKETS           256u           /* packets per packet-archive row at most */
+#define CHUNK_BYTES             (256u * 1024u) /* and octets */
 
 enum {
     ST_PARAM_INSERT,
@@ -214,17 +214,17 @@ struct ilrs_ground_archive {
     ilrs_ground_archive_options_t opt;
     ilrs_ground_archive_stats_t stats;
     bool in_tx;
-    uint64_t pending;        /* samples and events since the last commit */
+    uint64_t pending; /* samples and events since the last commit */
     bool have_ref;
-    ilrs_tai_t commit_ref;   /* data time of the first packet after the last commit */
+    ilrs_tai_t commit_ref; /* data time of the first packet after the last commit */
     /* parameter registry */
     param_t **params;
     size_t param_count, param_cap;
-    param_t **hash;          /* open addressing, power-of-two size */
+    param_t **hash; /* open addressing, power-of-two size */
     size_t hash_cap;
     apid_plan_t plans[ILRS_CCSDS_APID_MAX + 1];
     packet_chunk_t chunks[ILRS_CCSDS_APID_MAX + 1];
-    uint8_t *scratch;        /* segment encoding buffer */
+    uint8_t *scratch; /* segment encoding buffer */
     size_t scratch_cap;
 };
 
@@ -286,15 +286,19 @@ static uint64_t hash_name(const char *s)
 const char *ilrs_ground_reject_reason_name(ilrs_ground_reject_reason_t reason)
 {
     switch (reason) {
-    case ILRS_GROUND_REJECT_MALFORMED: return "malformed";
-    case ILRS_GROUND_REJECT_UNKNOWN_APID: return "unknown_apid";
-    case ILRS_GROUND_REJECT_LENGTH: return "length";
-    default: return "?";
+    case ILRS_GROUND_REJECT_MALFORMED:
+        return "malformed";
+    case ILRS_GROUND_REJECT_UNKNOWN_APID:
+        return "unknown_apid";
+    case ILRS_GROUND_REJECT_LENGTH:
+        return "length";
+    default:
+        return "?";
     }
 }
 
-static const char *const state_names[ILRS_GROUND_CMD_STATE_COUNT] = {
-    "queued", "sent", "accepted", "executed", "failed"};
+static const char *const state_names[ILRS_GROUND_CMD_STATE_COUNT] = {"queued", "sent", "accepted",
+                                                                     "executed", "failed"};
 
 const char *ilrs_ground_command_state_name(ilrs_ground_command_state_t state)
 {
@@ -315,10 +319,13 @@ static uint8_t kind_of(ilrs_dict_type_t type)
 {
     switch (type) {
     case ILRS_DICT_F32:
-    case ILRS_DICT_F64: return ILRS_GROUND_KIND_FLOAT;
+    case ILRS_DICT_F64:
+        return ILRS_GROUND_KIND_FLOAT;
     case ILRS_DICT_STRING:
-    case ILRS_DICT_BYTES: return ILRS_GROUND_KIND_BYTES;
-    default: return ILRS_GROUND_KIND_INT;
+    case ILRS_DICT_BYTES:
+        return ILRS_GROUND_KIND_BYTES;
+    default:
+        return ILRS_GROUND_KIND_INT;
     }
 }
 
@@ -502,12 +509,12 @@ static int registry_load(ilrs_ground_archive_t *a)
     int rc;
     while ((rc = a->ops->step(st)) == GROUND_ROW) {
         int64_t kind = a->ops->col_i64(st, 7);
-        param_t *p = param_new(a->ops->col_i64(st, 0), a->ops->col_text(st, 1),
-                               a->ops->col_text(st, 2), a->ops->col_text(st, 3),
-                               a->ops->col_text(st, 4), (uint16_t)a->ops->col_i64(st, 5),
-                               a->ops->col_text(st, 6),
-                               (uint8_t)(kind >= 0 && kind <= ILRS_GROUND_KIND_BYTES ? kind : 0),
-                               a->ops->col_text(st, 8), a->ops->col_i64(st, 9));
+        param_t *p =
+            param_new(a->ops->col_i64(st, 0), a->ops->col_text(st, 1), a->ops->col_text(st, 2),
+                      a->ops->col_text(st, 3), a->ops->col_text(st, 4),
+                      (uint16_t)a->ops->col_i64(st, 5), a->ops->col_text(st, 6),
+                      (uint8_t)(kind >= 0 && kind <= ILRS_GROUND_KIND_BYTES ? kind : 0),
+                      a->ops->col_text(st, 8), a->ops->col_i64(st, 9));
         if (p == NULL) {
             rc = ILRS_ENOMEM;
             break;
@@ -644,9 +651,9 @@ static int buffer_grow(param_t *p, uint32_t limit)
 }
 
 /* Append one sample; writes a full segment. The hot path of ingest. */
-static inline int buffer_append(ilrs_ground_archive_t *a, param_t *p, uint8_t kind,
-                                uint8_t flags, ilrs_tai_t t, uint64_t value, double eng,
-                                uint8_t limit, const uint8_t *bytes, size_t bytes_len)
+static inline int buffer_append(ilrs_ground_archive_t *a, param_t *p, uint8_t kind, uint8_t flags,
+                                ilrs_tai_t t, uint64_t value, double eng, uint8_t limit,
+                                const uint8_t *bytes, size_t bytes_len)
 {
     int rc;
     if (p->count > 0 && (p->flags != flags || p->buf_kind != kind)) {
@@ -1040,8 +1047,7 @@ static int reject(ilrs_ground_archive_t *a, ilrs_ground_reject_reason_t reason, 
         (rc = a->ops->bind_i64(st, 2, apid)) != 0 ||
         (rc = a->ops->bind_text(st, 3, owner != NULL ? owner : ILRS_DICT_OWNER_STATION)) != 0 ||
         (rc = a->ops->bind_text(st, 4, ilrs_ground_reject_reason_name(reason))) != 0 ||
-        (rc = a->ops->bind_i64(st, 5, code)) != 0 ||
-        (rc = a->ops->bind_text(st, 6, detail)) != 0 ||
+        (rc = a->ops->bind_i64(st, 5, code)) != 0 || (rc = a->ops->bind_text(st, 6, detail)) != 0 ||
         (rc = a->ops->bind_blob(st, 7, pkt, keep)) != 0 || (rc = run(a, st)) != 0) {
         rollback(a);
         return rc;
@@ -1187,11 +1193,25 @@ static inline uint64_t read_field(const uint8_t *p, uint8_t type, double *raw)
     uint64_t v;
     switch (type) {
     case ILRS_DICT_U8:
-    case ILRS_DICT_BOOL: v = p[0]; *raw = (double)v; return v;
-    case ILRS_DICT_U16: v = ilrs_get_be16(p); *raw = (double)v; return v;
-    case ILRS_DICT_U32: v = ilrs_get_be32(p); *raw = (double)v; return v;
-    case ILRS_DICT_U64: v = ilrs_get_be64(p); *raw = (double)v; return v;
-    case ILRS_DICT_I8: *raw = (double)(int8_t)p[0]; return (uint64_t)(int64_t)(int8_t)p[0];
+    case ILRS_DICT_BOOL:
+        v = p[0];
+        *raw = (double)v;
+        return v;
+    case ILRS_DICT_U16:
+        v = ilrs_get_be16(p);
+        *raw = (double)v;
+        return v;
+    case ILRS_DICT_U32:
+        v = ilrs_get_be32(p);
+        *raw = (double)v;
+        return v;
+    case ILRS_DICT_U64:
+        v = ilrs_get_be64(p);
+        *raw = (double)v;
+        return v;
+    case ILRS_DICT_I8:
+        *raw = (double)(int8_t)p[0];
+        return (uint64_t)(int64_t)(int8_t)p[0];
     case ILRS_DICT_I16: {
         int16_t s = (int16_t)ilrs_get_be16(p);
         *raw = s;
@@ -1221,7 +1241,9 @@ static inline uint64_t read_field(const uint8_t *p, uint8_t type, double *raw)
         memcpy(raw, &v, sizeof *raw);
         return v;
     }
-    default: *raw = 0; return 0;
+    default:
+        *raw = 0;
+        return 0;
     }
 }
 
@@ -1274,15 +1296,14 @@ int ilrs_ground_archive_ingest(ilrs_ground_archive_t *a, const ilrs_dict_t *dict
     if (rc != 0) {
         return reject(a, ILRS_GROUND_REJECT_MALFORMED, rc, pkt, len, receive_time,
                       len >= 2 ? ilrs_ccsds_get_apid(pkt) : 0xFFFF, NULL,
-                      "CCSDS packet check failed after %zu octets: %s (%s)", len,
-                      ilrs_strerror(rc), ilrs_errname(rc));
+                      "CCSDS packet check failed after %zu octets: %s (%s)", len, ilrs_strerror(rc),
+                      ilrs_errname(rc));
     }
     uint16_t apid = ilrs_ccsds_get_apid(pkt);
     if (plen != len) {
-        return reject(a, ILRS_GROUND_REJECT_LENGTH, ILRS_EGROUND_LENGTH, pkt, len, receive_time,
-                      apid, NULL,
-                      "buffer holds %zu octets but the length field says the packet has %zu",
-                      len, plen);
+        return reject(
+            a, ILRS_GROUND_REJECT_LENGTH, ILRS_EGROUND_LENGTH, pkt, len, receive_time, apid, NULL,
+            "buffer holds %zu octets but the length field says the packet has %zu", len, plen);
     }
     ilrs_tai_t t = 0;
     if ((rc = ilrs_ccsds_tlm_get_time(pkt, len, &t)) != 0) {
@@ -1292,9 +1313,8 @@ int ilrs_ground_archive_ingest(ilrs_ground_archive_t *a, const ilrs_dict_t *dict
     }
     const ilrs_dict_packet_t *def = ilrs_dict_find_packet(dict, apid);
     if (def == NULL) {
-        return reject(a, ILRS_GROUND_REJECT_UNKNOWN_APID, ILRS_EGROUND_APID, pkt, len,
-                      receive_time, apid, NULL,
-                      "APID %u has no telemetry packet in the dictionary", apid);
+        return reject(a, ILRS_GROUND_REJECT_UNKNOWN_APID, ILRS_EGROUND_APID, pkt, len, receive_time,
+                      apid, NULL, "APID %u has no telemetry packet in the dictionary", apid);
     }
     if (def->length != len) {
         return reject(a, ILRS_GROUND_REJECT_LENGTH, ILRS_EGROUND_LENGTH, pkt, len, receive_time,
@@ -1352,8 +1372,8 @@ int ilrs_ground_archive_add_event(ilrs_ground_archive_t *a, const ilrs_dict_t *d
     const char *owner = e->owner != NULL ? e->owner : owner_of_app(dict, e->app);
     const char *name = e->name;
     if (name == NULL) {
-        const ilrs_dict_event_t *de = dict != NULL ? ilrs_dict_find_event(dict, e->app, e->id)
-                                                   : NULL;
+        const ilrs_dict_event_t *de =
+            dict != NULL ? ilrs_dict_find_event(dict, e->app, e->id) : NULL;
         name = de != NULL ? de->name : "";
     }
     ground_stmt_t *st = a->st[ST_EVT_INSERT];
@@ -1399,12 +1419,10 @@ int ilrs_ground_archive_add_command(ilrs_ground_archive_t *a, const ilrs_dict_t 
         (rc = a->ops->bind_text(st, 2, def->name)) != 0 ||
         (rc = a->ops->bind_text(st, 3, def->owner)) != 0 ||
         (rc = a->ops->bind_text(st, 4, issuer != NULL ? issuer : "")) != 0 ||
-        (rc = a->ops->bind_i64(st, 5, def->apid)) != 0 ||
-        (rc = a->ops->bind_i64(st, 6, fc)) != 0 ||
+        (rc = a->ops->bind_i64(st, 5, def->apid)) != 0 || (rc = a->ops->bind_i64(st, 6, fc)) != 0 ||
         (rc = a->ops->bind_text(st, 7, state_names[ILRS_GROUND_CMD_QUEUED])) != 0 ||
         (rc = a->ops->bind_i64(st, 8, time)) != 0 || (rc = a->ops->bind_text(st, 9, "")) != 0 ||
-        (rc = a->ops->bind_blob(st, 10, pkt, len)) != 0 ||
-        (rc = run_returning(a, st, id)) != 0) {
+        (rc = a->ops->bind_blob(st, 10, pkt, len)) != 0 || (rc = run_returning(a, st, id)) != 0) {
         goto out_rollback;
     }
     st = a->st[ST_CMD_STATE_INSERT];
@@ -1815,9 +1833,8 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
         if (size == 0 || size > MAX_BUCKETS) {
             return ILRS_EINVAL;
         }
-        minmax_ctx_t c = {.start = s,
-                          .span = (unsigned __int128)((uint64_t)e - (uint64_t)s) + 1,
-                          .size = size};
+        minmax_ctx_t c = {
+            .start = s, .span = (unsigned __int128)((uint64_t)e - (uint64_t)s) + 1, .size = size};
         c.b = calloc(size, sizeof *c.b);
         if (c.b == NULL) {
             return ILRS_ENOMEM;
@@ -1839,7 +1856,8 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
         out->bucket_count = n;
         return 0;
     }
-    default: return ILRS_EINVAL;
+    default:
+        return ILRS_EINVAL;
     }
 out_free:
     ilrs_ground_history_free(out);
@@ -2026,8 +2044,11 @@ static int packet_collect_chunk(packet_collect_t *c, uint16_t apid, const char *
             c->data_cap = cap;
         }
         memcpy(c->data + c->data_len, pkt, len);
-        c->recs[c->count] = (packet_rec_t){.time = t, .receive_time = rt, .off = c->data_len,
-                                           .len = len, .seq = c->count,
+        c->recs[c->count] = (packet_rec_t){.time = t,
+                                           .receive_time = rt,
+                                           .off = c->data_len,
+                                           .len = len,
+                                           .seq = c->count,
                                            .source = (uint32_t)c->source_count};
         c->count++;
         c->data_len += len;

@@ -199,8 +199,9 @@ int ilrs__ground_segment_open(ground_segment_reader_t *r, const uint8_t *blob, s
     r->vals = r->end;
     r->vals_end = r->vals + values_len;
     r->eng = (r->flags & GROUND_SEG_ENG) ? r->vals_end : NULL;
-    r->limit = (r->flags & GROUND_SEG_LIMIT) ? r->vals_end + ((r->flags & GROUND_SEG_ENG) ? 8 * count : 0)
-                                             : NULL;
+    r->limit = (r->flags & GROUND_SEG_LIMIT)
+                   ? r->vals_end + ((r->flags & GROUND_SEG_ENG) ? 8 * count : 0)
+                   : NULL;
     return 0;
 }
 
@@ -238,8 +239,7 @@ int ilrs__ground_segment_next(ground_segment_reader_t *r, ground_sample_view_t *
         s->value = get_le64(r->vals);
         r->vals += 8;
     } else {
-        if (get_varint(&r->vals, r->vals_end, &v) != 0 ||
-            v > (uint64_t)(r->vals_end - r->vals)) {
+        if (get_varint(&r->vals, r->vals_end, &v) != 0 || v > (uint64_t)(r->vals_end - r->vals)) {
             return ILRS_EGROUND_SEGMENT;
         }
         s->bytes = r->vals;

@@ -104,8 +104,9 @@ static int pg_server_start(pg_server_t *s, char *why, size_t why_cap)
 {
     memset(s, 0, sizeof *s);
     if (pg_find_bindir(s->bindir, sizeof s->bindir) != 0) {
-        snprintf(why, why_cap, "PostgreSQL server binaries not found "
-                               "(/usr/lib/postgresql/*/bin/initdb; Debian package postgresql)");
+        snprintf(why, why_cap,
+                 "PostgreSQL server binaries not found "
+                 "(/usr/lib/postgresql/*/bin/initdb; Debian package postgresql)");
         return 1;
     }
     const char *tmp = getenv("TMPDIR");

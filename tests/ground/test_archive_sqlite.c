@@ -17,7 +17,8 @@ static int sqlite_setup(void **state)
         return -1;
     }
     const char *tmp = getenv("TMPDIR");
-    snprintf(fx->dir, sizeof fx->dir, "%s/ilrs-archive-XXXXXX", tmp != NULL && tmp[0] ? tmp : "/tmp");
+    snprintf(fx->dir, sizeof fx->dir, "%s/ilrs-archive-XXXXXX",
+             tmp != NULL && tmp[0] ? tmp : "/tmp");
     if (mkdtemp(fx->dir) == NULL || sample_dict_create(&fx->dict) != 0) {
         free(fx);
         return -1;
@@ -69,8 +70,9 @@ static void sqlite_url_forms(void **state)
     assert_int_equal(ilrs_ground_archive_open(path, NULL, &a), ILRS_EGROUND_DB);
     assert_null(a);
     /* a connection that cannot be made is a database error, not a crash */
-    assert_int_equal(ilrs_ground_archive_open("postgresql:///nodb?host=/nonexistent-ilrs", NULL, &a),
-                     ILRS_EGROUND_DB);
+    assert_int_equal(
+        ilrs_ground_archive_open("postgresql:///nodb?host=/nonexistent-ilrs", NULL, &a),
+        ILRS_EGROUND_DB);
     assert_null(a);
     assert_int_equal(ilrs_ground_archive_close(NULL), 0);
 }
@@ -85,9 +87,9 @@ static void sqlite_schema_version_checked(void **state)
     snprintf(path, sizeof path, "%s/archive.db", fx->dir);
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema'", NULL,
-                                  NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema'", NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(ilrs_ground_archive_open(fx->url, NULL, &a), ILRS_EGROUND_SCHEMA);
     assert_null(a);
@@ -110,8 +112,8 @@ static void sqlite_corrupt_segment_reported(void **state)
     sqlite3_close(db);
     a = open_archive(fx, NULL);
     ilrs_ground_history_t h;
-    assert_int_equal(ilrs_ground_archive_history(a, "POWER_HK.uptime", NULL, MS(T0),
-                                                 MS(T0) + 10000, ILRS_GROUND_ALL, 0, &h),
+    assert_int_equal(ilrs_ground_archive_history(a, "POWER_HK.uptime", NULL, MS(T0), MS(T0) + 10000,
+                                                 ILRS_GROUND_ALL, 0, &h),
                      ILRS_EGROUND_SEGMENT);
     assert_int_equal(h.count, 0);
     assert_null(h.samples);
