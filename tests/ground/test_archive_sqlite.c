@@ -120,6 +120,93 @@ static void sqlite_corrupt_segment_reported(void **state)
     assert_int_equal(ilrs_ground_archive_close(a), 0);
 }
 
+static void exec_other_connection(const archive_fx_t *fx, const char *sql)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/archive.db", fx->dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        print_error("%s: %s\n", sql, msg != NULL ? msg : "?");
+    }
+    sqlite3_free(msg);
+    sqlite3_close(db);
+    assert_int_equal(rc, SQLITE_OK);
+}
+
+/*
+ * Fault injection: a trigger makes segment inserts fail while a flag row exists. The
+ * failing ingest returns ILRS_EGROUND_DB, counts the packet as failed and rolls back
+ * to the last commit (the packets since then are lost, as in a crash); the archive
+ * then carries on, and what it holds is exactly the committed data plus what came
+ * after, with no duplicate or half-written samples.
+ */
+static void sqlite_db_error_rolls_back(void **state)
+{
+    archive_fx_t *fx = fx_get(state);
+    ilrs_ground_archive_options_t opt = {.segment_samples = 4,
+                                         .commit_samples = 1000000,
+                                         .commit_interval = 1000000 * ILRS_NS_PER_S};
+    ilrs_ground_archive_t *a = open_archive(fx, &opt);
+    assert_int_equal(ilrs_ground_archive_close(a), 0); /* creates the tables */
+    exec_other_connection(fx, "CREATE TABLE fail_flag(x);"
+                              "CREATE TRIGGER segment_fail BEFORE INSERT ON segment "
+                              "WHEN EXISTS (SELECT 1 FROM fail_flag) "
+                              "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+    a = open_archive(fx, &opt);
+    uint8_t pkt[64];
+    int i = 0;
+    for (; i < 10; i++) {
+        ilrs_tai_t t = T0 + i * ILRS_NS_PER_S;
+        size_t len = build_lms(fx, pkt, sizeof pkt, t, i);
+        assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, pkt, len, t), 0);
+    }
+    assert_int_equal(ilrs_ground_archive_flush(a), 0);
+    exec_other_connection(fx, "INSERT INTO fail_flag VALUES (1)");
+    int rc = 0;
+    for (; rc == 0 && i < 30; i++) { /* the 4th packet fills a segment: its insert fails */
+        ilrs_tai_t t = T0 + i * ILRS_NS_PER_S;
+        size_t len = build_lms(fx, pkt, sizeof pkt, t, i);
+        rc = ilrs_ground_archive_ingest(a, fx->dict, pkt, len, t);
+    }
+    assert_int_equal(rc, ILRS_EGROUND_DB);
+    assert_int_equal(i, 14);
+    ilrs_ground_archive_stats_t st;
+    ilrs_ground_archive_get_stats(a, &st);
+    assert_int_equal(st.packets_failed, 1);
+    assert_int_equal(st.packets_received, 14);
+    exec_other_connection(fx, "DELETE FROM fail_flag");
+    for (; i < 20; i++) {
+        ilrs_tai_t t = T0 + i * ILRS_NS_PER_S;
+        size_t len = build_lms(fx, pkt, sizeof pkt, t, i);
+        assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, pkt, len, t), 0);
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        ilrs_ground_history_t h;
+        assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", NULL, MS(T0),
+                                                     MS(T0) + 100000, ILRS_GROUND_ALL, 0, &h),
+                         0);
+        assert_int_equal(h.count, 16); /* 0..9 committed, 10..13 rolled back, 14..19 */
+        for (size_t k = 0; k < h.count; k++) {
+            int64_t n = k < 10 ? (int64_t)k : (int64_t)k + 4;
+            assert_int_equal(h.samples[k].raw_int, 1000 + n);
+            assert_int_equal(h.samples[k].time, T0 + n * ILRS_NS_PER_S);
+        }
+        ilrs_ground_history_free(&h);
+        int pk = 0;
+        assert_int_equal(ilrs_ground_archive_packets(a, NULL, 0xFFFF, MS(T0), MS(T0) + 100000,
+                                                     count_packet, &pk),
+                         0);
+        assert_int_equal(pk, 16);
+        assert_int_equal(ilrs_ground_archive_close(a), 0);
+        a = open_archive(fx, &opt);
+    }
+    assert_int_equal(ilrs_ground_archive_close(a), 0);
+}
+
 /* ":memory:" gives a private archive (used by the fuzz target). */
 static void sqlite_in_memory(void **state)
 {
@@ -148,5 +235,6 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(sqlite_schema_version_checked, sqlite_setup, sqlite_teardown),
     cmocka_unit_test_setup_teardown(sqlite_corrupt_segment_reported, sqlite_setup, sqlite_teardown),
     cmocka_unit_test_setup_teardown(sqlite_in_memory, sqlite_setup, sqlite_teardown),
+    cmocka_unit_test_setup_teardown(sqlite_db_error_rolls_back, sqlite_setup, sqlite_teardown),
 };
 ILRS_TEST_MAIN(tests)
