@@ -88,6 +88,12 @@ extern "C" {
     X(SCENARIO_SYNTAX, -400, "scenario file syntax error")                               \
     X(SCENARIO_KEY, -401, "unknown scenario key")                                        \
     X(SCENARIO_VALUE, -402, "invalid scenario value")                                    \
+    X(SCENARIO_MISSING, -403, "required scenario key missing")                           \
+    X(SCENARIO_TYPE, -404, "scenario value has the wrong type")                          \
+    X(SCENARIO_DUPLICATE, -405, "duplicate scenario key or id")                          \
+    X(SCENARIO_REF, -406, "scenario refers to an unknown element")                       \
+    X(SCENARIO_CHECK, -407, "scenario fails a design cross-check")                       \
+    X(SCENARIO_LIMIT, -408, "scenario document exceeds a size limit")                    \
     /* ground (-500 .. -599) */                                                          \
     X(GROUND_AUTH, -500, "authentication failed")                                        \
     X(GROUND_DB, -501, "archive database error")                                         \

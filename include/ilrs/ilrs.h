@@ -11,6 +11,7 @@
 #include <ilrs/dict.h>
 #include <ilrs/fsw.h>
 #include <ilrs/ground.h>
+#include <ilrs/scenario.h>
 #include <ilrs/twin.h>
 
 #endif
