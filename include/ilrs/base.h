@@ -97,6 +97,11 @@ extern "C" {
     /* ground (-500 .. -599) */                                                          \
     X(GROUND_AUTH, -500, "authentication failed")                                        \
     X(GROUND_DB, -501, "archive database error")                                         \
+    X(GROUND_APID, -502, "telemetry APID not in the dictionary")                         \
+    X(GROUND_LENGTH, -503, "telemetry packet length disagrees with the dictionary")      \
+    X(GROUND_URL, -504, "unsupported or malformed archive URL")                          \
+    X(GROUND_SCHEMA, -505, "archive schema version not supported")                       \
+    X(GROUND_SEGMENT, -506, "corrupt archive segment")                                  \
     /* hal (-600 .. -699) */                                                             \
     X(HAL_NODEV, -600, "no such hal device")                                             \
     X(HAL_UNPOWERED, -601, "hal device not powered")                                    \
