@@ -13,6 +13,7 @@ static const cli_command_t commands[] = {
     {"env", "lunar environment at a site: Sun/Earth az/el, visibility, flux", cli_env},
     {"fsw", "run the flight framework and its core apps, print a summary", cli_fsw},
     {"scenario", "check a station scenario file and summarise it", cli_scenario},
+    {"run", "play a station scenario on virtual time: archive, events, report", cli_run},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];

@@ -91,7 +91,7 @@ static int line_of(station_hw_map_t *m, const char *name)
  * 4th ed., eq. 15-20 with the aperture efficiency), in dBi. */
 static double dish_gain_dbi(double diameter_m, double efficiency, double frequency_hz)
 {
-    double x = M_PI * diameter_m * frequency_hz / ST_SPEED_OF_LIGHT;
+    double x = ST_PI * diameter_m * frequency_hz / ST_SPEED_OF_LIGHT;
     return 10.0 * log10(efficiency * x * x);
 }
 

@@ -271,6 +271,6 @@ void station_downlink_def(station_downlink_t *dl, ilrs_app_def_t *def)
     def->slot = 90; /* late in the major frame: after the apps that publish */
     def->priority = 100;
     def->context = dl;
-    def->pipe_depth = 512;
+    def->pipe_depth = 256;
     def->reset_counters = dl_reset;
 }

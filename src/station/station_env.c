@@ -275,7 +275,7 @@ int station_env_create(const ilrs_scenario_t *sc, double duration_s, double step
     ilrs_regolith_params_default(&rp);
     rp.albedo0 = sc->site.regolith == ILRS_SCENARIO_REGOLITH_MARE ? 0.07 : 0.12; /* Hayne A1 */
     rp.initial_temperature_k = ilrs_regolith_equilibrium_temperature(
-        &rp, ILRS_TWIN_TSI_W_M2, fmax(0.05, cos(sc->site.lat_deg * M_PI / 180.0)));
+        &rp, ILRS_TWIN_TSI_W_M2, fmax(0.05, cos(sc->site.lat_deg * ST_PI / 180.0)));
     char msg[256] = "";
     if ((rc = ilrs_regolith_create(&rp, &env->regolith, msg, sizeof msg)) != 0) {
         snprintf(error, cap, "regolith: %s", msg);

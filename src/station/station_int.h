@@ -38,7 +38,8 @@
 #define ST_MAX_PAYLOADS (ILRS_SCENARIO_MAX_PAYLOADS + ILRS_SCENARIO_MAX_ROVERS)
 #define ST_LINK_EARTH 0u   /* hw link target of direct-to-Earth radios */
 #define ST_LINK_RELAY0 1u  /* first relay; relay r uses target 1 + r */
-#define ST_SPEED_OF_LIGHT 299792458.0
+#define ST_SPEED_OF_LIGHT 299792458.0 /* m/s, exact (SI) */
+#define ST_PI 3.14159265358979323846
 
 /* ---- scenario -> hardware twin ---------------------------------------------------- */
 
@@ -142,8 +143,6 @@ typedef struct station_archive station_archive_t;
 int station_archive_open(const char *path, station_archive_t **out);
 int station_archive_packet(station_archive_t *ar, const ilrs_dict_t *dict, const uint8_t *pkt,
                            size_t len, ilrs_tai_t receive);
-int station_archive_event(station_archive_t *ar, const ilrs_dict_t *dict,
-                          const ilrs_evs_record_t *rec);
 int station_archive_flush(station_archive_t *ar);
 void station_archive_close(station_archive_t *ar);
 uint64_t station_archive_accepted(const station_archive_t *ar);
@@ -158,14 +157,18 @@ typedef struct station_flight {
     uint64_t offset;   /* packet: offset of its octets in the link store */
 } station_flight_t;
 
-/** Octets queued in one radio (sent_bytes not yet covering them). */
-typedef struct station_radio_fifo {
+/** A FIFO of flights (grows; the space link is not flight code). */
+typedef struct station_flightq {
     station_flight_t *items;
     size_t head, count, cap;
-    uint64_t queued_end;   /* cumulative bytes handed to the radio */
-    uint64_t acked;        /* cumulative bytes the radio reported sent */
+} station_flightq_t;
+
+/** Octets queued in one radio (its sent_bytes not yet covering them). */
+typedef struct station_radio_fifo {
+    station_flightq_t q;
+    uint64_t acked;        /* bytes of q's popped items, cumulative */
     uint64_t sent_base;    /* radio sent_bytes at start */
-    size_t relay;          /* proximity radios: which relay (SIZE_MAX for DTE) */
+    bool proximity;        /* to relay 0; else direct to Earth */
 } station_radio_fifo_t;
 
 typedef struct station_fault_state {
@@ -191,6 +194,7 @@ typedef struct station_series {
     float *node_k;      /* n x node_count */
     uint8_t *contact;   /* bit 0 DTE up, bit 1 relay up, bit 2 brownout */
     double *part_prod, *part_stored, *part_down; /* n x partner_count, bytes */
+    double last_in_j, last_out_j, last_t_s;      /* ledger at the previous sample */
 } station_series_t;
 
 struct ilrs_station {
@@ -216,9 +220,10 @@ struct ilrs_station {
     station_radio_fifo_t fifo[ILRS_SCENARIO_MAX_RADIOS];
     uint8_t *store;           /* packet octets in flight (ring, by cumulative offset) */
     uint64_t store_cap, store_head, store_tail;
-    station_flight_t *air;    /* sent, waiting for the light time (FIFO by arrival) */
-    size_t air_head, air_count, air_cap;
-    uint64_t relay_backlog[ILRS_SCENARIO_MAX_RELAYS]; /* bytes at the relay, not yet to Earth */
+    station_flightq_t air;    /* sent, waiting for the light time (by arrival) */
+    station_flightq_t relay_q; /* at relay 0, waiting for a relay <-> Earth window */
+    double relay_credit;      /* relay -> Earth bytes allowed and not used this second */
+    uint64_t store_dropped;   /* packets lost: link store full */
     /* faults */
     station_fault_state_t faults[ILRS_SCENARIO_MAX_FAULTS];
     ilrs_station_fault_result_t fault_results[ILRS_SCENARIO_MAX_FAULTS];
