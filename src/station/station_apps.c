@@ -31,6 +31,9 @@ static uint8_t shed_level_of(const ilrs_scenario_t *sc, const station_hw_map_t *
 {
     const char *name = m->lines[line].name;
     *survival = false;
+    if (strcmp(name, ST_HUB_AWAKE_LINE) == 0) {
+        return 2; /* hibernate at the deepest level */
+    }
     for (size_t i = 0; i < sc->power.line_count; i++) {
         if (strcmp(sc->power.lines[i].id, name) == 0 && !sc->power.lines[i].switchable) {
             *survival = true;

@@ -299,13 +299,23 @@ static int map_lines_and_heaters(const ilrs_scenario_t *sc, station_hw_map_t *m,
         return refuse(error, cap, "hub.line: line \"%s\" already carries fixed consumers",
                       sc->hub.line);
     }
-    m->lines[hub_line].base_w = sc->hub.avionics_power_w;
+    // Hibernation: the hub's line carries its hibernation draw; the rest of the
+    // awake draw sits on a line of its own, "hub_awake", which the POWER app
+    // sheds at its deepest level. Shedding it is hibernating.
+    double awake = sc->hub.avionics_power_w - sc->hub.hibernate_power_w;
+    m->lines[hub_line].base_w = awake > 0.0 ? sc->hub.hibernate_power_w : sc->hub.avionics_power_w;
     m->lines[hub_line].node = hub_node;
-    if (sc->hub.hibernate_power_w < sc->hub.avionics_power_w) {
-        warn(m,
-             "hub.hibernate_power_w: the twin's avionics draw is fixed at avionics_power_w "
-             "(%.0f W); hibernation (%.0f W) is not modelled (conservative)",
-             sc->hub.avionics_power_w, sc->hub.hibernate_power_w);
+    if (awake > 0.0) {
+        if (m->config.n_lines >= ST_MAX_LINES || station_map_line(m, ST_HUB_AWAKE_LINE) >= 0) {
+            return refuse(error, cap, "power.lines: no room for the hub's awake line (or a line is "
+                                      "named \"%s\")", ST_HUB_AWAKE_LINE);
+        }
+        ilrs_hw_line_params_t *p = &m->lines[m->config.n_lines++];
+        memset(p, 0, sizeof *p);
+        copy_name(p->name, ST_HUB_AWAKE_LINE);
+        p->base_w = awake;
+        p->node = hub_node;
+        p->on = true;
     }
     size_t nh = 0;
     for (size_t i = 0; i < sc->node_count; i++) {

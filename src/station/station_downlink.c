@@ -85,17 +85,19 @@ uint64_t station_downlink_tm_dropped(const station_downlink_t *dl)
 
 static void ring_put(station_downlink_t *dl, const uint8_t *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        dl->ring[(dl->ring_head + dl->ring_used + i) % dl->ring_cap] = p[i];
-    }
+    size_t at = (dl->ring_head + dl->ring_used) % dl->ring_cap;
+    size_t first = n < dl->ring_cap - at ? n : dl->ring_cap - at;
+    memcpy(dl->ring + at, p, first);
+    memcpy(dl->ring, p + first, n - first);
     dl->ring_used += n;
 }
 
 static void ring_peek(const station_downlink_t *dl, size_t off, uint8_t *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        p[i] = dl->ring[(dl->ring_head + off + i) % dl->ring_cap];
-    }
+    size_t at = (dl->ring_head + off) % dl->ring_cap;
+    size_t first = n < dl->ring_cap - at ? n : dl->ring_cap - at;
+    memcpy(p, dl->ring + at, first);
+    memcpy(p + first, dl->ring, n - first);
 }
 
 static int dl_init(ilrs_app_t *app, void *ctx)

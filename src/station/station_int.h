@@ -31,7 +31,8 @@
 #include <ilrs/station.h>
 #include <ilrs/twin.h>
 
-#define ST_MAX_LINES (ILRS_SCENARIO_MAX_LINES + 1) /* + the unswitched bus */
+#define ST_MAX_LINES (ILRS_SCENARIO_MAX_LINES + 2) /* + the unswitched bus, hub awake */
+#define ST_HUB_AWAKE_LINE "hub_awake"
 #define ST_MAX_HEATERS 64
 #define ST_MAX_RTGS (ILRS_SCENARIO_MAX_RHUS + ILRS_SCENARIO_MAX_RTGS)
 #define ST_MAX_COUPLINGS ILRS_HW_COUPLINGS_MAX

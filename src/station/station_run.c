@@ -187,9 +187,10 @@ static int w_radio_send(void *c, uint16_t id, const void *data, size_t len)
         f.payload = (int32_t)index;
     } else if (st->store_tail - st->store_head + len <= st->store_cap) {
         f.offset = st->store_tail;
-        for (size_t i = 0; i < len; i++) {
-            st->store[(st->store_tail + i) % st->store_cap] = ((const uint8_t *)data)[i];
-        }
+        size_t at = (size_t)(st->store_tail % st->store_cap);
+        size_t first = len < st->store_cap - at ? len : (size_t)(st->store_cap - at);
+        memcpy(st->store + at, data, first);
+        memcpy(st->store, (const uint8_t *)data + first, len - first);
         st->store_tail += len;
     } else {
         f.payload = -2; /* octets sent, content lost: the link store is full */
@@ -447,9 +448,10 @@ static void deliver(ilrs_station_t *st, const station_flight_t *f)
     }
     if (f->payload == -1) {
         uint8_t buf[0x10000];
-        for (uint32_t i = 0; i < f->len && i < sizeof buf; i++) {
-            buf[i] = st->store[(f->offset + i) % st->store_cap];
-        }
+        size_t at = (size_t)(f->offset % st->store_cap), len = f->len;
+        size_t first = len < st->store_cap - at ? len : (size_t)(st->store_cap - at);
+        memcpy(buf, st->store + at, first);
+        memcpy(buf + first, st->store, len - first);
         st->store_head = f->offset + f->len;
         if (st->archive != NULL) {
             int rc = station_archive_packet(st->archive, ilrs_fsw_dict(st->fsw), buf, f->len,
