@@ -212,6 +212,11 @@ typedef struct ilrs_pld_config {
     double cycle_off_s;     /**< power-cycle off time asked of POWER (0 = 5 s) */
     double rate_hz;         /**< 0 = 1 Hz */
     uint16_t apid;
+    /**
+     * APID of the PLD_DATA packet (0 = none): one per payload and step with new
+     * data (payload, owner, priority, bytes), what STORAGE files per partner.
+     */
+    uint16_t data_apid;
 } ilrs_pld_config_t;
 
 /** One payload's state. */
@@ -442,6 +447,48 @@ ilrs_lc_result_t ilrs_lc_app_wp_result(const ilrs_lc_app_t *app, size_t wp);
 ilrs_lc_result_t ilrs_lc_app_ap_result(const ilrs_lc_app_t *app, size_t ap);
 /** @brief Times actionpoint @p ap fired. */
 uint32_t ilrs_lc_app_ap_fired(const ilrs_lc_app_t *app, size_t ap);
+
+/* ========================================================================= */
+/* STORAGE (STO): mass storage accounting per partner / virtual channel         */
+/* ========================================================================= */
+
+#define ILRS_STO_MAX_CHANNELS 16
+
+/** One virtual channel of the mass storage. */
+typedef struct ilrs_sto_channel_config {
+    char name[24];                  /**< [A-Za-z][A-Za-z0-9_]* (telemetry field prefix) */
+    char owner[ILRS_APPS_NAME_MAX]; /**< partner whose data it holds; "" = the default channel */
+    uint8_t priority;               /**< 1 highest: played back first, dropped last */
+} ilrs_sto_channel_config_t;
+
+/** STORAGE configuration. */
+typedef struct ilrs_sto_config {
+    ilrs_hal_t *hal;
+    char storage[ILRS_APPS_NAME_MAX]; /**< hal storage unit name */
+    ilrs_sto_channel_config_t channels[ILRS_STO_MAX_CHANNELS];
+    size_t channel_count;
+    uint16_t data_apid; /**< PLD_DATA packets to file (the payload host's data_apid) */
+    double rate_hz;     /**< 0 = 1 Hz */
+    uint16_t apid;
+} ilrs_sto_config_t;
+
+/** One channel's accounting (bytes). */
+typedef struct ilrs_sto_channel_status {
+    uint64_t stored;  /**< held now */
+    uint64_t written; /**< filed so far */
+    uint64_t dropped; /**< released by the full-storage policy to make room */
+    uint64_t refused; /**< could not be filed (nothing of lower priority left to drop) */
+    uint64_t played;  /**< played back (downlinked) */
+} ilrs_sto_channel_status_t;
+
+typedef struct ilrs_sto_app ilrs_sto_app_t;
+
+int ilrs_sto_app_create(const ilrs_sto_config_t *cfg, ilrs_sto_app_t **out);
+void ilrs_sto_app_destroy(ilrs_sto_app_t *app);
+/** @brief The app definition "STORAGE". */
+void ilrs_sto_app_def(ilrs_sto_app_t *app, ilrs_app_def_t *def);
+/** @brief Channel @p i's accounting. @return 0, ILRS_ERANGE. */
+int ilrs_sto_app_channel(const ilrs_sto_app_t *app, size_t i, ilrs_sto_channel_status_t *out);
 
 #ifdef __cplusplus
 }

@@ -163,7 +163,7 @@ static inline size_t count_events(harness_t *h, const char *app, uint16_t id)
 }
 
 /* Text of the last event of @p app with @p id ("" if none). */
-static const char *last_event(harness_t *h, const char *app, uint16_t id)
+static inline const char *last_event(harness_t *h, const char *app, uint16_t id)
 {
     static ilrs_evs_record_t keep;
     ilrs_evs_t *evs = ilrs_fsw_evs(h->fsw);

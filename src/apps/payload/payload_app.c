@@ -84,6 +84,9 @@ struct ilrs_pld_app {
     uint32_t hosted, producing, hangs, inhibits, rejected_adds, hal_errors;
     uint64_t bytes_total;
     double power_w;
+    const ilrs_dict_packet_t *data_def;
+    uint16_t data_seq;
+    uint8_t data_buf[128];
 };
 
 /* ---- manifests ---------------------------------------------------------------------- */
@@ -383,6 +386,23 @@ static int pld_init(ilrs_app_t *app, void *ctx)
         rc = apps_command(app, "PldEnableAll", 3, "allow or forbid payload hosting", all_args, 1,
                           cmd_enable_all, &a->cmd_all);
     }
+    if (rc == 0 && a->cfg.data_apid != 0) {
+        const ilrs_dict_field_t fields[] = {
+            {.name = "payload", .type = ILRS_DICT_STRING, .length = 24,
+             .description = "payload id"},
+            {.name = "owner", .type = ILRS_DICT_STRING, .length = ILRS_APPS_NAME_MAX,
+             .description = "partner owning the data"},
+            {.name = "priority", .type = ILRS_DICT_U8, .description = "manifest priority"},
+            {.name = "bytes", .type = ILRS_DICT_U64, .unit = "B",
+             .description = "data produced since the previous record"},
+        };
+        ilrs_dict_packet_t pkt = {.name = "PLD_DATA",
+                                  .apid = a->cfg.data_apid,
+                                  .description = "data produced by a payload (for STORAGE)",
+                                  .fields = fields,
+                                  .field_count = APPS_COUNT(fields)};
+        rc = ilrs_app_register_packet(app, &pkt, &a->data_def);
+    }
     for (size_t i = 0; rc == 0 && i < a->cfg.payload_count; i++) {
         rc = add_payload(a, &a->cfg.payloads[i]);
     }
@@ -524,6 +544,23 @@ static void publish(ilrs_app_t *app, payload_t *p, ilrs_tai_t now)
     (void)ilrs_app_publish(app, p->buf, d->length);
 }
 
+static void publish_data(ilrs_app_t *app, ilrs_pld_app_t *a, const payload_t *p, uint64_t bytes,
+                         ilrs_tai_t now)
+{
+    const ilrs_dict_packet_t *d = a->data_def;
+    if (d == NULL || d->length > sizeof a->data_buf ||
+        ilrs_ccsds_tlm_init(a->data_buf, sizeof a->data_buf, d->apid, d->length, now) != 0) {
+        return;
+    }
+    ilrs_ccsds_set_seq_count(a->data_buf, (uint16_t)(a->data_seq++ & 0x3FFFu));
+    (void)ilrs_dict_set_bytes(&d->fields[0], a->data_buf, d->length, p->m.id, strlen(p->m.id));
+    (void)ilrs_dict_set_bytes(&d->fields[1], a->data_buf, d->length, p->m.owner,
+                              strlen(p->m.owner));
+    (void)ilrs_dict_set_raw(&d->fields[2], a->data_buf, d->length, p->m.priority);
+    (void)ilrs_dict_set_raw(&d->fields[3], a->data_buf, d->length, (double)bytes);
+    (void)ilrs_app_publish(app, a->data_buf, d->length);
+}
+
 static int pld_step(ilrs_app_t *app, void *ctx)
 {
     ilrs_pld_app_t *a = ctx;
@@ -549,6 +586,7 @@ static int pld_step(ilrs_app_t *app, void *ctx)
                 a->partner_bytes[p->partner] += got;
             }
             p->last_data = now;
+            publish_data(app, a, p, got, now);
         }
         p->rate_bps = dt > 0 ? (double)got * 8.0 / dt : 0.0;
         if (p->temp_id != UINT16_MAX) {
