@@ -212,6 +212,11 @@ typedef struct ilrs_pld_config {
     double cycle_off_s;     /**< power-cycle off time asked of POWER (0 = 5 s) */
     double rate_hz;         /**< 0 = 1 Hz */
     uint16_t apid;
+    /**
+     * APID of the PLD_DATA packet (0 = none): one per payload and step with new
+     * data (payload, owner, priority, bytes), what STORAGE files per partner.
+     */
+    uint16_t data_apid;
 } ilrs_pld_config_t;
 
 /** One payload's state. */
@@ -290,6 +295,200 @@ ilrs_mode_t ilrs_mode_app_current(const ilrs_mode_app_t *app);
 uint32_t ilrs_mode_app_transitions(const ilrs_mode_app_t *app);
 /** @brief "NOMINAL", "POWER_SAFE", "NIGHT_SURVIVAL", "SAFE" or "?". */
 const char *ilrs_mode_name(ilrs_mode_t mode);
+
+
+/* ========================================================================= */
+/* STORED COMMANDS (SC): relative- and absolute-time sequences                  */
+/* ========================================================================= */
+
+#define ILRS_SC_MAX_RTS 16       /**< relative-time sequences, numbered 1..16 */
+#define ILRS_SC_MAX_CMDS 32      /**< commands per RTS */
+#define ILRS_SC_MAX_ATS_CMDS 128 /**< commands in the absolute-time sequence */
+#define ILRS_SC_CMD_MAX 256      /**< longest command packet, octets */
+
+/** One stored command: when, and the packet (built and checked against the dictionary). */
+typedef struct ilrs_sc_command {
+    int64_t time;  /**< RTS: ns after the previous command; ATS: onboard TAI (ns since 1958) */
+    uint16_t len;
+    uint8_t packet[ILRS_SC_CMD_MAX];
+    uint32_t line; /**< source line, for events */
+} ilrs_sc_command_t;
+
+/** A parsed sequence file: RTS and/or ATS sections. */
+typedef struct ilrs_sc_program {
+    ilrs_sc_command_t rts[ILRS_SC_MAX_RTS][ILRS_SC_MAX_CMDS];
+    uint32_t rts_count[ILRS_SC_MAX_RTS];
+    bool rts_loaded[ILRS_SC_MAX_RTS];
+    ilrs_sc_command_t ats[ILRS_SC_MAX_ATS_CMDS];
+    uint32_t ats_count;
+    bool ats_loaded;
+} ilrs_sc_program_t;
+
+/**
+ * @brief Parse the stored-command text format (docs/apps.md, "SC file format"):
+ *
+ *     # comment
+ *     rts 3                          # section: relative-time sequence 3 (1..16)
+ *     0    PwrSetLoadLine line.isru false   # delay s after the previous command
+ *     2.5  ModeSet POWER_SAFE
+ *     ats                            # section: the absolute-time sequence
+ *     2030-01-01T00:10:00Z ModeSet SAFE     # ISO-8601 UTC, ascending
+ *
+ * Each command line is a time, a command name from @p dict and its arguments as
+ * a user types them (double quotes around an argument with spaces); the packet
+ * is built and checked against the dictionary now. Sections replace the
+ * matching sequence of @p out only if the whole text parses.
+ * @param[in] text not necessarily NUL-terminated (borrowed).
+ * @param[out] error "line N: what" on failure (may be NULL).
+ * @return 0, ILRS_EFORMAT (syntax, unknown section, time), ILRS_ENOENT (unknown
+ *         command), ILRS_EFSW_ARG (arguments), ILRS_ELIMIT (too many commands),
+ *         ILRS_ERANGE (RTS number, ATS times not ascending), ILRS_EINVAL.
+ */
+int ilrs_sc_parse(const char *text, size_t len, ilrs_dict_t *dict, ilrs_sc_program_t *out,
+                  char *error, size_t error_cap);
+
+/** SC configuration. */
+typedef struct ilrs_sc_config {
+    /** Sequence text loaded at the first step (borrowed until create returns: copied). */
+    const char *text;
+    uint16_t apid;
+} ilrs_sc_config_t;
+
+/** SC counters. */
+typedef struct ilrs_sc_status {
+    uint32_t rts_started, rts_completed, cmds_sent, cmds_failed, ats_sent, loads, load_errors;
+    uint32_t rts_active_mask; /**< bit n-1: RTS n running */
+    bool ats_running;
+} ilrs_sc_status_t;
+
+typedef struct ilrs_sc_app ilrs_sc_app_t;
+
+/** @brief Create (text copied). @return 0, ILRS_EINVAL, ILRS_ENOMEM. */
+int ilrs_sc_app_create(const ilrs_sc_config_t *cfg, ilrs_sc_app_t **out);
+void ilrs_sc_app_destroy(ilrs_sc_app_t *app);
+/** @brief The app definition "SC" (10 Hz). */
+void ilrs_sc_app_def(ilrs_sc_app_t *app, ilrs_app_def_t *def);
+void ilrs_sc_app_status(const ilrs_sc_app_t *app, ilrs_sc_status_t *out);
+
+/* ========================================================================= */
+/* LIMIT CHECKER (LC): watchpoints and actionpoints                             */
+/* ========================================================================= */
+
+#define ILRS_LC_MAX_WP 32
+#define ILRS_LC_MAX_AP 16
+#define ILRS_LC_RPN_MAX 16
+
+/** Watchpoint comparisons (engineering value OP threshold). */
+typedef enum ilrs_lc_op {
+    ILRS_LC_LT = 0, ILRS_LC_LE, ILRS_LC_GT, ILRS_LC_GE, ILRS_LC_EQ, ILRS_LC_NE
+} ilrs_lc_op_t;
+
+/** A watchpoint on one telemetry field, by packet APID and field name. */
+typedef struct ilrs_lc_watchpoint {
+    uint16_t apid;                   /**< telemetry packet (looked up in the dictionary) */
+    char field[ILRS_APPS_NAME_MAX];  /**< field name in that packet */
+    ilrs_lc_op_t op;
+    double value;
+    uint32_t persistence;            /**< consecutive true samples before it is true (0 = 1) */
+} ilrs_lc_watchpoint_t;
+
+/* RPN operators for actionpoints (tokens >= 0 are watchpoint indices). */
+#define ILRS_LC_RPN_AND (-1)
+#define ILRS_LC_RPN_OR (-2)
+#define ILRS_LC_RPN_XOR (-3)
+#define ILRS_LC_RPN_NOT (-4)
+#define ILRS_LC_RPN_EQUAL (-5)
+
+/** Actionpoint states (cFS LC). */
+typedef enum ilrs_lc_ap_state {
+    ILRS_LC_AP_ACTIVE = 0,   /**< evaluated; fires its RTS */
+    ILRS_LC_AP_PASSIVE = 1,  /**< evaluated; fires an event only */
+    ILRS_LC_AP_DISABLED = 2, /**< not evaluated */
+} ilrs_lc_ap_state_t;
+
+/** An actionpoint: an RPN expression over watchpoint results starting an RTS. */
+typedef struct ilrs_lc_actionpoint {
+    int16_t rpn[ILRS_LC_RPN_MAX];
+    size_t rpn_count;
+    uint32_t persistence; /**< consecutive true evaluations before it fires (0 = 1) */
+    uint8_t rts;          /**< RTS started (ScStartRts) when it fires, 1..16 */
+    ilrs_lc_ap_state_t state;
+    char name[ILRS_APPS_NAME_MAX]; /**< for events */
+} ilrs_lc_actionpoint_t;
+
+/** LC configuration. */
+typedef struct ilrs_lc_config {
+    ilrs_lc_watchpoint_t wp[ILRS_LC_MAX_WP];
+    size_t wp_count;
+    ilrs_lc_actionpoint_t ap[ILRS_LC_MAX_AP];
+    size_t ap_count;
+    uint16_t apid;
+} ilrs_lc_config_t;
+
+/** Result of a watchpoint or actionpoint. */
+typedef enum ilrs_lc_result {
+    ILRS_LC_STALE = 0, /**< not measured yet */
+    ILRS_LC_FALSE = 1,
+    ILRS_LC_TRUE = 2,
+    ILRS_LC_ERROR = 3, /**< packet or field unknown, or expression error */
+} ilrs_lc_result_t;
+
+typedef struct ilrs_lc_app ilrs_lc_app_t;
+
+/**
+ * @brief Create. @return 0, ILRS_EINVAL (counts, operator, RPN that does not
+ *        reduce to one value or names a missing watchpoint, RTS outside 1..16), ILRS_ENOMEM.
+ */
+int ilrs_lc_app_create(const ilrs_lc_config_t *cfg, ilrs_lc_app_t **out);
+void ilrs_lc_app_destroy(ilrs_lc_app_t *app);
+/** @brief The app definition "LC" (1 Hz; watchpoints are evaluated on every packet). */
+void ilrs_lc_app_def(ilrs_lc_app_t *app, ilrs_app_def_t *def);
+ilrs_lc_result_t ilrs_lc_app_wp_result(const ilrs_lc_app_t *app, size_t wp);
+ilrs_lc_result_t ilrs_lc_app_ap_result(const ilrs_lc_app_t *app, size_t ap);
+/** @brief Times actionpoint @p ap fired. */
+uint32_t ilrs_lc_app_ap_fired(const ilrs_lc_app_t *app, size_t ap);
+
+/* ========================================================================= */
+/* STORAGE (STO): mass storage accounting per partner / virtual channel         */
+/* ========================================================================= */
+
+#define ILRS_STO_MAX_CHANNELS 16
+
+/** One virtual channel of the mass storage. */
+typedef struct ilrs_sto_channel_config {
+    char name[24];                  /**< [A-Za-z][A-Za-z0-9_]* (telemetry field prefix) */
+    char owner[ILRS_APPS_NAME_MAX]; /**< partner whose data it holds; "" = the default channel */
+    uint8_t priority;               /**< 1 highest: played back first, dropped last */
+} ilrs_sto_channel_config_t;
+
+/** STORAGE configuration. */
+typedef struct ilrs_sto_config {
+    ilrs_hal_t *hal;
+    char storage[ILRS_APPS_NAME_MAX]; /**< hal storage unit name */
+    ilrs_sto_channel_config_t channels[ILRS_STO_MAX_CHANNELS];
+    size_t channel_count;
+    uint16_t data_apid; /**< PLD_DATA packets to file (the payload host's data_apid) */
+    double rate_hz;     /**< 0 = 1 Hz */
+    uint16_t apid;
+} ilrs_sto_config_t;
+
+/** One channel's accounting (bytes). */
+typedef struct ilrs_sto_channel_status {
+    uint64_t stored;  /**< held now */
+    uint64_t written; /**< filed so far */
+    uint64_t dropped; /**< released by the full-storage policy to make room */
+    uint64_t refused; /**< could not be filed (nothing of lower priority left to drop) */
+    uint64_t played;  /**< played back (downlinked) */
+} ilrs_sto_channel_status_t;
+
+typedef struct ilrs_sto_app ilrs_sto_app_t;
+
+int ilrs_sto_app_create(const ilrs_sto_config_t *cfg, ilrs_sto_app_t **out);
+void ilrs_sto_app_destroy(ilrs_sto_app_t *app);
+/** @brief The app definition "STORAGE". */
+void ilrs_sto_app_def(ilrs_sto_app_t *app, ilrs_app_def_t *def);
+/** @brief Channel @p i's accounting. @return 0, ILRS_ERANGE. */
+int ilrs_sto_app_channel(const ilrs_sto_app_t *app, size_t i, ilrs_sto_channel_status_t *out);
 
 #ifdef __cplusplus
 }

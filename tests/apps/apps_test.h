@@ -18,8 +18,20 @@
 #include "apps_test_hal.h"
 #include "ilrs_test.h"
 
+#define PROBE_MAX 16
+
+typedef struct probe {
+    uint16_t apid[PROBE_MAX];
+    size_t n;
+    uint64_t count[PROBE_MAX];
+    uint8_t last[PROBE_MAX][512];
+    size_t last_len[PROBE_MAX];
+    uint32_t crc; /* CRC-32 chained over every packet received, in order */
+} probe_t;
+
 typedef struct harness {
     ilrs_fsw_t *fsw;
+    probe_t probe;
     th_t hal;
     void (*script)(struct harness *h, double t_s);
     void *user;
@@ -38,10 +50,68 @@ static inline int sim_step(ilrs_app_t *app, void *ctx)
     return 0;
 }
 
+static inline int probe_init(ilrs_app_t *app, void *ctx)
+{
+    probe_t *p = ctx;
+    for (size_t i = 0; i < p->n; i++) {
+        int rc = ilrs_app_subscribe(app, ilrs_msgid_tlm(p->apid[i]), 0);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static inline int probe_step(ilrs_app_t *app, void *ctx)
+{
+    probe_t *p = ctx;
+    const uint8_t *pkt;
+    size_t len;
+    while (ilrs_app_receive(app, &pkt, &len) == 0) {
+        uint16_t apid = ilrs_ccsds_get_apid(pkt);
+        for (size_t i = 0; i < p->n; i++) {
+            if (p->apid[i] == apid && len <= sizeof p->last[i]) {
+                p->count[i]++;
+                memcpy(p->last[i], pkt, len);
+                p->last_len[i] = len;
+            }
+        }
+        p->crc = ilrs_crc32(p->crc, pkt, len);
+    }
+    return 0;
+}
+
+/* Watch telemetry APIDs (before start): a PROBE app at 10 Hz records them. */
+static inline void harness_probe(harness_t *h, const uint16_t *apids, size_t n)
+{
+    h->probe.n = n;
+    memcpy(h->probe.apid, apids, n * sizeof apids[0]);
+    ilrs_app_def_t def = {.name = "PROBE",
+                          .step = probe_step,
+                          .init = probe_init,
+                          .rate_hz = 10,
+                          .priority = 1000,
+                          .pipe_depth = 256,
+                          .context = &h->probe};
+    assert_int_equal(ilrs_fsw_add_app(h->fsw, &def, NULL), 0);
+}
+
+/* Index of @p apid among the probe's, -1 if not watched. */
+static inline int probe_index(const harness_t *h, uint16_t apid)
+{
+    for (size_t i = 0; i < h->probe.n; i++) {
+        if (h->probe.apid[i] == apid) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
 /* Create the instance (events log of 4096) and the SIM app; apps are added by the test. */
 static inline void harness_init(harness_t *h)
 {
     memset(&h->fsw, 0, sizeof h->fsw);
+    memset(&h->probe, 0, sizeof h->probe);
     h->script = NULL;
     h->t_s = 0;
     ilrs_fsw_config_t cfg = {.evs = {.log_size = 4096}, .hk_interval_s = 1};
@@ -93,7 +163,7 @@ static inline size_t count_events(harness_t *h, const char *app, uint16_t id)
 }
 
 /* Text of the last event of @p app with @p id ("" if none). */
-static const char *last_event(harness_t *h, const char *app, uint16_t id)
+static inline const char *last_event(harness_t *h, const char *app, uint16_t id)
 {
     static ilrs_evs_record_t keep;
     ilrs_evs_t *evs = ilrs_fsw_evs(h->fsw);
@@ -109,3 +179,15 @@ static const char *last_event(harness_t *h, const char *app, uint16_t id)
 }
 
 #endif
+
+/* Print the event log (debugging aid). */
+static inline void dump_events(harness_t *h)
+{
+    ilrs_evs_t *evs = ilrs_fsw_evs(h->fsw);
+    for (size_t i = 0; i < ilrs_evs_log_count(evs); i++) {
+        ilrs_evs_record_t r;
+        if (ilrs_evs_log_get(evs, i, &r) == 0) {
+            fprintf(stderr, "%s %u: %s\n", r.app_name, r.event_id, r.text);
+        }
+    }
+}

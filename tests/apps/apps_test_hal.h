@@ -48,6 +48,8 @@ typedef struct th {
     th_zone_t zones[TH_MAX];
     size_t n_zones;
     uint64_t storage_cap, storage_used;
+    uint64_t radio_queued[4], radio_cap[4], radio_sent[4];
+    uint32_t radio_sends[4];
 } th_t;
 
 static inline size_t th_count(void *ctx, ilrs_hal_kind_t kind)
@@ -129,6 +131,47 @@ static inline int th_radio_status(void *ctx, uint16_t id, ilrs_hal_radio_status_
     }
     out->link_up = t->radio_up[id];
     out->rate_bps = t->radio_up[id] ? 64000.0 : 0.0;
+    out->queued_bytes = t->radio_queued[id];
+    out->queue_capacity = t->radio_cap[id];
+    out->sent_bytes = t->radio_sent[id];
+    return 0;
+}
+
+static inline int th_radio_send(void *ctx, uint16_t id, const void *data, size_t len)
+{
+    th_t *t = ctx;
+    (void)data;
+    if (id >= t->n_radio) {
+        return ILRS_EHAL_NODEV;
+    }
+    if (t->radio_queued[id] + len > t->radio_cap[id]) {
+        return ILRS_EFULL;
+    }
+    t->radio_queued[id] += len;
+    t->radio_sends[id]++;
+    return 0;
+}
+
+static inline int th_storage_write(void *ctx, uint16_t id, uint64_t bytes, uint64_t *written)
+{
+    th_t *t = ctx;
+    if (id != 0 || t->storage_cap == 0) {
+        return ILRS_EHAL_NODEV;
+    }
+    uint64_t room = t->storage_cap - t->storage_used;
+    *written = bytes < room ? bytes : room;
+    t->storage_used += *written;
+    return 0;
+}
+
+static inline int th_storage_release(void *ctx, uint16_t id, uint64_t bytes, uint64_t *released)
+{
+    th_t *t = ctx;
+    if (id != 0 || t->storage_cap == 0) {
+        return ILRS_EHAL_NODEV;
+    }
+    *released = bytes < t->storage_used ? bytes : t->storage_used;
+    t->storage_used -= *released;
     return 0;
 }
 
@@ -197,6 +240,9 @@ static const ilrs_hal_ops_t th_ops = {
     .payload_command = th_payload_command,
     .payload_read = th_payload_read,
     .storage_status = th_storage_status,
+    .radio_send = th_radio_send,
+    .storage_write = th_storage_write,
+    .storage_release = th_storage_release,
 };
 
 static inline void th_init(th_t *t)
@@ -236,6 +282,7 @@ static inline int th_add_radio(th_t *t, const char *name, bool up)
     int i = (int)t->n_radio++;
     snprintf(t->radio_name[i], ILRS_HAL_NAME_MAX, "%s", name);
     t->radio_up[i] = up;
+    t->radio_cap[i] = 1u << 20;
     return i;
 }
 
@@ -261,6 +308,12 @@ static inline void th_step(th_t *t, double dt)
             p->pending += p->rate_bps / 8.0 * dt;
         }
         p->was_powered = pw;
+    }
+    for (size_t i = 0; i < t->n_radio; i++) {
+        uint64_t drain = t->radio_up[i] ? (uint64_t)(64000.0 / 8.0 * dt) : 0;
+        drain = drain < t->radio_queued[i] ? drain : t->radio_queued[i];
+        t->radio_queued[i] -= drain;
+        t->radio_sent[i] += drain;
     }
     for (size_t i = 0; i < t->n_zones; i++) {
         th_zone_t *z = &t->zones[i];

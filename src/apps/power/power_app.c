@@ -52,7 +52,7 @@ struct ilrs_pwr_app {
 
 static bool thresholds_ok(const double *t, size_t n, double hyst)
 {
-    if (!(hyst > 0.0) || !(hyst < 0.5)) {
+    if (n > 0 && (!(hyst > 0.0) || !(hyst < 0.5))) {
         return false;
     }
     for (size_t k = 0; k < n; k++) {
