@@ -6,10 +6,13 @@
 // "<node>.temp", switches named after lines and heaters), is created before the
 // flight instance starts and destroyed after it.
 //
-// Apps wired here: POWER (load lines, shedding by state of charge, survival)
-// and THERMAL (one thermostat zone per scenario heater). The payload host and
-// the mode manager are added here when their module provides them; until then
-// the payload ports stay in standby and DOWNLINK reads them.
+// Apps wired here: POWER (load lines, shedding by state of charge, survival;
+// the hub's awake line is shed last: hibernation), THERMAL (one thermostat
+// zone per scenario heater), PAYLOAD (one manifest per scenario payload; it
+// reads the ports and reports each read as a PLD_DATA record, which DOWNLINK
+// stores and plays back) and MODE (nominal, power-safe on shedding, survival).
+// Not wired yet: LC/SC (no scenario watchpoints or stored sequences yet),
+// STORAGE and COMM (DOWNLINK does their part of the work for now).
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,9 +21,16 @@
 
 #include "station/station_int.h"
 
+#define PLD_DATA_APID 0x1F0u   /* PLD_DATA records (payload host -> DOWNLINK) */
+#define PLD_STATUS_APID 0x200u /* + payload index: each hosted payload's status */
+
 struct station_apps {
     ilrs_pwr_app_t *power;
     ilrs_thm_app_t *thermal;
+    ilrs_pld_app_t *payload;
+    ilrs_mode_app_t *mode;
+    size_t hosted;            /* scenario payloads 0..hosted-1 are hosted by PLD */
+    uint32_t line_on_mask, line_shed1_mask, line_survival_mask;
 };
 
 /* Shedding level of a line from its role: essential lines and heater lines are
@@ -94,6 +104,9 @@ static int make_power(const ilrs_scenario_t *sc, const station_hw_map_t *m, ilrs
         snprintf(l->current_sensor, sizeof l->current_sensor, "%.22s.current", m->lines[i].name);
         l->shed_level = shed_level_of(sc, m, i, &l->survival);
         l->enabled = m->lines[i].on;
+        a->line_on_mask |= l->enabled ? 1u << i : 0u;
+        a->line_shed1_mask |= l->shed_level == 1 ? 1u << i : 0u;
+        a->line_survival_mask |= l->survival ? 1u << i : 0u;
     }
     // Two shedding levels above the batteries' floor: science and rovers first,
     // then communications (assumed operating policy, docs/station.md).
@@ -143,6 +156,94 @@ static int make_thermal(const station_hw_map_t *m, ilrs_hal_t *hal, station_apps
     return rc;
 }
 
+static int make_payload(const ilrs_scenario_t *sc, const station_hw_map_t *m, ilrs_hal_t *hal,
+                        station_apps_t *a, char *error, size_t cap)
+{
+    ilrs_pld_config_t *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        return ILRS_ENOMEM;
+    }
+    c->hal = hal;
+    if (m->config.n_arrays > 0) {
+        // Day: the first array makes more than 1 % of its area x efficiency x 1361 W/m2.
+        snprintf(c->sun_sensor, sizeof c->sun_sensor, "%.24s.power", m->arrays[0].name);
+        c->sun_threshold_w = 0.01 * m->arrays[0].area_m2 * m->arrays[0].efficiency * 1361.0;
+    }
+    for (size_t r = 0; r < sc->radio_count; r++) {
+        if (sc->radios[r].link == ILRS_SCENARIO_LINK_DTE) {
+            snprintf(c->earth_radio, sizeof c->earth_radio, "%s", sc->radios[r].id);
+            break;
+        }
+    }
+    c->data_apid = PLD_DATA_APID;
+    // Payload management at 0.1 Hz: modes, constraints and duty cycles change on
+    // minutes; hang detection needs 120 s. (Its step publishes every hosted
+    // payload's status packet, the costliest step of the station at 1 Hz.)
+    c->rate_hz = 0.1;
+    size_t n = sc->payload_count < ILRS_PLD_MAX_PAYLOADS ? sc->payload_count : ILRS_PLD_MAX_PAYLOADS;
+    if (sc->payload_count > ILRS_PLD_MAX_PAYLOADS) {
+        snprintf(error, cap, "payloads: the payload host takes %d payloads, the scenario has %zu",
+                 ILRS_PLD_MAX_PAYLOADS, sc->payload_count);
+        free(c);
+        return ILRS_ESTATION_CONFIG;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ilrs_scenario_payload_t *s = &sc->payloads[i];
+        const ilrs_hw_payload_params_t *hp = &m->payloads[i];
+        ilrs_pld_manifest_t *p = &c->payloads[c->payload_count++];
+        snprintf(p->id, sizeof p->id, "%s", s->id);
+        snprintf(p->owner, sizeof p->owner, "%s", s->partner);
+        const ilrs_scenario_partner_t *pt = ilrs_scenario_find_partner(sc, s->partner);
+        snprintf(p->owner_name, sizeof p->owner_name, "%.63s", pt ? pt->name : s->partner);
+        snprintf(p->line, sizeof p->line, "%s", m->lines[hp->line].name);
+        snprintf(p->temp_sensor, sizeof p->temp_sensor, "%.25s.temp", m->nodes[hp->node].name);
+        p->apid = (uint16_t)(PLD_STATUS_APID + i);
+        // The twin's payload has two levels (standby, active): the manifest too.
+        p->mode_count = 2;
+        p->power_w[0] = hp->power_standby_w;
+        p->power_w[1] = hp->power_active_w;
+        p->science_mode = 1;
+        p->data_rate_bps = s->data_rate_bps;
+        p->duty_cycle = s->duty_cycle;
+        p->duty_period_s = s->duty_period_s;
+        p->needs_sun = s->needs_sun;
+        p->needs_earth = s->needs_earth_in_view;
+        p->night_only = s->night_only;
+        p->temp_min_k = s->min_operating_k;
+        p->temp_max_k = s->max_operating_k;
+        p->priority = (uint8_t)s->priority;
+    }
+    a->hosted = n;
+    int rc = ilrs_pld_app_create(c, &a->payload);
+    free(c);
+    if (rc != 0) {
+        snprintf(error, cap, "PAYLOAD app configuration refused: %s", ilrs_strerror(rc));
+    }
+    return rc;
+}
+
+static int make_mode(station_apps_t *a, char *error, size_t cap)
+{
+    ilrs_mode_config_t c;
+    memset(&c, 0, sizeof c);
+    c.entry[ILRS_MODE_NOMINAL] = (ilrs_mode_entry_t){a->line_on_mask, false, true};
+    c.entry[ILRS_MODE_POWER_SAFE] =
+        (ilrs_mode_entry_t){a->line_on_mask & ~a->line_shed1_mask, false, false};
+    c.entry[ILRS_MODE_NIGHT_SURVIVAL] = (ilrs_mode_entry_t){a->line_survival_mask, true, false};
+    c.entry[ILRS_MODE_SAFE] = (ilrs_mode_entry_t){a->line_survival_mask, true, false};
+    c.initial = ILRS_MODE_NOMINAL;
+    c.power_safe_level = 1;
+    c.auto_restore = true;
+    c.has_power = true;
+    c.has_thermal = a->thermal != NULL;
+    c.has_payload = a->payload != NULL;
+    int rc = ilrs_mode_app_create(&c, &a->mode);
+    if (rc != 0) {
+        snprintf(error, cap, "MODE app configuration refused: %s", ilrs_strerror(rc));
+    }
+    return rc;
+}
+
 int station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map, ilrs_hal_t *hal,
                         ilrs_fsw_t *fsw, station_apps_t **out, char *error, size_t cap)
 {
@@ -164,6 +265,20 @@ int station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map, 
             rc = ilrs_fsw_add_app(fsw, &def, NULL);
         }
     }
+    if (rc == 0 && sc->payload_count > 0) {
+        rc = make_payload(sc, map, hal, a, error, cap);
+        if (rc == 0) {
+            ilrs_pld_app_def(a->payload, &def);
+            rc = ilrs_fsw_add_app(fsw, &def, NULL);
+        }
+    }
+    if (rc == 0) {
+        rc = make_mode(a, error, cap);
+        if (rc == 0) {
+            ilrs_mode_app_def(a->mode, &def);
+            rc = ilrs_fsw_add_app(fsw, &def, NULL);
+        }
+    }
     if (rc != 0) {
         if (error[0] == '\0') {
             snprintf(error, cap, "station apps: %s", ilrs_strerror(rc));
@@ -180,25 +295,31 @@ void station_apps_destroy(station_apps_t *a)
     if (a != NULL) {
         ilrs_pwr_app_destroy(a->power);
         ilrs_thm_app_destroy(a->thermal);
+        ilrs_pld_app_destroy(a->payload);
+        ilrs_mode_app_destroy(a->mode);
         free(a);
     }
 }
 
-bool station_apps_reads_payloads(const station_apps_t *a)
+bool station_apps_hosts_payload(const station_apps_t *a, size_t index)
 {
-    (void)a;
-    return false;
+    return a != NULL && a->payload != NULL && index < a->hosted;
+}
+
+uint16_t station_apps_data_apid(const station_apps_t *a)
+{
+    return a != NULL && a->payload != NULL ? PLD_DATA_APID : 0;
+}
+
+uint16_t station_apps_payload_apid(const station_apps_t *a, size_t index)
+{
+    return station_apps_hosts_payload(a, index) ? (uint16_t)(PLD_STATUS_APID + index) : 0;
 }
 
 const char *station_apps_mode(const station_apps_t *a)
 {
-    if (a == NULL || a->power == NULL) {
+    if (a == NULL || a->mode == NULL) {
         return "";
     }
-    ilrs_pwr_status_t s;
-    ilrs_pwr_app_status(a->power, &s);
-    if (s.survival) {
-        return "SURVIVAL";
-    }
-    return s.shed_level == 0 ? "NOMINAL" : (s.shed_level == 1 ? "SHED_1" : "SHED_2");
+    return ilrs_mode_name(ilrs_mode_app_current(a->mode));
 }

@@ -13,6 +13,7 @@
 // index, so whatever carries the radio's bytes can attribute them.
 #include <stdlib.h>
 #include <string.h>
+#include <ilrs/ccsds.h>
 
 #include "station/station_int.h"
 
@@ -31,6 +32,8 @@ struct station_downlink {
     uint32_t hal_errors;
     size_t order[ST_MAX_PAYLOADS]; /* payloads by priority */
     bool full_reported;
+    const ilrs_dict_field_t *f_payload, *f_bytes; /* PLD_DATA fields */
+    ilrs_tai_t last_sent[2048];                 /* per APID: last packet kept */
 };
 
 int station_downlink_create(const station_downlink_config_t *cfg, station_downlink_t **out)
@@ -111,6 +114,19 @@ static int dl_init(ilrs_app_t *app, void *ctx)
             rc = ilrs_app_subscribe(app, ilrs_msgid_tlm(ilrs_app_apid(other)), 0);
         }
     }
+    for (size_t i = 0; rc == 0 && i < dl->cfg.extra_count; i++) {
+        rc = ilrs_app_subscribe(app, ilrs_msgid_tlm(dl->cfg.extra_apids[i]), 0);
+    }
+    if (rc == 0 && dl->cfg.data_apid != 0) {
+        rc = ilrs_app_subscribe(app, ilrs_msgid_tlm(dl->cfg.data_apid), 0);
+        const ilrs_dict_packet_t *d =
+            ilrs_dict_find_packet(ilrs_fsw_dict(ilrs_app_fsw(app)), dl->cfg.data_apid);
+        dl->f_payload = d ? ilrs_dict_find_field(d, "payload") : NULL;
+        dl->f_bytes = d ? ilrs_dict_find_field(d, "bytes") : NULL;
+        if (rc == 0 && (dl->f_payload == NULL || dl->f_bytes == NULL)) {
+            return ILRS_EFSW_DICT;
+        }
+    }
     if (rc != 0 && rc != ILRS_EEXIST) {
         return rc;
     }
@@ -138,13 +154,50 @@ static int dl_init(ilrs_app_t *app, void *ctx)
     return 0;
 }
 
+static void store_science(ilrs_app_t *app, station_downlink_t *dl, size_t i, uint64_t bytes);
+
+/* A PLD_DATA record: the payload host read @c bytes from a port. */
+static void take_record(ilrs_app_t *app, station_downlink_t *dl, const uint8_t *pkt, size_t len)
+{
+    int64_t bytes = 0;
+    if (ilrs_dict_get_int(dl->f_bytes, pkt, len, &bytes) != 0 || bytes <= 0 ||
+        dl->f_payload->offset + dl->f_payload->length > len) {
+        return;
+    }
+    char name[ILRS_HW_NAME_MAX] = "";
+    size_t n = dl->f_payload->length < sizeof name - 1 ? dl->f_payload->length : sizeof name - 1;
+    memcpy(name, pkt + dl->f_payload->offset, n);
+    name[n] = '\0';
+    for (size_t i = 0; i < dl->cfg.payload_count; i++) {
+        if (strcmp(name, dl->cfg.payload_names[i]) == 0) {
+            store_science(app, dl, i, (uint64_t)bytes);
+            return;
+        }
+    }
+}
+
 static void take_telemetry(ilrs_app_t *app, station_downlink_t *dl)
 {
     const uint8_t *pkt;
     size_t len;
+    ilrs_tai_t now = ilrs_app_time(app);
+    ilrs_tai_t interval = (ilrs_tai_t)dl->cfg.tm_interval_s * 1000000000;
     while (ilrs_app_receive(app, &pkt, &len) == 0) {
-        if (len == 0 || len > 0xFFFFu) {
+        if (len < 6 || len > 0xFFFFu) {
             continue;
+        }
+        uint16_t apid = ilrs_ccsds_get_apid(pkt);
+        if (dl->cfg.data_apid != 0 && apid == dl->cfg.data_apid) {
+            take_record(app, dl, pkt, len);
+            continue; /* an onboard record, not telemetry */
+        }
+        // Output filter (cFS TO style): at most one packet per APID per interval,
+        // every event packet.
+        if (apid != ILRS_FSW_APID_EVENTS && interval > 0) {
+            if (dl->last_sent[apid & 2047] != 0 && now - dl->last_sent[apid & 2047] < interval) {
+                continue;
+            }
+            dl->last_sent[apid & 2047] = now;
         }
         if (dl->ring_used + 2 + len > dl->ring_cap) {
             if (dl->tm_dropped++ == 0) {
@@ -163,14 +216,19 @@ static void take_telemetry(ilrs_app_t *app, station_downlink_t *dl)
 
 static void take_science(ilrs_app_t *app, station_downlink_t *dl)
 {
-    if (!dl->cfg.read_payloads) {
-        return;
-    }
     for (size_t i = 0; i < dl->cfg.payload_count; i++) {
         uint64_t bytes = 0;
-        if (ilrs_hal_payload_read(dl->cfg.hal, dl->cfg.payload_ids[i], &bytes) != 0 || !bytes) {
+        if (dl->cfg.hosted[i] ||
+            ilrs_hal_payload_read(dl->cfg.hal, dl->cfg.payload_ids[i], &bytes) != 0 || !bytes) {
             continue;
         }
+        store_science(app, dl, i, bytes);
+    }
+}
+
+static void store_science(ilrs_app_t *app, station_downlink_t *dl, size_t i, uint64_t bytes)
+{
+    {
         uint64_t written = 0;
         if (ilrs_hal_storage_write(dl->cfg.hal, dl->cfg.storage_id, bytes, &written) != 0) {
             written = 0;

@@ -112,7 +112,12 @@ typedef struct station_downlink_config {
     size_t payload_count;
     uint16_t payload_ids[ST_MAX_PAYLOADS];
     uint8_t payload_priority[ST_MAX_PAYLOADS];
-    bool read_payloads;     /* false when the payload host reads the ports */
+    bool hosted[ST_MAX_PAYLOADS]; /* read by the payload host (PLD_DATA), not by DOWNLINK */
+    char payload_names[ST_MAX_PAYLOADS][ILRS_HW_NAME_MAX];
+    uint16_t data_apid;     /* PLD_DATA from the payload host (0 = none) */
+    uint16_t extra_apids[ST_MAX_PAYLOADS]; /* more telemetry to downlink (payload status) */
+    size_t extra_count;
+    uint32_t tm_interval_s; /* at most one packet per APID per interval (events: all) */
     uint16_t storage_id;
     size_t tm_buffer_bytes; /* telemetry held on board while out of contact */
 } station_downlink_config_t;
@@ -133,8 +138,11 @@ typedef struct station_apps station_apps_t;
 int station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map, ilrs_hal_t *hal,
                         ilrs_fsw_t *fsw, station_apps_t **out, char *error, size_t cap);
 void station_apps_destroy(station_apps_t *apps);
-/** True when an app reads the payload ports itself (the payload host). */
-bool station_apps_reads_payloads(const station_apps_t *apps);
+/** True when the payload host hosts scenario payload @p index (reads its port). */
+bool station_apps_hosts_payload(const station_apps_t *apps, size_t index);
+/** PLD_DATA APID (0 = no payload host) and the status APID of hosted payload @p index. */
+uint16_t station_apps_data_apid(const station_apps_t *apps);
+uint16_t station_apps_payload_apid(const station_apps_t *apps, size_t index);
 /** Current station mode name ("" when no mode manager). */
 const char *station_apps_mode(const station_apps_t *apps);
 

@@ -631,7 +631,17 @@ static int make_flight(ilrs_station_t *st, char *error, size_t cap)
         int s = st->map.payload_scenario[p];
         dc.payload_priority[p] = (uint8_t)(s >= 0 ? st->sc->payloads[s].priority : 5);
     }
-    dc.read_payloads = !station_apps_reads_payloads(st->apps);
+    for (size_t p = 0; p < dc.payload_count; p++) {
+        int s = st->map.payload_scenario[p];
+        snprintf(dc.payload_names[p], sizeof dc.payload_names[p], "%s", st->map.payloads[p].name);
+        dc.hosted[p] = s >= 0 && station_apps_hosts_payload(st->apps, (size_t)s);
+        uint16_t apid = s >= 0 ? station_apps_payload_apid(st->apps, (size_t)s) : 0;
+        if (apid != 0) {
+            dc.extra_apids[dc.extra_count++] = apid;
+        }
+    }
+    dc.data_apid = station_apps_data_apid(st->apps);
+    dc.tm_interval_s = st->opt.hk_interval_s;
     dc.storage_id = 0;
     dc.tm_buffer_bytes = (size_t)16 << 20;
     if ((rc = station_downlink_create(&dc, &st->downlink)) != 0) {
@@ -940,7 +950,11 @@ int ilrs_station_run(ilrs_station_t *st)
         he.sun_az_deg = e.sun_az_deg;
         he.sun_visible_fraction = fmin(1.0, fmax(0.0, e.sun_visible));
         he.regolith_k = e.regolith_k;
-        he.sink_k = 3.0; /* deep space (cosmic background): the radiators face the sky */
+        // Radiative sink of a vertical radiator on the surface: half its view is
+        // the sky (3 K), half the ground at the regolith surface temperature
+        // (view factor of a vertical plate to an infinite plane = 1/2; Gilmore,
+        // Spacecraft Thermal Control Handbook, 2nd ed., app. B).
+        he.sink_k = pow(0.5 * pow(e.regolith_k, 4.0) + 0.5 * 81.0, 0.25);
         he.link_distance_m[ST_LINK_EARTH] = dte ? e.earth_distance_m : 0.0;
         for (size_t r = 0; r < station_env_relay_count(st->env); r++) {
             bool up = station_env_relay_site(st->env, r, st->t_s);
