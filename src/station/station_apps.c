@@ -11,8 +11,8 @@
 // zone per scenario heater), PAYLOAD (one manifest per scenario payload; it
 // reads the ports and reports each read as a PLD_DATA record, which DOWNLINK
 // stores and plays back) and MODE (nominal, power-safe on shedding, survival).
-// Not wired yet: LC/SC (no scenario watchpoints or stored sequences yet),
-// STORAGE and COMM (DOWNLINK does their part of the work for now).
+// LC and SC put the station to sleep at sunset and wake it at sunrise (below).
+// Not wired yet: STORAGE and COMM (DOWNLINK does their part of the work for now).
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +29,8 @@ struct station_apps {
     ilrs_thm_app_t *thermal;
     ilrs_pld_app_t *payload;
     ilrs_mode_app_t *mode;
+    ilrs_lc_app_t *lc;
+    ilrs_sc_app_t *sc;
     size_t hosted;            /* scenario payloads 0..hosted-1 are hosted by PLD */
     uint32_t line_on_mask, line_shed1_mask, line_survival_mask;
 };
@@ -244,6 +246,49 @@ static int make_mode(station_apps_t *a, char *error, size_t cap)
     return rc;
 }
 
+/* Night survival on board, without the ground (the station must outlive long
+ * loss of contact): LC watches the payload host's day flag (array power above
+ * its threshold, in PAYLOAD_HK); 10 consecutive dark samples start RTS 1, which
+ * puts the station in NIGHT_SURVIVAL (only survival lines: the hub hibernates);
+ * 10 consecutive lit samples start RTS 2, back to NOMINAL. This is how Chang'e-3/4
+ * slept through the night, here in cFS LC/SC terms. */
+static const char night_sequences[] = "rts 1\n"
+                                      "0 ModeSet NIGHT_SURVIVAL\n"
+                                      "rts 2\n"
+                                      "0 ModeSet NOMINAL\n";
+
+static int make_autonomy(station_apps_t *a, ilrs_fsw_t *fsw, uint16_t payload_apid,
+                         char *error, size_t cap)
+{
+    ilrs_lc_config_t lc;
+    memset(&lc, 0, sizeof lc);
+    lc.wp[0] = (ilrs_lc_watchpoint_t){payload_apid, "day", ILRS_LC_EQ, 0.0, 1};
+    lc.wp[1] = (ilrs_lc_watchpoint_t){payload_apid, "day", ILRS_LC_EQ, 1.0, 1};
+    lc.wp_count = 2;
+    lc.ap[0] = (ilrs_lc_actionpoint_t){{0}, 1, 10, 1, ILRS_LC_AP_ACTIVE, "sunset"};
+    lc.ap[1] = (ilrs_lc_actionpoint_t){{1}, 1, 10, 2, ILRS_LC_AP_ACTIVE, "sunrise"};
+    lc.ap_count = 2;
+    ilrs_sc_config_t sc = {.text = night_sequences};
+    ilrs_app_def_t def;
+    int rc = ilrs_lc_app_create(&lc, &a->lc);
+    if (rc == 0) {
+        ilrs_lc_app_def(a->lc, &def);
+        rc = ilrs_fsw_add_app(fsw, &def, NULL);
+    }
+    if (rc == 0) {
+        rc = ilrs_sc_app_create(&sc, &a->sc);
+    }
+    if (rc == 0) {
+        ilrs_sc_app_def(a->sc, &def);
+        rc = ilrs_fsw_add_app(fsw, &def, NULL);
+    }
+    if (rc != 0) {
+        snprintf(error, cap, "LC/SC (night survival) configuration refused: %s",
+                 ilrs_strerror(rc));
+    }
+    return rc;
+}
+
 int station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map, ilrs_hal_t *hal,
                         ilrs_fsw_t *fsw, station_apps_t **out, char *error, size_t cap)
 {
@@ -265,11 +310,12 @@ int station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map, 
             rc = ilrs_fsw_add_app(fsw, &def, NULL);
         }
     }
+    ilrs_app_t *pld_app = NULL;
     if (rc == 0 && sc->payload_count > 0) {
         rc = make_payload(sc, map, hal, a, error, cap);
         if (rc == 0) {
             ilrs_pld_app_def(a->payload, &def);
-            rc = ilrs_fsw_add_app(fsw, &def, NULL);
+            rc = ilrs_fsw_add_app(fsw, &def, &pld_app);
         }
     }
     if (rc == 0) {
@@ -278,6 +324,9 @@ int station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map, 
             ilrs_mode_app_def(a->mode, &def);
             rc = ilrs_fsw_add_app(fsw, &def, NULL);
         }
+    }
+    if (rc == 0 && pld_app != NULL) {
+        rc = make_autonomy(a, fsw, ilrs_app_apid(pld_app), error, cap);
     }
     if (rc != 0) {
         if (error[0] == '\0') {
@@ -297,6 +346,8 @@ void station_apps_destroy(station_apps_t *a)
         ilrs_thm_app_destroy(a->thermal);
         ilrs_pld_app_destroy(a->payload);
         ilrs_mode_app_destroy(a->mode);
+        ilrs_lc_app_destroy(a->lc);
+        ilrs_sc_app_destroy(a->sc);
         free(a);
     }
 }

@@ -846,11 +846,17 @@ static void monitor(ilrs_station_t *st, const station_env_sample_t *e, bool dte,
         s->failure_at = tai_of(st, st->t_s);
         char when[48];
         ilrs_time_format_iso(s->failure_at, 0, when, sizeof when);
+        // Name the battery's temperature and usable capacity: a cold battery
+        // holds a fraction of its rated energy (the scenario's derating curve).
+        const ilrs_hw_battery_t *b0 = ilrs_hw_station_battery(st->hw, 0);
+        double bk = b0 ? b0->temperature_k : NAN;
+        double usable = b0 ? ilrs_hw_battery_derate(&b0->p, bk) : NAN;
         snprintf(s->verdict, sizeof s->verdict,
-                 "battery state of charge %.0f %% reached its floor on %s (day %.1f, %s): "
-                 "the bus browned out",
+                 "battery state of charge %.0f %% reached its floor on %s (day %.1f, %s; "
+                 "battery at %.0f K, usable capacity %.0f %% of rated): the bus browned out",
                  100.0 * soc, when, st->t_s / 86400.0,
-                 e->sun_visible > 0.0 ? "in sunlight" : "during the lunar night");
+                 e->sun_visible > 0.0 ? "in sunlight" : "during the lunar night", bk,
+                 100.0 * usable);
         timeline_add(st, 0, 3, "brownout: bus down");
     }
     const ilrs_hw_thermal_t *th = ilrs_hw_station_thermal(st->hw);
