@@ -923,6 +923,7 @@ int ilrs_station_run(ilrs_station_t *st)
     if (rc == 0) {
         rc = station_env_sample(st->env, step, &st->env_b);
     }
+    drain_events(st); /* what the flight software said while starting */
     double next_sample = 0.0, next_progress = st->opt.progress_interval_s;
     double last_flush = 0.0;
     for (st->t_s = 0.0; rc == 0 && st->t_s < st->duration_s && !st->stop; st->t_s += 1.0) {
