@@ -27,7 +27,7 @@ int station_archive_open(const char *path, station_archive_t **out)
     if (a == NULL) {
         return ILRS_ENOMEM;
     }
-    ilrs_ground_archive_options_t o = {.segment_samples = 4096,
+    ilrs_ground_archive_options_t o = {.segment_samples = 1024,
                                        .commit_samples = 4u << 20,
                                        .commit_interval = (ilrs_tai_t)3600 * 1000000000};
     int rc = ilrs_ground_archive_open(path, &o, &a->ar);

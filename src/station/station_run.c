@@ -30,7 +30,7 @@
 #include "station/station_int.h"
 
 #define YEAR_S 31557600.0 /* Julian year */
-#define STORE_BYTES ((uint64_t)64 << 20)
+#define STORE_BYTES ((uint64_t)8 << 20) /* telemetry in flight: light time + relay backlog */
 
 /* ---- small helpers -------------------------------------------------------------------- */
 
@@ -765,6 +765,7 @@ void ilrs_station_destroy(ilrs_station_t *st)
     if (st == NULL) {
         return;
     }
+    if (getenv("ST_DEBUG")) fprintf(stderr, "DEBUG air %zu relay %zu fifo0 %zu fifo1 %zu store %llu tl %zu dropped %llu\n", st->air.count, st->relay_q.count, st->fifo[0].q.count, st->fifo[1].q.count, (unsigned long long)(st->store_tail-st->store_head), st->timeline_count, (unsigned long long)st->store_dropped);
     ilrs_fsw_destroy(st->fsw);
     station_apps_destroy(st->apps);
     station_downlink_destroy(st->downlink);
