@@ -149,12 +149,19 @@ const char *station_apps_mode(const station_apps_t *apps);
 /* ---- ground archive seam -------------------------------------------------------------- */
 
 typedef struct station_archive station_archive_t;
-int station_archive_open(const char *path, station_archive_t **out);
-int station_archive_packet(station_archive_t *ar, const ilrs_dict_t *dict, const uint8_t *pkt,
-                           size_t len, ilrs_tai_t receive);
+/** Open @p path (a fresh SQLite file) with a ground copy of @p station_dict and
+ *  start the writer thread. */
+int station_archive_open(const char *path, const ilrs_dict_t *station_dict,
+                         station_archive_t **out);
+/** Hand a packet to the ground (copied; in order). Returns a past database error. */
+int station_archive_packet(station_archive_t *ar, const uint8_t *pkt, size_t len,
+                           ilrs_tai_t receive);
+/** Ask for a commit after what was handed so far (asynchronous). */
 int station_archive_flush(station_archive_t *ar);
+/** Flush and wait until everything handed so far is committed. */
+int station_archive_sync(station_archive_t *ar);
 void station_archive_close(station_archive_t *ar);
-uint64_t station_archive_accepted(const station_archive_t *ar);
+uint64_t station_archive_accepted(station_archive_t *ar);
 
 /* ---- the station ----------------------------------------------------------------------- */
 
@@ -223,6 +230,7 @@ struct ilrs_station {
     station_apps_t *apps;
     station_downlink_t *downlink;
     station_archive_t *archive;
+    int archive_error;
     FILE *events_log;
     char out_dir[ILRS_SCENARIO_FILE_MAX];
     /* space link */

@@ -453,14 +453,13 @@ static void deliver(ilrs_station_t *st, const station_flight_t *f)
         memcpy(buf, st->store + at, first);
         memcpy(buf + first, st->store, len - first);
         st->store_head = f->offset + f->len;
+        st->sum.tm_packets_archived++; /* delivered; the archive's count replaces it */
         if (st->archive != NULL) {
-            int rc = station_archive_packet(st->archive, ilrs_fsw_dict(st->fsw), buf, f->len,
-                                            tai_of(st, f->arrive_s));
-            if (rc == 0) {
-                st->sum.tm_packets_archived++;
+            int rc = station_archive_packet(st->archive, buf, f->len, tai_of(st, f->arrive_s));
+            if (rc != 0 && st->archive_error == 0) {
+                st->archive_error = rc;
+                ilrs_log(ILRS_LOG_ERROR, "station", "archive: %s", ilrs_strerror(rc));
             }
-        } else {
-            st->sum.tm_packets_archived++;
         }
     }
 }
@@ -566,7 +565,7 @@ static int open_outputs(ilrs_station_t *st, char *error, size_t cap)
         }
     }
     snprintf(path, sizeof path, "%s/archive.sqlite", st->out_dir);
-    int rc = station_archive_open(path, &st->archive);
+    int rc = station_archive_open(path, ilrs_fsw_dict(st->fsw), &st->archive);
     if (rc != 0) {
         set_error(error, cap, "%s: cannot open the archive: %s", path, ilrs_strerror(rc));
         return rc;
@@ -765,7 +764,6 @@ void ilrs_station_destroy(ilrs_station_t *st)
     if (st == NULL) {
         return;
     }
-    if (getenv("ST_DEBUG")) fprintf(stderr, "DEBUG air %zu relay %zu fifo0 %zu fifo1 %zu store %llu tl %zu dropped %llu\n", st->air.count, st->relay_q.count, st->fifo[0].q.count, st->fifo[1].q.count, (unsigned long long)(st->store_tail-st->store_head), st->timeline_count, (unsigned long long)st->store_dropped);
     ilrs_fsw_destroy(st->fsw);
     station_apps_destroy(st->apps);
     station_downlink_destroy(st->downlink);
@@ -1015,7 +1013,12 @@ int ilrs_station_run(ilrs_station_t *st)
     st->sum.wall_s = wall_now() - wall0;
     st->sum.completed = rc == 0 && st->t_s >= st->duration_s;
     if (st->archive != NULL) {
-        station_archive_flush(st->archive);
+        int arc = station_archive_sync(st->archive);
+        st->sum.tm_packets_archived = station_archive_accepted(st->archive);
+        if (arc != 0 && rc == 0) {
+            ilrs_log(ILRS_LOG_ERROR, "station", "archive: %s", ilrs_strerror(arc));
+            rc = ILRS_EIO;
+        }
     }
     if (st->events_log != NULL) {
         fflush(st->events_log);

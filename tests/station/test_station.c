@@ -9,14 +9,17 @@ static void south_pole_two_days(void **state)
     (void)state;
     char dir[128];
     ilrs_station_summary_t s;
-    run("scenarios/south-pole.yaml", 2.0, 0, false, dir, sizeof dir, &s, NULL, NULL);
+    ilrs_station_t *st = NULL; /* kept: the summary's arrays are borrowed from it */
+    ilrs_scenario_t *sc = NULL;
+    run("scenarios/south-pole.yaml", 2.0, 0, false, dir, sizeof dir, &s, &st, &sc);
     assert_true(s.completed);
     assert_true(s.simulated_s >= 2 * 86400.0);
     assert_true(s.survived); /* two polar summer days: the Sun never sets */
     assert_true(s.min_soc >= 0.0 && s.min_soc <= 1.0);
     assert_true(s.energy_in_j > 0.0 && s.energy_out_j > 0.0);
     assert_true(s.tm_packets_archived > 1000);
-    assert_int_equal(s.tm_packets_archived, s.tm_packets_sent);
+    assert_true(s.tm_packets_archived <= s.tm_packets_sent);
+    assert_true(s.tm_packets_archived + 100 >= s.tm_packets_sent); /* in flight at the end */
     assert_true(s.events_total > 0);
     assert_int_equal(s.node_count, 4);
     assert_int_equal(s.partner_count, 8);
@@ -26,6 +29,8 @@ static void south_pole_two_days(void **state)
         down += s.partners[i].downlinked_bytes;
     }
     assert_true(down > 0); /* science reached the ground */
+    ilrs_station_destroy(st);
+    ilrs_scenario_destroy(sc);
     check_outputs(dir, true);
     remove_outputs(dir);
 }
