@@ -3,6 +3,7 @@
 // played for a year (or argv[1] days) with the flight software at 1 Hz and every
 // output written (archive, events, report), as `ilrs run` does.
 //   bench: station_year_s           wall seconds for the run itself (after create)
+//   bench: station_year_cpu_s       CPU seconds of the process (both threads) for it
 //   bench: station_create_s         wall seconds to prepare (horizon, orbits, windows)
 //   bench: station_realtime_factor  mission seconds per wall second
 //   bench: station_rss_mib          peak resident memory of the process
@@ -17,6 +18,14 @@
 
 #include <ilrs/scenario.h>
 #include <ilrs/station.h>
+
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
 
 static double now_s(void)
 {
@@ -58,9 +67,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_station: %s\n", error);
         return 1;
     }
-    double t1 = now_s();
+    double t1 = now_s(), c1 = cpu_s();
     int rc = ilrs_station_run(st);
-    double t2 = now_s();
+    double t2 = now_s(), c2 = cpu_s();
     if (rc != 0) {
         fprintf(stderr, "bench_station: run failed: %s\n", ilrs_strerror(rc));
         return 1;
@@ -75,6 +84,7 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     double year_s = (t2 - t1) * 365.0 / days;
     printf("bench: station_year_s %.2f s\n", year_s);
+    printf("bench: station_year_cpu_s %.2f s\n", (c2 - c1) * 365.0 / days);
     printf("bench: station_create_s %.2f s\n", t1 - t0);
     printf("bench: station_realtime_factor %.0f x\n", s.simulated_s / (t2 - t1));
     printf("bench: station_rss_mib %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);

@@ -361,6 +361,11 @@ int station_env_sample(station_env_t *env, double t_s, station_env_sample_t *out
         env->regolith_t_s = t_s;
     }
     out->regolith_k = ilrs_regolith_surface_temperature(env->regolith);
+    // Radiative sink of a vertical radiator on the surface: half its view is the
+    // sky (3 K), half the ground at the regolith surface temperature (view factor
+    // of a vertical plate to an infinite plane = 1/2; Gilmore, Spacecraft Thermal
+    // Control Handbook, 2nd ed., app. B): T_sink^4 = (T_sky^4 + T_ground^4) / 2.
+    out->sink_k = pow(0.5 * pow(out->regolith_k, 4.0) + 0.5 * 81.0, 0.25);
     return 0;
 }
 

@@ -85,6 +85,7 @@ typedef struct station_env_sample {
     double earth_el_deg, earth_az_deg, earth_visible, earth_distance_m;
     double relay_el_deg[ILRS_SCENARIO_MAX_RELAYS], relay_range_m[ILRS_SCENARIO_MAX_RELAYS];
     double regolith_k;
+    double sink_k;          /* radiative sink of a vertical radiator */
 } station_env_sample_t;
 
 typedef struct station_env station_env_t;
@@ -194,7 +195,8 @@ typedef struct station_fault_state {
     bool active, done;
     int hw_kind;
     size_t hw_index;
-    char match[ILRS_SCENARIO_ID_MAX * 2]; /* text an FDIR event must contain */
+    char match[4][ILRS_SCENARIO_ID_MAX]; /* an FDIR event naming one of these names it */
+    size_t match_count;
 } station_fault_state_t;
 
 typedef struct station_timeline_item {

@@ -249,7 +249,8 @@ static int map_faults(ilrs_station_t *st, char *error, size_t cap)
         snprintf(r->id, sizeof r->id, "%s", f->id);
         snprintf(r->type, sizeof r->type, "%s", ilrs_scenario_fault_type_name(f->type));
         snprintf(r->target, sizeof r->target, "%s", f->target);
-        snprintf(s->match, sizeof s->match, "%s", f->target);
+        snprintf(s->match[0], sizeof s->match[0], "%s", f->target);
+        s->match_count = 1;
         int idx = -1;
         bool lasting = f->duration_s > 0.0;
         switch (f->type) {
@@ -282,6 +283,14 @@ static int map_faults(ilrs_station_t *st, char *error, size_t cap)
             s->hw_kind = ILRS_HW_FAULT_SENSOR_STUCK;
             int node = station_map_node(m, f->target);
             idx = node < 0 ? -1 : (int)sensor_index_of_node(m, (size_t)node);
+            // FDIR sees a stuck temperature through the thermostat zones of the node:
+            // an event naming one of its heaters names the fault too.
+            for (size_t h = 0; node >= 0 && h < m->config.n_heaters && s->match_count < 4; h++) {
+                if (m->heaters[h].node == node) {
+                    snprintf(s->match[s->match_count++], sizeof s->match[0], "%s",
+                             m->heaters[h].name);
+                }
+            }
             if (f->has_stuck_value) {
                 set_error(error, cap,
                           "faults[%zu].stuck_value: the twin sticks a sensor at its reading at "
@@ -353,7 +362,10 @@ static void inject_due(ilrs_station_t *st)
         }
         if (rc == 0) {
             s->active = true;
-            s->end_s = f->duration_s > 0.0 ? st->t_s + f->duration_s : 0.0;
+            // Only an outage ends in the twin; other faults stay (no repair).
+            s->end_s = s->hw_kind == ILRS_HW_FAULT_RADIO_OUTAGE && f->duration_s > 0.0
+                           ? st->t_s + f->duration_s
+                           : 0.0;
             if (r->occurrences++ == 0) {
                 r->injected = true;
                 r->injected_at = tai_of(st, st->t_s);
@@ -405,7 +417,11 @@ static void on_event(ilrs_station_t *st, const ilrs_evs_record_t *r)
     }
     for (size_t i = 0; i < st->sc->fault_count; i++) {
         ilrs_station_fault_result_t *fr = &st->fault_results[i];
-        if (!fr->injected || strstr(r->text, st->faults[i].match) == NULL) {
+        bool named = false;
+        for (size_t k = 0; k < st->faults[i].match_count && !named; k++) {
+            named = strstr(r->text, st->faults[i].match[k]) != NULL;
+        }
+        if (!fr->injected || !named) {
             continue;
         }
         if (!fr->detected && r->severity >= ILRS_EVENT_ERROR) {
@@ -956,11 +972,8 @@ int ilrs_station_run(ilrs_station_t *st)
         he.sun_az_deg = e.sun_az_deg;
         he.sun_visible_fraction = fmin(1.0, fmax(0.0, e.sun_visible));
         he.regolith_k = e.regolith_k;
-        // Radiative sink of a vertical radiator on the surface: half its view is
-        // the sky (3 K), half the ground at the regolith surface temperature
-        // (view factor of a vertical plate to an infinite plane = 1/2; Gilmore,
-        // Spacecraft Thermal Control Handbook, 2nd ed., app. B).
-        he.sink_k = pow(0.5 * pow(e.regolith_k, 4.0) + 0.5 * 81.0, 0.25);
+        // Radiative sink of the radiators (station_env.c).
+        he.sink_k = lerp(a->sink_k, b->sink_k, w);
         he.link_distance_m[ST_LINK_EARTH] = dte ? e.earth_distance_m : 0.0;
         for (size_t r = 0; r < station_env_relay_count(st->env); r++) {
             bool up = station_env_relay_site(st->env, r, st->t_s);
