@@ -38,9 +38,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const ilrs_ccsds_tc_config_t tc = {.scid = 0x2A5, .has_fecf = true};
-    ilrs_ccsds_fop_config_t cfg = {.scid = 0x2A5, .vcid = 1, .has_fecf = true,
-                                   .max_data_len = 40, .window = 4, .t1 = 100,
-                                   .tx_limit = 3, .timeout_type = 0};
+    ilrs_ccsds_fop_config_t cfg = {.scid = 0x2A5,
+                                   .vcid = 1,
+                                   .has_fecf = true,
+                                   .max_data_len = 40,
+                                   .window = 4,
+                                   .t1 = 100,
+                                   .tx_limit = 3,
+                                   .timeout_type = 0};
     ilrs_ccsds_fop_t fop;
     FUZZ_ASSERT(ilrs_ccsds_fop_init(&fop, &cfg, storage, sizeof storage) == 0);
     FUZZ_ASSERT(fop.slots == 8);

@@ -31,13 +31,13 @@ static void check_farm(const ilrs_ccsds_farm_t *farm)
     }
     ilrs_ccsds_clcw_t c;
     FUZZ_ASSERT(ilrs_ccsds_clcw_decode(ilrs_ccsds_farm_clcw(farm), &c) == 0);
-    FUZZ_ASSERT(c.report_value == farm->vr && c.lockout == farm->lockout &&
-                c.wait == farm->wait && c.retransmit == farm->retransmit &&
-                c.farm_b == farm->farm_b && c.vcid == farm->vcid);
+    FUZZ_ASSERT(c.report_value == farm->vr && c.lockout == farm->lockout && c.wait == farm->wait &&
+                c.retransmit == farm->retransmit && c.farm_b == farm->farm_b &&
+                c.vcid == farm->vcid);
 }
 
-static void one_frame(const ilrs_ccsds_tc_config_t *cfg, ilrs_ccsds_farm_t *farm,
-                      const uint8_t *p, size_t len, bool ready)
+static void one_frame(const ilrs_ccsds_tc_config_t *cfg, ilrs_ccsds_farm_t *farm, const uint8_t *p,
+                      size_t len, bool ready)
 {
     static uint8_t again[ILRS_CCSDS_TC_MAX_FRAME_LEN];
     ilrs_ccsds_tc_frame_t f;

@@ -280,8 +280,8 @@ int ilrs_ccsds_seq_track(ilrs_ccsds_seq_tracker_t *tracker, uint16_t apid, uint1
 #define ILRS_CCSDS_TM_PRIMARY_LEN 6u
 /** Longest TM transfer frame (132.0-B-3 §4.1.1.2). */
 #define ILRS_CCSDS_TM_MAX_FRAME_LEN 2048u
-#define ILRS_CCSDS_SCID_MAX 1023u
-#define ILRS_CCSDS_TM_VC_COUNT 8u
+#define ILRS_CCSDS_SCID_MAX         1023u
+#define ILRS_CCSDS_TM_VC_COUNT      8u
 /** FHP value: no packet starts in this frame's data field (§4.1.2.7.3.4). */
 #define ILRS_CCSDS_TM_FHP_NONE 0x7FFu
 /** FHP value: the data field holds only idle data (§4.1.2.7.3.5). */
@@ -289,9 +289,9 @@ int ilrs_ccsds_seq_track(ilrs_ccsds_seq_tracker_t *tracker, uint16_t apid, uint1
 
 /** ilrs virtual channels (docs/space-link.md). */
 #define ILRS_CCSDS_VC_HOUSEKEEPING 0u /**< real-time housekeeping */
-#define ILRS_CCSDS_VC_PLAYBACK 1u     /**< stored telemetry played back */
-#define ILRS_CCSDS_VC_SCIENCE 2u      /**< payload science data */
-#define ILRS_CCSDS_VC_IDLE 7u         /**< Only Idle Data frames */
+#define ILRS_CCSDS_VC_PLAYBACK     1u /**< stored telemetry played back */
+#define ILRS_CCSDS_VC_SCIENCE      2u /**< payload science data */
+#define ILRS_CCSDS_VC_IDLE         7u /**< Only Idle Data frames */
 
 /** Managed parameters of one physical channel (132.0-B-3 §5). */
 typedef struct ilrs_ccsds_tm_config {
@@ -303,15 +303,15 @@ typedef struct ilrs_ccsds_tm_config {
 
 /** One TM transfer frame, decoded or to encode. */
 typedef struct ilrs_ccsds_tm_frame {
-    uint16_t scid;        /**< decode: from the frame; encode: ignored (config) */
-    uint8_t vcid;         /**< 0..7 */
-    bool ocf_flag;        /**< decode only: OCF present */
-    uint8_t mc_count;     /**< master channel frame count */
-    uint8_t vc_count;     /**< virtual channel frame count */
-    uint16_t fhp;         /**< first header pointer, or ILRS_CCSDS_TM_FHP_NONE/IDLE */
-    const uint8_t *data;  /**< data field (borrowed: points into the frame on decode) */
-    size_t data_len;      /**< data field length (fixed by the config) */
-    uint32_t ocf;         /**< operational control field when present */
+    uint16_t scid;       /**< decode: from the frame; encode: ignored (config) */
+    uint8_t vcid;        /**< 0..7 */
+    bool ocf_flag;       /**< decode only: OCF present */
+    uint8_t mc_count;    /**< master channel frame count */
+    uint8_t vc_count;    /**< virtual channel frame count */
+    uint16_t fhp;        /**< first header pointer, or ILRS_CCSDS_TM_FHP_NONE/IDLE */
+    const uint8_t *data; /**< data field (borrowed: points into the frame on decode) */
+    size_t data_len;     /**< data field length (fixed by the config) */
+    uint32_t ocf;        /**< operational control field when present */
 } ilrs_ccsds_tm_frame_t;
 
 /**
@@ -330,8 +330,8 @@ size_t ilrs_ccsds_tm_data_len(const ilrs_ccsds_tm_config_t *cfg);
  *         ILRS_ECCSDS_FRAME_LENGTH (data_len differs from the data field length),
  *         ILRS_ECCSDS_FHP (FHP beyond the data field and not 0x7FE/0x7FF).
  */
-int ilrs_ccsds_tm_frame_encode(const ilrs_ccsds_tm_config_t *cfg, const ilrs_ccsds_tm_frame_t *frame,
-                               uint8_t *buf, size_t cap);
+int ilrs_ccsds_tm_frame_encode(const ilrs_ccsds_tm_config_t *cfg,
+                               const ilrs_ccsds_tm_frame_t *frame, uint8_t *buf, size_t cap);
 
 /**
  * @brief Decode and validate one frame of @p len octets.
@@ -362,7 +362,7 @@ typedef struct ilrs_ccsds_tm_vc_tx {
     size_t idle_total; /**< length of that idle packet */
     uint8_t priority;  /**< 0 is served first */
     bool enabled;
-    uint8_t vc_count;  /**< next virtual channel frame count */
+    uint8_t vc_count;      /**< next virtual channel frame count */
     uint64_t packets_in;   /**< packets queued */
     uint64_t frames;       /**< frames sent on this VC */
     uint64_t idle_packets; /**< idle packets inserted to complete frames */
@@ -373,8 +373,8 @@ typedef struct ilrs_ccsds_tm_mux {
     ilrs_ccsds_tm_config_t cfg;
     size_t data_len;
     ilrs_ccsds_tm_vc_tx_t vc[ILRS_CCSDS_TM_VC_COUNT];
-    uint8_t mc_count;   /**< next master channel frame count */
-    uint8_t last_vc;    /**< VC served last (round-robin among equal priorities) */
+    uint8_t mc_count;     /**< next master channel frame count */
+    uint8_t last_vc;      /**< VC served last (round-robin among equal priorities) */
     uint64_t frames;      /**< frames produced */
     uint64_t idle_frames; /**< Only Idle Data frames produced */
 } ilrs_ccsds_tm_mux_t;
@@ -423,8 +423,8 @@ size_t ilrs_ccsds_tm_mux_pending(const ilrs_ccsds_tm_mux_t *mux, uint8_t vcid);
  * @param[out] vcid the VC of the frame (may be NULL).
  * @return 0, ILRS_EINVAL (NULL), ILRS_ECCSDS_TOOSMALL (cap < frame length).
  */
-int ilrs_ccsds_tm_mux_next_frame(ilrs_ccsds_tm_mux_t *mux, uint32_t ocf, uint8_t *frame,
-                                 size_t cap, uint8_t *vcid);
+int ilrs_ccsds_tm_mux_next_frame(ilrs_ccsds_tm_mux_t *mux, uint32_t ocf, uint8_t *frame, size_t cap,
+                                 uint8_t *vcid);
 
 /* ---- TM demultiplexer and packet extractor (receiver) ---------------------------- */
 
@@ -438,25 +438,25 @@ typedef void (*ilrs_ccsds_tm_packet_fn)(void *user, uint8_t vcid, const uint8_t 
 
 /** Receiver state and counts of one virtual channel. */
 typedef struct ilrs_ccsds_tm_vc_rx {
-    uint8_t *buf;       /**< reassembly buffer (borrowed) */
+    uint8_t *buf; /**< reassembly buffer (borrowed) */
     size_t cap;
-    size_t have;        /**< octets of the current packet in buf */
-    size_t need;        /**< its total length, 0 while its header is incomplete */
-    size_t skip;        /**< octets still to skip (idle or oversized packet) */
+    size_t have; /**< octets of the current packet in buf */
+    size_t need; /**< its total length, 0 while its header is incomplete */
+    size_t skip; /**< octets still to skip (idle or oversized packet) */
     bool enabled;
-    bool in_sync;       /**< packet boundaries known */
-    bool seen;          /**< a frame arrived (the VC count is meaningful) */
-    uint8_t expected;   /**< next VC frame count */
-    uint64_t frames;             /**< valid frames on this VC */
-    uint64_t gaps;               /**< VC frame count discontinuities */
-    uint64_t frames_lost;        /**< frames missing, from the count jumps */
-    uint64_t packets;            /**< packets delivered */
-    uint64_t idle_packets;       /**< idle packets dropped */
-    uint64_t partial_discarded;  /**< incomplete packets discarded (loss, mismatch) */
-    uint64_t too_big;            /**< packets longer than buf, skipped */
-    uint64_t bad_headers;        /**< packet headers with version != 0 (sync lost) */
-    uint64_t fhp_mismatch;       /**< FHP disagreeing with the packet lengths */
-    uint64_t octets_skipped;     /**< data octets dropped while out of sync */
+    bool in_sync;               /**< packet boundaries known */
+    bool seen;                  /**< a frame arrived (the VC count is meaningful) */
+    uint8_t expected;           /**< next VC frame count */
+    uint64_t frames;            /**< valid frames on this VC */
+    uint64_t gaps;              /**< VC frame count discontinuities */
+    uint64_t frames_lost;       /**< frames missing, from the count jumps */
+    uint64_t packets;           /**< packets delivered */
+    uint64_t idle_packets;      /**< idle packets dropped */
+    uint64_t partial_discarded; /**< incomplete packets discarded (loss, mismatch) */
+    uint64_t too_big;           /**< packets longer than buf, skipped */
+    uint64_t bad_headers;       /**< packet headers with version != 0 (sync lost) */
+    uint64_t fhp_mismatch;      /**< FHP disagreeing with the packet lengths */
+    uint64_t octets_skipped;    /**< data octets dropped while out of sync */
 } ilrs_ccsds_tm_vc_rx_t;
 
 /** Demultiplexer: caller-owned; set up with ilrs_ccsds_tm_demux_init(). */
@@ -469,15 +469,15 @@ typedef struct ilrs_ccsds_tm_demux {
     bool mc_seen;
     uint8_t mc_expected;
     bool ocf_valid;
-    uint32_t last_ocf;          /**< OCF of the last valid frame */
-    uint64_t frames_ok;         /**< frames that decoded */
-    uint64_t crc_errors;        /**< frames failing the FECF */
-    uint64_t scid_errors;       /**< frames of another spacecraft */
-    uint64_t format_errors;     /**< other decode failures (length, TFVN, flags, FHP) */
-    uint64_t vcid_unknown;      /**< valid frames on a VC not enabled */
-    uint64_t mc_gaps;           /**< master channel frame count discontinuities */
-    uint64_t mc_frames_lost;    /**< frames missing, from the master count */
-    uint64_t idle_frames;       /**< Only Idle Data frames */
+    uint32_t last_ocf;       /**< OCF of the last valid frame */
+    uint64_t frames_ok;      /**< frames that decoded */
+    uint64_t crc_errors;     /**< frames failing the FECF */
+    uint64_t scid_errors;    /**< frames of another spacecraft */
+    uint64_t format_errors;  /**< other decode failures (length, TFVN, flags, FHP) */
+    uint64_t vcid_unknown;   /**< valid frames on a VC not enabled */
+    uint64_t mc_gaps;        /**< master channel frame count discontinuities */
+    uint64_t mc_frames_lost; /**< frames missing, from the master count */
+    uint64_t idle_frames;    /**< Only Idle Data frames */
 } ilrs_ccsds_tm_demux_t;
 
 /**
@@ -522,7 +522,7 @@ int ilrs_ccsds_tm_demux_frame(ilrs_ccsds_tm_demux_t *demux, const uint8_t *frame
 #define ILRS_CCSDS_TC_PRIMARY_LEN 5u
 /** Longest TC frame (232.0-B-4 §4.1.2.7: frame length field + 1 <= 1024). */
 #define ILRS_CCSDS_TC_MAX_FRAME_LEN 1024u
-#define ILRS_CCSDS_TC_VCID_MAX 63u
+#define ILRS_CCSDS_TC_VCID_MAX      63u
 
 /** One TC transfer frame. Frame type from the flags: 00 AD, 10 BD, 11 BC (01 invalid). */
 typedef struct ilrs_ccsds_tc_frame {
@@ -537,8 +537,8 @@ typedef struct ilrs_ccsds_tc_frame {
 
 /** Managed parameters of the TC channel. */
 typedef struct ilrs_ccsds_tc_config {
-    uint16_t scid;  /**< 0..1023 */
-    bool has_fecf;  /**< frames end with the FECF (ilrs: always) */
+    uint16_t scid; /**< 0..1023 */
+    bool has_fecf; /**< frames end with the FECF (ilrs: always) */
 } ilrs_ccsds_tc_config_t;
 
 /**
@@ -548,8 +548,9 @@ typedef struct ilrs_ccsds_tc_config {
  *         ILRS_ECCSDS_FRAME_FLAGS (control without bypass), ILRS_ECCSDS_FRAME_LENGTH
  *         (empty data field or frame above 1024 octets), ILRS_ECCSDS_TOOSMALL (cap).
  */
-int ilrs_ccsds_tc_frame_encode(const ilrs_ccsds_tc_config_t *cfg, const ilrs_ccsds_tc_frame_t *frame,
-                               uint8_t *buf, size_t cap, size_t *written);
+int ilrs_ccsds_tc_frame_encode(const ilrs_ccsds_tc_config_t *cfg,
+                               const ilrs_ccsds_tc_frame_t *frame, uint8_t *buf, size_t cap,
+                               size_t *written);
 
 /**
  * @brief Decode and validate one TC frame of exactly @p len octets.
@@ -587,10 +588,10 @@ int ilrs_ccsds_tc_control_decode(const uint8_t *data, size_t len, int *cmd, uint
 
 /** Communications Link Control Word (232.0-B-4 §4.2.1 / 232.1-B-2 §4.2.1). */
 typedef struct ilrs_ccsds_clcw {
-    uint8_t status;       /**< status field, 3 bits (mission-defined, 0 in ilrs) */
-    uint8_t vcid;         /**< 6 bits */
-    bool no_rf;           /**< no RF available */
-    bool no_bitlock;      /**< no bit lock */
+    uint8_t status;  /**< status field, 3 bits (mission-defined, 0 in ilrs) */
+    uint8_t vcid;    /**< 6 bits */
+    bool no_rf;      /**< no RF available */
+    bool no_bitlock; /**< no bit lock */
     bool lockout;
     bool wait;
     bool retransmit;
@@ -625,15 +626,15 @@ enum ilrs_ccsds_farm_state {
 /** FARM-1 of one virtual channel: caller-owned, ilrs_ccsds_farm_init(). */
 typedef struct ilrs_ccsds_farm {
     uint8_t vcid;
-    uint8_t state;       /**< ilrs_ccsds_farm_state */
-    uint8_t vr;          /**< V(R), next expected N(S) */
-    uint8_t window;      /**< FARM sliding window width W (even, 2..254) */
+    uint8_t state;  /**< ilrs_ccsds_farm_state */
+    uint8_t vr;     /**< V(R), next expected N(S) */
+    uint8_t window; /**< FARM sliding window width W (even, 2..254) */
     bool lockout, wait, retransmit;
-    uint8_t farm_b;      /**< FARM-B counter (mod 4) */
+    uint8_t farm_b; /**< FARM-B counter (mod 4) */
     uint64_t accepted_ad, accepted_bd, accepted_bc;
-    uint64_t discarded;  /**< type-AD frames discarded (any reason) */
-    uint64_t lockouts;   /**< entries into lockout */
-    uint64_t invalid;    /**< frames rejected as invalid (VCID, control command) */
+    uint64_t discarded; /**< type-AD frames discarded (any reason) */
+    uint64_t lockouts;  /**< entries into lockout */
+    uint64_t invalid;   /**< frames rejected as invalid (VCID, control command) */
 } ilrs_ccsds_farm_t;
 
 /**
@@ -666,12 +667,12 @@ uint32_t ilrs_ccsds_farm_clcw(const ilrs_ccsds_farm_t *farm);
 /* ---- FOP-1 (ground, 232.1-B-2 §5) ------------------------------------------------ */
 
 enum ilrs_ccsds_fop_state {
-    ILRS_CCSDS_FOP_ACTIVE = 1,            /**< S1 */
+    ILRS_CCSDS_FOP_ACTIVE = 1,             /**< S1 */
     ILRS_CCSDS_FOP_RETRANSMIT_NO_WAIT = 2, /**< S2 */
-    ILRS_CCSDS_FOP_RETRANSMIT_WAIT = 3,   /**< S3 */
-    ILRS_CCSDS_FOP_INIT_NO_BC = 4,        /**< S4: initialising without BC frame */
-    ILRS_CCSDS_FOP_INIT_BC = 5,           /**< S5: initialising with BC frame */
-    ILRS_CCSDS_FOP_INITIAL = 6,           /**< S6 */
+    ILRS_CCSDS_FOP_RETRANSMIT_WAIT = 3,    /**< S3 */
+    ILRS_CCSDS_FOP_INIT_NO_BC = 4,         /**< S4: initialising without BC frame */
+    ILRS_CCSDS_FOP_INIT_BC = 5,            /**< S5: initialising with BC frame */
+    ILRS_CCSDS_FOP_INITIAL = 6,            /**< S6 */
 };
 
 /** Alerts to the higher layer (232.1-B-2 §5.1.10). */
@@ -688,16 +689,16 @@ enum ilrs_ccsds_fop_alert {
 
 /** Initiate AD service variants (232.1-B-2 §5.1.9 directives). */
 enum ilrs_ccsds_fop_init_mode {
-    ILRS_CCSDS_FOP_INIT_NO_CLCW = 1,    /**< without CLCW check → S1 */
-    ILRS_CCSDS_FOP_INIT_CLCW = 2,       /**< with CLCW check → S4 */
-    ILRS_CCSDS_FOP_INIT_UNLOCK = 3,     /**< with Unlock (BC frame) → S5 */
-    ILRS_CCSDS_FOP_INIT_SET_VR = 4,     /**< with Set V(R) (BC frame) → S5 */
+    ILRS_CCSDS_FOP_INIT_NO_CLCW = 1, /**< without CLCW check → S1 */
+    ILRS_CCSDS_FOP_INIT_CLCW = 2,    /**< with CLCW check → S4 */
+    ILRS_CCSDS_FOP_INIT_UNLOCK = 3,  /**< with Unlock (BC frame) → S5 */
+    ILRS_CCSDS_FOP_INIT_SET_VR = 4,  /**< with Set V(R) (BC frame) → S5 */
 };
 
 /** FOP-1 configuration. */
 typedef struct ilrs_ccsds_fop_config {
     uint16_t scid;
-    uint8_t vcid;         /**< 0..63 */
+    uint8_t vcid; /**< 0..63 */
     bool has_fecf;
     size_t max_data_len;  /**< largest FDU (frame data field): 1..1017 with FECF, 1..1019 without */
     uint8_t window;       /**< FOP sliding window width K, 1..255 (K <= FARM PW) */
@@ -710,35 +711,35 @@ typedef struct ilrs_ccsds_fop_config {
 typedef struct ilrs_ccsds_fop {
     ilrs_ccsds_tc_config_t tc;
     uint8_t vcid;
-    uint8_t state;          /**< ilrs_ccsds_fop_state */
-    uint8_t ss;             /**< Suspend_State, 0 when not suspended */
-    uint8_t vs;             /**< V(S) */
-    uint8_t nnr;            /**< NN(R) */
-    uint8_t k;              /**< sliding window width K */
+    uint8_t state; /**< ilrs_ccsds_fop_state */
+    uint8_t ss;    /**< Suspend_State, 0 when not suspended */
+    uint8_t vs;    /**< V(S) */
+    uint8_t nnr;   /**< NN(R) */
+    uint8_t k;     /**< sliding window width K */
     uint8_t timeout_type;
     uint32_t tx_limit;
-    uint32_t tx_count;      /**< Transmission_Count */
+    uint32_t tx_count; /**< Transmission_Count */
     ilrs_tai_t t1;
     bool timer_on;
     ilrs_tai_t deadline;
-    uint8_t *storage;       /**< sent queue slots + wait queue slot (borrowed) */
+    uint8_t *storage; /**< sent queue slots + wait queue slot (borrowed) */
     size_t slot_size;
-    size_t slots;           /**< sent queue slots (storage holds slots + 1) */
-    size_t sent_head;       /**< slot holding the frame N(S) = NN(R) */
-    uint16_t len[256];      /**< FDU length by N(S) */
-    bool rtx[256];          /**< To_Be_Retransmitted by N(S) */
-    size_t wait_len;        /**< FDU in the wait queue (0: empty) */
-    uint8_t bc[3];          /**< BC frame data while a BC frame is outstanding */
-    size_t bc_len;          /**< 0: no BC frame outstanding */
-    bool bc_tx;             /**< the BC frame is due for (re)transmission */
-    uint8_t last_alert;     /**< ilrs_ccsds_fop_alert */
+    size_t slots;       /**< sent queue slots (storage holds slots + 1) */
+    size_t sent_head;   /**< slot holding the frame N(S) = NN(R) */
+    uint16_t len[256];  /**< FDU length by N(S) */
+    bool rtx[256];      /**< To_Be_Retransmitted by N(S) */
+    size_t wait_len;    /**< FDU in the wait queue (0: empty) */
+    uint8_t bc[3];      /**< BC frame data while a BC frame is outstanding */
+    size_t bc_len;      /**< 0: no BC frame outstanding */
+    bool bc_tx;         /**< the BC frame is due for (re)transmission */
+    uint8_t last_alert; /**< ilrs_ccsds_fop_alert */
     uint64_t alerts;
-    uint64_t frames_sent;      /**< AD frames sent, first transmissions */
-    uint64_t retransmissions;  /**< AD frames sent again */
-    uint64_t bc_sent;          /**< BC frames sent (incl. again) */
-    uint64_t acknowledged;     /**< FDUs acknowledged (positive confirm) */
-    uint64_t purged;           /**< FDUs dropped by termination or alert (negative confirm) */
-    uint64_t clcw_ignored;     /**< CLCWs not for this VC or malformed */
+    uint64_t frames_sent;     /**< AD frames sent, first transmissions */
+    uint64_t retransmissions; /**< AD frames sent again */
+    uint64_t bc_sent;         /**< BC frames sent (incl. again) */
+    uint64_t acknowledged;    /**< FDUs acknowledged (positive confirm) */
+    uint64_t purged;          /**< FDUs dropped by termination or alert (negative confirm) */
+    uint64_t clcw_ignored;    /**< CLCWs not for this VC or malformed */
 } ilrs_ccsds_fop_t;
 
 /**
@@ -750,8 +751,8 @@ typedef struct ilrs_ccsds_fop {
  *         1..1017 with FECF or 1..1019 without, t1 <= 0, tx_limit 0,
  *         timeout_type > 1), ILRS_ERANGE (window 0 or above the slots).
  */
-int ilrs_ccsds_fop_init(ilrs_ccsds_fop_t *fop, const ilrs_ccsds_fop_config_t *cfg,
-                        uint8_t *storage, size_t storage_len);
+int ilrs_ccsds_fop_init(ilrs_ccsds_fop_t *fop, const ilrs_ccsds_fop_config_t *cfg, uint8_t *storage,
+                        size_t storage_len);
 
 /**
  * @brief Directive "Initiate AD Service" (232.1-B-2 §5.1.9, table 5-1): only in

@@ -97,8 +97,7 @@ static int farm_ad(ilrs_ccsds_farm_t *farm, uint8_t ns, bool ready)
     return ILRS_ECCSDS_FARM_LOCKOUT;
 }
 
-int ilrs_ccsds_farm_receive(ilrs_ccsds_farm_t *farm, const ilrs_ccsds_tc_frame_t *frame,
-                            bool ready)
+int ilrs_ccsds_farm_receive(ilrs_ccsds_farm_t *farm, const ilrs_ccsds_tc_frame_t *frame, bool ready)
 {
     if (farm == NULL || frame == NULL) {
         return ILRS_EINVAL;
@@ -279,11 +278,12 @@ static void remove_acknowledged(ilrs_ccsds_fop_t *fop, uint8_t nr, ilrs_tai_t no
 
 static size_t fop_max_data(bool has_fecf)
 {
-    return ILRS_CCSDS_TC_MAX_FRAME_LEN - ILRS_CCSDS_TC_PRIMARY_LEN - (has_fecf ? ILRS__FECF_LEN : 0u);
+    return ILRS_CCSDS_TC_MAX_FRAME_LEN - ILRS_CCSDS_TC_PRIMARY_LEN -
+           (has_fecf ? ILRS__FECF_LEN : 0u);
 }
 
-int ilrs_ccsds_fop_init(ilrs_ccsds_fop_t *fop, const ilrs_ccsds_fop_config_t *cfg,
-                        uint8_t *storage, size_t storage_len)
+int ilrs_ccsds_fop_init(ilrs_ccsds_fop_t *fop, const ilrs_ccsds_fop_config_t *cfg, uint8_t *storage,
+                        size_t storage_len)
 {
     if (fop == NULL) {
         return ILRS_EINVAL;
@@ -560,8 +560,8 @@ int ilrs_ccsds_fop_clcw(ilrs_ccsds_fop_t *fop, uint32_t word, ilrs_tai_t now)
         return 0;
     }
     /* Retransmit flag 1: the FARM saw a gap (or had no buffer, wait flag 1). */
-    bool start = new_ack || st == ILRS_CCSDS_FOP_ACTIVE ||
-                 (st == ILRS_CCSDS_FOP_RETRANSMIT_WAIT && !c.wait);
+    bool start =
+        new_ack || st == ILRS_CCSDS_FOP_ACTIVE || (st == ILRS_CCSDS_FOP_RETRANSMIT_WAIT && !c.wait);
     if (start) {
         if (fop->tx_count >= fop->tx_limit) {
             limit_reached(fop, ILRS_CCSDS_FOP_ALERT_LIMIT, false);
@@ -614,7 +614,12 @@ static int emit(ilrs_ccsds_fop_t *fop, bool bc, uint8_t seq, const uint8_t *data
                 uint8_t *buf, size_t cap, size_t *written)
 {
     ilrs_ccsds_tc_frame_t f = {
-        .vcid = fop->vcid, .bypass = bc, .control = bc, .seq = seq, .data = data, .data_len = len,
+        .vcid = fop->vcid,
+        .bypass = bc,
+        .control = bc,
+        .seq = seq,
+        .data = data,
+        .data_len = len,
     };
     return ilrs_ccsds_tc_frame_encode(&fop->tc, &f, buf, cap, written);
 }

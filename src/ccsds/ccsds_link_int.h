@@ -10,7 +10,7 @@
 #include <ilrs/ccsds.h>
 
 #define ILRS__FECF_LEN 2u
-#define ILRS__OCF_LEN 4u
+#define ILRS__OCF_LEN  4u
 
 /** Write the FECF over buf[0 .. len) at buf[len]. */
 static inline void ilrs__fecf_put(uint8_t *buf, size_t len)

@@ -11,19 +11,20 @@
 #include "ccsds_link_int.h"
 
 /* Primary header (232.0-B-4 §4.1.2, figure 4-2). */
-#define TC_TFVN_SHIFT 14
-#define TC_BYPASS_BIT 0x2000u
+#define TC_TFVN_SHIFT  14
+#define TC_BYPASS_BIT  0x2000u
 #define TC_CONTROL_BIT 0x1000u
-#define TC_SPARE_MASK 0x0C00u
+#define TC_SPARE_MASK  0x0C00u
 #define TC_LENGTH_MASK 0x03FFu
 
 /* Control commands (232.1-B-2 §4.1.3.3.2-3). */
-#define TC_UNLOCK_OCTET 0x00u
+#define TC_UNLOCK_OCTET  0x00u
 #define TC_SET_VR_OCTET0 0x82u
 #define TC_SET_VR_OCTET1 0x00u
 
-int ilrs_ccsds_tc_frame_encode(const ilrs_ccsds_tc_config_t *cfg, const ilrs_ccsds_tc_frame_t *frame,
-                               uint8_t *buf, size_t cap, size_t *written)
+int ilrs_ccsds_tc_frame_encode(const ilrs_ccsds_tc_config_t *cfg,
+                               const ilrs_ccsds_tc_frame_t *frame, uint8_t *buf, size_t cap,
+                               size_t *written)
 {
     if (written != NULL) {
         *written = 0;
@@ -38,7 +39,8 @@ int ilrs_ccsds_tc_frame_encode(const ilrs_ccsds_tc_config_t *cfg, const ilrs_ccs
     if (frame->control && !frame->bypass) {
         return ILRS_ECCSDS_FRAME_FLAGS;
     }
-    size_t total = ILRS_CCSDS_TC_PRIMARY_LEN + frame->data_len + (cfg->has_fecf ? ILRS__FECF_LEN : 0u);
+    size_t total =
+        ILRS_CCSDS_TC_PRIMARY_LEN + frame->data_len + (cfg->has_fecf ? ILRS__FECF_LEN : 0u);
     if (frame->data_len == 0 || total > ILRS_CCSDS_TC_MAX_FRAME_LEN) {
         return ILRS_ECCSDS_FRAME_LENGTH;
     }
@@ -152,20 +154,20 @@ int ilrs_ccsds_tc_control_decode(const uint8_t *data, size_t len, int *cmd, uint
 
 /* ---- CLCW (232.0-B-4 §4.2.1, figure 4-7): 32 bits, bit 0 first ---------------- */
 
-#define CLCW_TYPE_BIT (1u << 31)
-#define CLCW_VERSION_SHIFT 29
-#define CLCW_STATUS_SHIFT 26
-#define CLCW_COP_SHIFT 24
-#define CLCW_VCID_SHIFT 18
-#define CLCW_SPARE1_MASK (3u << 16)
-#define CLCW_NO_RF_BIT (1u << 15)
+#define CLCW_TYPE_BIT       (1u << 31)
+#define CLCW_VERSION_SHIFT  29
+#define CLCW_STATUS_SHIFT   26
+#define CLCW_COP_SHIFT      24
+#define CLCW_VCID_SHIFT     18
+#define CLCW_SPARE1_MASK    (3u << 16)
+#define CLCW_NO_RF_BIT      (1u << 15)
 #define CLCW_NO_BITLOCK_BIT (1u << 14)
-#define CLCW_LOCKOUT_BIT (1u << 13)
-#define CLCW_WAIT_BIT (1u << 12)
+#define CLCW_LOCKOUT_BIT    (1u << 13)
+#define CLCW_WAIT_BIT       (1u << 12)
 #define CLCW_RETRANSMIT_BIT (1u << 11)
-#define CLCW_FARM_B_SHIFT 9
-#define CLCW_SPARE2_MASK (1u << 8)
-#define CLCW_COP1 1u
+#define CLCW_FARM_B_SHIFT   9
+#define CLCW_SPARE2_MASK    (1u << 8)
+#define CLCW_COP1           1u
 
 int ilrs_ccsds_clcw_encode(const ilrs_ccsds_clcw_t *clcw, uint32_t *word)
 {

@@ -27,10 +27,10 @@
 
 /* Data field status, ilrs profile: no secondary header, sync flag 0, packet order
  * flag 0, segment length ID '11' (§4.1.2.7.2-5); the low 11 bits are the FHP. */
-#define TM_STATUS_PROFILE 0x1800u
+#define TM_STATUS_PROFILE    0x1800u
 #define TM_STATUS_FIXED_MASK 0xF800u
-#define TM_FHP_MASK 0x07FFu
-#define IDLE_FILL 0x55u
+#define TM_FHP_MASK          0x07FFu
+#define IDLE_FILL            0x55u
 
 size_t ilrs_ccsds_tm_data_len(const ilrs_ccsds_tm_config_t *cfg)
 {
@@ -71,8 +71,8 @@ static void tm_finish(const ilrs_ccsds_tm_config_t *cfg, size_t data_len, uint8_
     }
 }
 
-int ilrs_ccsds_tm_frame_encode(const ilrs_ccsds_tm_config_t *cfg, const ilrs_ccsds_tm_frame_t *frame,
-                               uint8_t *buf, size_t cap)
+int ilrs_ccsds_tm_frame_encode(const ilrs_ccsds_tm_config_t *cfg,
+                               const ilrs_ccsds_tm_frame_t *frame, uint8_t *buf, size_t cap)
 {
     if (frame == NULL || buf == NULL) {
         return ILRS_EINVAL;
@@ -291,8 +291,8 @@ static uint16_t vc_fill(ilrs_ccsds_tm_vc_tx_t *vc, uint8_t *data, size_t dl)
     return fhp;
 }
 
-int ilrs_ccsds_tm_mux_next_frame(ilrs_ccsds_tm_mux_t *mux, uint32_t ocf, uint8_t *frame,
-                                 size_t cap, uint8_t *vcid)
+int ilrs_ccsds_tm_mux_next_frame(ilrs_ccsds_tm_mux_t *mux, uint32_t ocf, uint8_t *frame, size_t cap,
+                                 uint8_t *vcid)
 {
     if (vcid != NULL) {
         *vcid = 0;
@@ -310,8 +310,7 @@ int ilrs_ccsds_tm_mux_next_frame(ilrs_ccsds_tm_mux_t *mux, uint32_t ocf, uint8_t
     for (unsigned j = 1; j <= nvc; j++) {
         unsigned v = (mux->last_vc + j) % nvc;
         const ilrs_ccsds_tm_vc_tx_t *c = &mux->vc[v];
-        if (c->enabled && c->used > 0 &&
-            (best < 0 || c->priority < mux->vc[best].priority)) {
+        if (c->enabled && c->used > 0 && (best < 0 || c->priority < mux->vc[best].priority)) {
             best = (int)v;
         }
     }
@@ -361,8 +360,7 @@ int ilrs_ccsds_tm_demux_init(ilrs_ccsds_tm_demux_t *demux, const ilrs_ccsds_tm_c
     return 0;
 }
 
-int ilrs_ccsds_tm_demux_add_vc(ilrs_ccsds_tm_demux_t *demux, uint8_t vcid, uint8_t *buf,
-                               size_t cap)
+int ilrs_ccsds_tm_demux_add_vc(ilrs_ccsds_tm_demux_t *demux, uint8_t vcid, uint8_t *buf, size_t cap)
 {
     if (demux == NULL || buf == NULL || cap < ILRS_CCSDS_PRIMARY_LEN) {
         return ILRS_EINVAL;

@@ -17,14 +17,14 @@
 static ilrs_ccsds_tc_frame_t ad(uint8_t ns)
 {
     static const uint8_t payload[4] = {1, 2, 3, 4};
-    return (ilrs_ccsds_tc_frame_t){.scid = SCID, .vcid = VCID, .seq = ns, .data = payload,
-                                   .data_len = 4};
+    return (ilrs_ccsds_tc_frame_t){
+        .scid = SCID, .vcid = VCID, .seq = ns, .data = payload, .data_len = 4};
 }
 
 static ilrs_ccsds_tc_frame_t bc(const uint8_t *data, size_t len)
 {
-    return (ilrs_ccsds_tc_frame_t){.scid = SCID, .vcid = VCID, .bypass = true, .control = true,
-                                   .data = data, .data_len = len};
+    return (ilrs_ccsds_tc_frame_t){
+        .scid = SCID, .vcid = VCID, .bypass = true, .control = true, .data = data, .data_len = len};
 }
 
 static ilrs_ccsds_clcw_t clcw_of(const ilrs_ccsds_farm_t *farm)
@@ -202,9 +202,14 @@ static uint8_t fop_storage[9 * 64];
 
 static void fop_setup(ilrs_ccsds_fop_t *fop, uint8_t k, uint32_t limit, uint8_t tt)
 {
-    ilrs_ccsds_fop_config_t cfg = {.scid = SCID, .vcid = VCID, .has_fecf = true,
-                                   .max_data_len = 64, .window = k, .t1 = T1,
-                                   .tx_limit = limit, .timeout_type = tt};
+    ilrs_ccsds_fop_config_t cfg = {.scid = SCID,
+                                   .vcid = VCID,
+                                   .has_fecf = true,
+                                   .max_data_len = 64,
+                                   .window = k,
+                                   .t1 = T1,
+                                   .tx_limit = limit,
+                                   .timeout_type = tt};
     assert_int_equal(ilrs_ccsds_fop_init(fop, &cfg, fop_storage, sizeof fop_storage), 0);
     assert_int_equal(fop->slots, 8);
     assert_int_equal(fop->state, ILRS_CCSDS_FOP_INITIAL);
@@ -212,8 +217,11 @@ static void fop_setup(ilrs_ccsds_fop_t *fop, uint8_t k, uint32_t limit, uint8_t 
 
 static uint32_t word(uint8_t nr, bool lockout, bool wait, bool retransmit)
 {
-    ilrs_ccsds_clcw_t c = {.vcid = VCID, .lockout = lockout, .wait = wait,
-                           .retransmit = retransmit, .report_value = nr};
+    ilrs_ccsds_clcw_t c = {.vcid = VCID,
+                           .lockout = lockout,
+                           .wait = wait,
+                           .retransmit = retransmit,
+                           .report_value = nr};
     uint32_t w = 0;
     assert_int_equal(ilrs_ccsds_clcw_encode(&c, &w), 0);
     return w;
@@ -362,8 +370,13 @@ static void fop_window_and_acknowledgement(void **state)
     assert_int_equal(fop.frames_sent, 5);
     assert_int_equal(fop.retransmissions, 0);
     /* Setup errors. */
-    ilrs_ccsds_fop_config_t cfg = {.scid = SCID, .vcid = VCID, .has_fecf = true,
-                                   .max_data_len = 64, .window = 9, .t1 = T1, .tx_limit = 1};
+    ilrs_ccsds_fop_config_t cfg = {.scid = SCID,
+                                   .vcid = VCID,
+                                   .has_fecf = true,
+                                   .max_data_len = 64,
+                                   .window = 9,
+                                   .t1 = T1,
+                                   .tx_limit = 1};
     assert_int_equal(ilrs_ccsds_fop_init(&fop, &cfg, fop_storage, sizeof fop_storage), ILRS_ERANGE);
     cfg.window = 2;
     cfg.max_data_len = 1018;
@@ -508,9 +521,9 @@ static void fop_clcw_alerts(void **state)
 
 /* ---- FOP-1 + FARM-1 over a lossy channel ------------------------------------------ */
 
-#define NCMD 300
-#define DELAY 3 /* ticks each way */
-#define TICK 1000000 /* 1 ms in ns */
+#define NCMD  300
+#define DELAY 3       /* ticks each way */
+#define TICK  1000000 /* 1 ms in ns */
 
 typedef struct line {
     uint8_t frame[DELAY + 1][1024];
@@ -524,9 +537,14 @@ static void cop1_loop(uint64_t seed, int init_mode, double p_up, double p_down, 
     ilrs_rng_t rng;
     ilrs_rng_seed(&rng, seed);
     static uint8_t storage[11 * 32];
-    ilrs_ccsds_fop_config_t cfg = {.scid = SCID, .vcid = VCID, .has_fecf = true,
-                                   .max_data_len = 32, .window = 10, .t1 = 12 * TICK,
-                                   .tx_limit = 40, .timeout_type = 0};
+    ilrs_ccsds_fop_config_t cfg = {.scid = SCID,
+                                   .vcid = VCID,
+                                   .has_fecf = true,
+                                   .max_data_len = 32,
+                                   .window = 10,
+                                   .t1 = 12 * TICK,
+                                   .tx_limit = 40,
+                                   .timeout_type = 0};
     ilrs_ccsds_fop_t fop;
     assert_int_equal(ilrs_ccsds_fop_init(&fop, &cfg, storage, sizeof storage), 0);
     ilrs_ccsds_farm_t farm;

@@ -15,8 +15,8 @@ static void tc_frame_header_layout(void **state)
 {
     (void)state;
     uint8_t data[3] = {0xAA, 0xBB, 0xCC}, buf[16];
-    ilrs_ccsds_tc_frame_t f = {.vcid = 0x2D, .bypass = true, .control = false, .seq = 0x9C,
-                               .data = data, .data_len = 3};
+    ilrs_ccsds_tc_frame_t f = {
+        .vcid = 0x2D, .bypass = true, .control = false, .seq = 0x9C, .data = data, .data_len = 3};
     size_t n = 0;
     assert_int_equal(ilrs_ccsds_tc_frame_encode(&TC, &f, buf, sizeof buf, &n), 0);
     assert_int_equal(n, 10);
@@ -24,8 +24,16 @@ static void tc_frame_header_layout(void **state)
     unsigned w0 = (0u << 14) | (1u << 13) | (0u << 12) | (0u << 10) | 0x2A5u;
     /* VCID 6 bits | frame length - 1 (10 bits). */
     unsigned w1 = (0x2Du << 10) | (10u - 1u);
-    uint8_t want[10] = {(uint8_t)(w0 >> 8), (uint8_t)w0, (uint8_t)(w1 >> 8), (uint8_t)w1,
-                        0x9C, 0xAA, 0xBB, 0xCC, 0, 0};
+    uint8_t want[10] = {(uint8_t)(w0 >> 8),
+                        (uint8_t)w0,
+                        (uint8_t)(w1 >> 8),
+                        (uint8_t)w1,
+                        0x9C,
+                        0xAA,
+                        0xBB,
+                        0xCC,
+                        0,
+                        0};
     uint16_t crc = ilrs_crc16_ccitt(ILRS_CRC16_CCITT_INIT, want, 8);
     want[8] = (uint8_t)(crc >> 8);
     want[9] = (uint8_t)crc;
@@ -55,9 +63,12 @@ static void tc_frame_roundtrip_all_types_and_lengths(void **state)
                 data[i] = (uint8_t)ilrs_rng_next(&rng);
             }
             unsigned type = (unsigned)(len % 3); /* 0 AD, 1 BD, 2 BC */
-            ilrs_ccsds_tc_frame_t f = {.vcid = (uint8_t)(len % 64), .bypass = type != 0,
-                                       .control = type == 2, .seq = (uint8_t)len,
-                                       .data = data, .data_len = len};
+            ilrs_ccsds_tc_frame_t f = {.vcid = (uint8_t)(len % 64),
+                                       .bypass = type != 0,
+                                       .control = type == 2,
+                                       .seq = (uint8_t)len,
+                                       .data = data,
+                                       .data_len = len};
             size_t n = 0;
             assert_int_equal(ilrs_ccsds_tc_frame_encode(&cfg, &f, buf, sizeof buf, &n), 0);
             assert_int_equal(n, 5 + len + (fecf ? 2u : 0u));
@@ -177,7 +188,8 @@ static void tc_control_commands(void **state)
     assert_int_equal(ilrs_ccsds_tc_control_decode(buf, 1, &cmd, &vr), 0);
     assert_int_equal(cmd, ILRS_CCSDS_TC_UNLOCK);
     for (unsigned v = 0; v < 256; v++) {
-        assert_int_equal(ilrs_ccsds_tc_control_encode(ILRS_CCSDS_TC_SET_VR, (uint8_t)v, buf, 4, &n), 0);
+        assert_int_equal(ilrs_ccsds_tc_control_encode(ILRS_CCSDS_TC_SET_VR, (uint8_t)v, buf, 4, &n),
+                         0);
         assert_int_equal(n, 3);
         uint8_t want[3] = {0x82, 0x00, (uint8_t)v};
         assert_memory_equal(buf, want, 3);
@@ -206,24 +218,34 @@ static void tc_control_commands(void **state)
 static void clcw_layout_and_roundtrip(void **state)
 {
     (void)state;
-    ilrs_ccsds_clcw_t c = {.status = 5, .vcid = 0x2B, .no_rf = true, .no_bitlock = false,
-                           .lockout = true, .wait = false, .retransmit = true, .farm_b = 2,
+    ilrs_ccsds_clcw_t c = {.status = 5,
+                           .vcid = 0x2B,
+                           .no_rf = true,
+                           .no_bitlock = false,
+                           .lockout = true,
+                           .wait = false,
+                           .retransmit = true,
+                           .farm_b = 2,
                            .report_value = 0xC3};
     uint32_t w = 1;
     assert_int_equal(ilrs_ccsds_clcw_encode(&c, &w), 0);
     /* Figure 4-7, bit 0 first: type 0 | version 00 | status 3 | COP 01 | VCID 6 |
      * spare 00 | no RF | no bit lock | lockout | wait | retransmit | FARM-B 2 | spare | N(R) 8. */
-    uint32_t want = (0u << 31) | (0u << 29) | (5u << 26) | (1u << 24) | (0x2Bu << 18) |
-                    (0u << 16) | (1u << 15) | (0u << 14) | (1u << 13) | (0u << 12) | (1u << 11) |
-                    (2u << 9) | (0u << 8) | 0xC3u;
+    uint32_t want = (0u << 31) | (0u << 29) | (5u << 26) | (1u << 24) | (0x2Bu << 18) | (0u << 16) |
+                    (1u << 15) | (0u << 14) | (1u << 13) | (0u << 12) | (1u << 11) | (2u << 9) |
+                    (0u << 8) | 0xC3u;
     assert_int_equal(w, want);
     /* Every combination of flags and counter, a few VCIDs and report values. */
     for (unsigned bits = 0; bits < 128; bits++) {
         for (unsigned v = 0; v < 64; v += 21) {
-            ilrs_ccsds_clcw_t in = {.status = (uint8_t)(bits & 7u), .vcid = (uint8_t)v,
-                                    .no_rf = (bits >> 3) & 1u, .no_bitlock = (bits >> 4) & 1u,
-                                    .lockout = (bits >> 5) & 1u, .wait = (bits >> 6) & 1u,
-                                    .retransmit = (bits & 1u) != 0, .farm_b = (uint8_t)(bits % 4),
+            ilrs_ccsds_clcw_t in = {.status = (uint8_t)(bits & 7u),
+                                    .vcid = (uint8_t)v,
+                                    .no_rf = (bits >> 3) & 1u,
+                                    .no_bitlock = (bits >> 4) & 1u,
+                                    .lockout = (bits >> 5) & 1u,
+                                    .wait = (bits >> 6) & 1u,
+                                    .retransmit = (bits & 1u) != 0,
+                                    .farm_b = (uint8_t)(bits % 4),
                                     .report_value = (uint8_t)(bits * 3u + v)};
             ilrs_ccsds_clcw_t out;
             assert_int_equal(ilrs_ccsds_clcw_encode(&in, &w), 0);
@@ -233,9 +255,9 @@ static void clcw_layout_and_roundtrip(void **state)
     }
     /* Decode errors: control word type 1, version != 0, COP in effect != 1, spares. */
     ilrs_ccsds_clcw_t out;
-    const uint32_t bad[] = {want | (1u << 31), want | (1u << 29), want | (2u << 29),
-                                   want & ~(1u << 24), want | (1u << 25), want | (1u << 16),
-                                   want | (1u << 17), want | (1u << 8)};
+    const uint32_t bad[] = {want | (1u << 31),  want | (1u << 29), want | (2u << 29),
+                            want & ~(1u << 24), want | (1u << 25), want | (1u << 16),
+                            want | (1u << 17),  want | (1u << 8)};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(ilrs_ccsds_clcw_decode(bad[i], &out), ILRS_ECCSDS_CLCW);
         assert_int_equal(out.report_value, 0xC3); /* filled for diagnostics */

@@ -23,8 +23,13 @@ static void tm_frame_header_layout(void **state)
     for (size_t i = 0; i < dl; i++) {
         data[i] = (uint8_t)(i * 31u + 7u);
     }
-    ilrs_ccsds_tm_frame_t f = {.vcid = 5, .mc_count = 0x12, .vc_count = 0x34, .fhp = 0x123,
-                               .data = data, .data_len = dl, .ocf = 0x01020304u};
+    ilrs_ccsds_tm_frame_t f = {.vcid = 5,
+                               .mc_count = 0x12,
+                               .vc_count = 0x34,
+                               .fhp = 0x123,
+                               .data = data,
+                               .data_len = dl,
+                               .ocf = 0x01020304u};
     assert_int_equal(ilrs_ccsds_tm_frame_encode(&CFG_1115, &f, frame, sizeof frame), 0);
     /* Figure 4-2: TFVN 00 | SCID 10 bits | VCID 3 bits | OCF flag. */
     unsigned id = (0u << 14) | (0x2A5u << 4) | (5u << 1) | 1u;
@@ -163,13 +168,12 @@ static void tm_frame_decode_errors(void **state)
     assert_int_equal(ilrs_ccsds_tm_frame_decode(cfg, frame, 1115, &g), ILRS_ECCSDS_FRAME_FLAGS);
     /* Secondary header flag, sync flag, packet order flag, segment length ID. */
     static const uint16_t status_bad[] = {0x8000u | 0x1800u, 0x4000u | 0x1800u, 0x2000u | 0x1800u,
-                                          0x0000u, 0x0800u, 0x1000u};
+                                          0x0000u,           0x0800u,           0x1000u};
     for (size_t i = 0; i < sizeof status_bad / sizeof status_bad[0]; i++) {
         memcpy(frame, good, 1115);
         ilrs_put_be16(frame + 4, status_bad[i]);
         reseal(frame, 1115);
-        assert_int_equal(ilrs_ccsds_tm_frame_decode(cfg, frame, 1115, &g),
-                         ILRS_ECCSDS_FRAME_FLAGS);
+        assert_int_equal(ilrs_ccsds_tm_frame_decode(cfg, frame, 1115, &g), ILRS_ECCSDS_FRAME_FLAGS);
     }
     /* FHP: first octet beyond the data field, and the largest non-special value. */
     static const uint16_t fhp_bad[] = {1103, 1104, 0x7FD};
@@ -279,10 +283,10 @@ static void tm_frame_bit_errors_caught(void **state)
 
 /* ---- multiplexer / demultiplexer ---------------------------------------------------- */
 
-#define NVC 3
-#define MAX_PKTS 6000
+#define NVC        3
+#define MAX_PKTS   6000
 #define MAX_FRAMES 12000
-#define POOL_LEN (8u << 20)
+#define POOL_LEN   (8u << 20)
 
 /* One experiment: packets sent per VC (in one pool), frames produced, and what
  * the demultiplexer delivered. */
@@ -358,9 +362,9 @@ static void run_mux(stream_t *s, const ilrs_ccsds_tm_config_t *cfg, size_t total
     ilrs_ccsds_tm_mux_t mux;
     assert_int_equal(ilrs_ccsds_tm_mux_init(&mux, cfg), 0);
     for (uint8_t v = 0; v < NVC; v++) {
-        assert_int_equal(ilrs_ccsds_tm_mux_add_vc(&mux, v, equal_priority ? 1 : v, rings[v],
-                                                  sizeof rings[v]),
-                         0);
+        assert_int_equal(
+            ilrs_ccsds_tm_mux_add_vc(&mux, v, equal_priority ? 1 : v, rings[v], sizeof rings[v]),
+            0);
     }
     size_t pushed = 0;
     size_t taken[NVC] = {0};
@@ -447,8 +451,8 @@ static void tm_mux_demux_random_streams(void **state)
     static const uint16_t lens[] = {32, 223, 1115, 2048};
     for (size_t l = 0; l < sizeof lens / sizeof lens[0]; l++) {
         for (uint64_t seed = 1; seed <= 3; seed++) {
-            ilrs_ccsds_tm_config_t cfg = {.scid = 0x155, .frame_len = lens[l],
-                                          .has_ocf = seed != 2, .has_fecf = true};
+            ilrs_ccsds_tm_config_t cfg = {
+                .scid = 0x155, .frame_len = lens[l], .has_ocf = seed != 2, .has_fecf = true};
             run_mux(&S, &cfg, lens[l] < 100 ? 400 : 1500, seed * 100 + l, seed == 3);
             ilrs_ccsds_tm_demux_t dm;
             run_demux(&S, &cfg, NULL, NULL, &dm, ILRS_CCSDS_MAX_PACKET_LEN);
@@ -505,8 +509,8 @@ static void tm_demux_frame_loss_recovers(void **state)
     (void)state;
     static bool drop[MAX_FRAMES];
     for (uint64_t seed = 1; seed <= 6; seed++) {
-        ilrs_ccsds_tm_config_t cfg = {.scid = 0x3FF, .frame_len = seed % 2 ? 1115 : 223,
-                                      .has_ocf = true, .has_fecf = true};
+        ilrs_ccsds_tm_config_t cfg = {
+            .scid = 0x3FF, .frame_len = seed % 2 ? 1115 : 223, .has_ocf = true, .has_fecf = true};
         run_mux(&S, &cfg, 1200, seed, false);
         ilrs_rng_t rng;
         ilrs_rng_seed(&rng, seed + 1000);
@@ -543,8 +547,8 @@ static void tm_demux_bit_errors_counted(void **state)
 {
     (void)state;
     static bool flip[MAX_FRAMES];
-    ilrs_ccsds_tm_config_t cfg = {.scid = 0x0AB, .frame_len = 1115, .has_ocf = true,
-                                  .has_fecf = true};
+    ilrs_ccsds_tm_config_t cfg = {
+        .scid = 0x0AB, .frame_len = 1115, .has_ocf = true, .has_fecf = true};
     run_mux(&S, &cfg, 1500, 77, false);
     ilrs_rng_t rng;
     ilrs_rng_seed(&rng, 78);
@@ -653,7 +657,8 @@ static void tm_mux_priority_and_round_robin(void **state)
     ilrs_ccsds_tm_mux_t mux;
     assert_int_equal(ilrs_ccsds_tm_mux_init(&mux, &cfg), 0);
     /* housekeeping first; playback and science share the rest */
-    assert_int_equal(ilrs_ccsds_tm_mux_add_vc(&mux, ILRS_CCSDS_VC_HOUSEKEEPING, 0, rings[0], 8192), 0);
+    assert_int_equal(ilrs_ccsds_tm_mux_add_vc(&mux, ILRS_CCSDS_VC_HOUSEKEEPING, 0, rings[0], 8192),
+                     0);
     assert_int_equal(ilrs_ccsds_tm_mux_add_vc(&mux, ILRS_CCSDS_VC_PLAYBACK, 1, rings[1], 8192), 0);
     assert_int_equal(ilrs_ccsds_tm_mux_add_vc(&mux, ILRS_CCSDS_VC_SCIENCE, 1, rings[2], 8192), 0);
     ilrs_rng_t rng;
@@ -712,12 +717,16 @@ static void tm_demux_inconsistent_input(void **state)
     assert_int_equal(ilrs_ccsds_tm_demux_add_vc(&dm, 0, reasm, sizeof reasm), 0);
     uint8_t data[40], frame[48];
     uint8_t vcount = 0, mcount = 0;
-#define SEND(vc_, fhp_value, want_rc)                                                             \
+#define SEND(vc_, fhp_value, want_rc)                                                              \
     do {                                                                                           \
-        ilrs_ccsds_tm_frame_t f_ = {.vcid = (vc_), .vc_count = vcount++, .fhp = (fhp_value),      \
-                                    .mc_count = mcount++, .data = data, .data_len = 40};           \
+        ilrs_ccsds_tm_frame_t f_ = {.vcid = (vc_),                                                 \
+                                    .vc_count = vcount++,                                          \
+                                    .fhp = (fhp_value),                                            \
+                                    .mc_count = mcount++,                                          \
+                                    .data = data,                                                  \
+                                    .data_len = 40};                                               \
         assert_int_equal(ilrs_ccsds_tm_frame_encode(&cfg, &f_, frame, 48), 0);                     \
-        assert_int_equal(ilrs_ccsds_tm_demux_frame(&dm, frame, 48), (want_rc));                   \
+        assert_int_equal(ilrs_ccsds_tm_demux_frame(&dm, frame, 48), (want_rc));                    \
     } while (0)
     const uint8_t *P = S.pool;
     /* Frame 0: packets 0 and 1 (40 octets). */
