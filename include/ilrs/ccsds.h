@@ -381,8 +381,8 @@ typedef struct ilrs_ccsds_tm_mux {
 
 /**
  * @brief Start a multiplexer for the channel @p cfg; no VC is enabled yet.
- * @return 0 or ILRS_EINVAL (NULL or invalid config, or a config without FECF
- *         is allowed: only the config's own validity is checked).
+ * @return 0 or ILRS_EINVAL (NULL pointer, or a config that
+ *         ilrs_ccsds_tm_data_len() rejects).
  */
 int ilrs_ccsds_tm_mux_init(ilrs_ccsds_tm_mux_t *mux, const ilrs_ccsds_tm_config_t *cfg);
 
@@ -650,7 +650,8 @@ int ilrs_ccsds_farm_init(ilrs_ccsds_farm_t *farm, uint8_t vcid, uint8_t window);
  * @return 0 accepted (AD/BD: pass the data field up; BC: command executed),
  *         ILRS_ECCSDS_FARM_SEQ (AD frame in the positive window ahead of V(R):
  *         retransmit flag set, or in the negative window: already received),
- *         ILRS_ECCSDS_FARM_WAIT (N(S) = V(R) without a buffer: wait),
+ *         ILRS_ECCSDS_FARM_WAIT (N(S) = V(R) without a buffer, or in state Wait
+ *         until ilrs_ccsds_farm_buffer_release()),
  *         ILRS_ECCSDS_FARM_LOCKOUT (outside both windows: lockout entered, or
  *         already in lockout), ILRS_ECCSDS_VCID (another VC), ILRS_ECCSDS_TC_CONTROL
  *         (BC frame without a valid control command), ILRS_EINVAL (NULL).

@@ -582,7 +582,7 @@ static void tm_mux_fhp_and_idle(void **state)
     assert_int_equal(ilrs_ccsds_tm_mux_add_vc(&mux, 0, 0, ring, sizeof ring), 0);
     ilrs_rng_t rng;
     ilrs_rng_seed(&rng, 5);
-    uint8_t a[300], b[20], frame[106];
+    uint8_t a[400], b[20], frame[106];
     link_test_packet(a, 3 * dl + 10, 5, 0, &rng); /* spans four frames */
     link_test_packet(b, 20, 5, 1, &rng);
     assert_int_equal(ilrs_ccsds_tm_mux_push(&mux, 0, a, 3 * dl + 10), 0);
