@@ -16,8 +16,13 @@
  *   numbers stay outstanding with no data, are never retransmitted, and an
  *   acknowledgement of them confirms nothing.
  * - After a new acknowledgement with frames still outstanding the timer is
- *   restarted and Transmission_Count set back to 1 (those frames have each been
- *   sent at least once), so the limit counts transmissions without progress.
+ *   restarted; Transmission_Count goes back to 1 (§5.1.7: whenever frames are
+ *   removed from the Sent_Queue), so the limit counts transmissions without progress.
+ * - Alert reasons follow Table 4-4: LIMIT (retransmit request at the limit), T1
+ *   (timer at the limit), LOCKOUT, SYNCH (all acknowledged but retransmit 1;
+ *   retransmit cleared without progress after a CLCW asking for it, i.e. in S3;
+ *   an acknowledgement during S4), NNR (N(R) outside [NN(R), V(S)]), CLCW (wait
+ *   without retransmit), TERM.
  */
 #include <string.h>
 
@@ -530,11 +535,25 @@ int ilrs_ccsds_fop_clcw(ilrs_ccsds_fop_t *fop, uint32_t word, ilrs_tai_t now)
         alert(fop, ILRS_CCSDS_FOP_ALERT_CLCW); /* wait flag without retransmit flag */
         return 0;
     }
+    bool new_ack = acked > 0;
+    if (st == ILRS_CCSDS_FOP_INIT_NO_BC) {
+        /* S4 (Table 4-4 reasons): N(R) = V(S) = NN(R) with no flags confirms the
+         * initiation → S1; an attempt to acknowledge frames is Alert(SYNCH);
+         * anything else waits for the timer. */
+        if (new_ack) {
+            alert(fop, ILRS_CCSDS_FOP_ALERT_SYNCH);
+        } else if (nr == fop->vs && !c.retransmit) {
+            fop->timer_on = false;
+            fop->state = ILRS_CCSDS_FOP_ACTIVE;
+        }
+        return 0;
+    }
     if (nr == fop->vs) {
         /* N(R) = V(S): every frame acknowledged. With the retransmit flag on the
          * CLCW contradicts itself: Alert(SYNCH). Otherwise remove the acknowledged
-         * frames → S1 (from S4: the CLCW check succeeded). */
-        if (c.retransmit) {
+         * frames → S1; in S3 (last CLCW had retransmit 1) retransmit 0 without a
+         * new acknowledgement is Alert(SYNCH) (Table 4-4). */
+        if (c.retransmit || (!new_ack && st == ILRS_CCSDS_FOP_RETRANSMIT_WAIT)) {
             alert(fop, ILRS_CCSDS_FOP_ALERT_SYNCH);
             return 0;
         }
@@ -542,20 +561,20 @@ int ilrs_ccsds_fop_clcw(ilrs_ccsds_fop_t *fop, uint32_t word, ilrs_tai_t now)
         fop->state = ILRS_CCSDS_FOP_ACTIVE;
         return 0;
     }
-    /* NN(R) <= N(R) < V(S): frames outstanding (S1..S3; S4 has none). */
-    if (st == ILRS_CCSDS_FOP_INIT_NO_BC) {
-        alert(fop, ILRS_CCSDS_FOP_ALERT_NNR);
-        return 0;
-    }
-    bool new_ack = acked > 0;
+    /* NN(R) <= N(R) < V(S): frames outstanding (S1..S3). */
     if (new_ack) {
         remove_acknowledged(fop, nr, now);
     }
     if (!c.retransmit) {
-        /* Retransmit 0, wait 0: a new acknowledgement ends a retransmission → S1;
-         * without one the CLCW is older than our frames: ignore. */
+        /* Retransmit 0, wait 0: a new acknowledgement ends a retransmission → S1.
+         * Without one: in S3 the last CLCW had retransmit 1 and the FARM clears it
+         * only by accepting a frame, so the two ends are out of step: Alert(SYNCH)
+         * (Table 4-4). In S1/S2 the CLCW predates our frames (S2 may have been
+         * entered by the timer): ignore. */
         if (new_ack) {
             fop->state = ILRS_CCSDS_FOP_ACTIVE;
+        } else if (st == ILRS_CCSDS_FOP_RETRANSMIT_WAIT) {
+            alert(fop, ILRS_CCSDS_FOP_ALERT_SYNCH);
         }
         return 0;
     }

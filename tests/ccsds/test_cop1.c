@@ -519,6 +519,46 @@ static void fop_clcw_alerts(void **state)
     }
 }
 
+/* Table 4-4 SYNCH cases tied to a state: retransmit flag cleared without progress
+ * in S3, and an acknowledgement while initialising with CLCW check (S4). */
+static void fop_synch_alerts_by_state(void **state)
+{
+    (void)state;
+    ilrs_ccsds_fop_t fop;
+    uint8_t buf[1024], d[2] = {1, 2};
+    ilrs_ccsds_tc_frame_t f;
+    fop_setup(&fop, 4, 5, 0);
+    assert_int_equal(ilrs_ccsds_fop_initiate(&fop, ILRS_CCSDS_FOP_INIT_NO_CLCW, 0, 0), 0);
+    for (unsigned k = 0; k < 2; k++) {
+        assert_int_equal(ilrs_ccsds_fop_request(&fop, d, 2), 0);
+        assert_int_equal(pull(&fop, 0, &f, buf), 0);
+    }
+    /* R = 0 without progress in S1 and S2 is an old CLCW: ignored. */
+    assert_int_equal(ilrs_ccsds_fop_clcw(&fop, word(0, false, false, false), 1), 0);
+    assert_int_equal(fop.state, ILRS_CCSDS_FOP_ACTIVE);
+    assert_int_equal(ilrs_ccsds_fop_tick(&fop, T1), 0); /* → S2 by the timer */
+    assert_int_equal(fop.state, ILRS_CCSDS_FOP_RETRANSMIT_NO_WAIT);
+    assert_int_equal(ilrs_ccsds_fop_clcw(&fop, word(0, false, false, false), T1 + 1), 0);
+    assert_int_equal(fop.state, ILRS_CCSDS_FOP_RETRANSMIT_NO_WAIT);
+    /* S3, then retransmit cleared without progress: Alert(SYNCH). */
+    assert_int_equal(ilrs_ccsds_fop_clcw(&fop, word(0, false, true, true), T1 + 2), 0);
+    assert_int_equal(fop.state, ILRS_CCSDS_FOP_RETRANSMIT_WAIT);
+    assert_int_equal(ilrs_ccsds_fop_clcw(&fop, word(0, false, false, false), T1 + 3), 0);
+    assert_int_equal(fop.state, ILRS_CCSDS_FOP_INITIAL);
+    assert_int_equal(fop.last_alert, ILRS_CCSDS_FOP_ALERT_SYNCH);
+    assert_int_equal(fop.purged, 2);
+    /* V(S) = 2, NN(R) = 0 remain (purged numbers stay outstanding). Initiating
+     * with CLCW check, a CLCW acknowledging frame 0 is Alert(SYNCH); one with
+     * N(R) = NN(R) < V(S) is ignored (the timer decides). */
+    assert_int_equal(ilrs_ccsds_fop_initiate(&fop, ILRS_CCSDS_FOP_INIT_CLCW, 0, 10), 0);
+    assert_int_equal(ilrs_ccsds_fop_clcw(&fop, word(0, false, false, false), 11), 0);
+    assert_int_equal(fop.state, ILRS_CCSDS_FOP_INIT_NO_BC);
+    assert_int_equal(ilrs_ccsds_fop_clcw(&fop, word(1, false, false, false), 12), 0);
+    assert_int_equal(fop.state, ILRS_CCSDS_FOP_INITIAL);
+    assert_int_equal(fop.last_alert, ILRS_CCSDS_FOP_ALERT_SYNCH);
+    assert_int_equal(fop.acknowledged, 0); /* nothing confirmed */
+}
+
 /* ---- FOP-1 + FARM-1 over a lossy channel ------------------------------------------ */
 
 #define NCMD  300
@@ -655,6 +695,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(fop_window_and_acknowledgement),
     cmocka_unit_test(fop_retransmission_limit_suspend),
     cmocka_unit_test(fop_clcw_alerts),
+    cmocka_unit_test(fop_synch_alerts_by_state),
     cmocka_unit_test(cop1_lossy_channel_exactly_once_in_order),
 };
 ILRS_TEST_MAIN(tests)
