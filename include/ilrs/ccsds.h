@@ -278,13 +278,13 @@ int ilrs_ccsds_seq_track(ilrs_ccsds_seq_tracker_t *tracker, uint16_t apid, uint1
  */
 
 #define ILRS_CCSDS_TM_PRIMARY_LEN 6u
-/** Longest TM transfer frame (132.0-B-3 §4.1.1.2). */
+/** Longest TM transfer frame (132.0-B-3 §4.1.1). */
 #define ILRS_CCSDS_TM_MAX_FRAME_LEN 2048u
 #define ILRS_CCSDS_SCID_MAX         1023u
 #define ILRS_CCSDS_TM_VC_COUNT      8u
-/** FHP value: no packet starts in this frame's data field (§4.1.2.7.3.4). */
+/** FHP value: no packet starts in this frame's data field (§4.1.2.7). */
 #define ILRS_CCSDS_TM_FHP_NONE 0x7FFu
-/** FHP value: the data field holds only idle data (§4.1.2.7.3.5). */
+/** FHP value: the data field holds only idle data (§4.1.2.7). */
 #define ILRS_CCSDS_TM_FHP_IDLE 0x7FEu
 
 /** ilrs virtual channels (docs/space-link.md). */
@@ -516,11 +516,11 @@ int ilrs_ccsds_tm_demux_frame(ilrs_ccsds_tm_demux_t *demux, const uint8_t *frame
  * SCID (10), VCID (6), frame length - 1 (10), frame sequence number N(S) (8).
  * ilrs choice: no segment header (MAP service not used): the data field of a
  * type-AD/BD frame carries whole space packets (one command packet per frame in
- * ilrs), the data field of a type-BC frame one control command (232.1-B-2 §4.1.3.3).
+ * ilrs), the data field of a type-BC frame one control command (232.1-B-2, Unlock and Set V(R)).
  */
 
 #define ILRS_CCSDS_TC_PRIMARY_LEN 5u
-/** Longest TC frame (232.0-B-4 §4.1.2.7: frame length field + 1 <= 1024). */
+/** Longest TC frame (232.0-B-4 §4.1.2: frame length field + 1 <= 1024). */
 #define ILRS_CCSDS_TC_MAX_FRAME_LEN 1024u
 #define ILRS_CCSDS_TC_VCID_MAX      63u
 
@@ -564,7 +564,7 @@ int ilrs_ccsds_tc_frame_encode(const ilrs_ccsds_tc_config_t *cfg,
 int ilrs_ccsds_tc_frame_decode(const ilrs_ccsds_tc_config_t *cfg, const uint8_t *buf, size_t len,
                                ilrs_ccsds_tc_frame_t *frame);
 
-/** COP-1 control commands carried by type-BC frames (232.1-B-2 §4.1.3.3). */
+/** COP-1 control commands carried by type-BC frames (232.1-B-2, Unlock and Set V(R)). */
 enum ilrs_ccsds_tc_control_cmd {
     ILRS_CCSDS_TC_UNLOCK = 1, /**< one octet 0x00 */
     ILRS_CCSDS_TC_SET_VR = 2, /**< three octets 0x82 0x00 V*(R) */
@@ -586,7 +586,7 @@ int ilrs_ccsds_tc_control_decode(const uint8_t *data, size_t len, int *cmd, uint
 
 /* ==== COP-1 (CCSDS 232.1-B-2): CLCW, FARM-1, FOP-1 ============================= */
 
-/** Communications Link Control Word (232.0-B-4 §4.2.1 / 232.1-B-2 §4.2.1). */
+/** Communications Link Control Word (232.0-B-4 §4.2). */
 typedef struct ilrs_ccsds_clcw {
     uint8_t status;  /**< status field, 3 bits (mission-defined, 0 in ilrs) */
     uint8_t vcid;    /**< 6 bits */
@@ -640,7 +640,7 @@ typedef struct ilrs_ccsds_farm {
 /**
  * @brief Start FARM-1 for @p vcid in state Open, V(R) = 0, window @p window.
  * @return 0, ILRS_EINVAL (NULL), ILRS_ECCSDS_VCID (> 63), ILRS_ERANGE (window
- *         odd or outside 2..254, 232.1-B-2 §6.1.8.2).
+ *         odd or outside 2..254, 232.1-B-2 §6.1.8).
  */
 int ilrs_ccsds_farm_init(ilrs_ccsds_farm_t *farm, uint8_t vcid, uint8_t window);
 
@@ -676,7 +676,7 @@ enum ilrs_ccsds_fop_state {
     ILRS_CCSDS_FOP_INITIAL = 6,            /**< S6 */
 };
 
-/** Alerts to the higher layer (232.1-B-2 §5.1.10). */
+/** Alerts to the higher layer (232.1-B-2 Table 4-4). */
 enum ilrs_ccsds_fop_alert {
     ILRS_CCSDS_FOP_ALERT_NONE = 0,
     ILRS_CCSDS_FOP_ALERT_LIMIT = 1,   /**< CLCW asked for a retransmission at the limit */
@@ -688,7 +688,7 @@ enum ilrs_ccsds_fop_alert {
     ILRS_CCSDS_FOP_ALERT_LOCKOUT = 7, /**< FARM in lockout */
 };
 
-/** Initiate AD service variants (232.1-B-2 §5.1.9 directives). */
+/** Initiate AD service variants (232.1-B-2 table 5-1 directives). */
 enum ilrs_ccsds_fop_init_mode {
     ILRS_CCSDS_FOP_INIT_NO_CLCW = 1, /**< without CLCW check → S1 */
     ILRS_CCSDS_FOP_INIT_CLCW = 2,    /**< with CLCW check → S4 */
@@ -756,7 +756,7 @@ int ilrs_ccsds_fop_init(ilrs_ccsds_fop_t *fop, const ilrs_ccsds_fop_config_t *cf
                         size_t storage_len);
 
 /**
- * @brief Directive "Initiate AD Service" (232.1-B-2 §5.1.9, table 5-1): only in
+ * @brief Directive "Initiate AD Service" (232.1-B-2 table 5-1): only in
  *        S6 (else ILRS_ESTATE). Purges both queues. NO_CLCW → S1; CLCW → S4 (timer
  *        started; S1 on a CLCW with N(R) = V(S)); UNLOCK / SET_VR (@p vr becomes
  *        V(S) = NN(R)) → S5, a BC frame is due (S1 when the CLCW acknowledges it).
@@ -769,7 +769,8 @@ int ilrs_ccsds_fop_terminate(ilrs_ccsds_fop_t *fop);
 
 /**
  * @brief Directive "Resume AD Service": in S6 after a suspension, back to the
- *        suspended state with the timer restarted. ILRS_ESTATE otherwise.
+ *        suspended state with the timer restarted (§5.2.17; Transmission_Count is
+ *        kept). ILRS_ESTATE otherwise.
  */
 int ilrs_ccsds_fop_resume(ilrs_ccsds_fop_t *fop, ilrs_tai_t now);
 

@@ -10,13 +10,13 @@
  * - FOP-1 events are named below by their conditions as in table 5-1 (lockout
  *   flag, N(R) against V(S) and NN(R), retransmit and wait flags, Transmission_Count
  *   against Transmission_Limit). In S6 every CLCW and timer event is ignored.
- * - "Look for FDU" (§5.2.8) happens when the caller pulls a frame: the lower
+ * - "Look for FDU" (§5.2) happens when the caller pulls a frame: the lower
  *   layer is ready exactly when it asks, so AD_Out/BC_Out are implicit.
  * - Purging the sent queue (§5.2.2) keeps V(S) and NN(R): the purged sequence
  *   numbers stay outstanding with no data, are never retransmitted, and an
  *   acknowledgement of them confirms nothing.
  * - After a new acknowledgement with frames still outstanding the timer is
- *   restarted; Transmission_Count goes back to 1 (§5.1.7: whenever frames are
+ *   restarted; Transmission_Count goes back to 1 (§5.1, Transmission_Count: whenever frames are
  *   removed from the Sent_Queue), so the limit counts transmissions without progress.
  * - Alert reasons follow Table 4-4: LIMIT (retransmit request at the limit), T1
  *   (timer at the limit), LOCKOUT, SYNCH (all acknowledged but retransmit 1;
@@ -39,7 +39,7 @@ int ilrs_ccsds_farm_init(ilrs_ccsds_farm_t *farm, uint8_t vcid, uint8_t window)
     if (vcid > ILRS_CCSDS_TC_VCID_MAX) {
         return ILRS_ECCSDS_VCID;
     }
-    /* §6.1.8.2: W even, 2 <= W <= 254; PW = NW = W / 2. */
+    /* §6.1.8: W even, 2 <= W <= 254; PW = NW = W / 2. */
     if (window < 2u || window > 254u || (window & 1u) != 0) {
         return ILRS_ERANGE;
     }
@@ -217,7 +217,7 @@ static void purge_queues(ilrs_ccsds_fop_t *fop)
     }
 }
 
-/* §5.2.11 Alert: purge, cancel the timer, BC frame forgotten → S6. */
+/* §5.2.15 Alert: purge, cancel the timer, BC frame forgotten → S6. */
 static void alert(ilrs_ccsds_fop_t *fop, int reason)
 {
     purge_queues(fop);
@@ -230,7 +230,7 @@ static void alert(ilrs_ccsds_fop_t *fop, int reason)
     fop->alerts++;
 }
 
-/* §5.2.12 Suspend: remember the state, stop the timer → S6 (queues kept). */
+/* §5.2.16 Suspend: remember the state, stop the timer → S6 (queues kept). */
 static void suspend(ilrs_ccsds_fop_t *fop)
 {
     fop->ss = fop->state;
@@ -238,7 +238,7 @@ static void suspend(ilrs_ccsds_fop_t *fop)
     fop->state = ILRS_CCSDS_FOP_INITIAL;
 }
 
-/* Timer or CLCW at the limit: alert, or suspend when Timeout_Type is 1 (§5.1.5). */
+/* Timer or CLCW at the limit: alert, or suspend when Timeout_Type is 1 (§5.1, Timeout_Type). */
 static void limit_reached(ilrs_ccsds_fop_t *fop, int reason, bool from_timer)
 {
     if (from_timer && fop->timeout_type == 1u) {
@@ -248,7 +248,7 @@ static void limit_reached(ilrs_ccsds_fop_t *fop, int reason, bool from_timer)
     }
 }
 
-/* §5.2.6 Initiate AD retransmission: count, restart the timer, mark every
+/* §5.2 'Initiate AD Retransmission': count, restart the timer, mark every
  * outstanding frame To_Be_Retransmitted. */
 static void initiate_retransmission(ilrs_ccsds_fop_t *fop, ilrs_tai_t now)
 {
@@ -260,7 +260,7 @@ static void initiate_retransmission(ilrs_ccsds_fop_t *fop, ilrs_tai_t now)
     }
 }
 
-/* §5.2.5 Remove acknowledged frames from the sent queue: positive confirms up to
+/* §5.2 'Remove Acknowledged Frames' from the sent queue: positive confirms up to
  * N(R), NN(R) := N(R). */
 static void remove_acknowledged(ilrs_ccsds_fop_t *fop, uint8_t nr, ilrs_tai_t now)
 {
@@ -334,7 +334,7 @@ int ilrs_ccsds_fop_initiate(ilrs_ccsds_fop_t *fop, int mode, uint8_t vr, ilrs_ta
     if (fop->state != ILRS_CCSDS_FOP_INITIAL) {
         return ILRS_ESTATE;
     }
-    /* §5.2.10 Initialise: purge both queues, Transmission_Count 1, SS 0. */
+    /* §5.2.14 Initialize: purge both queues, Transmission_Count 1, SS 0. */
     purge_queues(fop);
     fop->tx_count = 1;
     fop->ss = 0;
@@ -392,14 +392,12 @@ int ilrs_ccsds_fop_resume(ilrs_ccsds_fop_t *fop, ilrs_tai_t now)
     if (fop->state != ILRS_CCSDS_FOP_INITIAL || fop->ss == 0) {
         return ILRS_ESTATE;
     }
+    /* §5.2.17 Resume: start the timer, SS := 0. Transmission_Count is kept, so a
+     * resumed FOP at the limit suspends again after T1 unless a CLCW acknowledges
+     * progress in the meantime. */
     fop->state = fop->ss;
     fop->ss = 0;
-    fop->tx_count = 1;
-    if (fop->state == ILRS_CCSDS_FOP_INIT_BC) {
-        fop->bc_tx = true; /* the BC frame is sent again, which restarts the timer */
-    } else {
-        timer_start(fop, now);
-    }
+    timer_start(fop, now);
     return 0;
 }
 
@@ -654,7 +652,7 @@ int ilrs_ccsds_fop_next_frame(ilrs_ccsds_fop_t *fop, ilrs_tai_t now, uint8_t *bu
     }
     int rc;
     if (fop->state == ILRS_CCSDS_FOP_INIT_BC && fop->bc_len > 0 && fop->bc_tx) {
-        /* §5.2.7 Transmit type-BC frame: start the timer. */
+        /* §5.2 'Transmit Type-BC Transfer Frame': start the timer. */
         rc = emit(fop, true, 0, fop->bc, fop->bc_len, buf, cap, len);
         if (rc != 0) {
             return rc;
@@ -667,7 +665,7 @@ int ilrs_ccsds_fop_next_frame(ilrs_ccsds_fop_t *fop, ilrs_tai_t now, uint8_t *bu
     if (fop->state != ILRS_CCSDS_FOP_ACTIVE && fop->state != ILRS_CCSDS_FOP_RETRANSMIT_NO_WAIT) {
         return ILRS_EEMPTY;
     }
-    /* §5.2.8 Look for FDU: retransmissions first, oldest first. */
+    /* §5.2 'Look for FDU': retransmissions first, oldest first. */
     for (uint8_t i = 0, n = outstanding(fop); i < n; i++) {
         uint8_t seq = (uint8_t)(fop->nnr + i);
         if (fop->rtx[seq]) {
@@ -680,7 +678,7 @@ int ilrs_ccsds_fop_next_frame(ilrs_ccsds_fop_t *fop, ilrs_tai_t now, uint8_t *bu
             return 0;
         }
     }
-    /* Then a new frame from the wait queue if the window allows (§5.1.6:
+    /* Then a new frame from the wait queue if the window allows (§5.1, FOP sliding window:
      * V(S) < NN(R) + K). */
     if (fop->wait_len == 0 || outstanding(fop) >= fop->k) {
         return ILRS_EEMPTY;

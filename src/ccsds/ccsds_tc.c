@@ -2,7 +2,7 @@
 /*
  * TC Space Data Link Protocol (CCSDS 232.0-B-4, October 2019): the transfer
  * frame codec, the COP-1 control commands carried by type-BC frames
- * (232.1-B-2 §4.1.3.3) and the CLCW (232.0-B-4 §4.2.1, 232.1-B-2 §4.2.1).
+ * (232.1-B-2, Unlock and Set V(R)) and the CLCW (232.0-B-4 §4.2).
  * No segment header: ilrs does not use the MAP service (docs/space-link.md).
  * Depends on base (CRC-16).
  */
@@ -17,7 +17,7 @@
 #define TC_SPARE_MASK  0x0C00u
 #define TC_LENGTH_MASK 0x03FFu
 
-/* Control commands (232.1-B-2 §4.1.3.3.2-3). */
+/* Control commands (232.1-B-2: Unlock and Set V(R)). */
 #define TC_UNLOCK_OCTET  0x00u
 #define TC_SET_VR_OCTET0 0x82u
 #define TC_SET_VR_OCTET1 0x00u
@@ -92,7 +92,8 @@ int ilrs_ccsds_tc_frame_decode(const ilrs_ccsds_tc_config_t *cfg, const uint8_t 
     frame->scid = (uint16_t)(w0 & ILRS_CCSDS_SCID_MAX);
     frame->vcid = (uint8_t)(w1 >> 10);
     frame->seq = buf[4];
-    /* Flags '01' (control without bypass) are reserved (232.0-B-4 §4.1.2.3). */
+    /* Flags '01' (control without bypass) are reserved (232.0-B-4 §4.1.2, bypass and control
+     * command flags). */
     if ((w0 & TC_SPARE_MASK) != 0 || (frame->control && !frame->bypass)) {
         return ILRS_ECCSDS_FRAME_FLAGS;
     }
@@ -152,7 +153,7 @@ int ilrs_ccsds_tc_control_decode(const uint8_t *data, size_t len, int *cmd, uint
     return ILRS_ECCSDS_TC_CONTROL;
 }
 
-/* ---- CLCW (232.0-B-4 §4.2.1, figure 4-7): 32 bits, bit 0 first ---------------- */
+/* ---- CLCW (232.0-B-4 §4.2): 32 bits, bit 0 first ---------------- */
 
 #define CLCW_TYPE_BIT       (1u << 31)
 #define CLCW_VERSION_SHIFT  29

@@ -10,23 +10,23 @@
  * - Multiplexer queues are byte rings holding whole packets back to back; the
  *   only extra state is how much of the packet at the head is still to send
  *   (pkt_left), read from the packet's own length field when the head reaches a
- *   packet start. That is all the First Header Pointer needs (§4.1.2.7.3).
+ *   packet start. That is all the First Header Pointer needs (§4.1.2.7).
  * - A data field that the queue cannot fill is completed with an idle packet
- *   (133.0-B-2 §4.1.3.3.4.4, APID all ones). An idle packet is at least 7 octets;
+ *   (133.0-B-2 §4.1.3: the idle packet has APID all ones). An idle packet is at least 7 octets;
  *   when fewer remain it is continued in the VC's next frame, like any packet.
  * - The demultiplexer keeps, per VC, the packet in progress (header octets, then
  *   the body, or a count of octets to skip for idle and oversized packets). A
  *   packet wholly inside one frame is delivered straight from the frame (no copy).
  *   It trusts packet lengths while in sync and checks them against every FHP:
  *   a disagreement, a frame count jump or a bad packet header drops the packet in
- *   progress and resynchronises on the next FHP (§4.1.2.7.3, note on loss of sync).
+ *   progress and resynchronises on the next FHP (§4.1.2.7, First Header Pointer).
  */
 #include <string.h>
 
 #include "ccsds_link_int.h"
 
 /* Data field status, ilrs profile: no secondary header, sync flag 0, packet order
- * flag 0, segment length ID '11' (§4.1.2.7.2-5); the low 11 bits are the FHP. */
+ * flag 0, segment length ID '11' (§4.1.2.7); the low 11 bits are the FHP. */
 #define TM_STATUS_PROFILE    0x1800u
 #define TM_STATUS_FIXED_MASK 0xF800u
 #define TM_FHP_MASK          0x07FFu
@@ -55,7 +55,7 @@ static bool fhp_valid(uint16_t fhp, size_t data_len)
 static void tm_finish(const ilrs_ccsds_tm_config_t *cfg, size_t data_len, uint8_t vcid,
                       uint8_t mc_count, uint8_t vc_count, uint16_t fhp, uint32_t ocf, uint8_t *buf)
 {
-    /* §4.1.2.2-4: TFVN(2) '00' | SCID(10) | VCID(3) | OCF flag(1). */
+    /* §4.1.2: TFVN(2) '00' | SCID(10) | VCID(3) | OCF flag(1). */
     uint16_t id = (uint16_t)((cfg->scid << 4) | ((unsigned)vcid << 1) | (cfg->has_ocf ? 1u : 0u));
     ilrs_put_be16(buf, id);
     buf[2] = mc_count;
@@ -318,7 +318,7 @@ int ilrs_ccsds_tm_mux_next_frame(ilrs_ccsds_tm_mux_t *mux, uint32_t ocf, uint8_t
     uint8_t v;
     uint16_t fhp;
     if (best < 0) {
-        /* Only Idle Data frame (§4.1.2.7.3.5). */
+        /* Only Idle Data frame (§4.1.2.7). */
         v = ILRS_CCSDS_VC_IDLE;
         memset(data, IDLE_FILL, mux->data_len);
         fhp = ILRS_CCSDS_TM_FHP_IDLE;
@@ -597,8 +597,8 @@ int ilrs_ccsds_tm_demux_frame(ilrs_ccsds_tm_demux_t *demux, const uint8_t *frame
     }
     vc->frames++;
     if (vc->seen && f.vc_count != vc->expected) {
-        /* Frames lost on this VC (§4.1.2.6): the packet in progress cannot be
-         * completed; resynchronise on this frame's FHP. */
+        /* Frames lost on this VC (§4.1.2, virtual channel frame count): the packet in progress
+         * cannot be completed; resynchronise on this frame's FHP. */
         vc->gaps++;
         vc->frames_lost += (uint8_t)(f.vc_count - vc->expected);
         drop_partial(vc);

@@ -458,10 +458,14 @@ static void fop_retransmission_limit_suspend(void **state)
     assert_int_equal(ilrs_ccsds_fop_set_vs(&fop, 0), ILRS_ESTATE); /* suspended */
     assert_int_equal(ilrs_ccsds_fop_resume(&fop, 3 * T1), 0);
     assert_int_equal(fop.state, ILRS_CCSDS_FOP_RETRANSMIT_NO_WAIT);
-    assert_int_equal(ilrs_ccsds_fop_tick(&fop, 4 * T1), 0); /* count 1 → 2: retransmit */
-    assert_int_equal(pull(&fop, 4 * T1, &f, buf), 0);
-    assert_int_equal(f.seq, 0);
-    assert_int_equal(ilrs_ccsds_fop_clcw(&fop, word(1, false, false, false), 4 * T1 + 1), 0);
+    assert_int_equal(fop.ss, 0);
+    /* Still at the limit: one more T1 without progress suspends again. */
+    assert_int_equal(ilrs_ccsds_fop_tick(&fop, 4 * T1), 0);
+    assert_int_equal(fop.state, ILRS_CCSDS_FOP_INITIAL);
+    assert_int_equal(fop.ss, ILRS_CCSDS_FOP_RETRANSMIT_NO_WAIT);
+    assert_int_equal(ilrs_ccsds_fop_resume(&fop, 5 * T1), 0);
+    assert_int_equal(pull(&fop, 5 * T1, &f, buf), ILRS_EEMPTY); /* nothing flagged */
+    assert_int_equal(ilrs_ccsds_fop_clcw(&fop, word(1, false, false, false), 5 * T1 + 1), 0);
     assert_int_equal(fop.state, ILRS_CCSDS_FOP_ACTIVE);
     assert_int_equal(fop.acknowledged, 1);
 

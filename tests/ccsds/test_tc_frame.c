@@ -2,7 +2,7 @@
 // TC Space Data Link Protocol (CCSDS 232.0-B-4): the frame codec against the bit
 // layout of §4.1.2 (figure 4-2), round trips of every frame type and length,
 // each decode and encode error, FECF error detection, the COP-1 control commands
-// (232.1-B-2 §4.1.3.3) and the CLCW (232.0-B-4 §4.2.1, figure 4-7).
+// (232.1-B-2, Unlock and Set V(R)) and the CLCW (232.0-B-4 §4.2).
 #include <stdlib.h>
 
 #include <ilrs/ccsds.h>
