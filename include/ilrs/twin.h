@@ -253,11 +253,321 @@ double ilrs_disk_fraction(double center_el_deg, double radius_deg, double horizo
 /* Terrain: DEMs and horizon masks                    (owner: terrain session) */
 /* ========================================================================= */
 
+/*
+ * Conventions. Latitudes are planetocentric, longitudes east-positive, in the
+ * lunar mean-Earth/polar-axis frame (the frame of the LOLA products). Heights
+ * are metres above the ILRS_TERRAIN_SPHERE_M reference sphere. Azimuths are
+ * degrees clockwise from local north (north = direction of increasing
+ * latitude; at the exact pole, the direction of the site's own longitude
+ * meridian), elevations degrees above the local horizontal plane.
+ */
+
+/** Reference sphere of the LOLA heights (m): 1737.4 km (LOLA GDR SIS). */
+#define ILRS_TERRAIN_SPHERE_M 1737400.0
+
+/** Map projection of a DEM grid (all on a sphere). */
+typedef enum ilrs_dem_projection {
+    ILRS_DEM_POLAR_STEREOGRAPHIC = 1, /**< polar stereographic, north or south */
+    ILRS_DEM_EQUIRECTANGULAR = 2,     /**< simple cylindrical, projected metres */
+    ILRS_DEM_GEOGRAPHIC = 3,          /**< latitude/longitude grid in degrees */
+} ilrs_dem_projection_t;
+
+/** A digital elevation model held in memory (heights as float metres). */
+typedef struct ilrs_dem ilrs_dem_t;
+
+/** What a DEM is (filled by ilrs_dem_get_info()). */
+typedef struct ilrs_dem_info {
+    const char *path;     /**< the path given to ilrs_dem_open (borrowed from the DEM) */
+    const char *driver;   /**< GDAL driver short name, e.g. "ENVI", "PDS", "GTiff" */
+    size_t width, height; /**< samples, lines */
+    ilrs_dem_projection_t projection;
+    bool south;                        /**< polar stereographic: true for the south pole */
+    double radius_m;                   /**< sphere radius of the projection */
+    double geotransform[6];            /**< GDAL geotransform (north-up: [2] = [4] = 0) */
+    double pixel_m;                    /**< nominal pixel size on the ground (m) */
+    double gdal_scale;                 /**< scale GDAL reports for band 1 (1 if none) */
+    double gdal_offset;                /**< offset GDAL reports for band 1 (0 if none) */
+    double height_offset_m;            /**< subtracted after scale/offset: ILRS_TERRAIN_SPHERE_M
+                                            when the product stores radii (PDS OFFSET), else 0 */
+    double min_height_m, max_height_m; /**< over valid samples */
+    double lat_min_deg, lat_max_deg;   /**< usable latitude band (ilrs_dem_set_latitude_limits) */
+} ilrs_dem_info_t;
+
+/**
+ * @brief Open a DEM through GDAL and load band 1 into memory as heights in
+ *        metres above ILRS_TERRAIN_SPHERE_M (GDAL scale/offset applied; a PDS
+ *        OFFSET equal to a radius is converted to a height).
+ *
+ * Accepts any GDAL raster; tested with GeoTIFF, PDS3 IMG + detached LBL (give
+ * either file) and ENVI raw + .hdr (give either file). Checks, before loading:
+ * the file exists, a raw payload is not shorter than its header says, the
+ * projection is polar stereographic / equirectangular / geographic on a
+ * sphere, north-up. The library's own projection formulas (Snyder 1987, USGS
+ * PP 1395, ch. 21 polar stereographic and ch. 12 equidistant cylindrical, on
+ * the sphere) are cross-checked against GDAL's OSR transform at five points of
+ * the grid; a disagreement above 1e-3 pixel is an error.
+ * @param[in] path file to open (borrowed).
+ * @param[out] out the DEM, caller frees with ilrs_dem_destroy(); NULL on error.
+ * @param[out] error message naming the file and value (may be NULL).
+ * @return 0, ILRS_EINVAL, ILRS_EIO (missing/unreadable), ILRS_ETRUNC,
+ *         ILRS_ETWIN_DEM (unsupported layout), ILRS_ETWIN_PROJECTION, ILRS_ENOMEM.
+ */
+int ilrs_dem_open(const char *path, ilrs_dem_t **out, char *error, size_t error_cap);
+
+/** @brief Free a DEM. Accepts NULL. */
+void ilrs_dem_destroy(ilrs_dem_t *dem);
+
+/** @brief Describe a DEM; strings are borrowed from @p dem. */
+void ilrs_dem_get_info(const ilrs_dem_t *dem, ilrs_dem_info_t *info);
+
+/**
+ * @brief Restrict where the DEM counts as covering (e.g. the feathered far
+ *        grid is only real poleward of 79°S: lat_max_deg = -79).
+ * @return 0 or ILRS_EINVAL (not lat_min < lat_max within [-90, 90]).
+ */
+int ilrs_dem_set_latitude_limits(ilrs_dem_t *dem, double lat_min_deg, double lat_max_deg);
+
+/**
+ * @brief Grid coordinates of (lat, lon) with the library's own projection
+ *        formulas, GDAL convention (pixel (0,0) spans [0,1) x [0,1), its centre
+ *        is (0.5, 0.5)).
+ * @return 0, ILRS_ERANGE (non-finite input or the projection's singular point).
+ */
+int ilrs_dem_to_pixel(const ilrs_dem_t *dem, double lat_deg, double lon_deg, double *pixel,
+                      double *line);
+
+/** @brief Same through GDAL's OSR coordinate transformation (the oracle). */
+int ilrs_dem_to_pixel_osr(const ilrs_dem_t *dem, double lat_deg, double lon_deg, double *pixel,
+                          double *line);
+
+/**
+ * @brief Bilinear height (m above the sphere) at (lat, lon) between the four
+ *        surrounding pixel centres.
+ * @param[out] height_m NAN on error.
+ * @return 0, ILRS_ETWIN_DEM_COVER (outside the pixel-centre grid, outside the
+ *         latitude limits, or a no-data neighbour), ILRS_ERANGE.
+ */
+int ilrs_dem_height(const ilrs_dem_t *dem, double lat_deg, double lon_deg, double *height_m);
+
+/** Default maximum ray length of a horizon computation (m). */
+#define ILRS_HORIZON_DEFAULT_RANGE_M 300000.0
+/** Default step growth: step = min(p, max(p/2, growth * distance)), p = pixel size. */
+#define ILRS_HORIZON_DEFAULT_GROWTH 5e-4
+/** Largest number of azimuth bins of a horizon mask (0.01°). */
+#define ILRS_HORIZON_MAX_BINS 36000u
+
+/** What to compute a horizon mask for. Zero fields take the defaults. */
+typedef struct ilrs_horizon_config {
+    double lat_deg, lon_deg;  /**< site */
+    double observer_height_m; /**< eye above the ground, >= 0 */
+    unsigned azimuth_bins; /**< rays at azimuth i*360/bins; 0 -> 1440; 4..ILRS_HORIZON_MAX_BINS */
+    double max_range_m;    /**< ray length (m); 0 -> ILRS_HORIZON_DEFAULT_RANGE_M */
+    double step_growth;    /**< 0 -> ILRS_HORIZON_DEFAULT_GROWTH; <= 0.05 */
+} ilrs_horizon_config_t;
+
+/** A horizon mask: elevation of the skyline per azimuth bin (immutable once built). */
+typedef struct ilrs_horizon ilrs_horizon_t;
+
+/** What a horizon mask is (filled by ilrs_horizon_get_info()). */
+typedef struct ilrs_horizon_info {
+    double lat_deg, lon_deg; /**< site (NAN if an imported table gave none) */
+    double ground_height_m;  /**< terrain height at the site (0 if unknown) */
+    double observer_height_m;
+    unsigned bins;
+    double max_range_m; /**< 0 for imported tables */
+    double min_elevation_deg, max_elevation_deg;
+    uint64_t samples;           /**< DEM samples taken */
+    uint64_t uncovered_samples; /**< ray points no DEM covered (skipped) */
+    unsigned dem_count;         /**< DEMs used (0: smooth sphere or imported) */
+} ilrs_horizon_info_t;
+
+/**
+ * @brief Compute a horizon mask by marching great-circle rays from the site
+ *        over nested DEMs (Mazarico et al. 2011, Icarus 211:1066, §2.2: ray
+ *        casting per azimuth on LOLA polar DEMs with the Moon's curvature).
+ *
+ * Each ray point is taken from the first DEM of @p dems covering it (order
+ * them fine -> coarse). Elevation angles use exact spherical geometry: the
+ * observer at radius R + h_ground + h_obs, the terrain point at R + h at
+ * central angle g along the great circle, elevation = atan2(r cos g - r_obs,
+ * r sin g). Steps grow with distance (see ilrs_horizon_config_t). A ray ends
+ * at max_range_m or once no terrain (up to the DEMs' maximum height) could
+ * rise above the horizon found so far. Deterministic, single-threaded.
+ * With @p dem_count 0 the result is the smooth-sphere horizon -acos(R/(R+h))
+ * and a warning is logged.
+ * @param[in] dems borrowed, not modified.
+ * @param[out] out caller frees with ilrs_horizon_destroy(); NULL on error.
+ * @return 0, ILRS_EINVAL (bad config, naming the field), ILRS_ETWIN_DEM_COVER
+ *         (no DEM covers the site), ILRS_ENOMEM.
+ */
+int ilrs_horizon_compute(const ilrs_horizon_config_t *config, ilrs_dem_t *const *dems,
+                         size_t dem_count, ilrs_horizon_t **out, char *error, size_t error_cap);
+
+/**
+ * @brief The cache directory: $ILRS_CACHE_DIR, else $XDG_CACHE_HOME/ilrs, else
+ *        $HOME/.cache/ilrs.
+ * @return 0, ILRS_ENOENT (none of the variables set), ILRS_EOVERFLOW.
+ */
+int ilrs_horizon_cache_dir(char *buf, size_t cap);
+
+/**
+ * @brief ilrs_horizon_compute() through an on-disk cache. The key covers the
+ *        site, height, bins, range, step growth, algorithm version and each DEM
+ *        (absolute path, size, modification time, dimensions, latitude limits);
+ *        the file is `<dir>/horizon-<hash>.csv` and stores the full key, checked
+ *        on load. Values are stored with 17 significant digits, so a cached mask
+ *        equals the computed one bit for bit. An unusable cache is logged and
+ *        recomputed; a failure to write it is logged, not an error.
+ * @param[in] cache_dir NULL for ilrs_horizon_cache_dir().
+ * @param[out] from_cache true when read from the cache (may be NULL).
+ */
+int ilrs_horizon_get(const ilrs_horizon_config_t *config, ilrs_dem_t *const *dems, size_t dem_count,
+                     const char *cache_dir, ilrs_horizon_t **out, bool *from_cache, char *error,
+                     size_t error_cap);
+
+/**
+ * @brief Build a mask from an azimuth/elevation table (azimuths strictly
+ *        increasing in [0, 360), elevations in [-90, 90]). A table whose
+ *        azimuths are i*360/n is taken as is; any other is resampled (linear,
+ *        periodic) onto max(n, 360) uniform bins.
+ * @param[in] site may be NULL (site unknown); else its lat_deg, lon_deg,
+ *            ground_height_m and observer_height_m are kept (other fields ignored).
+ */
+int ilrs_horizon_from_table(const double *azimuth_deg, const double *elevation_deg, size_t count,
+                            const ilrs_horizon_info_t *site, ilrs_horizon_t **out, char *error,
+                            size_t error_cap);
+
+/**
+ * @brief Parse a horizon table: lines `azimuth_deg,elevation_deg`, `#` comments
+ *        (recognised: `# site_lat_deg=`, `site_lon_deg=`, `observer_height_m=`,
+ *        `ground_height_m=`), an optional `azimuth_deg,elevation_deg` title line.
+ * @param[in] text need not be NUL-terminated.
+ * @param[in] name used in messages (e.g. the file name).
+ * @return 0, ILRS_EFORMAT (naming the line and field), ILRS_ERANGE, ILRS_EEMPTY,
+ *         ILRS_ELIMIT (more than ILRS_HORIZON_MAX_BINS rows), ILRS_ENOMEM.
+ */
+int ilrs_horizon_parse_csv(const char *text, size_t len, const char *name, ilrs_horizon_t **out,
+                           char *error, size_t error_cap);
+
+/** @brief ilrs_horizon_parse_csv() on a file (ILRS_EIO if unreadable). */
+int ilrs_horizon_load_csv(const char *path, ilrs_horizon_t **out, char *error, size_t error_cap);
+
+/** @brief Write the mask as a commented CSV table (atomic: temp file + rename). */
+int ilrs_horizon_save_csv(const ilrs_horizon_t *horizon, const char *path, char *error,
+                          size_t error_cap);
+
+/** @brief Free a mask. Accepts NULL. */
+void ilrs_horizon_destroy(ilrs_horizon_t *horizon);
+
+/** @brief Describe a mask. */
+void ilrs_horizon_get_info(const ilrs_horizon_t *horizon, ilrs_horizon_info_t *info);
+
+/** @brief Elevation of bin @p i (ray at azimuth i*360/bins); NAN if out of range. */
+double ilrs_horizon_bin_elevation(const ilrs_horizon_t *horizon, unsigned i);
+
+/**
+ * @brief Horizon elevation at any azimuth (any real value, wrapped), linear
+ *        between the two neighbouring bins. O(1).
+ */
+double ilrs_horizon_elevation(const ilrs_horizon_t *horizon, double azimuth_deg);
+
+/**
+ * @brief Azimuth, elevation (deg) and range (m) of a target given in the
+ *        body-fixed frame (m from the Moon's centre) as seen from the mask's
+ *        observer (site at R + ground + observer height), i.e. topocentric.
+ * @return 0, ILRS_ESTATE (the mask has no site), ILRS_ERANGE.
+ */
+int ilrs_horizon_topocentric(const ilrs_horizon_t *horizon, const double target_body_m[3],
+                             double *azimuth_deg, double *elevation_deg, double *range_m);
+
+/** Process-wide counters of the terrain code (relaxed atomics, thread-safe). */
+typedef struct ilrs_terrain_counters {
+    uint64_t dems_opened, dems_rejected;     /**< ilrs_dem_open successes / failures */
+    uint64_t tables_parsed, tables_rejected; /**< horizon CSV imports */
+    uint64_t masks_computed;                 /**< ray-cast masks */
+    uint64_t cache_hits, cache_rejected;     /**< cache files used / found unusable */
+} ilrs_terrain_counters_t;
+
+/** @brief Read the counters (bad inputs are counted here as well as reported). */
+void ilrs_terrain_get_counters(ilrs_terrain_counters_t *counters);
+
 /* (end of terrain section) */
 
 /* ========================================================================= */
 /* Illumination and visibility statistics             (owner: terrain session) */
 /* ========================================================================= */
+
+/** Nominal solar radius (m), IAU 2015 Resolution B3 (the ephemeris' value). */
+#define ILRS_ILLUM_SUN_RADIUS_M ILRS_TWIN_SUN_RADIUS_M
+/** Earth equatorial radius (m), GRS80 (the ephemeris' value). */
+#define ILRS_ILLUM_EARTH_RADIUS_M ILRS_TWIN_EARTH_RADIUS_M
+
+/** @brief Angular radius (deg) of a sphere of @p radius_m seen from @p distance_m. */
+double ilrs_illum_angular_radius(double radius_m, double distance_m);
+
+/**
+ * @brief Fraction [0, 1] of a disk (Sun, Earth) above the local horizon.
+ *
+ * The disk (centre az/el, angular radius) is integrated against the mask's
+ * piecewise-linear profile in the plane tangent to the sky at the disk centre
+ * (azimuth offsets scaled by cos(el)). Within each horizon segment the visible
+ * part of every vertical chord is integrated in closed form (circle-segment
+ * areas), so the result is exact for that model, continuous in all arguments,
+ * and 0.5 for a disk centred on a flat horizon. With @p horizon NULL the
+ * horizon is the 0° plane.
+ * @return the fraction; NAN for non-finite input or radius_deg <= 0.
+ */
+double ilrs_illum_disk_fraction(const ilrs_horizon_t *horizon, double azimuth_deg,
+                                double elevation_deg, double radius_deg);
+
+/**
+ * @brief Whether a point target (orbiter) is visible: its elevation is above
+ *        the terrain horizon at its azimuth and at least @p min_elevation_deg
+ *        (use -90 for none). NULL horizon = 0° plane.
+ */
+bool ilrs_illum_point_visible(const ilrs_horizon_t *horizon, double azimuth_deg,
+                              double elevation_deg, double min_elevation_deg);
+
+/** Statistics accumulated sample by sample (caller-owned; fields are private). */
+typedef struct ilrs_illum_stats {
+    ilrs_tai_t start; /**< time of sample 0 */
+    int64_t step_ns;  /**< time step; sample k covers [start + k step, + step) */
+    uint64_t samples, sunlit, earth_visible;
+    double fraction_sum;
+    uint64_t dark_run, dark_run_start, dark_longest, dark_longest_start;
+    uint64_t blackout_run, blackout_run_start, blackout_longest, blackout_longest_start;
+} ilrs_illum_stats_t;
+
+/** Summary of an illumination/visibility period. */
+typedef struct ilrs_illum_summary {
+    uint64_t samples;
+    double duration_s;
+    double sunlit_percent;         /**< time with any part of the solar disk visible */
+    double mean_illumination;      /**< mean visible fraction of the disk, 0..1 */
+    double longest_dark_s;         /**< longest run of samples with fraction 0 */
+    ilrs_tai_t longest_dark_start; /**< its first sample (start if none) */
+    double earth_visible_percent;  /**< time with any part of the Earth visible */
+    double longest_blackout_s;     /**< longest run with the Earth fully hidden */
+    ilrs_tai_t longest_blackout_start;
+} ilrs_illum_summary_t;
+
+/**
+ * @brief Start a period at @p start with a fixed time step.
+ * @return 0, ILRS_EINVAL (step_ns <= 0 or NULL).
+ */
+int ilrs_illum_stats_init(ilrs_illum_stats_t *stats, ilrs_tai_t start, int64_t step_ns);
+
+/**
+ * @brief Add the next sample: visible fractions of the Sun and Earth disks.
+ * @return 0, ILRS_ERANGE (a fraction outside [0, 1] or NaN; not counted).
+ */
+int ilrs_illum_stats_add(ilrs_illum_stats_t *stats, double sun_fraction, double earth_fraction);
+
+/**
+ * @brief Summarise (runs still open at the end count with their length so far;
+ *        runs are truncated at both ends of the period).
+ */
+void ilrs_illum_stats_summary(const ilrs_illum_stats_t *stats, ilrs_illum_summary_t *summary);
 
 /* (end of illumination section) */
 
@@ -265,11 +575,389 @@ double ilrs_disk_fraction(double center_el_deg, double radius_deg, double horizo
 /* Regolith temperature                        (owner: regolith/orbit session) */
 /* ========================================================================= */
 
+/*
+ * A 1-D column of regolith after Hayne et al. (2017), JGR Planets 122:2371,
+ * appendix A: depth-dependent density and contact conductivity (H parameter),
+ * radiative conductivity, temperature-dependent heat capacity, a radiative
+ * surface energy balance and a fixed interior heat flux at the bottom. The
+ * column is stepped implicitly, so steps of minutes to hours are stable.
+ */
+
+/** Physical and numerical parameters of a regolith column (SI units). */
+typedef struct ilrs_regolith_params {
+    double albedo0;         /**< A0, normal-incidence albedo (0.12 highland, 0.07 mare) */
+    double albedo_a;        /**< a in A(θ) = A0 + a(θ/45°)³ + b(θ/90°)⁸ (0.06) */
+    double albedo_b;        /**< b (0.25) */
+    double emissivity;      /**< ε (0.95) */
+    double h_m;             /**< H, density/conductivity e-folding depth (0.06 m) */
+    double density_surface; /**< ρ_s (1100 kg m⁻³) */
+    double density_deep;    /**< ρ_d (1800 kg m⁻³) */
+    double k_surface;       /**< K_s contact conductivity at the surface (7.4e-4 W m⁻¹ K⁻¹) */
+    double k_deep;          /**< K_d contact conductivity at depth (3.4e-3 W m⁻¹ K⁻¹) */
+    double chi;             /**< χ, radiative conductivity parameter (2.7) */
+    double cp_coeff[5];     /**< c0..c4 of c_p(T) = Σ c_k T^k (J kg⁻¹ K⁻¹) */
+    double heat_flow;       /**< Q_b, interior heat flux at the bottom (0.018 W m⁻²) */
+    double period_s;        /**< diurnal period that sizes the grid (synodic month, s) */
+    int layers_per_skin;    /**< m: layers in the top skin depth (10) */
+    int growth_n;           /**< n: layer thickness grows by (1 + 1/n) per layer (5) */
+    int skin_depths;        /**< b: skin depths to the bottom (20) */
+    double theta;           /**< time weighting: 1 = backward Euler, 0.5 = Crank–Nicolson */
+    double initial_temperature_k; /**< start (> 0); the Q_b/K_c gradient is added below */
+} ilrs_regolith_params_t;
+
+/** Flux inputs for one step. */
+typedef struct ilrs_regolith_forcing {
+    double solar_flux_w_m2;  /**< S / r², solar irradiance at the Moon */
+    double cos_incidence;    /**< cos of the Sun's incidence on the (sloped) surface; <= 0: none */
+    double visible_fraction; /**< fraction of the solar disk visible (0..1, horizon shadowing) */
+    double extra_w_m2;       /**< other absorbed flux (e.g. scattered light, Earth IR); usually 0 */
+} ilrs_regolith_forcing_t;
+
+typedef struct ilrs_regolith ilrs_regolith_t;
+
+/**
+ * @brief Fill @p p with the published values of Hayne et al. (2017) table A1 for
+ *        highland regolith (A0 = 0.12, H = 0.06 m), m = 10, n = 5, b = 20,
+ *        backward Euler, and the equatorial equilibrium temperature as start.
+ */
+void ilrs_regolith_params_default(ilrs_regolith_params_t *p);
+
+/**
+ * @brief Hayne et al. (2017) eq. A35–A36 start temperature: T_rad/√2 with
+ *        T_rad = [(1 − A0) F cos(lat) / (εσ)]^¼, the equilibrium noon temperature.
+ * @param[in] p parameters (A0, ε).
+ * @param[in] solar_flux_w_m2 S / r².
+ * @param[in] max_cos_incidence cos of the smallest noon incidence, e.g. cos(latitude).
+ * @return the temperature (K); 3 K (the cosmic background floor) for no sunlight.
+ */
+double ilrs_regolith_equilibrium_temperature(const ilrs_regolith_params_t *p,
+                                             double solar_flux_w_m2, double max_cos_incidence);
+
+/**
+ * @brief Build a column: the grid (geometrically growing layers, thinnest at the
+ *        top) and a uniform initial temperature with the interior heat-flow gradient.
+ * @param[in] p parameters (copied).
+ * @param[out] out the column (caller frees with ilrs_regolith_destroy); NULL on failure.
+ * @param[out] error message naming the bad parameter (may be NULL).
+ * @return 0, ILRS_EINVAL (a parameter outside its physical range), ILRS_ENOMEM.
+ */
+int ilrs_regolith_create(const ilrs_regolith_params_t *p, ilrs_regolith_t **out, char *error,
+                         size_t error_cap);
+/** @brief Free a column. Accepts NULL. */
+void ilrs_regolith_destroy(ilrs_regolith_t *col);
+
+/**
+ * @brief Advance the column by @p dt_s under constant forcing (implicit scheme;
+ *        the surface energy balance εσT⁴ = Q_s + K ∂T/∂z is solved by Newton).
+ * @return 0, ILRS_EINVAL (dt <= 0, non-finite or negative inputs),
+ *         ILRS_ETWIN_CONVERGE (Newton failed; the column is left unchanged).
+ */
+int ilrs_regolith_step(ilrs_regolith_t *col, double dt_s, const ilrs_regolith_forcing_t *f);
+
+/**
+ * @brief Forcing callback for ilrs_regolith_spin_up: fill @p f for time @p t_s
+ *        seconds into the cycle. Return 0, or a negative code to abort.
+ */
+typedef int (*ilrs_regolith_forcing_fn)(void *user, double t_s, ilrs_regolith_forcing_t *f);
+
+/**
+ * @brief Equilibrate the column by running @p cycles periods of @p period_s with
+ *        steps of @p dt_s (spin-up before a simulation starts).
+ * @param[in] fn forcing callback; @p user is passed back (borrowed).
+ * @return 0, ILRS_EINVAL, ILRS_ETWIN_CONVERGE, or the callback's code.
+ */
+int ilrs_regolith_spin_up(ilrs_regolith_t *col, ilrs_regolith_forcing_fn fn, void *user,
+                          double period_s, double dt_s, int cycles);
+
+/** @brief Surface temperature (K). */
+double ilrs_regolith_surface_temperature(const ilrs_regolith_t *col);
+
+/**
+ * @brief Temperature at @p depth_m (linear between grid nodes).
+ * @return 0, ILRS_ERANGE (depth negative or below the bottom node).
+ */
+int ilrs_regolith_temperature_at(const ilrs_regolith_t *col, double depth_m, double *temperature_k);
+
+/** @brief Number of grid nodes (surface node included) and the bottom depth (m). */
+size_t ilrs_regolith_node_count(const ilrs_regolith_t *col, double *bottom_m);
+
+/**
+ * @brief Angle-dependent albedo A(θ) = A0 + a(θ/45°)³ + b(θ/90°)⁸ (Hayne et al. 2017
+ *        appendix A, after Keihm 1984); θ is the incidence angle in degrees.
+ */
+double ilrs_regolith_albedo(const ilrs_regolith_params_t *p, double incidence_deg);
+
+/**
+ * @brief Cosine of the Sun's incidence on a tilted surface.
+ * @param sun_az_deg Sun azimuth (from north, towards east).
+ * @param sun_el_deg Sun elevation above the local horizontal.
+ * @param slope_deg surface tilt from horizontal (0..90).
+ * @param aspect_deg azimuth the surface faces (its downhill direction).
+ * @return cos i, negative when the Sun is behind the surface plane. Horizon
+ *         shadowing is the caller's (visible_fraction).
+ */
+double ilrs_regolith_cos_incidence(double sun_az_deg, double sun_el_deg, double slope_deg,
+                                   double aspect_deg);
+
 /* (end of regolith section) */
 
 /* ========================================================================= */
 /* Orbits and contact windows                  (owner: regolith/orbit session) */
 /* ========================================================================= */
+
+/*
+ * Orbiters about the Moon: GRAIL GL0660B low-degree field (J2, C22, J3) in the
+ * lunar body-fixed frame, Earth and Sun third-body terms, integrated with GSL's
+ * rk8pd; the trajectory is stored at every accepted step and interpolated
+ * (quintic Hermite) for states and contact windows. The propagation frame is
+ * Moon-centred with ICRF axes.
+ */
+
+#define ILRS_MOON_GM_KM3_S2      4902.800   /**< GL0660B GM (km³ s⁻²) */
+#define ILRS_MOON_REF_RADIUS_KM  1738.0     /**< GL0660B reference radius (km) */
+#define ILRS_MOON_MEAN_RADIUS_KM 1737.4     /**< mean radius (km): surface, blocking */
+#define ILRS_MOON_J2             2.03309e-4 /**< GL0660B J2, unnormalised */
+#define ILRS_MOON_C22            2.24284e-5 /**< GL0660B C22, unnormalised */
+#define ILRS_MOON_J3             8.4597e-6  /**< GL0660B J3, unnormalised */
+
+/** Frame of classical elements. */
+typedef enum ilrs_orbit_frame {
+    /** Moon-centred, ICRF axes. */
+    ILRS_ORBIT_FRAME_ICRF = 0,
+    /** Moon-centred lunar equator of the epoch: z = the Moon's pole at the epoch
+     *  (ilrs_ephem_moon_rotation), x = ascending node of that equator on the ICRF
+     *  equator (z_ICRF × z_pole). Inertial. */
+    ILRS_ORBIT_FRAME_LUNAR_EQUATOR = 1,
+    /** Moon-centred plane of the Earth's orbit about the Moon at the epoch (the
+     *  perturber's plane of the Kozai frozen-orbit theory): z = r_E × v_E,
+     *  x = the Earth's direction at the epoch, so RAAN is measured from the
+     *  Earth and an orbit keeps its phasing to the monthly tide at any epoch.
+     *  Needs an ephemeris. Inertial. */
+    ILRS_ORBIT_FRAME_EARTH_ORBIT = 2,
+} ilrs_orbit_frame_t;
+
+/** Classical (Keplerian) elements about the Moon. */
+typedef struct ilrs_orbit_elements {
+    double a_km;              /**< semi-major axis (km) */
+    double e;                 /**< eccentricity, 0 <= e < 1 */
+    double i_deg;             /**< inclination */
+    double raan_deg;          /**< right ascension (longitude) of the ascending node */
+    double argp_deg;          /**< argument of periapsis */
+    double m_deg;             /**< mean anomaly at the epoch */
+    ilrs_orbit_frame_t frame; /**< frame the angles refer to */
+} ilrs_orbit_elements_t;
+
+/** Which forces act (true = on). */
+typedef struct ilrs_orbit_forces {
+    bool j2, c22, j3; /**< lunar field terms (body-fixed frame) */
+    bool earth, sun;  /**< third bodies (need an ephemeris) */
+} ilrs_orbit_forces_t;
+
+/** Integration and force-model settings. */
+typedef struct ilrs_orbit_config {
+    ilrs_orbit_forces_t forces;
+    double rel_tol;         /**< rk8pd relative error tolerance (default 1e-10) */
+    double abs_tol_m;       /**< absolute tolerance, position m; velocity this/1000 s (1e-3) */
+    double geometry_step_s; /**< sampling of Sun, Earth and lunar rotation (default 21600 s) */
+} ilrs_orbit_config_t;
+
+typedef struct ilrs_orbit ilrs_orbit_t;
+
+/** @brief Defaults: every force on, rel_tol 1e-10, abs_tol 1 mm, geometry every 6 h. */
+void ilrs_orbit_config_default(ilrs_orbit_config_t *c);
+
+/**
+ * @brief Check elements: finite values, 0 <= e < 1, periapsis above the mean
+ *        radius, 0 <= i <= 180.
+ * @param[out] error message naming the bad value (may be NULL).
+ * @return 0 or ILRS_ERANGE / ILRS_EINVAL.
+ */
+int ilrs_orbit_elements_check(const ilrs_orbit_elements_t *el, char *error, size_t error_cap);
+
+/**
+ * @brief Named presets: "queqiao2-24h" (24 h, periapsis altitude 200 km,
+ *        i = 62.4°) and "queqiao2-12h" (12 h, periapsis altitude 300 km,
+ *        i = 54.8°); a from Kepler's third law for the period; ω = 90° (apolune
+ *        in the south); Earth-orbit frame with RAAN = 270° (frozen and phased to
+ *        the Earth, see twin_orbit.c); M = 0 (at periapsis at the epoch).
+ *        These need an orbiter created with an ephemeris.
+ * @return 0, ILRS_ENOTFOUND.
+ */
+int ilrs_orbit_preset(const char *name, ilrs_orbit_elements_t *out);
+
+/**
+ * @brief Parse an orbiter: a preset name, or "a_km,e,i,raan,argp,m" (degrees,
+ *        lunar-equator frame), optionally followed by ",icrf", ",lunar" or ",earth".
+ *        Whitespace around fields is allowed. The result is checked.
+ * @param[in] text NUL-terminated text (borrowed).
+ * @param[out] out elements (zeroed on failure).
+ * @param[out] error message naming the field and value (may be NULL).
+ * @return 0, ILRS_EFORMAT, ILRS_ERANGE, ILRS_EINVAL.
+ */
+int ilrs_orbit_elements_parse(const char *text, ilrs_orbit_elements_t *out, char *error,
+                              size_t error_cap);
+
+/** @brief Number of element strings ilrs_orbit_elements_parse rejected since start-up. */
+unsigned long ilrs_orbit_elements_rejected_count(void);
+
+/** @brief Orbital period (s) of a two-body orbit with semi-major axis @p a_km. */
+double ilrs_orbit_period_s(double a_km);
+/** @brief Semi-major axis (km) of a two-body orbit of period @p period_s. */
+double ilrs_orbit_semi_major_axis_km(double period_s);
+
+/**
+ * @brief Two-body state (m, m/s) from elements, in the elements' own frame.
+ * @return 0 or the ilrs_orbit_elements_check error.
+ */
+int ilrs_orbit_elements_to_state(const ilrs_orbit_elements_t *el, double r_m[3], double v_m_s[3]);
+
+/**
+ * @brief Osculating two-body elements of a state (same frame as the state; the
+ *        result's frame field is set to @p frame).
+ * @return 0, ILRS_ERANGE (not an ellipse).
+ */
+int ilrs_orbit_state_to_elements(const double r_m[3], const double v_m_s[3],
+                                 ilrs_orbit_frame_t frame, ilrs_orbit_elements_t *out);
+
+/**
+ * @brief Create an orbiter at @p epoch.
+ * @param[in] ephem ephemeris for the Moon's rotation and the third bodies
+ *            (borrowed, must outlive the orbiter). NULL selects an isolated Moon:
+ *            no third bodies allowed, and the body frame turns uniformly about a
+ *            fixed pole (IAU mean α0, δ0, W without the periodic terms).
+ * @param[in] cfg settings (copied); NULL for defaults.
+ * @param[out] out the orbiter (caller frees with ilrs_orbit_destroy).
+ * @param[out] error message (may be NULL).
+ * @return 0, ILRS_EINVAL, ILRS_ERANGE (bad elements), ILRS_ENOMEM, or an ephemeris error.
+ */
+int ilrs_orbit_create(ilrs_ephem_t *ephem, const ilrs_orbit_config_t *cfg,
+                      const ilrs_orbit_elements_t *el, ilrs_tai_t epoch, ilrs_orbit_t **out,
+                      char *error, size_t error_cap);
+/** @brief Free an orbiter. Accepts NULL. */
+void ilrs_orbit_destroy(ilrs_orbit_t *orb);
+
+/**
+ * @brief Integrate forward to @p t_end (extends the stored trajectory).
+ * @return 0, ILRS_EINVAL (t_end before the epoch), ILRS_ENOMEM,
+ *         ILRS_ETWIN_CONVERGE (integrator failure or impact on the surface),
+ *         an ephemeris error.
+ */
+int ilrs_orbit_propagate(ilrs_orbit_t *orb, ilrs_tai_t t_end);
+
+/** @brief Epoch and end of the propagated span. */
+void ilrs_orbit_span(const ilrs_orbit_t *orb, ilrs_tai_t *start, ilrs_tai_t *end);
+
+/** @brief Number of integrator steps taken so far. */
+size_t ilrs_orbit_step_count(const ilrs_orbit_t *orb);
+
+/**
+ * @brief Moon-centred ICRF state at @p t (interpolated within the propagated span).
+ * @return 0, ILRS_ERANGE (t outside the span).
+ */
+int ilrs_orbit_state(const ilrs_orbit_t *orb, ilrs_tai_t t, double r_m[3], double v_m_s[3]);
+
+/**
+ * @brief Moon-centred ICRF position (m) of the orbiter @p orbit (an
+ *        ilrs_orbit_t *, borrowed) at @p t: the signature of the ephemeris
+ *        section's ilrs_orbiter_fn, so an orbiter plugs into ilrs_ephem_orbiter.
+ * @return 0, ILRS_EINVAL (NULL), ILRS_ERANGE (t outside the propagated span).
+ */
+int ilrs_orbit_position_icrf(void *orbit, ilrs_tai_t t, double position_m[3]);
+
+/**
+ * @brief Position in the lunar body-fixed (mean-Earth) frame at @p t (m).
+ * @return 0, ILRS_ERANGE.
+ */
+int ilrs_orbit_position_body(const ilrs_orbit_t *orb, ilrs_tai_t t, double r_m[3]);
+
+/**
+ * @brief Rotation from the propagation frame (ICRF axes) to an element frame of
+ *        the orbiter's epoch: r_frame = rotation r_icrf.
+ * @return 0, ILRS_EINVAL (Earth-orbit plane without an ephemeris, unknown frame).
+ */
+int ilrs_orbit_frame_rotation(const ilrs_orbit_t *orb, ilrs_orbit_frame_t frame,
+                              double rotation[3][3]);
+
+/* ---- Contact windows ---- */
+
+/**
+ * @brief Horizon mask: elevation (deg) of the terrain horizon at azimuth @p az_deg
+ *        (from north, towards east) seen from a site. @p user is the site's pointer.
+ */
+typedef double (*ilrs_horizon_fn)(void *user, double az_deg);
+
+/** A surface site on the Moon (mean-Earth body-fixed frame, spherical Moon). */
+typedef struct ilrs_lunar_site {
+    double lat_deg, lon_deg; /**< selenographic latitude, east longitude */
+    double height_m;         /**< above the 1737.4 km sphere */
+    double min_el_deg;       /**< minimum elevation (antenna limit) */
+    ilrs_horizon_fn horizon; /**< terrain mask, NULL = flat (0°) */
+    void *horizon_user;      /**< passed to @p horizon (borrowed) */
+} ilrs_lunar_site_t;
+
+/** A ground station on Earth (WGS84 geodetic). */
+typedef struct ilrs_ground_station {
+    const char *name;        /**< for messages (borrowed) */
+    double lat_deg, lon_deg; /**< geodetic latitude, east longitude */
+    double height_m;         /**< above the WGS84 ellipsoid */
+    double min_el_deg;       /**< minimum elevation */
+} ilrs_ground_station_t;
+
+/** Search settings for contact windows. */
+typedef struct ilrs_window_search {
+    ilrs_tai_t start, end; /**< interval searched */
+    double step_s;         /**< sampling step (a window shorter than this may be missed) */
+    double min_duration_s; /**< windows shorter than this are dropped */
+    double tolerance_s;    /**< bisection tolerance on the edges */
+} ilrs_window_search_t;
+
+/** One contact window [start, end]. */
+typedef struct ilrs_window {
+    ilrs_tai_t start, end;
+} ilrs_window_t;
+
+/** A growable list of windows (caller frees with ilrs_window_list_free). */
+typedef struct ilrs_window_list {
+    ilrs_window_t *items;
+    size_t count, cap;
+} ilrs_window_list_t;
+
+/** @brief Free the list's storage and zero it. Accepts NULL. */
+void ilrs_window_list_free(ilrs_window_list_t *list);
+
+/**
+ * @brief Azimuth, elevation (deg) and range (m) of the orbiter seen from a site.
+ * @return 0, ILRS_ERANGE (t outside the propagated span).
+ */
+int ilrs_orbit_look_from_site(const ilrs_orbit_t *orb, const ilrs_lunar_site_t *site, ilrs_tai_t t,
+                              double *az_deg, double *el_deg, double *range_m);
+
+/**
+ * @brief Windows when the orbiter is above the site's horizon mask and min_el.
+ * @param[out] out windows appended in time order (list owned by the caller);
+ *             on failure the list is left as it was.
+ * @return 0, ILRS_EINVAL, ILRS_ERANGE (search outside the propagated span), ILRS_ENOMEM.
+ */
+int ilrs_windows_site_orbiter(const ilrs_orbit_t *orb, const ilrs_lunar_site_t *site,
+                              const ilrs_window_search_t *search, ilrs_window_list_t *out);
+
+/**
+ * @brief Windows when the orbiter is above the station's min_el and the Moon
+ *        does not block the line of sight. Needs an orbiter built with an ephemeris.
+ * @return 0, ILRS_EINVAL, ILRS_ERANGE, ILRS_ENOMEM, an ephemeris error.
+ */
+int ilrs_windows_orbiter_station(const ilrs_orbit_t *orb, const ilrs_ground_station_t *gs,
+                                 const ilrs_window_search_t *search, ilrs_window_list_t *out);
+
+/**
+ * @brief Windows of direct site ↔ station contact: the station above the site's
+ *        mask and min_el, and the site above the station's min_el.
+ * @param[in] ephem ephemeris (borrowed).
+ * @return 0, ILRS_EINVAL, ILRS_ENOMEM, an ephemeris error.
+ */
+int ilrs_windows_site_station(ilrs_ephem_t *ephem, const ilrs_lunar_site_t *site,
+                              const ilrs_ground_station_t *gs, const ilrs_window_search_t *search,
+                              ilrs_window_list_t *out);
 
 /* (end of orbit section) */
 

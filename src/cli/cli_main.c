@@ -11,6 +11,7 @@ static const cli_command_t commands[] = {
     {"version", "print the ilrs version and the versions of its libraries", cli_version},
     {"dict", "export the command and telemetry dictionary as JSON or XTCE 1.2", cli_dict},
     {"env", "lunar environment at a site: Sun/Earth az/el, visibility, flux", cli_env},
+    {"fsw", "run the flight framework and its core apps, print a summary", cli_fsw},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];
