@@ -981,6 +981,9 @@ static int open_dems(const env_opts_t *o, env_run_t *r)
             (void)ilrs_dem_set_latitude_limits(r->dems[i], o->dem_lat_min[i], o->dem_lat_max[i]);
         }
     }
+    if (r->dem_count == 0) {
+        return 0;
+    }
     double h;
     for (size_t i = 0; i < r->dem_count; i++) {
         if (ilrs_dem_height(r->dems[i], o->lat_deg, o->lon_deg, &h) == 0) {
