@@ -303,8 +303,7 @@ static int opt_orbiter(env_opts_t *o, const char *arg)
     char err[256];
     if (ilrs_orbit_elements_parse(arg, &o->orbiter, err, sizeof err) != 0) {
         fprintf(stderr,
-                "ilrs env: --orbiter '%s': %s (give a preset: queqiao2-24h, queqiao2-12h, or "
-                "a_km,e,i,raan,argp,m[,icrf|lunar|earth])\n",
+                "ilrs env: --orbiter '%s': %s (see ilrs env --help)\n",
                 arg, err);
         return -1;
     }
@@ -973,7 +972,7 @@ static int open_dems(const env_opts_t *o, env_run_t *r)
         path[len] = '\0';
         int rc = ilrs_dem_open(path, &r->dems[i], err, sizeof err);
         if (rc != 0) {
-            fprintf(stderr, "ilrs env: --dem %s: %s\n", path, err);
+            fprintf(stderr, "ilrs env: --dem: %s\n", err);
             return -1;
         }
         r->dem_count++;
@@ -994,8 +993,13 @@ static int open_dems(const env_opts_t *o, env_run_t *r)
     for (size_t i = 0; i < r->dem_count; i++) {
         ilrs_dem_info_t info;
         ilrs_dem_get_info(r->dems[i], &info);
-        fprintf(stderr, "  %s: %zu x %zu, %.1f m pixels, latitudes %.2f .. %.2f deg\n", info.path,
-                info.width, info.height, info.pixel_m, info.lat_min_deg, info.lat_max_deg);
+        fprintf(stderr, "  %s: %zu x %zu, %.1f m pixels, heights %.1f .. %.1f m", info.path,
+                info.width, info.height, info.pixel_m, info.min_height_m, info.max_height_m);
+        if (info.lat_min_deg > -90.0 || info.lat_max_deg < 90.0) {
+            fprintf(stderr, ", limited to latitudes %.2f .. %.2f deg", info.lat_min_deg,
+                    info.lat_max_deg);
+        }
+        fputc('\n', stderr);
     }
     return -1;
 }
