@@ -1036,7 +1036,7 @@ int ilrs_env_spin_up(const ilrs_env_config_t *cfg, ilrs_ephem_t *ephem, ilrs_tai
  * @brief Slope and aspect of the terrain at (lat, lon) from the first DEM of
  *        @p dems covering it: central differences of the bilinear height over
  *        two pixels east-west and north-south (the finite-difference
- *        gradient of terrain analysis; Horn 1981, Proc. IEEE 69:14, §III).
+ *        gradient of terrain analysis; Horn 1981, Proc. IEEE 69:14).
  * @param[out] slope_deg tilt from horizontal.
  * @param[out] aspect_deg azimuth of steepest descent (from north, towards east).
  * @return 0, ILRS_ETWIN_DEM_COVER (no DEM covers the site and its neighbours),

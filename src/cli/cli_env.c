@@ -1094,7 +1094,6 @@ enum {
     PS_EARTH_HZ,
     PS_SUN_FR,
     PS_EARTH_FR,
-    PS_ORB_EL,
     PS_T_SURF,
     PS_T_DEPTH0,
     PS_COUNT = PS_T_DEPTH0 + ILRS_ENV_MAX_DEPTHS
@@ -1127,28 +1126,16 @@ static int write_plot(const env_opts_t *o, float *buf, size_t n, char *err, size
         (env_plot_series_t){"horizon at Sun az", SERIES(PS_SUN_HZ), "#a05a00", 1};
     p->series[p->series_count++] =
         (env_plot_series_t){"horizon at Earth az", SERIES(PS_EARTH_HZ), "#0b3d66", 1};
-    if (o->orbiter_text != NULL) {
-        /* The orbiter swings through +-90 deg; it gets its own panel. */
-        env_plot_panel_t *q = &pl.panels[pl.panel_count++];
-        q->y_label = "visible fraction";
-        q->y_min = -0.05;
-        q->y_max = 1.05;
-        q->series[q->series_count++] =
-            (env_plot_series_t){"Sun disk", SERIES(PS_SUN_FR), "#ff7f0e", 0};
-        q->series[q->series_count++] =
-            (env_plot_series_t){"Earth disk", SERIES(PS_EARTH_FR), "#1f77b4", 0};
-    } else {
-        env_plot_panel_t *q = &pl.panels[pl.panel_count++];
-        q->y_label = "visible fraction";
-        q->y_min = -0.05;
-        q->y_max = 1.05;
-        q->series[q->series_count++] =
-            (env_plot_series_t){"Sun disk", SERIES(PS_SUN_FR), "#ff7f0e", 0};
-        q->series[q->series_count++] =
-            (env_plot_series_t){"Earth disk", SERIES(PS_EARTH_FR), "#1f77b4", 0};
-    }
+    env_plot_panel_t *q = &pl.panels[pl.panel_count++];
+    q->y_label = "visible fraction";
+    q->y_min = -0.05;
+    q->y_max = 1.05;
+    q->series[q->series_count++] =
+        (env_plot_series_t){"Sun disk", SERIES(PS_SUN_FR), "#ff7f0e", 0};
+    q->series[q->series_count++] =
+        (env_plot_series_t){"Earth disk", SERIES(PS_EARTH_FR), "#1f77b4", 0};
     if (o->regolith) {
-        env_plot_panel_t *q = &pl.panels[pl.panel_count++];
+        q = &pl.panels[pl.panel_count++];
         q->y_label = "temperature (K)";
         q->y_min = q->y_max = NAN;
         q->series[q->series_count++] =
