@@ -405,7 +405,8 @@ static const env_option_t env_options[] = {
     {"--albedo", "A0", opt_albedo, "normal albedo of the regolith (default 0.12 highland)"},
     {"--depths", "M,M,...", opt_depths, "depths (m) of temperature columns (default 0.1,0.5)"},
     {"--orbiter", "PRESET|ELEMENTS", opt_orbiter,
-     "queqiao2-24h, queqiao2-12h or a_km,e,i,raan,argp,m[,icrf|lunar|earth]"},
+     "queqiao2-24h, queqiao2-12h or a_km,e,i,raan,argp,m (deg; lunar equator unless "
+     ",icrf or ,earth follows)"},
     {"--min-el", "DEG", opt_min_el, "orbiter minimum elevation above the terrain (default 0)"},
     {"--station", "NAME,LAT,LON[,H[,MIN_EL]]", opt_station,
      "Earth ground station, WGS84 (repeatable; minimum elevation default 10 deg)"},
@@ -841,7 +842,7 @@ static void usage(FILE *out)
         char head[64];
         snprintf(head, sizeof head, "%s %s", env_options[i].name,
                  env_options[i].metavar ? env_options[i].metavar : "");
-        fprintf(out, "  %-34s %s\n", head, env_options[i].help);
+        fprintf(out, "  %-36s %s\n", head, env_options[i].help);
     }
     fprintf(out, "\nCSV columns:");
     for (size_t i = 0; i < ENV_COLUMN_COUNT; i++) {
