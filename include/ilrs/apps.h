@@ -490,6 +490,109 @@ void ilrs_sto_app_def(ilrs_sto_app_t *app, ilrs_app_def_t *def);
 /** @brief Channel @p i's accounting. @return 0, ILRS_ERANGE. */
 int ilrs_sto_app_channel(const ilrs_sto_app_t *app, size_t i, ilrs_sto_channel_status_t *out);
 
+/* ========================================================================= */
+/* COMM (COM): contacts, link selection, downlink by priority                   */
+/* ========================================================================= */
+
+#define ILRS_COM_MAX_RADIOS 4
+#define ILRS_COM_MAX_WINDOWS 64
+#define ILRS_COM_MAX_RT 32
+
+/** A radio the app may use. */
+typedef struct ilrs_com_radio_config {
+    char name[ILRS_APPS_NAME_MAX]; /**< hal radio */
+    bool direct_to_earth;          /**< else a relay */
+} ilrs_com_radio_config_t;
+
+/** A predicted contact window of one radio (onboard TAI). */
+typedef struct ilrs_com_window {
+    ilrs_tai_t start, end;
+    uint8_t radio; /**< index in the radio list */
+} ilrs_com_window_t;
+
+/** COMM configuration. */
+typedef struct ilrs_com_config {
+    ilrs_hal_t *hal;
+    ilrs_com_radio_config_t radios[ILRS_COM_MAX_RADIOS];
+    size_t radio_count;
+    /** Contact windows (0: the hal link state alone decides). */
+    ilrs_com_window_t windows[ILRS_COM_MAX_WINDOWS];
+    size_t window_count;
+    bool prefer_relay; /**< default: direct-to-Earth first when both are available */
+    /** Real-time telemetry (APIDs) sent first on the selected link. */
+    uint16_t rt_apids[ILRS_COM_MAX_RT];
+    size_t rt_count;
+    bool playback;     /**< ask STORAGE (StoDownlink) to fill the spare capacity */
+    double fill_limit; /**< keep the radio queue under this fraction (0 = 0.5) */
+    double rate_hz;    /**< 0 = 1 Hz */
+    uint16_t apid;
+} ilrs_com_config_t;
+
+/** COMM state. */
+typedef struct ilrs_com_status {
+    int selected;          /**< radio index, -1 = no link */
+    double rate_bps;
+    uint64_t queued_bytes;
+    uint64_t rt_bytes, rt_dropped, playback_requested;
+    double next_contact_s; /**< 0 in contact, -1 none predicted */
+    uint32_t switches;
+} ilrs_com_status_t;
+
+typedef struct ilrs_com_app ilrs_com_app_t;
+
+/** @brief Create. @return 0, ILRS_EINVAL (radios 1..4, windows with end <= start or bad radio), ILRS_ENOMEM. */
+int ilrs_com_app_create(const ilrs_com_config_t *cfg, ilrs_com_app_t **out);
+void ilrs_com_app_destroy(ilrs_com_app_t *app);
+/** @brief The app definition "COMM". */
+void ilrs_com_app_def(ilrs_com_app_t *app, ilrs_app_def_t *def);
+void ilrs_com_app_status(const ilrs_com_app_t *app, ilrs_com_status_t *out);
+
+/* ========================================================================= */
+/* HEALTH AND SAFETY (HS): app watchdogs, CPU, event-triggered actions           */
+/* ========================================================================= */
+
+#define ILRS_HS_MAX_APPS 16
+#define ILRS_HS_MAX_ACTIONS 16
+
+/** An app watched for steps. */
+typedef struct ilrs_hs_watch {
+    char app[ILRS_APP_NAME_MAX];
+    double max_silent_s;   /**< no step for longer: restart (> the app's period) */
+    uint32_t max_restarts; /**< then give up with a critical event (0 = 3) */
+} ilrs_hs_watch_t;
+
+/** An event that starts an RTS. */
+typedef struct ilrs_hs_action {
+    char app[ILRS_APP_NAME_MAX];
+    uint16_t event_id;
+    uint8_t rts; /**< 1..16 */
+} ilrs_hs_action_t;
+
+/** HS configuration. */
+typedef struct ilrs_hs_config {
+    ilrs_hs_watch_t watch[ILRS_HS_MAX_APPS];
+    size_t watch_count;
+    ilrs_hs_action_t actions[ILRS_HS_MAX_ACTIONS];
+    size_t action_count;
+    /** Wall-clock mode only: CPU use (sum of step times / elapsed) above it is an event. */
+    double cpu_limit_pct;
+    uint16_t apid;
+} ilrs_hs_config_t;
+
+typedef struct ilrs_hs_status {
+    uint32_t restarts, giveups, actions_fired;
+    double cpu_pct;    /**< 0 on virtual time (timing never feeds flight behaviour there) */
+    uint64_t overruns; /**< 0 on virtual time */
+} ilrs_hs_status_t;
+
+typedef struct ilrs_hs_app ilrs_hs_app_t;
+
+int ilrs_hs_app_create(const ilrs_hs_config_t *cfg, ilrs_hs_app_t **out);
+void ilrs_hs_app_destroy(ilrs_hs_app_t *app);
+/** @brief The app definition "HS". */
+void ilrs_hs_app_def(ilrs_hs_app_t *app, ilrs_app_def_t *def);
+void ilrs_hs_app_status(const ilrs_hs_app_t *app, ilrs_hs_status_t *out);
+
 #ifdef __cplusplus
 }
 #endif
