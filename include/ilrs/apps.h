@@ -593,6 +593,71 @@ void ilrs_hs_app_destroy(ilrs_hs_app_t *app);
 void ilrs_hs_app_def(ilrs_hs_app_t *app, ilrs_app_def_t *def);
 void ilrs_hs_app_status(const ilrs_hs_app_t *app, ilrs_hs_status_t *out);
 
+/* ========================================================================= */
+/* The station's app set                                                        */
+/* ========================================================================= */
+
+/** Configuration of every station app. */
+typedef struct ilrs_apps_station_config {
+    ilrs_pwr_config_t power;
+    ilrs_thm_config_t thermal;
+    ilrs_pld_config_t payload;
+    ilrs_mode_config_t mode;
+    ilrs_sto_config_t storage;
+    ilrs_com_config_t comm;
+    ilrs_hs_config_t hs;
+    ilrs_lc_config_t lc;
+    ilrs_sc_config_t sc;
+} ilrs_apps_station_config_t;
+
+/** The app objects of one station (owned; NULL where not created). */
+typedef struct ilrs_apps_station {
+    ilrs_pwr_app_t *power;
+    ilrs_thm_app_t *thermal;
+    ilrs_pld_app_t *payload;
+    ilrs_mode_app_t *mode;
+    ilrs_sto_app_t *storage;
+    ilrs_com_app_t *comm;
+    ilrs_hs_app_t *hs;
+    ilrs_lc_app_t *lc;
+    ilrs_sc_app_t *sc;
+} ilrs_apps_station_t;
+
+/** Fixed APIDs of the station apps in the reference configuration. */
+#define ILRS_APPS_APID_POWER 0x120u
+#define ILRS_APPS_APID_THERMAL 0x121u
+#define ILRS_APPS_APID_PAYLOAD 0x122u
+#define ILRS_APPS_APID_MODE 0x123u
+#define ILRS_APPS_APID_STORAGE 0x124u
+#define ILRS_APPS_APID_COMM 0x125u
+#define ILRS_APPS_APID_HS 0x126u
+#define ILRS_APPS_APID_LC 0x127u
+#define ILRS_APPS_APID_SC 0x128u
+#define ILRS_APPS_APID_PLD_DATA 0x12Fu
+#define ILRS_APPS_APID_PAYLOAD_BASE 0x300u /**< payload i's status packet: base + i */
+
+/**
+ * @brief Fill @p cfg for the hardware of the twin's reference station
+ *        (ilrs_hw_reference_init(): device names, loads, heaters, the eight
+ *        manifest payloads) with the hal @p hal (borrowed). Thresholds, set
+ *        points, owners and sequences are documented in docs/apps.md. A starting
+ *        point: a scenario overrides what it needs.
+ */
+void ilrs_apps_reference_config(ilrs_hal_t *hal, ilrs_apps_station_config_t *cfg);
+
+/**
+ * @brief Create every app of @p cfg. @p st is filled (all NULL on failure).
+ * @return 0 or the first app's create error.
+ */
+int ilrs_apps_station_create(const ilrs_apps_station_config_t *cfg, ilrs_apps_station_t *st);
+/**
+ * @brief Add every app to @p fsw (before start), in the order SC, LC, HS, MODE,
+ *        POWER, THERMAL, PAYLOAD, STORAGE, COMM. @return 0 or ilrs_fsw_add_app()'s error.
+ */
+int ilrs_apps_station_add(ilrs_apps_station_t *st, ilrs_fsw_t *fsw);
+/** @brief Destroy every app object (after the flight instance). */
+void ilrs_apps_station_destroy(ilrs_apps_station_t *st);
+
 #ifdef __cplusplus
 }
 #endif
