@@ -10,6 +10,7 @@
 #include <ilrs/ccsds.h>
 #include <ilrs/dict.h>
 #include <ilrs/fsw.h>
+#include <ilrs/scenario.h>
 #include <ilrs/hal.h>
 #include <ilrs/twin.h>
 

@@ -1526,6 +1526,90 @@ typedef struct ilrs_hw_reference {
 void ilrs_hw_reference_init(ilrs_hw_reference_t *ref, uint64_t seed);
 
 /* (end of station hardware section) */
+/* Environment time series at a site             (owner: env-integration)     */
+/* ========================================================================= */
+
+/*
+ * One instant of the environment at a surface site, as `ilrs env` and the
+ * twin compute it: apparent Sun and Earth (ephemeris section), visible disk
+ * fractions against a terrain mask (illumination section), an orbiter's
+ * apparent direction and visibility (orbit section), and a regolith column
+ * stepped under the real geometry (regolith section). The caller owns the
+ * loop, so that summary statistics, CSV rows and plots stay outside.
+ */
+
+/** Most depths reported by ilrs_env_sample(). */
+#define ILRS_ENV_MAX_DEPTHS 8
+
+/** What ilrs_env_sample() combines; every pointer is borrowed. */
+typedef struct ilrs_env_config {
+    ilrs_ephem_t *ephem;           /**< Sun, Earth, lunar orientation (required) */
+    const ilrs_site_t *site;       /**< observer: height = ground + eye when a mask is used */
+    const ilrs_horizon_t *horizon; /**< terrain mask of that observer; NULL = flat 0° horizon */
+    ilrs_orbit_t *orbiter;         /**< propagated over the span, or NULL */
+    double orbiter_min_el_deg;     /**< antenna limit for orbiter_visible (above the mask too) */
+    ilrs_regolith_t *regolith;     /**< column stepped by ilrs_env_sample(), or NULL */
+    double slope_deg;              /**< local surface tilt for the regolith incidence (0..90) */
+    double aspect_deg;             /**< azimuth the slope faces (downhill), from north */
+    const double *depths_m;        /**< depths reported in t_depth_k (each within the column) */
+    size_t depth_count;            /**< 0..ILRS_ENV_MAX_DEPTHS */
+} ilrs_env_config_t;
+
+/** The environment at one instant. */
+typedef struct ilrs_env_sample {
+    ilrs_tai_t t;
+    ilrs_sky_t sky;           /**< apparent Sun and Earth (ilrs_ephem_sky) */
+    double sun_fraction;      /**< visible fraction of the solar disk (terrain or flat) */
+    double earth_fraction;    /**< visible fraction of the Earth's disk */
+    double sun_horizon_deg;   /**< terrain horizon elevation at the Sun's azimuth (0: flat) */
+    double earth_horizon_deg; /**< same at the Earth's azimuth */
+    double cos_incidence;     /**< Sun on the (sloped) surface, before shadowing; may be < 0 */
+    bool has_orbiter;
+    ilrs_topo_t orbiter;  /**< apparent orbiter direction (light time, aberration) */
+    bool orbiter_visible; /**< above the mask and orbiter_min_el_deg */
+    bool has_regolith;
+    double t_surface_k;                     /**< surface temperature after the step */
+    double t_depth_k[ILRS_ENV_MAX_DEPTHS];  /**< at depths_m[i] */
+} ilrs_env_sample_t;
+
+/**
+ * @brief The environment at @p t. With a regolith column and @p dt_s > 0 the
+ *        column is first advanced by @p dt_s under the forcing at @p t (backward
+ *        Euler balances the fluxes at the end of the step): flux S/r² at the
+ *        Moon, cos i on the sloped surface, horizon shadowing through the
+ *        visible solar fraction. @p dt_s = 0 reports the column unchanged.
+ * @return 0, ILRS_EINVAL, an ephemeris error, ILRS_ERANGE (t outside the
+ *         orbiter's span), ILRS_ETWIN_CONVERGE (regolith).
+ */
+int ilrs_env_sample(const ilrs_env_config_t *cfg, ilrs_tai_t t, double dt_s,
+                    ilrs_env_sample_t *out);
+
+/**
+ * @brief Spin the configuration's regolith column up before @p from: the real
+ *        forcing (ilrs_env_sample geometry from @p ephem, which may differ from
+ *        cfg->ephem, e.g. an AUTO ephemeris when cfg's is SPK-only) is sampled
+ *        every @p dt_s over [from - span_s, from) and the column is run through
+ *        that span @p cycles times, so that it ends in step with @p from.
+ *        The column starts from its own initial temperature.
+ * @return 0, ILRS_EINVAL, ILRS_ENOMEM, an ephemeris or regolith error.
+ */
+int ilrs_env_spin_up(const ilrs_env_config_t *cfg, ilrs_ephem_t *ephem, ilrs_tai_t from,
+                     double span_s, double dt_s, int cycles);
+
+/**
+ * @brief Slope and aspect of the terrain at (lat, lon) from the first DEM of
+ *        @p dems covering it: central differences of the bilinear height over
+ *        two pixels east-west and north-south (the finite-difference
+ *        gradient of terrain analysis; Horn 1981, Proc. IEEE 69:14).
+ * @param[out] slope_deg tilt from horizontal.
+ * @param[out] aspect_deg azimuth of steepest descent (from north, towards east).
+ * @return 0, ILRS_ETWIN_DEM_COVER (no DEM covers the site and its neighbours),
+ *         ILRS_ERANGE (within two pixels of a pole), ILRS_EINVAL.
+ */
+int ilrs_env_dem_slope(ilrs_dem_t *const *dems, size_t dem_count, double lat_deg, double lon_deg,
+                       double *slope_deg, double *aspect_deg);
+
+/* (end of environment section) */
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,7 @@ struct ilrs_dict;
 int cli_station_dictionary(struct ilrs_dict **out);
 int cli_env(int argc, char **argv);
 int cli_fsw(int argc, char **argv);
+int cli_scenario(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 

@@ -12,6 +12,7 @@ static const cli_command_t commands[] = {
     {"dict", "export the command and telemetry dictionary as JSON or XTCE 1.2", cli_dict},
     {"env", "lunar environment at a site: Sun/Earth az/el, visibility, flux", cli_env},
     {"fsw", "run the flight framework and its core apps, print a summary", cli_fsw},
+    {"scenario", "check a station scenario file and summarise it", cli_scenario},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];
