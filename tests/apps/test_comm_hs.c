@@ -139,6 +139,21 @@ static void comm_next_contact_prediction(void **state)
     harness_run(&h, 70);
     ilrs_com_app_status(com, &s);
     assert_int_equal(s.selected, 0);
+    /* a window uploaded by command: t0 + 300..400 s; a bad one refused */
+    char start[32], end[32];
+    snprintf(start, sizeof start, "%lld", (long long)(t0 + INT64_C(300000000000)));
+    snprintf(end, sizeof end, "%lld", (long long)(t0 + INT64_C(400000000000)));
+    const char *win[] = {start, end, "0"};
+    assert_int_equal(send_cmd(&h, "ComAddWindow", win, 3), 0);
+    const char *bad[] = {end, start, "0"};
+    assert_int_equal(send_cmd(&h, "ComAddWindow", bad, 3), 0);
+    harness_run(&h, 100); /* t = 210.5 */
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.selected, -1);
+    assert_true(fabs(s.next_contact_s - 90.0) <= 1.0);
+    harness_run(&h, 100);
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.selected, 0);
     ilrs_fsw_destroy(h.fsw);
     ilrs_com_app_destroy(com);
     /* bad windows refused */

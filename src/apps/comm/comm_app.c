@@ -18,7 +18,7 @@
 struct ilrs_com_app {
     ilrs_com_config_t cfg;
     uint16_t radio_id[ILRS_COM_MAX_RADIOS];
-    const ilrs_dict_command_t *cmd_pref, *cmd_play;
+    const ilrs_dict_command_t *cmd_pref, *cmd_play, *cmd_window;
     ilrs_tai_t last_step;
     uint64_t rt_step_bytes;
     ilrs_com_status_t st;
@@ -87,7 +87,52 @@ static int cmd_play(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
     return 0;
 }
 
+static const ilrs_dict_field_t window_args[] = {
+    {.name = "start", .type = ILRS_DICT_I64, .unit = "ns", .has_range = true, .min = 0,
+     .max = 9.2e18, .description = "window start, onboard TAI since 1958"},
+    {.name = "end", .type = ILRS_DICT_I64, .unit = "ns", .has_range = true, .min = 0,
+     .max = 9.2e18, .description = "window end (after start)"},
+    {.name = "radio", .type = ILRS_DICT_U8, .has_range = true, .min = 0,
+     .max = ILRS_COM_MAX_RADIOS - 1, .description = "radio index in the configuration"},
+};
+
+/* Add a window (the ground uploads its contact plan); windows that ended are reused. */
+static int cmd_window(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
+{
+    ilrs_com_app_t *a = ctx;
+    ilrs_com_window_t w = {.start = apps_arg_int(a->cmd_window, 0, pkt, len),
+                           .end = apps_arg_int(a->cmd_window, 1, pkt, len),
+                           .radio = (uint8_t)apps_arg_int(a->cmd_window, 2, pkt, len)};
+    if (w.end <= w.start || w.radio >= a->cfg.radio_count) {
+        ilrs_app_event(app, COM_WINDOW_ERR_EID, ILRS_EVENT_ERROR, "window refused: %s",
+                       w.end <= w.start ? "end not after start" : "no such radio");
+        return ILRS_ERANGE;
+    }
+    ilrs_tai_t now = ilrs_app_time(app);
+    size_t slot = a->cfg.window_count;
+    for (size_t i = 0; i < a->cfg.window_count; i++) {
+        if (a->cfg.windows[i].end <= now) {
+            slot = i;
+            break;
+        }
+    }
+    if (slot >= ILRS_COM_MAX_WINDOWS) {
+        ilrs_app_event(app, COM_WINDOW_ERR_EID, ILRS_EVENT_ERROR, "window refused: %s",
+                       "table full");
+        return ILRS_ELIMIT;
+    }
+    a->cfg.windows[slot] = w;
+    if (slot == a->cfg.window_count) {
+        a->cfg.window_count++;
+    }
+    ilrs_app_event(app, COM_SET_INF_EID, ILRS_EVENT_INFO, "%s %s", "window added for",
+                   a->cfg.radios[w.radio].name);
+    return 0;
+}
+
 static const apps_event_t events[] = {
+    {COM_WINDOW_ERR_EID, "COM_WINDOW_ERR", ILRS_EVENT_ERROR, "window refused: %s",
+     "ComAddWindow refused (end not after start, unknown radio, table full)"},
     {COM_LINK_INF_EID, "COM_LINK_INF", ILRS_EVENT_INFO, "link %s -> %s (%.0f bit/s)",
      "the selected link changed (contact start or end, preference)"},
     {COM_HAL_ERR_EID, "COM_HAL_ERR", ILRS_EVENT_ERROR, "hal radio '%s': %s",
@@ -115,6 +160,11 @@ static int com_init(ilrs_app_t *app, void *ctx)
     if (rc == 0) {
         rc = apps_command(app, "ComSetPreference", 2, "prefer the relay or direct-to-Earth",
                           pref_args, 1, cmd_pref, &a->cmd_pref);
+    }
+    if (rc == 0) {
+        rc = apps_command(app, "ComAddWindow", 4,
+                          "add a contact window (from then on the table decides contacts)",
+                          window_args, 3, cmd_window, &a->cmd_window);
     }
     if (rc == 0) {
         rc = apps_command(app, "ComSetPlayback", 3, "enable or disable playback requests",

@@ -5,5 +5,6 @@
 #define COM_LINK_INF_EID     10 /* link selection changed */
 #define COM_HAL_ERR_EID      11 /* a configured radio is missing */
 #define COM_PLAYBACK_ERR_EID 12 /* the playback request was refused */
-#define COM_SET_INF_EID      13 /* preference or playback changed by command */
+#define COM_SET_INF_EID      13 /* preference, playback or windows changed by command */
+#define COM_WINDOW_ERR_EID   14 /* a window upload was refused */
 #endif
