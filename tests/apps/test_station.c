@@ -188,6 +188,14 @@ static void event_catalog_documented(void **state)
         }
     }
     assert_true(checked > 70);
+    /* the manifests' payloads are in the dictionary under their owners */
+    const ilrs_dict_command_t *c = ilrs_dict_find_command_by_name(d, "NeutralAtomSetMode");
+    assert_non_null(c);
+    assert_string_equal(c->owner, "roscosmos");
+    const ilrs_dict_packet_t *p = ilrs_dict_find_packet_by_name(d, "LF_RADIO_STATUS");
+    assert_non_null(p);
+    assert_string_equal(p->owner, "esa");
+    assert_non_null(ilrs_dict_find_partner(d, "cnsa"));
     ilrs_fsw_destroy(fsw);
     ilrs_apps_station_destroy(&apps);
     ilrs_hw_station_destroy(st);

@@ -267,7 +267,18 @@ static int add_payload(ilrs_pld_app_t *a, const ilrs_pld_manifest_t *m)
     for (char *c = pname; *c; c++) {
         *c = (char)toupper((unsigned char)*c);
     }
-    snprintf(cname, sizeof cname, "%c%sSetMode", toupper((unsigned char)m->id[0]), m->id + 1);
+    /* command name: the id in CamelCase + "SetMode" (neutral_atom -> NeutralAtomSetMode) */
+    size_t cn = 0;
+    bool upper = true;
+    for (const char *c = m->id; *c != '\0' && cn + 8 < sizeof cname; c++) {
+        if (*c == '_') {
+            upper = true;
+            continue;
+        }
+        cname[cn++] = upper ? (char)toupper((unsigned char)*c) : *c;
+        upper = false;
+    }
+    snprintf(cname + cn, sizeof cname - cn, "SetMode");
     if (rc == 0) {
         snprintf(desc, sizeof desc, "status of %s's payload %s", m->owner, m->id);
         const ilrs_dict_field_t fields[] = {
