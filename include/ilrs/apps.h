@@ -165,6 +165,7 @@ typedef struct ilrs_thm_app ilrs_thm_app_t;
 
 /** @brief Create (config copied). @return 0, ILRS_EINVAL (set points, counts), ILRS_ENOMEM. */
 int ilrs_thm_app_create(const ilrs_thm_config_t *cfg, ilrs_thm_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_thm_app_destroy(ilrs_thm_app_t *app);
 /** @brief The app definition "THERMAL"; its set points live in table THM_SETPOINTS. */
 void ilrs_thm_app_def(ilrs_thm_app_t *app, ilrs_app_def_t *def);
@@ -234,6 +235,7 @@ typedef struct ilrs_pld_app ilrs_pld_app_t;
 
 /** @brief Create. @return 0, ILRS_EINVAL (manifest field named in the log), ILRS_ENOMEM. */
 int ilrs_pld_app_create(const ilrs_pld_config_t *cfg, ilrs_pld_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_pld_app_destroy(ilrs_pld_app_t *app);
 /** @brief The app definition "PAYLOAD". */
 void ilrs_pld_app_def(ilrs_pld_app_t *app, ilrs_app_def_t *def);
@@ -286,10 +288,13 @@ typedef struct ilrs_mode_config {
 
 typedef struct ilrs_mode_app ilrs_mode_app_t;
 
+/** @brief Create (config copied). @return 0, ILRS_EINVAL (initial mode), ILRS_ENOMEM. */
 int ilrs_mode_app_create(const ilrs_mode_config_t *cfg, ilrs_mode_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_mode_app_destroy(ilrs_mode_app_t *app);
 /** @brief The app definition "MODE". */
 void ilrs_mode_app_def(ilrs_mode_app_t *app, ilrs_app_def_t *def);
+/** @brief The current mode. */
 ilrs_mode_t ilrs_mode_app_current(const ilrs_mode_app_t *app);
 /** @brief Transitions so far. */
 uint32_t ilrs_mode_app_transitions(const ilrs_mode_app_t *app);
@@ -365,9 +370,11 @@ typedef struct ilrs_sc_app ilrs_sc_app_t;
 
 /** @brief Create (text copied). @return 0, ILRS_EINVAL, ILRS_ENOMEM. */
 int ilrs_sc_app_create(const ilrs_sc_config_t *cfg, ilrs_sc_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_sc_app_destroy(ilrs_sc_app_t *app);
 /** @brief The app definition "SC" (10 Hz). */
 void ilrs_sc_app_def(ilrs_sc_app_t *app, ilrs_app_def_t *def);
+/** @brief SC counters (the same values as its HK). */
 void ilrs_sc_app_status(const ilrs_sc_app_t *app, ilrs_sc_status_t *out);
 
 /* ========================================================================= */
@@ -440,9 +447,11 @@ typedef struct ilrs_lc_app ilrs_lc_app_t;
  *        reduce to one value or names a missing watchpoint, RTS outside 1..16), ILRS_ENOMEM.
  */
 int ilrs_lc_app_create(const ilrs_lc_config_t *cfg, ilrs_lc_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_lc_app_destroy(ilrs_lc_app_t *app);
 /** @brief The app definition "LC" (1 Hz; watchpoints are evaluated on every packet). */
 void ilrs_lc_app_def(ilrs_lc_app_t *app, ilrs_app_def_t *def);
+/** @brief Result of watchpoint / actionpoint @p index (ILRS_LC_ERROR for a bad index). */
 ilrs_lc_result_t ilrs_lc_app_wp_result(const ilrs_lc_app_t *app, size_t wp);
 ilrs_lc_result_t ilrs_lc_app_ap_result(const ilrs_lc_app_t *app, size_t ap);
 /** @brief Times actionpoint @p ap fired. */
@@ -483,7 +492,12 @@ typedef struct ilrs_sto_channel_status {
 
 typedef struct ilrs_sto_app ilrs_sto_app_t;
 
+/**
+ * @brief Create (config copied). @return 0, ILRS_EINVAL (no hal or storage name,
+ *        channels 1..16 with valid names, priority >= 1, one channel per owner), ILRS_ENOMEM.
+ */
 int ilrs_sto_app_create(const ilrs_sto_config_t *cfg, ilrs_sto_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_sto_app_destroy(ilrs_sto_app_t *app);
 /** @brief The app definition "STORAGE". */
 void ilrs_sto_app_def(ilrs_sto_app_t *app, ilrs_app_def_t *def);
@@ -542,9 +556,11 @@ typedef struct ilrs_com_app ilrs_com_app_t;
 
 /** @brief Create. @return 0, ILRS_EINVAL (radios 1..4, windows with end <= start or bad radio), ILRS_ENOMEM. */
 int ilrs_com_app_create(const ilrs_com_config_t *cfg, ilrs_com_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_com_app_destroy(ilrs_com_app_t *app);
 /** @brief The app definition "COMM". */
 void ilrs_com_app_def(ilrs_com_app_t *app, ilrs_app_def_t *def);
+/** @brief COMM state (the same values as its HK). */
 void ilrs_com_app_status(const ilrs_com_app_t *app, ilrs_com_status_t *out);
 
 /* ========================================================================= */
@@ -587,10 +603,16 @@ typedef struct ilrs_hs_status {
 
 typedef struct ilrs_hs_app ilrs_hs_app_t;
 
+/**
+ * @brief Create (config copied). @return 0, ILRS_EINVAL (counts, empty app name,
+ *        max_silent_s not positive, RTS outside 1..16), ILRS_ENOMEM.
+ */
 int ilrs_hs_app_create(const ilrs_hs_config_t *cfg, ilrs_hs_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_hs_app_destroy(ilrs_hs_app_t *app);
 /** @brief The app definition "HS". */
 void ilrs_hs_app_def(ilrs_hs_app_t *app, ilrs_app_def_t *def);
+/** @brief HS counters (the same values as its HK). */
 void ilrs_hs_app_status(const ilrs_hs_app_t *app, ilrs_hs_status_t *out);
 
 /* ========================================================================= */
