@@ -165,6 +165,7 @@ typedef struct ilrs_thm_app ilrs_thm_app_t;
 
 /** @brief Create (config copied). @return 0, ILRS_EINVAL (set points, counts), ILRS_ENOMEM. */
 int ilrs_thm_app_create(const ilrs_thm_config_t *cfg, ilrs_thm_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_thm_app_destroy(ilrs_thm_app_t *app);
 /** @brief The app definition "THERMAL"; its set points live in table THM_SETPOINTS. */
 void ilrs_thm_app_def(ilrs_thm_app_t *app, ilrs_app_def_t *def);
@@ -234,6 +235,7 @@ typedef struct ilrs_pld_app ilrs_pld_app_t;
 
 /** @brief Create. @return 0, ILRS_EINVAL (manifest field named in the log), ILRS_ENOMEM. */
 int ilrs_pld_app_create(const ilrs_pld_config_t *cfg, ilrs_pld_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_pld_app_destroy(ilrs_pld_app_t *app);
 /** @brief The app definition "PAYLOAD". */
 void ilrs_pld_app_def(ilrs_pld_app_t *app, ilrs_app_def_t *def);
@@ -286,10 +288,13 @@ typedef struct ilrs_mode_config {
 
 typedef struct ilrs_mode_app ilrs_mode_app_t;
 
+/** @brief Create (config copied). @return 0, ILRS_EINVAL (initial mode), ILRS_ENOMEM. */
 int ilrs_mode_app_create(const ilrs_mode_config_t *cfg, ilrs_mode_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_mode_app_destroy(ilrs_mode_app_t *app);
 /** @brief The app definition "MODE". */
 void ilrs_mode_app_def(ilrs_mode_app_t *app, ilrs_app_def_t *def);
+/** @brief The current mode. */
 ilrs_mode_t ilrs_mode_app_current(const ilrs_mode_app_t *app);
 /** @brief Transitions so far. */
 uint32_t ilrs_mode_app_transitions(const ilrs_mode_app_t *app);
@@ -365,9 +370,11 @@ typedef struct ilrs_sc_app ilrs_sc_app_t;
 
 /** @brief Create (text copied). @return 0, ILRS_EINVAL, ILRS_ENOMEM. */
 int ilrs_sc_app_create(const ilrs_sc_config_t *cfg, ilrs_sc_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_sc_app_destroy(ilrs_sc_app_t *app);
 /** @brief The app definition "SC" (10 Hz). */
 void ilrs_sc_app_def(ilrs_sc_app_t *app, ilrs_app_def_t *def);
+/** @brief SC counters (the same values as its HK). */
 void ilrs_sc_app_status(const ilrs_sc_app_t *app, ilrs_sc_status_t *out);
 
 /* ========================================================================= */
@@ -440,9 +447,11 @@ typedef struct ilrs_lc_app ilrs_lc_app_t;
  *        reduce to one value or names a missing watchpoint, RTS outside 1..16), ILRS_ENOMEM.
  */
 int ilrs_lc_app_create(const ilrs_lc_config_t *cfg, ilrs_lc_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_lc_app_destroy(ilrs_lc_app_t *app);
 /** @brief The app definition "LC" (1 Hz; watchpoints are evaluated on every packet). */
 void ilrs_lc_app_def(ilrs_lc_app_t *app, ilrs_app_def_t *def);
+/** @brief Result of watchpoint / actionpoint @p index (ILRS_LC_ERROR for a bad index). */
 ilrs_lc_result_t ilrs_lc_app_wp_result(const ilrs_lc_app_t *app, size_t wp);
 ilrs_lc_result_t ilrs_lc_app_ap_result(const ilrs_lc_app_t *app, size_t ap);
 /** @brief Times actionpoint @p ap fired. */
@@ -483,12 +492,193 @@ typedef struct ilrs_sto_channel_status {
 
 typedef struct ilrs_sto_app ilrs_sto_app_t;
 
+/**
+ * @brief Create (config copied). @return 0, ILRS_EINVAL (no hal or storage name,
+ *        channels 1..16 with valid names, priority >= 1, one channel per owner), ILRS_ENOMEM.
+ */
 int ilrs_sto_app_create(const ilrs_sto_config_t *cfg, ilrs_sto_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
 void ilrs_sto_app_destroy(ilrs_sto_app_t *app);
 /** @brief The app definition "STORAGE". */
 void ilrs_sto_app_def(ilrs_sto_app_t *app, ilrs_app_def_t *def);
 /** @brief Channel @p i's accounting. @return 0, ILRS_ERANGE. */
 int ilrs_sto_app_channel(const ilrs_sto_app_t *app, size_t i, ilrs_sto_channel_status_t *out);
+
+/* ========================================================================= */
+/* COMM (COM): contacts, link selection, downlink by priority                   */
+/* ========================================================================= */
+
+#define ILRS_COM_MAX_RADIOS 4
+#define ILRS_COM_MAX_WINDOWS 64
+#define ILRS_COM_MAX_RT 32
+
+/** A radio the app may use. */
+typedef struct ilrs_com_radio_config {
+    char name[ILRS_APPS_NAME_MAX]; /**< hal radio */
+    bool direct_to_earth;          /**< else a relay */
+} ilrs_com_radio_config_t;
+
+/** A predicted contact window of one radio (onboard TAI). */
+typedef struct ilrs_com_window {
+    ilrs_tai_t start, end;
+    uint8_t radio; /**< index in the radio list */
+} ilrs_com_window_t;
+
+/** COMM configuration. */
+typedef struct ilrs_com_config {
+    ilrs_hal_t *hal;
+    ilrs_com_radio_config_t radios[ILRS_COM_MAX_RADIOS];
+    size_t radio_count;
+    /** Contact windows (0: the hal link state alone decides). */
+    ilrs_com_window_t windows[ILRS_COM_MAX_WINDOWS];
+    size_t window_count;
+    bool prefer_relay; /**< default: direct-to-Earth first when both are available */
+    /** Real-time telemetry (APIDs) sent first on the selected link. */
+    uint16_t rt_apids[ILRS_COM_MAX_RT];
+    size_t rt_count;
+    bool playback;     /**< ask STORAGE (StoDownlink) to fill the spare capacity */
+    double fill_limit; /**< keep the radio queue under this fraction (0 = 0.5) */
+    double rate_hz;    /**< 0 = 1 Hz */
+    uint16_t apid;
+} ilrs_com_config_t;
+
+/** COMM state. */
+typedef struct ilrs_com_status {
+    int selected;          /**< radio index, -1 = no link */
+    double rate_bps;
+    uint64_t queued_bytes;
+    uint64_t rt_bytes, rt_dropped, playback_requested;
+    double next_contact_s; /**< 0 in contact, -1 none predicted */
+    uint32_t switches;
+} ilrs_com_status_t;
+
+typedef struct ilrs_com_app ilrs_com_app_t;
+
+/** @brief Create. @return 0, ILRS_EINVAL (radios 1..4, windows with end <= start or bad radio), ILRS_ENOMEM. */
+int ilrs_com_app_create(const ilrs_com_config_t *cfg, ilrs_com_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
+void ilrs_com_app_destroy(ilrs_com_app_t *app);
+/** @brief The app definition "COMM". */
+void ilrs_com_app_def(ilrs_com_app_t *app, ilrs_app_def_t *def);
+/** @brief COMM state (the same values as its HK). */
+void ilrs_com_app_status(const ilrs_com_app_t *app, ilrs_com_status_t *out);
+
+/* ========================================================================= */
+/* HEALTH AND SAFETY (HS): app watchdogs, CPU, event-triggered actions           */
+/* ========================================================================= */
+
+#define ILRS_HS_MAX_APPS 16
+#define ILRS_HS_MAX_ACTIONS 16
+
+/** An app watched for steps. */
+typedef struct ilrs_hs_watch {
+    char app[ILRS_APP_NAME_MAX];
+    double max_silent_s;   /**< no step for longer: restart (> the app's period) */
+    uint32_t max_restarts; /**< then give up with a critical event (0 = 3) */
+} ilrs_hs_watch_t;
+
+/** An event that starts an RTS. */
+typedef struct ilrs_hs_action {
+    char app[ILRS_APP_NAME_MAX];
+    uint16_t event_id;
+    uint8_t rts; /**< 1..16 */
+} ilrs_hs_action_t;
+
+/** HS configuration. */
+typedef struct ilrs_hs_config {
+    ilrs_hs_watch_t watch[ILRS_HS_MAX_APPS];
+    size_t watch_count;
+    ilrs_hs_action_t actions[ILRS_HS_MAX_ACTIONS];
+    size_t action_count;
+    /** Wall-clock mode only: CPU use (sum of step times / elapsed) above it is an event. */
+    double cpu_limit_pct;
+    uint16_t apid;
+} ilrs_hs_config_t;
+
+typedef struct ilrs_hs_status {
+    uint32_t restarts, giveups, actions_fired;
+    double cpu_pct;    /**< 0 on virtual time (timing never feeds flight behaviour there) */
+    uint64_t overruns; /**< 0 on virtual time */
+} ilrs_hs_status_t;
+
+typedef struct ilrs_hs_app ilrs_hs_app_t;
+
+/**
+ * @brief Create (config copied). @return 0, ILRS_EINVAL (counts, empty app name,
+ *        max_silent_s not positive, RTS outside 1..16), ILRS_ENOMEM.
+ */
+int ilrs_hs_app_create(const ilrs_hs_config_t *cfg, ilrs_hs_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
+void ilrs_hs_app_destroy(ilrs_hs_app_t *app);
+/** @brief The app definition "HS". */
+void ilrs_hs_app_def(ilrs_hs_app_t *app, ilrs_app_def_t *def);
+/** @brief HS counters (the same values as its HK). */
+void ilrs_hs_app_status(const ilrs_hs_app_t *app, ilrs_hs_status_t *out);
+
+/* ========================================================================= */
+/* The station's app set                                                        */
+/* ========================================================================= */
+
+/** Configuration of every station app. */
+typedef struct ilrs_apps_station_config {
+    ilrs_pwr_config_t power;
+    ilrs_thm_config_t thermal;
+    ilrs_pld_config_t payload;
+    ilrs_mode_config_t mode;
+    ilrs_sto_config_t storage;
+    ilrs_com_config_t comm;
+    ilrs_hs_config_t hs;
+    ilrs_lc_config_t lc;
+    ilrs_sc_config_t sc;
+} ilrs_apps_station_config_t;
+
+/** The app objects of one station (owned; NULL where not created). */
+typedef struct ilrs_apps_station {
+    ilrs_pwr_app_t *power;
+    ilrs_thm_app_t *thermal;
+    ilrs_pld_app_t *payload;
+    ilrs_mode_app_t *mode;
+    ilrs_sto_app_t *storage;
+    ilrs_com_app_t *comm;
+    ilrs_hs_app_t *hs;
+    ilrs_lc_app_t *lc;
+    ilrs_sc_app_t *sc;
+} ilrs_apps_station_t;
+
+/** Fixed APIDs of the station apps in the reference configuration. */
+#define ILRS_APPS_APID_POWER 0x120u
+#define ILRS_APPS_APID_THERMAL 0x121u
+#define ILRS_APPS_APID_PAYLOAD 0x122u
+#define ILRS_APPS_APID_MODE 0x123u
+#define ILRS_APPS_APID_STORAGE 0x124u
+#define ILRS_APPS_APID_COMM 0x125u
+#define ILRS_APPS_APID_HS 0x126u
+#define ILRS_APPS_APID_LC 0x127u
+#define ILRS_APPS_APID_SC 0x128u
+#define ILRS_APPS_APID_PLD_DATA 0x12Fu
+#define ILRS_APPS_APID_PAYLOAD_BASE 0x300u /**< payload i's status packet: base + i */
+
+/**
+ * @brief Fill @p cfg for the hardware of the twin's reference station
+ *        (ilrs_hw_reference_init(): device names, loads, heaters, the eight
+ *        manifest payloads) with the hal @p hal (borrowed). Thresholds, set
+ *        points, owners and sequences are documented in docs/apps.md. A starting
+ *        point: a scenario overrides what it needs.
+ */
+void ilrs_apps_reference_config(ilrs_hal_t *hal, ilrs_apps_station_config_t *cfg);
+
+/**
+ * @brief Create every app of @p cfg. @p st is filled (all NULL on failure).
+ * @return 0 or the first app's create error.
+ */
+int ilrs_apps_station_create(const ilrs_apps_station_config_t *cfg, ilrs_apps_station_t *st);
+/**
+ * @brief Add every app to @p fsw (before start), in the order SC, LC, HS, MODE,
+ *        POWER, THERMAL, PAYLOAD, STORAGE, COMM. @return 0 or ilrs_fsw_add_app()'s error.
+ */
+int ilrs_apps_station_add(ilrs_apps_station_t *st, ilrs_fsw_t *fsw);
+/** @brief Destroy every app object (after the flight instance). */
+void ilrs_apps_station_destroy(ilrs_apps_station_t *st);
 
 #ifdef __cplusplus
 }

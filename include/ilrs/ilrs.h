@@ -14,6 +14,7 @@
 #include <ilrs/scenario.h>
 #include <ilrs/hal.h>
 #include <ilrs/twin.h>
+#include <ilrs/apps.h>
 #include <ilrs/station.h>
 
 #endif

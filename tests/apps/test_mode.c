@@ -192,7 +192,28 @@ static void automatic_power_safe_and_restore(void **state)
     teardown(f);
 }
 
+/* With POWER's events filtered out, MODE follows POWER_HK's shed_level. */
+static void power_safe_from_housekeeping(void **state)
+{
+    (void)state;
+    fx_t *f = setup();
+    harness_run(&f->h, 5);
+    ilrs_evs_t *evs = ilrs_fsw_evs(f->h.fsw);
+    assert_int_equal(ilrs_evs_set_severity_enabled(evs, ILRS_EVENT_ERROR, false), 0);
+    assert_int_equal(ilrs_evs_set_severity_enabled(evs, ILRS_EVENT_INFO, false), 0);
+    f->h.hal.sen_value[f->soc] = 0.45;
+    harness_run(&f->h, 8);
+    assert_int_equal(ilrs_mode_app_current(f->mode), ILRS_MODE_POWER_SAFE);
+    f->h.hal.sen_value[f->soc] = 0.6;
+    harness_run(&f->h, 8);
+    assert_int_equal(ilrs_mode_app_current(f->mode), ILRS_MODE_NOMINAL);
+    assert_int_equal(ilrs_mode_app_transitions(f->mode), 2);
+    assert_int_equal(count_events(&f->h, "POWER", 10), 0); /* really filtered */
+    teardown(f);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(power_safe_from_housekeeping),
     cmocka_unit_test(transitions_by_command),
     cmocka_unit_test(automatic_power_safe_and_restore),
 };

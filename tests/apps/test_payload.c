@@ -158,6 +158,17 @@ static void runtime_registration_and_commands(void **state)
     harness_run(&f->h, 3);
     assert_int_equal(f->h.hal.pl[f->seis].mode, 0);
     assert_int_equal(count_events(&f->h, "PAYLOAD", PLD_NAME_ERR_EID), 1);
+
+    /* A restart of the app hosts the run-time payload again, same command and packet. */
+    ilrs_app_t *app = ilrs_exec_find_app(ilrs_fsw_exec(f->h.fsw), "PAYLOAD");
+    assert_int_equal(ilrs_exec_restart_app(ilrs_fsw_exec(f->h.fsw), app), 0);
+    harness_run(&f->h, 3);
+    assert_int_equal(ilrs_pld_app_payload(f->pld, 1, &s1), 0);
+    assert_true(s1.on);
+    assert_int_equal(send_cmd(&f->h, "MagnetometerSetMode", two, 1), 0);
+    harness_run(&f->h, 3);
+    assert_int_equal(f->h.hal.pl[f->mag].mode, 2);
+    assert_ptr_equal(ilrs_dict_find_command_by_name(d, "MagnetometerSetMode"), cmd);
     teardown(f);
 }
 

@@ -6,7 +6,8 @@
 // POWER's events: a shedding event (PWR_SHED_ERR) reaching power_safe_level takes
 // NOMINAL to POWER_SAFE, the restore to level 0 (PWR_RESTORE_INF) takes it back
 // when auto_restore is set. The app reads those events from the event packets on
-// the bus (the text's "shed level %u", fixed by POWER's event catalog). Entering a
+// the bus (the text's "shed level %u", fixed by POWER's event catalog), and a
+// change of POWER_HK's shed_level acts the same (events may be filtered). Entering a
 // mode runs its entry actions as commands through the command ingest: POWER's
 // load set (PwrSetLoadMask) and survival (PwrSetSurvival), THERMAL's survival set
 // points (ThmSetSurvival), PAYLOAD hosting (PldEnableAll). Every transition is an
@@ -26,6 +27,8 @@ struct ilrs_mode_app {
     bool entered_initial;
     uint8_t mode, reason;
     uint32_t transitions, action_errors, power_level, power_events;
+    const ilrs_dict_packet_t *power_hk; /* POWER_HK, found after start */
+    const ilrs_dict_field_t *level_field;
 };
 
 static const ilrs_dict_enum_t mode_labels[] = {
@@ -158,6 +161,18 @@ static int mode_init(ilrs_app_t *app, void *ctx)
     return rc;
 }
 
+/* A POWER shedding level seen (from an event, or a change in POWER_HK). */
+static void power_level_seen(ilrs_app_t *app, ilrs_mode_app_t *a, uint32_t level)
+{
+    a->power_level = level;
+    uint32_t th = a->cfg.power_safe_level;
+    if (th > 0 && a->mode == ILRS_MODE_NOMINAL && level >= th) {
+        enter(app, a, ILRS_MODE_POWER_SAFE, R_POWER);
+    } else if (a->cfg.auto_restore && a->mode == ILRS_MODE_POWER_SAFE && level == 0) {
+        enter(app, a, ILRS_MODE_NOMINAL, R_POWER);
+    }
+}
+
 /* A POWER shedding or restore event: the level from its text. */
 static void power_event(ilrs_app_t *app, ilrs_mode_app_t *a, uint16_t id, const char *text)
 {
@@ -168,13 +183,22 @@ static void power_event(ilrs_app_t *app, ilrs_mode_app_t *a, uint16_t id, const 
         return;
     }
     a->power_events++;
-    a->power_level = level;
-    uint32_t th = a->cfg.power_safe_level;
-    if (th > 0 && a->mode == ILRS_MODE_NOMINAL && level >= th) {
-        enter(app, a, ILRS_MODE_POWER_SAFE, R_POWER);
-    } else if (a->cfg.auto_restore && a->mode == ILRS_MODE_POWER_SAFE && level == 0) {
-        enter(app, a, ILRS_MODE_NOMINAL, R_POWER);
+    power_level_seen(app, a, level);
+}
+
+/*
+ * POWER's HK packet as the fallback: events can be filtered or rate-limited by
+ * EVS, so a change of its shed_level field acts like the event. Packets reach
+ * the pipe in publication order, so an older HK never overrides a newer event.
+ */
+static void power_hk(ilrs_app_t *app, ilrs_mode_app_t *a, const uint8_t *pkt, size_t len)
+{
+    int64_t level = 0;
+    if (a->level_field == NULL || ilrs_dict_get_int(a->level_field, pkt, len, &level) != 0 ||
+        level < 0 || (uint32_t)level == a->power_level) {
+        return;
     }
+    power_level_seen(app, a, (uint32_t)level);
 }
 
 static int mode_step(ilrs_app_t *app, void *ctx)
@@ -183,9 +207,22 @@ static int mode_step(ilrs_app_t *app, void *ctx)
     if (!a->entered_initial) {
         enter(app, a, (ilrs_mode_t)a->mode, R_INITIAL);
     }
+    if (a->power_hk == NULL && a->cfg.has_power) {
+        const ilrs_dict_packet_t *hk =
+            ilrs_dict_find_packet_by_name(ilrs_fsw_dict(ilrs_app_fsw(app)), "POWER_HK");
+        if (hk != NULL) {
+            a->power_hk = hk;
+            a->level_field = ilrs_dict_find_field(hk, "shed_level");
+            (void)ilrs_app_subscribe(app, ilrs_msgid_tlm(hk->apid), 0);
+        }
+    }
     const uint8_t *pkt;
     size_t len;
     while (ilrs_app_receive(app, &pkt, &len) == 0) {
+        if (a->power_hk != NULL && ilrs_ccsds_get_apid(pkt) == a->power_hk->apid) {
+            power_hk(app, a, pkt, len);
+            continue;
+        }
         if (len < ILRS_EVS_PACKET_LEN) {
             continue;
         }

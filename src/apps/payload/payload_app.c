@@ -72,6 +72,8 @@ struct ilrs_pld_app {
     const ilrs_dict_command_t *cmd_enable, *cmd_all;
     payload_t p[ILRS_PLD_MAX_PAYLOADS];
     size_t count; /* payloads hosted (config + run time) */
+    ilrs_pld_manifest_t extra[ILRS_PLD_MAX_PAYLOADS]; /* added at run time (kept for restarts) */
+    size_t extra_count;
     bool host_enabled;
     bool day, earth;
     ilrs_tai_t t0, last_step;
@@ -265,7 +267,18 @@ static int add_payload(ilrs_pld_app_t *a, const ilrs_pld_manifest_t *m)
     for (char *c = pname; *c; c++) {
         *c = (char)toupper((unsigned char)*c);
     }
-    snprintf(cname, sizeof cname, "%c%sSetMode", toupper((unsigned char)m->id[0]), m->id + 1);
+    /* command name: the id in CamelCase + "SetMode" (neutral_atom -> NeutralAtomSetMode) */
+    size_t cn = 0;
+    bool upper = true;
+    for (const char *c = m->id; *c != '\0' && cn + 8 < sizeof cname; c++) {
+        if (*c == '_') {
+            upper = true;
+            continue;
+        }
+        cname[cn++] = upper ? (char)toupper((unsigned char)*c) : *c;
+        upper = false;
+    }
+    snprintf(cname + cn, sizeof cname - cn, "SetMode");
     if (rc == 0) {
         snprintf(desc, sizeof desc, "status of %s's payload %s", m->owner, m->id);
         const ilrs_dict_field_t fields[] = {
@@ -333,7 +346,11 @@ int ilrs_pld_app_add(ilrs_pld_app_t *a, const ilrs_pld_manifest_t *m)
     if (a == NULL || m == NULL || a->self == NULL) {
         return ILRS_EINVAL;
     }
-    return add_payload(a, m);
+    int rc = add_payload(a, m);
+    if (rc == 0 && a->extra_count < ILRS_PLD_MAX_PAYLOADS) {
+        a->extra[a->extra_count++] = *m; /* hosted again after a restart of the app */
+    }
+    return rc;
 }
 
 /* ---- init, step ------------------------------------------------------------------------ */
@@ -406,6 +423,10 @@ static int pld_init(ilrs_app_t *app, void *ctx)
     for (size_t i = 0; rc == 0 && i < a->cfg.payload_count; i++) {
         rc = add_payload(a, &a->cfg.payloads[i]);
     }
+    size_t config_partners = a->partners;
+    for (size_t i = 0; rc == 0 && i < a->extra_count; i++) {
+        rc = add_payload(a, &a->extra[i]);
+    }
     const apps_counter_t counters[] = {
         {"hosted", NULL, ILRS_DICT_U32, &a->hosted},
         {"producing", NULL, ILRS_DICT_U32, &a->producing},
@@ -422,7 +443,7 @@ static int pld_init(ilrs_app_t *app, void *ctx)
         rc = apps_hk_counters(app, counters, APPS_COUNT(counters));
     }
     /* bytes per partner known at start (partners added later are in their packets) */
-    for (size_t i = 0; rc == 0 && i < a->partners; i++) {
+    for (size_t i = 0; rc == 0 && i < config_partners; i++) {
         snprintf(a->partner_counter[i], sizeof a->partner_counter[i], "bytes_%s", a->partner[i]);
         rc = ilrs_app_hk_counter(app, a->partner_counter[i], "B", ILRS_DICT_U64,
                                  &a->partner_bytes[i]);

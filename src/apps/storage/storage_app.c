@@ -220,7 +220,6 @@ static int cmd_downlink(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t l
                        name);
         return ILRS_ENOTFOUND;
     }
-    uint64_t total = 0;
     for (unsigned prio = 1; prio <= 255 && budget > 0; prio++) {
         /* water filling among the channels of this priority */
         for (;;) {
@@ -244,7 +243,6 @@ static int cmd_downlink(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t l
                 a->ch[i].st.played += rel;
                 a->played_total += rel;
                 budget -= rel;
-                total += rel;
                 progress = progress || rel > 0;
                 if (sent < want) {
                     budget = 0; /* the radio queue is full */
@@ -255,7 +253,6 @@ static int cmd_downlink(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t l
             }
         }
     }
-    (void)total;
     return 0;
 }
 
@@ -292,8 +289,6 @@ static const apps_event_t events[] = {
     {STO_REFUSED_ERR_EID, "STO_REFUSED_ERR", ILRS_EVENT_ERROR,
      "storage full: %llu B of %s refused (nothing of lower priority left)",
      "storage full and nothing of lower priority to drop: incoming data refused and counted"},
-    {STO_PLAYBACK_INF_EID, "STO_PLAYBACK_INF", ILRS_EVENT_INFO, "played back %llu B on %s",
-     "a playback request was served (reserved; playback is counted in telemetry)"},
     {STO_CHANNEL_ERR_EID, "STO_CHANNEL_ERR", ILRS_EVENT_ERROR, "no %s named '%s'",
      "a command named an unknown channel or radio"},
     {STO_HAL_ERR_EID, "STO_HAL_ERR", ILRS_EVENT_ERROR, "hal storage '%s': %s",
