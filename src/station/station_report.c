@@ -336,6 +336,7 @@ static double cy(const chart_t *c, double y)
 
 static void chart_open(FILE *f, chart_t *c, const char *title, const char *unit)
 {
+    bool yticks = unit[0] != '\0'; /* band and timeline charts have no value axis */
     fprintf(f, "<h3>");
     html_escape(f, title);
     fprintf(f, "</h3>\n<svg viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
@@ -344,7 +345,7 @@ static void chart_open(FILE *f, chart_t *c, const char *title, const char *unit)
     fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"#fafafa\" "
                "stroke=\"#999\"/>\n",
             ML, MT, W - ML - MR, H - MT - MB);
-    for (int k = 0; k <= 4; k++) {
+    for (int k = 0; yticks && k <= 4; k++) {
         double y = c->y0 + (c->y1 - c->y0) * k / 4.0;
         fprintf(f, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
                    "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%.4g</text>\n",
@@ -541,7 +542,8 @@ int ilrs_station_write_report(const ilrs_station_t *st, FILE *f)
         fprintf(f, "</svg>\n");
         size_t np = st->sc->partner_count;
         const double *series[3] = {se->part_prod, se->part_stored, se->part_down};
-        static const char *const what[3] = {"produced", "held on board", "downlinked"};
+        static const char *const what[3] = {"produced (cumulative)", "held on board (now)",
+                                            "received on the ground (cumulative)"};
         for (int w = 0; w < 3 && np > 0; w++) {
             double mx = 1.0;
             for (size_t i = 0; i < se->n * np; i++) {
@@ -549,7 +551,7 @@ int ilrs_station_write_report(const ilrs_station_t *st, FILE *f)
             }
             c = (chart_t){t0, t1, 0, mx * 1.05};
             char title[96];
-            snprintf(title, sizeof title, "Science data %s per partner (cumulative)", what[w]);
+            snprintf(title, sizeof title, "Science data per partner: %s", what[w]);
             chart_open(f, &c, title, "MB");
             for (size_t k = 0; k < np; k++) {
                 chart_line(f, &c, se->t_d, series[w] + k, np, true, se->n, 1e-6, (int)k,
@@ -559,7 +561,13 @@ int ilrs_station_write_report(const ilrs_station_t *st, FILE *f)
         }
         // Timeline: faults, errors, modes.
         c = (chart_t){t0, t1, 0, 1};
-        chart_open(f, &c, "Timeline: faults (red), FDIR errors (orange), modes (blue)", "");
+        chart_open(f, &c, "Timeline: faults (red, ends green), errors (orange), modes (blue)",
+                   "");
+        static const char *const rows[3] = {"faults", "errors", "modes"};
+        for (int r = 0; r < 3; r++) {
+            fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%s</text>\n", ML - 4,
+                    MT + 32 + r * 50.0, rows[r]);
+        }
         for (size_t i = 0; i < st->timeline_count; i++) {
             const station_timeline_item_t *it = &st->timeline[i];
             const char *col = it->kind == 1 ? "#d62728" : it->kind == 2 ? "#2ca02c"
