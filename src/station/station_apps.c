@@ -280,6 +280,11 @@ static int make_autonomy(station_apps_t *a, ilrs_fsw_t *fsw, uint16_t payload_ap
     }
     if (rc == 0) {
         ilrs_sc_app_def(a->sc, &def);
+        // SC schedules by time, not by steps: at 1 Hz a command goes out within
+        // 1 s of its time, enough for these sequences, and the executive runs one
+        // frame a second instead of ten (a tenth of the run's cost).
+        def.rate_hz = 1.0;
+        def.slot = 0;
         rc = ilrs_fsw_add_app(fsw, &def, NULL);
     }
     if (rc != 0) {

@@ -88,7 +88,8 @@ static void q_pop(station_flightq_t *q)
     q->count--;
 }
 
-static void timeline_add(ilrs_station_t *st, uint8_t kind, uint8_t level, const char *fmt, ...)
+static void timeline_add_at(ilrs_station_t *st, double t_s, uint8_t kind, uint8_t level,
+                            const char *fmt, va_list ap)
 {
     if (st->timeline_count == st->timeline_cap) {
         size_t cap = st->timeline_cap ? 2 * st->timeline_cap : 256;
@@ -103,12 +104,25 @@ static void timeline_add(ilrs_station_t *st, uint8_t kind, uint8_t level, const 
         st->timeline_cap = cap;
     }
     station_timeline_item_t *it = &st->timeline[st->timeline_count++];
-    it->t_s = st->t_s;
+    it->t_s = t_s;
     it->kind = kind;
     it->level = level;
+    vsnprintf(it->text, sizeof it->text, fmt, ap);
+}
+
+static void timeline_add(ilrs_station_t *st, uint8_t kind, uint8_t level, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(it->text, sizeof it->text, fmt, ap);
+    timeline_add_at(st, st->t_s, kind, level, fmt, ap);
+    va_end(ap);
+}
+
+static void timeline_event(ilrs_station_t *st, double t_s, uint8_t level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    timeline_add_at(st, t_s, 0, level, fmt, ap);
     va_end(ap);
 }
 
@@ -413,7 +427,8 @@ static void on_event(ilrs_station_t *st, const ilrs_evs_record_t *r)
                 r->text);
     }
     if (r->severity >= ILRS_EVENT_ERROR) {
-        timeline_add(st, 0, (uint8_t)r->severity, "%s: %s", r->app_name, r->text);
+        timeline_event(st, (double)(r->time - st->sc->epoch_tai) * 1e-9, (uint8_t)r->severity,
+                       "%s: %s", r->app_name, r->text);
     }
     for (size_t i = 0; i < st->sc->fault_count; i++) {
         ilrs_station_fault_result_t *fr = &st->fault_results[i];
@@ -421,7 +436,7 @@ static void on_event(ilrs_station_t *st, const ilrs_evs_record_t *r)
         for (size_t k = 0; k < st->faults[i].match_count && !named; k++) {
             named = strstr(r->text, st->faults[i].match[k]) != NULL;
         }
-        if (!fr->injected || !named) {
+        if (!fr->injected || !named || r->time < fr->injected_at) {
             continue;
         }
         if (!fr->detected && r->severity >= ILRS_EVENT_ERROR) {
@@ -979,7 +994,9 @@ int ilrs_station_run(ilrs_station_t *st)
             bool up = station_env_relay_site(st->env, r, st->t_s);
             he.link_distance_m[ST_LINK_RELAY0 + r] = up ? e.relay_range_m[r] : 0.0;
         }
-        drive_rovers(st, he.sun_visible_fraction > 0.0);
+        if (fmod(st->t_s, 60.0) == 0.0) {
+            drive_rovers(st, he.sun_visible_fraction > 0.0); /* schedules in days */
+        }
         inject_due(st);
         if ((rc = ilrs_hw_station_step(st->hw, &he, 1.0)) != 0) {
             ilrs_log(ILRS_LOG_ERROR, "station", "hardware twin step at %.0f s: %s", st->t_s,
@@ -994,7 +1011,11 @@ int ilrs_station_run(ilrs_station_t *st)
         if ((rc = space_link(st, &e)) != 0) {
             break;
         }
-        drain_events(st);
+        // Events are read from the flight log every 10 s (the log holds 4096, the
+        // apps are limited to 20 a second each) and stamped with their own time.
+        if (fmod(st->t_s, 10.0) == 9.0) {
+            drain_events(st);
+        }
         monitor(st, &e, dte, relay);
         if (st->t_s >= next_sample) {
             update_partners(st);
@@ -1022,6 +1043,7 @@ int ilrs_station_run(ilrs_station_t *st)
             next_progress += st->opt.progress_interval_s;
         }
     }
+    drain_events(st);
     update_partners(st);
     st->sum.wall_s = wall_now() - wall0;
     st->sum.completed = rc == 0 && st->t_s >= st->duration_s;
