@@ -171,7 +171,7 @@ typedef struct station_flight {
     double arrive_s;   /* mission time it reaches the ground */
     uint32_t len;
     int32_t payload;   /* >= 0: science of hw payload i (no content kept); -1: packet */
-    uint64_t offset;   /* packet: offset of its octets in the link store */
+    uint8_t *data;     /* packet: its octets (owned by the flight until delivered) */
 } station_flight_t;
 
 /** A FIFO of flights (grows; the space link is not flight code). */
@@ -237,12 +237,11 @@ struct ilrs_station {
     char out_dir[ILRS_SCENARIO_FILE_MAX];
     /* space link */
     station_radio_fifo_t fifo[ILRS_SCENARIO_MAX_RADIOS];
-    uint8_t *store;           /* packet octets in flight (ring, by cumulative offset) */
-    uint64_t store_cap, store_head, store_tail;
+    uint64_t store_bytes;     /* packet octets in flight now */
     station_flightq_t air;    /* sent, waiting for the light time (by arrival) */
     station_flightq_t relay_q; /* at relay 0, waiting for a relay <-> Earth window */
     double relay_credit;      /* relay -> Earth bytes allowed and not used this second */
-    uint64_t store_dropped;   /* packets lost: link store full */
+    uint64_t store_dropped;   /* packets lost: more than STORE_BYTES in flight */
     /* faults */
     station_fault_state_t faults[ILRS_SCENARIO_MAX_FAULTS];
     ilrs_station_fault_result_t fault_results[ILRS_SCENARIO_MAX_FAULTS];

@@ -30,7 +30,7 @@
 #include "station/station_int.h"
 
 #define YEAR_S 31557600.0 /* Julian year */
-#define STORE_BYTES ((uint64_t)8 << 20) /* telemetry in flight: light time + relay backlog */
+#define STORE_BYTES ((uint64_t)32 << 20) /* telemetry in flight: light time + relay backlog */
 
 /* ---- small helpers -------------------------------------------------------------------- */
 
@@ -86,6 +86,15 @@ static void q_pop(station_flightq_t *q)
 {
     q->head = (q->head + 1) % q->cap;
     q->count--;
+}
+
+static void q_free(station_flightq_t *q)
+{
+    for (size_t i = 0; i < q->count; i++) {
+        free(q->items[(q->head + i) % q->cap].data);
+    }
+    free(q->items);
+    memset(q, 0, sizeof *q);
 }
 
 static void timeline_add_at(ilrs_station_t *st, double t_s, uint8_t kind, uint8_t level,
@@ -199,15 +208,13 @@ static int w_radio_send(void *c, uint16_t id, const void *data, size_t len)
     }
     if (magic == ST_SCIENCE_MAGIC && index < st->map.config.n_payloads) {
         f.payload = (int32_t)index;
-    } else if (st->store_tail - st->store_head + len <= st->store_cap) {
-        f.offset = st->store_tail;
-        size_t at = (size_t)(st->store_tail % st->store_cap);
-        size_t first = len < st->store_cap - at ? len : (size_t)(st->store_cap - at);
-        memcpy(st->store + at, data, first);
-        memcpy(st->store, (const uint8_t *)data + first, len - first);
-        st->store_tail += len;
+    } else if (st->store_bytes + len <= STORE_BYTES && (f.data = malloc(len)) != NULL) {
+        // Each packet keeps its own copy: packets on different paths (direct,
+        // relay store-and-forward) reach the ground out of order.
+        memcpy(f.data, data, len);
+        st->store_bytes += len;
     } else {
-        f.payload = -2; /* octets sent, content lost: the link store is full */
+        f.payload = -2; /* octets sent, content lost: too much in flight */
         st->store_dropped++;
     }
     return q_push(&st->fifo[id].q, &f);
@@ -478,12 +485,7 @@ static void deliver(ilrs_station_t *st, const station_flight_t *f)
         return;
     }
     if (f->payload == -1) {
-        uint8_t buf[0x10000];
-        size_t at = (size_t)(f->offset % st->store_cap), len = f->len;
-        size_t first = len < st->store_cap - at ? len : (size_t)(st->store_cap - at);
-        memcpy(buf, st->store + at, first);
-        memcpy(buf + first, st->store, len - first);
-        st->store_head = f->offset + f->len;
+        const uint8_t *buf = f->data;
         st->sum.tm_packets_archived++; /* delivered; the archive's count replaces it */
         if (st->archive != NULL) {
             int rc = station_archive_packet(st->archive, buf, f->len, tai_of(st, f->arrive_s));
@@ -492,6 +494,8 @@ static void deliver(ilrs_station_t *st, const station_flight_t *f)
                 ilrs_log(ILRS_LOG_ERROR, "station", "archive: %s", ilrs_strerror(rc));
             }
         }
+        st->store_bytes -= f->len;
+        free(f->data);
     }
 }
 
@@ -746,12 +750,6 @@ int ilrs_station_create(const ilrs_scenario_t *sc, const ilrs_station_options_t 
         set_error(error, cap, "hal: %s", ilrs_strerror(rc));
         goto out_fail;
     }
-    st->store_cap = STORE_BYTES;
-    st->store = malloc(st->store_cap);
-    if (st->store == NULL) {
-        rc = ILRS_ENOMEM;
-        goto out_fail;
-    }
     for (size_t r = 0; r < st->map.config.n_radios; r++) {
         st->fifo[r].proximity = sc->radios[r].link == ILRS_SCENARIO_LINK_PROXIMITY;
         st->fifo[r].sent_base = ilrs_hw_station_radio(st->hw, r)->sent_bytes;
@@ -805,11 +803,10 @@ void ilrs_station_destroy(ilrs_station_t *st)
     ilrs_hw_station_destroy(st->hw);
     station_env_destroy(st->env);
     for (size_t r = 0; r < ILRS_SCENARIO_MAX_RADIOS; r++) {
-        free(st->fifo[r].q.items);
+        q_free(&st->fifo[r].q);
     }
-    free(st->air.items);
-    free(st->relay_q.items);
-    free(st->store);
+    q_free(&st->air);
+    q_free(&st->relay_q);
     free(st->timeline);
     station_series_free(&st->series);
     free(st);
