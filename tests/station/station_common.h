@@ -133,6 +133,12 @@ static inline void check_outputs(const char *dir, bool charts)
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(q, 0), "ok");
     sqlite3_finalize(q);
+    // Nothing the station sent reached the ground damaged.
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM rejected", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int64(q, 0), 0);
+    sqlite3_finalize(q);
     sqlite3_close(db);
     snprintf(path, sizeof path, "%s/events.log", dir);
     assert_int_equal(stat(path, &sb), 0);
