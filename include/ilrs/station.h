@@ -150,7 +150,7 @@ void ilrs_station_destroy(ilrs_station_t *st);
 
 /**
  * @brief Play the scenario to its end (or until ilrs_station_request_stop()).
- *        The archive is committed at least every simulated hour, so a run killed
+ *        The archive is committed at least every simulated day, so a run killed
  *        midway leaves a readable archive of what it did. On return the outputs
  *        (summary.json, report.html) are written.
  * @return 0, ILRS_ESTATE (already run), ILRS_ESTATION_RUN (a model failed; logged),
