@@ -40,24 +40,23 @@
 extern "C" {
 #endif
 
-#define ILRS_STATION_ID_MAX 32      /**< ids in results (scenario ids fit) */
+#define ILRS_STATION_ID_MAX      32  /**< ids in results (scenario ids fit) */
 #define ILRS_STATION_VERDICT_MAX 256 /**< the one-line verdict */
 
 typedef struct ilrs_station ilrs_station_t;
 
 /** Progress callback: @p done_s of @p total_s simulated; @p now mission time (TAI). */
-typedef void (*ilrs_station_progress_fn)(void *user, double done_s, double total_s,
-                                         ilrs_tai_t now);
+typedef void (*ilrs_station_progress_fn)(void *user, double done_s, double total_s, ilrs_tai_t now);
 
 /** Run options. Zero fields take the defaults (ilrs_station_options_default()). */
 typedef struct ilrs_station_options {
-    double duration_s;        /**< 0: the scenario's duration */
-    bool has_seed;            /**< true: @c seed replaces the scenario's seed */
+    double duration_s; /**< 0: the scenario's duration */
+    bool has_seed;     /**< true: @c seed replaces the scenario's seed */
     uint64_t seed;
-    const char *out_dir;      /**< output directory (created); NULL: no files */
-    double env_step_s;        /**< environment grid, default 60 s */
-    double sample_step_s;     /**< report time series step, default 600 s */
-    uint32_t hk_interval_s;   /**< housekeeping packet period per app, default 60 s */
+    const char *out_dir;               /**< output directory (created); NULL: no files */
+    double env_step_s;                 /**< environment grid, default 60 s */
+    double sample_step_s;              /**< report time series step, default 600 s */
+    uint32_t hk_interval_s;            /**< housekeeping packet period per app, default 60 s */
     ilrs_station_progress_fn progress; /**< may be NULL */
     void *progress_user;
     double progress_interval_s; /**< simulated seconds between calls, default 1 day */
@@ -69,16 +68,16 @@ void ilrs_station_options_default(ilrs_station_options_t *opts);
 /** One injected fault and how the flight software answered. */
 typedef struct ilrs_station_fault_result {
     char id[ILRS_STATION_ID_MAX];
-    char type[ILRS_STATION_ID_MAX];   /**< scenario spelling, e.g. "battery_string_loss" */
+    char type[ILRS_STATION_ID_MAX]; /**< scenario spelling, e.g. "battery_string_loss" */
     char target[ILRS_STATION_ID_MAX];
     bool injected;
     ilrs_tai_t injected_at;
-    bool detected;                    /**< an FDIR event named the target after injection */
+    bool detected; /**< an FDIR event named the target after injection */
     ilrs_tai_t detected_at;
-    char detected_by[64];             /**< "<APP> <event id>" of the first such event */
-    bool recovered;                   /**< the fault ended or FDIR reported recovery */
+    char detected_by[64]; /**< "<APP> <event id>" of the first such event */
+    bool recovered;       /**< the fault ended or FDIR reported recovery */
     ilrs_tai_t recovered_at;
-    uint32_t occurrences;             /**< random faults: how many arrivals */
+    uint32_t occurrences; /**< random faults: how many arrivals */
 } ilrs_station_fault_result_t;
 
 /** Data volume of one partner, bytes. */
@@ -93,10 +92,10 @@ typedef struct ilrs_station_partner_result {
 /** One thermal node's temperature extremes. */
 typedef struct ilrs_station_node_result {
     char name[ILRS_STATION_ID_MAX];
-    double min_k, max_k;       /**< over the run */
+    double min_k, max_k;             /**< over the run */
     double limit_min_k, limit_max_k; /**< allowable range from the scenario */
-    double excursion_s;        /**< time outside the allowable range */
-    ilrs_tai_t first_excursion;  /**< 0 when none */
+    double excursion_s;              /**< time outside the allowable range */
+    ilrs_tai_t first_excursion;      /**< 0 when none */
 } ilrs_station_node_result_t;
 
 /** Results of a run (ilrs_station_get_summary()). Arrays are borrowed from the station. */
@@ -104,20 +103,20 @@ typedef struct ilrs_station_summary {
     char scenario[ILRS_SCENARIO_NAME_MAX];
     ilrs_tai_t epoch;
     uint64_t seed;
-    double planned_s;          /**< duration asked for */
-    double simulated_s;        /**< mission time played */
-    double wall_s;             /**< host time spent in ilrs_station_run() */
-    bool completed;            /**< played to the end (not stopped) */
-    bool survived;             /**< no brownout and no node outside its limits for long */
+    double planned_s;   /**< duration asked for */
+    double simulated_s; /**< mission time played */
+    double wall_s;      /**< host time spent in ilrs_station_run() */
+    bool completed;     /**< played to the end (not stopped) */
+    bool survived;      /**< no brownout and no node outside its limits for long */
     char verdict[ILRS_STATION_VERDICT_MAX];
-    ilrs_tai_t failure_at;     /**< 0 when survived */
-    double min_soc;            /**< lowest battery state of charge (mean of the batteries) */
+    ilrs_tai_t failure_at; /**< 0 when survived */
+    double min_soc;        /**< lowest battery state of charge (mean of the batteries) */
     ilrs_tai_t min_soc_at;
-    double brownout_s;         /**< time with the bus down */
+    double brownout_s; /**< time with the bus down */
     double energy_in_j, energy_out_j;
-    double sunlit_fraction;    /**< of the run with any of the Sun above the horizon */
-    double earth_fraction;     /**< Earth above the horizon */
-    double contact_fraction;   /**< some radio's link up */
+    double sunlit_fraction;  /**< of the run with any of the Sun above the horizon */
+    double earth_fraction;   /**< Earth above the horizon */
+    double contact_fraction; /**< some radio's link up */
     uint64_t tm_packets_sent, tm_packets_archived, tm_packets_dropped;
     uint64_t events_total, events_by_severity[4];
     uint64_t commands_sent;

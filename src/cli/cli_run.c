@@ -26,18 +26,17 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: ilrs run [SCENARIO] [--days N] [--seed S] [--out DIR]\n"
-            "Play a station scenario on virtual time: the lunar environment, the station\n"
-            "hardware twin, the flight software at 1 Hz, the space link and the ground\n"
-            "archive, in one deterministic process.\n"
-            "  SCENARIO     scenario file (default scenarios/south-pole.yaml)\n"
-            "  --days N     mission days to play (default: the scenario's duration;\n"
-            "               also accepts durations such as 36h, 2.5d, 1y)\n"
-            "  --seed S     random seed (default: the scenario's seed)\n"
-            "  --out DIR    output directory (default run-out): archive.sqlite, events.log,\n"
-            "               summary.json, dictionary.json, report.html\n"
-            "  --quiet      print only the verdict line\n");
+    fprintf(out, "usage: ilrs run [SCENARIO] [--days N] [--seed S] [--out DIR]\n"
+                 "Play a station scenario on virtual time: the lunar environment, the station\n"
+                 "hardware twin, the flight software at 1 Hz, the space link and the ground\n"
+                 "archive, in one deterministic process.\n"
+                 "  SCENARIO     scenario file (default scenarios/south-pole.yaml)\n"
+                 "  --days N     mission days to play (default: the scenario's duration;\n"
+                 "               also accepts durations such as 36h, 2.5d, 1y)\n"
+                 "  --seed S     random seed (default: the scenario's seed)\n"
+                 "  --out DIR    output directory (default run-out): archive.sqlite, events.log,\n"
+                 "               summary.json, dictionary.json, report.html\n"
+                 "  --quiet      print only the verdict line\n");
 }
 
 typedef struct progress {

@@ -21,7 +21,7 @@
 
 #include "station/station_int.h"
 
-#define PLD_DATA_APID 0x1F0u   /* PLD_DATA records (payload host -> DOWNLINK) */
+#define PLD_DATA_APID   0x1F0u /* PLD_DATA records (payload host -> DOWNLINK) */
 #define PLD_STATUS_APID 0x200u /* + payload index: each hosted payload's status */
 
 struct station_apps {
@@ -31,7 +31,7 @@ struct station_apps {
     ilrs_mode_app_t *mode;
     ilrs_lc_app_t *lc;
     ilrs_sc_app_t *sc;
-    size_t hosted;            /* scenario payloads 0..hosted-1 are hosted by PLD */
+    size_t hosted; /* scenario payloads 0..hosted-1 are hosted by PLD */
     uint32_t line_on_mask, line_shed1_mask, line_survival_mask;
 };
 
@@ -124,8 +124,8 @@ static int make_power(const ilrs_scenario_t *sc, const station_hw_map_t *m, ilrs
     return rc;
 }
 
-static int make_thermal(const station_hw_map_t *m, ilrs_hal_t *hal, station_apps_t *a,
-                        char *error, size_t cap)
+static int make_thermal(const station_hw_map_t *m, ilrs_hal_t *hal, station_apps_t *a, char *error,
+                        size_t cap)
 {
     ilrs_thm_config_t c;
     memset(&c, 0, sizeof c);
@@ -182,7 +182,8 @@ static int make_payload(const ilrs_scenario_t *sc, const station_hw_map_t *m, il
     // minutes; hang detection needs 120 s. (Its step publishes every hosted
     // payload's status packet, the costliest step of the station at 1 Hz.)
     c->rate_hz = 0.1;
-    size_t n = sc->payload_count < ILRS_PLD_MAX_PAYLOADS ? sc->payload_count : ILRS_PLD_MAX_PAYLOADS;
+    size_t n =
+        sc->payload_count < ILRS_PLD_MAX_PAYLOADS ? sc->payload_count : ILRS_PLD_MAX_PAYLOADS;
     if (sc->payload_count > ILRS_PLD_MAX_PAYLOADS) {
         snprintf(error, cap, "payloads: the payload host takes %d payloads, the scenario has %zu",
                  ILRS_PLD_MAX_PAYLOADS, sc->payload_count);
@@ -257,8 +258,8 @@ static const char night_sequences[] = "rts 1\n"
                                       "rts 2\n"
                                       "0 ModeSet NOMINAL\n";
 
-static int make_autonomy(station_apps_t *a, ilrs_fsw_t *fsw, uint16_t payload_apid,
-                         char *error, size_t cap)
+static int make_autonomy(station_apps_t *a, ilrs_fsw_t *fsw, uint16_t payload_apid, char *error,
+                         size_t cap)
 {
     ilrs_lc_config_t lc;
     memset(&lc, 0, sizeof lc);
@@ -288,14 +289,14 @@ static int make_autonomy(station_apps_t *a, ilrs_fsw_t *fsw, uint16_t payload_ap
         rc = ilrs_fsw_add_app(fsw, &def, NULL);
     }
     if (rc != 0) {
-        snprintf(error, cap, "LC/SC (night survival) configuration refused: %s",
-                 ilrs_strerror(rc));
+        snprintf(error, cap, "LC/SC (night survival) configuration refused: %s", ilrs_strerror(rc));
     }
     return rc;
 }
 
-int station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map, ilrs_hal_t *hal,
-                        ilrs_fsw_t *fsw, station_apps_t **out, char *error, size_t cap)
+int ilrs__station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map,
+                              ilrs_hal_t *hal, ilrs_fsw_t *fsw, station_apps_t **out, char *error,
+                              size_t cap)
 {
     *out = NULL;
     station_apps_t *a = calloc(1, sizeof *a);
@@ -337,14 +338,14 @@ int station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map, 
         if (error[0] == '\0') {
             snprintf(error, cap, "station apps: %s", ilrs_strerror(rc));
         }
-        station_apps_destroy(a);
+        ilrs__station_apps_destroy(a);
         return rc;
     }
     *out = a;
     return 0;
 }
 
-void station_apps_destroy(station_apps_t *a)
+void ilrs__station_apps_destroy(station_apps_t *a)
 {
     if (a != NULL) {
         ilrs_pwr_app_destroy(a->power);
@@ -357,22 +358,22 @@ void station_apps_destroy(station_apps_t *a)
     }
 }
 
-bool station_apps_hosts_payload(const station_apps_t *a, size_t index)
+bool ilrs__station_apps_hosts_payload(const station_apps_t *a, size_t index)
 {
     return a != NULL && a->payload != NULL && index < a->hosted;
 }
 
-uint16_t station_apps_data_apid(const station_apps_t *a)
+uint16_t ilrs__station_apps_data_apid(const station_apps_t *a)
 {
     return a != NULL && a->payload != NULL ? PLD_DATA_APID : 0;
 }
 
-uint16_t station_apps_payload_apid(const station_apps_t *a, size_t index)
+uint16_t ilrs__station_apps_payload_apid(const station_apps_t *a, size_t index)
 {
-    return station_apps_hosts_payload(a, index) ? (uint16_t)(PLD_STATUS_APID + index) : 0;
+    return ilrs__station_apps_hosts_payload(a, index) ? (uint16_t)(PLD_STATUS_APID + index) : 0;
 }
 
-const char *station_apps_mode(const station_apps_t *a)
+const char *ilrs__station_apps_mode(const station_apps_t *a)
 {
     if (a == NULL || a->mode == NULL) {
         return "";

@@ -68,8 +68,7 @@ static void fifo_copy_in(station_archive_t *a, const void *src, size_t n)
 static int ingest(station_archive_t *a, const uint8_t *pkt, size_t len, ilrs_tai_t receive)
 {
     int rc = ilrs_ground_archive_ingest(a->ar, a->dict, pkt, len, receive);
-    if (rc != 0 || len != ILRS_EVS_PACKET_LEN ||
-        ilrs_ccsds_get_apid(pkt) != ILRS_FSW_APID_EVENTS) {
+    if (rc != 0 || len != ILRS_EVS_PACKET_LEN || ilrs_ccsds_get_apid(pkt) != ILRS_FSW_APID_EVENTS) {
         return rc;
     }
     char app[ILRS_EVS_APP_NAME_MAX], text[ILRS_EVS_TEXT_MAX];
@@ -139,8 +138,8 @@ static void *writer(void *arg)
     return NULL;
 }
 
-int station_archive_open(const char *path, const ilrs_dict_t *station_dict,
-                         station_archive_t **out)
+int ilrs__station_archive_open(const char *path, const ilrs_dict_t *station_dict,
+                               station_archive_t **out)
 {
     *out = NULL;
     station_archive_t *a = calloc(1, sizeof *a);
@@ -181,7 +180,7 @@ int station_archive_open(const char *path, const ilrs_dict_t *station_dict,
         a->started = rc == 0;
     }
     if (rc != 0) {
-        station_archive_close(a);
+        ilrs__station_archive_close(a);
         return rc;
     }
     *out = a;
@@ -213,20 +212,20 @@ static int enqueue(station_archive_t *a, const uint8_t *pkt, size_t len, ilrs_ta
     return rc;
 }
 
-int station_archive_packet(station_archive_t *a, const uint8_t *pkt, size_t len,
-                           ilrs_tai_t receive)
+int ilrs__station_archive_packet(station_archive_t *a, const uint8_t *pkt, size_t len,
+                                 ilrs_tai_t receive)
 {
     return len == 0 ? ILRS_EINVAL : enqueue(a, pkt, len, receive);
 }
 
-int station_archive_flush(station_archive_t *a)
+int ilrs__station_archive_flush(station_archive_t *a)
 {
     return enqueue(a, NULL, 0, 0);
 }
 
-int station_archive_sync(station_archive_t *a)
+int ilrs__station_archive_sync(station_archive_t *a)
 {
-    int rc = station_archive_flush(a);
+    int rc = ilrs__station_archive_flush(a);
     pthread_mutex_lock(&a->mu);
     while (a->used > 0 || a->busy) {
         pthread_cond_wait(&a->idle, &a->mu);
@@ -238,7 +237,7 @@ int station_archive_sync(station_archive_t *a)
     return rc;
 }
 
-void station_archive_close(station_archive_t *a)
+void ilrs__station_archive_close(station_archive_t *a)
 {
     if (a == NULL) {
         return;
@@ -260,7 +259,7 @@ void station_archive_close(station_archive_t *a)
     free(a);
 }
 
-uint64_t station_archive_accepted(station_archive_t *a)
+uint64_t ilrs__station_archive_accepted(station_archive_t *a)
 {
     pthread_mutex_lock(&a->mu);
     uint64_t n = a->accepted;

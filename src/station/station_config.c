@@ -40,7 +40,7 @@ static void copy_name(char *dst, const char *src)
     snprintf(dst, ILRS_HW_NAME_MAX, "%s", src);
 }
 
-int station_map_line(const station_hw_map_t *m, const char *name)
+int ilrs__station_map_line(const station_hw_map_t *m, const char *name)
 {
     for (size_t i = 0; i < m->config.n_lines; i++) {
         if (strcmp(m->lines[i].name, name) == 0) {
@@ -50,7 +50,7 @@ int station_map_line(const station_hw_map_t *m, const char *name)
     return -1;
 }
 
-int station_map_node(const station_hw_map_t *m, const char *name)
+int ilrs__station_map_node(const station_hw_map_t *m, const char *name)
 {
     for (size_t i = 0; i < m->config.n_nodes; i++) {
         if (strcmp(m->nodes[i].name, name) == 0) {
@@ -60,7 +60,7 @@ int station_map_node(const station_hw_map_t *m, const char *name)
     return -1;
 }
 
-int station_map_heater(const station_hw_map_t *m, const char *name)
+int ilrs__station_map_heater(const station_hw_map_t *m, const char *name)
 {
     for (size_t i = 0; i < m->config.n_heaters; i++) {
         if (strcmp(m->heaters[i].name, name) == 0) {
@@ -74,7 +74,7 @@ int station_map_heater(const station_hw_map_t *m, const char *name)
 static int line_of(station_hw_map_t *m, const char *name)
 {
     if (name[0] != '\0') {
-        return station_map_line(m, name);
+        return ilrs__station_map_line(m, name);
     }
     if (m->unswitched_line < 0) {
         size_t i = m->config.n_lines++;
@@ -171,7 +171,7 @@ static int map_batteries(const ilrs_scenario_t *sc, station_hw_map_t *m, char *e
             p->derate_k[k] = t;
             p->derate_factor[k] = f > 1.0 ? 1.0 : (f < 0.01 ? 0.01 : f);
         }
-        m->battery_nodes[i] = station_map_node(m, b->thermal_node);
+        m->battery_nodes[i] = ilrs__station_map_node(m, b->thermal_node);
         if (m->battery_nodes[i] < 0) {
             return refuse(error, cap, "power.batteries[%zu].thermal_node: no node \"%s\"", i,
                           b->thermal_node);
@@ -197,7 +197,7 @@ static int map_sources(const ilrs_scenario_t *sc, station_hw_map_t *m, char *err
         copy_name(p->name, r->id);
         p->thermal_w_bol = r->thermal_w_each * (double)r->count;
         p->age_years = 0.0; // the scenario gives the output at the epoch
-        m->rtg_nodes[n] = station_map_node(m, r->thermal_node);
+        m->rtg_nodes[n] = ilrs__station_map_node(m, r->thermal_node);
         if (m->rtg_nodes[n] < 0) {
             return refuse(error, cap, "power.rhus[%zu].thermal_node: no node \"%s\"", i,
                           r->thermal_node);
@@ -218,7 +218,8 @@ static int map_sources(const ilrs_scenario_t *sc, station_hw_map_t *m, char *err
         p->thermal_w_bol = r->thermal_w;
         p->electric_w_bol = r->electric_w;
         p->converter_loss_per_year = r->converter_degradation_per_year;
-        m->rtg_nodes[n] = r->thermal_node[0] ? station_map_node(m, r->thermal_node) : ILRS_HW_NONE;
+        m->rtg_nodes[n] =
+            r->thermal_node[0] ? ilrs__station_map_node(m, r->thermal_node) : ILRS_HW_NONE;
         if (r->thermal_node[0] && m->rtg_nodes[n] < 0) {
             return refuse(error, cap, "power.rtgs[%zu].thermal_node: no node \"%s\"", i,
                           r->thermal_node);
@@ -259,7 +260,7 @@ static int map_thermal(const ilrs_scenario_t *sc, station_hw_map_t *m, char *err
                 (ilrs_hw_coupling_t){(int)i, ILRS_HW_NONE, s->regolith_conductance_w_per_k};
         }
         for (size_t k = 0; k < s->conductance_count; k++) {
-            int b = station_map_node(m, s->conductances[k].to);
+            int b = ilrs__station_map_node(m, s->conductances[k].to);
             if (b < 0) {
                 return refuse(error, cap, "thermal.nodes[%zu].conductances[%zu].to: no node \"%s\"",
                               i, k, s->conductances[k].to);
@@ -290,7 +291,7 @@ static int map_lines_and_heaters(const ilrs_scenario_t *sc, station_hw_map_t *m,
     m->unswitched_line = -1;
     // The hub's avionics: the fixed consumer of its line, dissipating in its node.
     int hub_line = line_of(m, sc->hub.line);
-    int hub_node = station_map_node(m, sc->hub.thermal_node);
+    int hub_node = ilrs__station_map_node(m, sc->hub.thermal_node);
     if (hub_line < 0 || hub_node < 0) {
         return refuse(error, cap, "hub: line \"%s\" or thermal_node \"%s\" unknown", sc->hub.line,
                       sc->hub.thermal_node);
@@ -306,9 +307,12 @@ static int map_lines_and_heaters(const ilrs_scenario_t *sc, station_hw_map_t *m,
     m->lines[hub_line].base_w = awake > 0.0 ? sc->hub.hibernate_power_w : sc->hub.avionics_power_w;
     m->lines[hub_line].node = hub_node;
     if (awake > 0.0) {
-        if (m->config.n_lines >= ST_MAX_LINES || station_map_line(m, ST_HUB_AWAKE_LINE) >= 0) {
-            return refuse(error, cap, "power.lines: no room for the hub's awake line (or a line is "
-                                      "named \"%s\")", ST_HUB_AWAKE_LINE);
+        if (m->config.n_lines >= ST_MAX_LINES ||
+            ilrs__station_map_line(m, ST_HUB_AWAKE_LINE) >= 0) {
+            return refuse(error, cap,
+                          "power.lines: no room for the hub's awake line (or a line is "
+                          "named \"%s\")",
+                          ST_HUB_AWAKE_LINE);
         }
         ilrs_hw_line_params_t *p = &m->lines[m->config.n_lines++];
         memset(p, 0, sizeof *p);
@@ -331,8 +335,8 @@ static int map_lines_and_heaters(const ilrs_scenario_t *sc, station_hw_map_t *m,
             p->node = (int)i;
             p->line = line_of(m, h->line);
             if (p->line < 0) {
-                return refuse(error, cap, "thermal.nodes[%zu].heaters[%zu].line: no line \"%s\"",
-                              i, k, h->line);
+                return refuse(error, cap, "thermal.nodes[%zu].heaters[%zu].line: no line \"%s\"", i,
+                              k, h->line);
             }
             p->power_w = h->power_w;
             p->on = false;
@@ -353,7 +357,7 @@ static int map_radios(const ilrs_scenario_t *sc, station_hw_map_t *m, char *erro
                       "scenario has %zu relays",
                       ILRS_HW_LINK_TARGETS, ILRS_HW_LINK_TARGETS - 1, sc->relay_count);
     }
-    int hub_node = station_map_node(m, sc->hub.thermal_node);
+    int hub_node = ilrs__station_map_node(m, sc->hub.thermal_node);
     for (size_t i = 0; i < sc->radio_count; i++) {
         const ilrs_scenario_radio_t *r = &sc->radios[i];
         ilrs_hw_radio_params_t *p = &m->radios[i];
@@ -394,13 +398,14 @@ static int map_radios(const ilrs_scenario_t *sc, station_hw_map_t *m, char *erro
             p->rx_gain_dbi = sc->relays[0].proximity_gain_dbi;
             p->system_noise_k = sc->relays[0].proximity_noise_temperature_k;
             if (sc->relay_count > 1) {
-                warn(m, "radios[%zu]: proximity radios use relay \"%s\" only", i,
-                     sc->relays[0].id);
+                warn(m, "radios[%zu]: proximity radios use relay \"%s\" only", i, sc->relays[0].id);
             }
         } else {
             if (sc->ground_count == 0) {
-                return refuse(error, cap, "radios[%zu]: a direct-to-Earth radio needs a ground "
-                                          "station", i);
+                return refuse(error, cap,
+                              "radios[%zu]: a direct-to-Earth radio needs a ground "
+                              "station",
+                              i);
             }
             // Budget against the smallest dish of the network (the link must close
             // at every station that may be in view: conservative).
@@ -444,7 +449,7 @@ static void payload_levels(const ilrs_scenario_payload_t *pl, double *standby, d
 
 static int map_payloads(const ilrs_scenario_t *sc, station_hw_map_t *m, char *error, size_t cap)
 {
-    int hub_node = station_map_node(m, sc->hub.thermal_node);
+    int hub_node = ilrs__station_map_node(m, sc->hub.thermal_node);
     size_t n = 0;
     for (size_t i = 0; i < sc->payload_count; i++) {
         const ilrs_scenario_payload_t *s = &sc->payloads[i];
@@ -459,7 +464,7 @@ static int map_payloads(const ilrs_scenario_t *sc, station_hw_map_t *m, char *er
         if (p->line < 0) {
             return refuse(error, cap, "payloads[%zu].line: no line \"%s\"", i, s->line);
         }
-        p->node = s->thermal_node[0] ? station_map_node(m, s->thermal_node) : hub_node;
+        p->node = s->thermal_node[0] ? ilrs__station_map_node(m, s->thermal_node) : hub_node;
         if (p->node < 0) {
             return refuse(error, cap, "payloads[%zu].thermal_node: no node \"%s\"", i,
                           s->thermal_node);
@@ -489,7 +494,8 @@ static int map_payloads(const ilrs_scenario_t *sc, station_hw_map_t *m, char *er
     return 0;
 }
 
-int station_map_hardware(const ilrs_scenario_t *sc, station_hw_map_t *m, char *error, size_t cap)
+int ilrs__station_map_hardware(const ilrs_scenario_t *sc, station_hw_map_t *m, char *error,
+                               size_t cap)
 {
     memset(m, 0, sizeof *m);
     ilrs_hw_config_default(&m->config);
@@ -503,8 +509,10 @@ int station_map_hardware(const ilrs_scenario_t *sc, station_hw_map_t *m, char *e
     }
     for (size_t i = 0; i < sc->power.battery_count; i++) {
         if (sc->power.batteries[i].min_charge_k > 0.0) {
-            warn(m, "power.batteries[%zu].min_charge_k: the twin does not block charging when "
-                    "cold", i);
+            warn(m,
+                 "power.batteries[%zu].min_charge_k: the twin does not block charging when "
+                 "cold",
+                 i);
             break;
         }
     }

@@ -17,7 +17,7 @@
 
 #include "station/station_int.h"
 
-#define CHUNK_BYTES 65536u
+#define CHUNK_BYTES  65536u
 #define FILL_SECONDS 2.0 /* keep about this much link time queued in each radio */
 
 enum { EID_INIT_INF = ILRS_FSW_FIRST_APP_EID, EID_TM_DROP_ERR, EID_STORAGE_FULL_ERR };
@@ -33,10 +33,10 @@ struct station_downlink {
     size_t order[ST_MAX_PAYLOADS]; /* payloads by priority */
     bool full_reported;
     const ilrs_dict_field_t *f_payload, *f_bytes; /* PLD_DATA fields */
-    ilrs_tai_t last_sent[2048];                 /* per APID: last packet kept */
+    ilrs_tai_t last_sent[2048];                   /* per APID: last packet kept */
 };
 
-int station_downlink_create(const station_downlink_config_t *cfg, station_downlink_t **out)
+int ilrs__station_downlink_create(const station_downlink_config_t *cfg, station_downlink_t **out)
 {
     *out = NULL;
     station_downlink_t *dl = calloc(1, sizeof *dl);
@@ -48,7 +48,7 @@ int station_downlink_create(const station_downlink_config_t *cfg, station_downli
     dl->ring = malloc(dl->ring_cap);
     dl->chunk = calloc(1, CHUNK_BYTES);
     if (dl->ring == NULL || dl->chunk == NULL) {
-        station_downlink_destroy(dl);
+        ilrs__station_downlink_destroy(dl);
         return ILRS_ENOMEM;
     }
     // Priority order, stable (1 = highest).
@@ -64,7 +64,7 @@ int station_downlink_create(const station_downlink_config_t *cfg, station_downli
     return 0;
 }
 
-void station_downlink_destroy(station_downlink_t *dl)
+void ilrs__station_downlink_destroy(station_downlink_t *dl)
 {
     if (dl != NULL) {
         free(dl->ring);
@@ -73,15 +73,15 @@ void station_downlink_destroy(station_downlink_t *dl)
     }
 }
 
-void station_downlink_payload(const station_downlink_t *dl, size_t i, uint64_t *produced,
-                              uint64_t *held, uint64_t *lost)
+void ilrs__station_downlink_payload(const station_downlink_t *dl, size_t i, uint64_t *produced,
+                                    uint64_t *held, uint64_t *lost)
 {
     *produced = i < ST_MAX_PAYLOADS ? dl->produced[i] : 0;
     *held = i < ST_MAX_PAYLOADS ? dl->held[i] : 0;
     *lost = i < ST_MAX_PAYLOADS ? dl->lost[i] : 0;
 }
 
-uint64_t station_downlink_tm_dropped(const station_downlink_t *dl)
+uint64_t ilrs__station_downlink_tm_dropped(const station_downlink_t *dl)
 {
     return dl->tm_dropped;
 }
@@ -139,8 +139,8 @@ static int dl_init(ilrs_app_t *app, void *ctx)
                     {"science_bytes_sent", &dl->science_sent},
                     {"storage_refused_bytes", &dl->storage_refused}};
     for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
-        rc = ilrs_app_hk_counter(app, counters[i].name, i == 0 || i == 2 ? "" : "B",
-                                 ILRS_DICT_U64, counters[i].v);
+        rc = ilrs_app_hk_counter(app, counters[i].name, i == 0 || i == 2 ? "" : "B", ILRS_DICT_U64,
+                                 counters[i].v);
         if (rc != 0 && rc != ILRS_EEXIST) {
             return rc;
         }
@@ -320,7 +320,7 @@ static void dl_reset(ilrs_app_t *app, void *ctx)
     dl->storage_refused = 0;
 }
 
-void station_downlink_def(station_downlink_t *dl, ilrs_app_def_t *def)
+void ilrs__station_downlink_def(station_downlink_t *dl, ilrs_app_def_t *def)
 {
     memset(def, 0, sizeof *def);
     def->name = "DOWNLINK";

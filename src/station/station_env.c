@@ -145,8 +145,8 @@ static int open_horizons(station_env_t *env, char *error, size_t cap)
                               sizeof msg);
     if (rc == 0 && array_mast != sc->site.mast_height_m) {
         hc.observer_height_m = array_mast;
-        rc = ilrs_horizon_get(&hc, env->dems, env->dem_count, NULL, &env->horizon_sun, &cached,
-                              msg, sizeof msg);
+        rc = ilrs_horizon_get(&hc, env->dems, env->dem_count, NULL, &env->horizon_sun, &cached, msg,
+                              sizeof msg);
     }
     if (rc != 0) {
         snprintf(error, cap, "site: horizon mask: %s", msg);
@@ -235,8 +235,8 @@ static int make_relays(station_env_t *env, double duration_s, char *error, size_
     return 0;
 }
 
-int station_env_create(const ilrs_scenario_t *sc, double duration_s, double step_s,
-                       station_env_t **out, char *error, size_t cap)
+int ilrs__station_env_create(const ilrs_scenario_t *sc, double duration_s, double step_s,
+                             station_env_t **out, char *error, size_t cap)
 {
     *out = NULL;
     station_env_t *env = calloc(1, sizeof *env);
@@ -265,8 +265,8 @@ int station_env_create(const ilrs_scenario_t *sc, double duration_s, double step
         snprintf(error, cap, "site: %s", ilrs_strerror(rc));
         goto out_fail;
     }
-    env->lsite = (ilrs_lunar_site_t){sc->site.lat_deg, sc->site.lon_deg, height, 0.0, horizon_at,
-                                     env->horizon};
+    env->lsite = (ilrs_lunar_site_t){sc->site.lat_deg, sc->site.lon_deg, height, 0.0,
+                                     horizon_at,       env->horizon};
     if ((rc = make_relays(env, duration_s, error, cap)) != 0 ||
         (rc = find_windows(env, duration_s, error, cap)) != 0) {
         goto out_fail;
@@ -291,11 +291,11 @@ int station_env_create(const ilrs_scenario_t *sc, double duration_s, double step
     *out = env;
     return 0;
 out_fail:
-    station_env_destroy(env);
+    ilrs__station_env_destroy(env);
     return rc;
 }
 
-void station_env_destroy(station_env_t *env)
+void ilrs__station_env_destroy(station_env_t *env)
 {
     if (env == NULL) {
         return;
@@ -318,7 +318,7 @@ void station_env_destroy(station_env_t *env)
     free(env);
 }
 
-int station_env_sample(station_env_t *env, double t_s, station_env_sample_t *out)
+int ilrs__station_env_sample(station_env_t *env, double t_s, station_env_sample_t *out)
 {
     memset(out, 0, sizeof *out);
     out->t_s = t_s;
@@ -339,8 +339,8 @@ int station_env_sample(station_env_t *env, double t_s, station_env_sample_t *out
     out->earth_el_deg = sky.earth.el_deg;
     out->earth_az_deg = sky.earth.az_deg;
     out->earth_distance_m = sky.earth.distance_m;
-    out->earth_visible = ilrs_illum_disk_fraction(env->horizon, sky.earth.az_deg,
-                                                  sky.earth.el_deg, sky.earth_radius_deg);
+    out->earth_visible = ilrs_illum_disk_fraction(env->horizon, sky.earth.az_deg, sky.earth.el_deg,
+                                                  sky.earth_radius_deg);
     if (!isfinite(out->earth_visible)) {
         out->earth_visible = 0.0;
     }
@@ -369,22 +369,22 @@ int station_env_sample(station_env_t *env, double t_s, station_env_sample_t *out
     return 0;
 }
 
-bool station_env_dte(station_env_t *env, double t_s)
+bool ilrs__station_env_dte(station_env_t *env, double t_s)
 {
     return in_windows(&env->dte, tai_at(env, t_s));
 }
 
-bool station_env_relay_site(station_env_t *env, size_t relay, double t_s)
+bool ilrs__station_env_relay_site(station_env_t *env, size_t relay, double t_s)
 {
     return relay < env->relay_count && in_windows(&env->relay_site[relay], tai_at(env, t_s));
 }
 
-bool station_env_relay_earth(station_env_t *env, size_t relay, double t_s)
+bool ilrs__station_env_relay_earth(station_env_t *env, size_t relay, double t_s)
 {
     return relay < env->relay_count && in_windows(&env->relay_earth[relay], tai_at(env, t_s));
 }
 
-size_t station_env_relay_count(const station_env_t *env)
+size_t ilrs__station_env_relay_count(const station_env_t *env)
 {
     return env->relay_count;
 }

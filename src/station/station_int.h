@@ -31,16 +31,16 @@
 #include <ilrs/station.h>
 #include <ilrs/twin.h>
 
-#define ST_MAX_LINES (ILRS_SCENARIO_MAX_LINES + 2) /* + the unswitched bus, hub awake */
+#define ST_MAX_LINES      (ILRS_SCENARIO_MAX_LINES + 2) /* + the unswitched bus, hub awake */
 #define ST_HUB_AWAKE_LINE "hub_awake"
-#define ST_MAX_HEATERS 64
-#define ST_MAX_RTGS (ILRS_SCENARIO_MAX_RHUS + ILRS_SCENARIO_MAX_RTGS)
-#define ST_MAX_COUPLINGS ILRS_HW_COUPLINGS_MAX
-#define ST_MAX_PAYLOADS (ILRS_SCENARIO_MAX_PAYLOADS + ILRS_SCENARIO_MAX_ROVERS)
-#define ST_LINK_EARTH 0u   /* hw link target of direct-to-Earth radios */
-#define ST_LINK_RELAY0 1u  /* first relay; relay r uses target 1 + r */
+#define ST_MAX_HEATERS    64
+#define ST_MAX_RTGS       (ILRS_SCENARIO_MAX_RHUS + ILRS_SCENARIO_MAX_RTGS)
+#define ST_MAX_COUPLINGS  ILRS_HW_COUPLINGS_MAX
+#define ST_MAX_PAYLOADS   (ILRS_SCENARIO_MAX_PAYLOADS + ILRS_SCENARIO_MAX_ROVERS)
+#define ST_LINK_EARTH     0u          /* hw link target of direct-to-Earth radios */
+#define ST_LINK_RELAY0    1u          /* first relay; relay r uses target 1 + r */
 #define ST_SPEED_OF_LIGHT 299792458.0 /* m/s, exact (SI) */
-#define ST_PI 3.14159265358979323846
+#define ST_PI             3.14159265358979323846
 
 /* ---- scenario -> hardware twin ---------------------------------------------------- */
 
@@ -62,44 +62,44 @@ typedef struct station_hw_map {
     int payload_scenario[ST_MAX_PAYLOADS]; /* scenario payload index, -1 - rover index */
     uint64_t storage_bytes[1];
     ilrs_hw_config_t config;
-    int unswitched_line;  /* index of the implicit unswitched bus line, -1 if none */
+    int unswitched_line; /* index of the implicit unswitched bus line, -1 if none */
     char warnings[4][160];
     size_t warning_count;
 } station_hw_map_t;
 
 /** Map @p sc to @p map (config points into map). 0 or ILRS_ESTATION_CONFIG with @p error. */
-int station_map_hardware(const ilrs_scenario_t *sc, station_hw_map_t *map, char *error,
-                         size_t cap);
+int ilrs__station_map_hardware(const ilrs_scenario_t *sc, station_hw_map_t *map, char *error,
+                               size_t cap);
 /** Index of a line / node / heater / radio / payload by name in the map, or -1. */
-int station_map_line(const station_hw_map_t *map, const char *name);
-int station_map_node(const station_hw_map_t *map, const char *name);
-int station_map_heater(const station_hw_map_t *map, const char *name);
+int ilrs__station_map_line(const station_hw_map_t *map, const char *name);
+int ilrs__station_map_node(const station_hw_map_t *map, const char *name);
+int ilrs__station_map_heater(const station_hw_map_t *map, const char *name);
 
 /* ---- environment -------------------------------------------------------------------- */
 
 /** The environment at one grid instant. */
 typedef struct station_env_sample {
-    double t_s;             /* since the epoch */
+    double t_s; /* since the epoch */
     double flux_w_m2;
     double sun_el_deg, sun_az_deg, sun_visible;
     double earth_el_deg, earth_az_deg, earth_visible, earth_distance_m;
     double relay_el_deg[ILRS_SCENARIO_MAX_RELAYS], relay_range_m[ILRS_SCENARIO_MAX_RELAYS];
     double regolith_k;
-    double sink_k;          /* radiative sink of a vertical radiator */
+    double sink_k; /* radiative sink of a vertical radiator */
 } station_env_sample_t;
 
 typedef struct station_env station_env_t;
 
-int station_env_create(const ilrs_scenario_t *sc, double duration_s, double step_s,
-                       station_env_t **out, char *error, size_t cap);
-void station_env_destroy(station_env_t *env);
+int ilrs__station_env_create(const ilrs_scenario_t *sc, double duration_s, double step_s,
+                             station_env_t **out, char *error, size_t cap);
+void ilrs__station_env_destroy(station_env_t *env);
 /** Sample at grid time @p t_s (advances the regolith column: call in increasing order). */
-int station_env_sample(station_env_t *env, double t_s, station_env_sample_t *out);
+int ilrs__station_env_sample(station_env_t *env, double t_s, station_env_sample_t *out);
 /** Contact state at @p t_s from the precomputed windows (cursor-based, increasing t). */
-bool station_env_dte(station_env_t *env, double t_s);
-bool station_env_relay_site(station_env_t *env, size_t relay, double t_s);
-bool station_env_relay_earth(station_env_t *env, size_t relay, double t_s);
-size_t station_env_relay_count(const station_env_t *env);
+bool ilrs__station_env_dte(station_env_t *env, double t_s);
+bool ilrs__station_env_relay_site(station_env_t *env, size_t relay, double t_s);
+bool ilrs__station_env_relay_earth(station_env_t *env, size_t relay, double t_s);
+size_t ilrs__station_env_relay_count(const station_env_t *env);
 
 /* ---- flight apps -------------------------------------------------------------------- */
 
@@ -115,7 +115,7 @@ typedef struct station_downlink_config {
     uint8_t payload_priority[ST_MAX_PAYLOADS];
     bool hosted[ST_MAX_PAYLOADS]; /* read by the payload host (PLD_DATA), not by DOWNLINK */
     char payload_names[ST_MAX_PAYLOADS][ILRS_HW_NAME_MAX];
-    uint16_t data_apid;     /* PLD_DATA from the payload host (0 = none) */
+    uint16_t data_apid;                    /* PLD_DATA from the payload host (0 = none) */
     uint16_t extra_apids[ST_MAX_PAYLOADS]; /* more telemetry to downlink (payload status) */
     size_t extra_count;
     uint32_t tm_interval_s; /* at most one packet per APID per interval (events: all) */
@@ -123,55 +123,56 @@ typedef struct station_downlink_config {
     size_t tm_buffer_bytes; /* telemetry held on board while out of contact */
 } station_downlink_config_t;
 
-int station_downlink_create(const station_downlink_config_t *cfg, station_downlink_t **out);
-void station_downlink_destroy(station_downlink_t *dl);
-void station_downlink_def(station_downlink_t *dl, ilrs_app_def_t *def);
+int ilrs__station_downlink_create(const station_downlink_config_t *cfg, station_downlink_t **out);
+void ilrs__station_downlink_destroy(station_downlink_t *dl);
+void ilrs__station_downlink_def(station_downlink_t *dl, ilrs_app_def_t *def);
 /** Bytes of payload @p i produced / held / refused so far. */
-void station_downlink_payload(const station_downlink_t *dl, size_t i, uint64_t *produced,
-                              uint64_t *held, uint64_t *lost);
-uint64_t station_downlink_tm_dropped(const station_downlink_t *dl);
+void ilrs__station_downlink_payload(const station_downlink_t *dl, size_t i, uint64_t *produced,
+                                    uint64_t *held, uint64_t *lost);
+uint64_t ilrs__station_downlink_tm_dropped(const station_downlink_t *dl);
 
 /** Science chunk marker: the first octets of a radio buffer that carries science data. */
 #define ST_SCIENCE_MAGIC 0x5343494Eu /* "SCIN" */
 
 /** The station apps from the scenario (station_apps.c). */
 typedef struct station_apps station_apps_t;
-int station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map, ilrs_hal_t *hal,
-                        ilrs_fsw_t *fsw, station_apps_t **out, char *error, size_t cap);
-void station_apps_destroy(station_apps_t *apps);
+int ilrs__station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map,
+                              ilrs_hal_t *hal, ilrs_fsw_t *fsw, station_apps_t **out, char *error,
+                              size_t cap);
+void ilrs__station_apps_destroy(station_apps_t *apps);
 /** True when the payload host hosts scenario payload @p index (reads its port). */
-bool station_apps_hosts_payload(const station_apps_t *apps, size_t index);
+bool ilrs__station_apps_hosts_payload(const station_apps_t *apps, size_t index);
 /** PLD_DATA APID (0 = no payload host) and the status APID of hosted payload @p index. */
-uint16_t station_apps_data_apid(const station_apps_t *apps);
-uint16_t station_apps_payload_apid(const station_apps_t *apps, size_t index);
+uint16_t ilrs__station_apps_data_apid(const station_apps_t *apps);
+uint16_t ilrs__station_apps_payload_apid(const station_apps_t *apps, size_t index);
 /** Current station mode name ("" when no mode manager). */
-const char *station_apps_mode(const station_apps_t *apps);
+const char *ilrs__station_apps_mode(const station_apps_t *apps);
 
 /* ---- ground archive seam -------------------------------------------------------------- */
 
 typedef struct station_archive station_archive_t;
 /** Open @p path (a fresh SQLite file) with a ground copy of @p station_dict and
  *  start the writer thread. */
-int station_archive_open(const char *path, const ilrs_dict_t *station_dict,
-                         station_archive_t **out);
+int ilrs__station_archive_open(const char *path, const ilrs_dict_t *station_dict,
+                               station_archive_t **out);
 /** Hand a packet to the ground (copied; in order). Returns a past database error. */
-int station_archive_packet(station_archive_t *ar, const uint8_t *pkt, size_t len,
-                           ilrs_tai_t receive);
+int ilrs__station_archive_packet(station_archive_t *ar, const uint8_t *pkt, size_t len,
+                                 ilrs_tai_t receive);
 /** Ask for a commit after what was handed so far (asynchronous). */
-int station_archive_flush(station_archive_t *ar);
+int ilrs__station_archive_flush(station_archive_t *ar);
 /** Flush and wait until everything handed so far is committed. */
-int station_archive_sync(station_archive_t *ar);
-void station_archive_close(station_archive_t *ar);
-uint64_t station_archive_accepted(station_archive_t *ar);
+int ilrs__station_archive_sync(station_archive_t *ar);
+void ilrs__station_archive_close(station_archive_t *ar);
+uint64_t ilrs__station_archive_accepted(station_archive_t *ar);
 
 /* ---- the station ----------------------------------------------------------------------- */
 
 /** A packet or science chunk in flight on the space link. */
 typedef struct station_flight {
-    double arrive_s;   /* mission time it reaches the ground */
+    double arrive_s; /* mission time it reaches the ground */
     uint32_t len;
-    int32_t payload;   /* >= 0: science of hw payload i (no content kept); -1: packet */
-    uint8_t *data;     /* packet: its octets (owned by the flight until delivered) */
+    int32_t payload; /* >= 0: science of hw payload i (no content kept); -1: packet */
+    uint8_t *data;   /* packet: its octets (owned by the flight until delivered) */
 } station_flight_t;
 
 /** A FIFO of flights (grows; the space link is not flight code). */
@@ -183,15 +184,15 @@ typedef struct station_flightq {
 /** Octets queued in one radio (its sent_bytes not yet covering them). */
 typedef struct station_radio_fifo {
     station_flightq_t q;
-    uint64_t acked;        /* bytes of q's popped items, cumulative */
-    uint64_t sent_base;    /* radio sent_bytes at start */
-    bool proximity;        /* to relay 0; else direct to Earth */
+    uint64_t acked;     /* bytes of q's popped items, cumulative */
+    uint64_t sent_base; /* radio sent_bytes at start */
+    bool proximity;     /* to relay 0; else direct to Earth */
 } station_radio_fifo_t;
 
 typedef struct station_fault_state {
     const ilrs_scenario_fault_t *f;
-    double next_s;          /* next arrival (deterministic: at_s) */
-    double end_s;           /* active until (0 = not active or permanent) */
+    double next_s; /* next arrival (deterministic: at_s) */
+    double end_s;  /* active until (0 = not active or permanent) */
     bool active, done;
     int hw_kind;
     size_t hw_index;
@@ -201,7 +202,7 @@ typedef struct station_fault_state {
 
 typedef struct station_timeline_item {
     double t_s;
-    uint8_t kind;      /* 0 event (severity in level), 1 fault injected, 2 fault ended, 3 mode */
+    uint8_t kind; /* 0 event (severity in level), 1 fault injected, 2 fault ended, 3 mode */
     uint8_t level;
     char text[96];
 } station_timeline_item_t;
@@ -209,8 +210,8 @@ typedef struct station_timeline_item {
 typedef struct station_series {
     size_t n, cap;
     float *t_d, *soc, *p_in, *p_out, *sun_el, *earth_el, *relay_el, *regolith_k;
-    float *node_k;      /* n x node_count */
-    uint8_t *contact;   /* bit 0 DTE up, bit 1 relay up, bit 2 brownout */
+    float *node_k;                               /* n x node_count */
+    uint8_t *contact;                            /* bit 0 DTE up, bit 1 relay up, bit 2 brownout */
     double *part_prod, *part_stored, *part_down; /* n x partner_count, bytes */
     double last_in_j, last_out_j, last_t_s;      /* ledger at the previous sample */
 } station_series_t;
@@ -223,8 +224,8 @@ struct ilrs_station {
     ilrs_rng_t rng;
     station_hw_map_t map;
     ilrs_hw_station_t *hw;
-    ilrs_hal_t hal_twin;      /* the twin's hal */
-    ilrs_hal_t hal;           /* what flight code sees: the twin's, radio_send watched */
+    ilrs_hal_t hal_twin; /* the twin's hal */
+    ilrs_hal_t hal;      /* what flight code sees: the twin's, radio_send watched */
     ilrs_hal_ops_t hal_ops;
     station_env_t *env;
     station_env_sample_t env_a, env_b;
@@ -237,11 +238,11 @@ struct ilrs_station {
     char out_dir[ILRS_SCENARIO_FILE_MAX];
     /* space link */
     station_radio_fifo_t fifo[ILRS_SCENARIO_MAX_RADIOS];
-    uint64_t store_bytes;     /* packet octets in flight now */
-    station_flightq_t air;    /* sent, waiting for the light time (by arrival) */
+    uint64_t store_bytes;      /* packet octets in flight now */
+    station_flightq_t air;     /* sent, waiting for the light time (by arrival) */
     station_flightq_t relay_q; /* at relay 0, waiting for a relay <-> Earth window */
-    double relay_credit;      /* relay -> Earth bytes allowed and not used this second */
-    uint64_t store_dropped;   /* packets lost: more than STORE_BYTES in flight */
+    double relay_credit;       /* relay -> Earth bytes allowed and not used this second */
+    uint64_t store_dropped;    /* packets lost: more than STORE_BYTES in flight */
     /* faults */
     station_fault_state_t faults[ILRS_SCENARIO_MAX_FAULTS];
     ilrs_station_fault_result_t fault_results[ILRS_SCENARIO_MAX_FAULTS];
@@ -255,7 +256,7 @@ struct ilrs_station {
     station_timeline_item_t *timeline;
     size_t timeline_count, timeline_cap;
     uint64_t last_event_seq;
-    double t_s;               /* mission time played */
+    double t_s; /* mission time played */
     double sun_up_s, earth_up_s, contact_s;
     char last_mode[ILRS_STATION_ID_MAX];
     bool ran;
@@ -263,7 +264,7 @@ struct ilrs_station {
 };
 
 /* station_report.c */
-int station_series_push(ilrs_station_t *st);
-void station_series_free(station_series_t *s);
+int ilrs__station_series_push(ilrs_station_t *st);
+void ilrs__station_series_free(station_series_t *s);
 
 #endif

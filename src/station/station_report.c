@@ -14,7 +14,7 @@
 
 /* ---- time series --------------------------------------------------------------------- */
 
-void station_series_free(station_series_t *s)
+void ilrs__station_series_free(station_series_t *s)
 {
     free(s->t_d);
     free(s->soc);
@@ -32,19 +32,20 @@ void station_series_free(station_series_t *s)
     memset(s, 0, sizeof *s);
 }
 
-#define GROW(p, n, per)                                                                           \
-    do {                                                                                          \
-        void *q_ = realloc((p), (n) * (per) * sizeof *(p));                                       \
-        if (q_ == NULL) {                                                                         \
-            return ILRS_ENOMEM;                                                                   \
-        }                                                                                         \
-        (p) = q_;                                                                                 \
+#define GROW(p, n, per)                                                                            \
+    do {                                                                                           \
+        void *q_ = realloc((p), (n) * (per) * sizeof *(p));                                        \
+        if (q_ == NULL) {                                                                          \
+            return ILRS_ENOMEM;                                                                    \
+        }                                                                                          \
+        (p) = q_;                                                                                  \
     } while (0)
 
-int station_series_push(ilrs_station_t *st)
+int ilrs__station_series_push(ilrs_station_t *st)
 {
     station_series_t *s = &st->series;
-    size_t nodes = st->map.config.n_nodes, parts = st->sc->partner_count ? st->sc->partner_count : 1;
+    size_t nodes = st->map.config.n_nodes,
+           parts = st->sc->partner_count ? st->sc->partner_count : 1;
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 1024;
         GROW(s->t_d, cap, 1);
@@ -136,8 +137,9 @@ int ilrs_station_write_text(const ilrs_station_t *st, FILE *f)
     fmt_time(s.min_soc_at, a, sizeof a);
     fprintf(f, "  minimum state of charge %.1f %% at %s; bus down %.1f h\n", 100.0 * s.min_soc, a,
             s.brownout_s / 3600.0);
-    fprintf(f, "  energy in %.1f kWh, delivered to loads %.1f kWh; Sun up %.0f %%, Earth up %.0f %%, "
-               "link up %.0f %% of the time\n",
+    fprintf(f,
+            "  energy in %.1f kWh, delivered to loads %.1f kWh; Sun up %.0f %%, Earth up %.0f %%, "
+            "link up %.0f %% of the time\n",
             s.energy_in_j / 3.6e6, s.energy_out_j / 3.6e6, 100 * s.sunlit_fraction,
             100 * s.earth_fraction, 100 * s.contact_fraction);
     fprintf(f, "\n  temperatures (K)      min      max   allowed        outside\n");
@@ -180,11 +182,13 @@ int ilrs_station_write_text(const ilrs_station_t *st, FILE *f)
                 r->detected ? "yes" : (r->injected ? "NO" : "-"), d1, r->recovered ? "yes " : "",
                 d2);
     }
-    fprintf(f, "\n  telemetry: %llu packets sent, %llu archived, %llu dropped on board; "
-               "events %llu (%llu error, %llu critical)\n",
+    fprintf(f,
+            "\n  telemetry: %llu packets sent, %llu archived, %llu dropped on board; "
+            "events %llu (%llu error, %llu critical)\n",
             (unsigned long long)s.tm_packets_sent, (unsigned long long)s.tm_packets_archived,
             (unsigned long long)s.tm_packets_dropped, (unsigned long long)s.events_total,
-            (unsigned long long)s.events_by_severity[2], (unsigned long long)s.events_by_severity[3]);
+            (unsigned long long)s.events_by_severity[2],
+            (unsigned long long)s.events_by_severity[3]);
     for (size_t i = 0; i < st->map.warning_count; i++) {
         fprintf(f, "  note: %s\n", st->map.warnings[i]);
     }
@@ -277,8 +281,7 @@ int ilrs_station_write_json(const ilrs_station_t *st, FILE *f)
         json_object_set_new(x, "injected_at", r->injected ? jtime(r->injected_at) : json_null());
         json_object_set_new(x, "detected_at", r->detected ? jtime(r->detected_at) : json_null());
         json_object_set_new(x, "detected_by", json_string(r->detected_by));
-        json_object_set_new(x, "recovered_at",
-                            r->recovered ? jtime(r->recovered_at) : json_null());
+        json_object_set_new(x, "recovered_at", r->recovered ? jtime(r->recovered_at) : json_null());
         json_array_append_new(faults, x);
     }
     json_object_set_new(o, "faults", faults);
@@ -297,8 +300,8 @@ int ilrs_station_write_json(const ilrs_station_t *st, FILE *f)
 
 /* ---- report.html --------------------------------------------------------------------------- */
 
-#define W 960.0
-#define H 220.0
+#define W  960.0
+#define H  220.0
 #define ML 64.0
 #define MR 150.0
 #define MT 24.0
@@ -311,11 +314,20 @@ static void html_escape(FILE *f, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
         }
     }
 }
@@ -339,16 +351,19 @@ static void chart_open(FILE *f, chart_t *c, const char *title, const char *unit)
     bool yticks = unit[0] != '\0'; /* band and timeline charts have no value axis */
     fprintf(f, "<h3>");
     html_escape(f, title);
-    fprintf(f, "</h3>\n<svg viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
-               "font-family=\"sans-serif\" font-size=\"11\">\n",
+    fprintf(f,
+            "</h3>\n<svg viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
+            "font-family=\"sans-serif\" font-size=\"11\">\n",
             W, H, W, H);
-    fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"#fafafa\" "
-               "stroke=\"#999\"/>\n",
+    fprintf(f,
+            "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"#fafafa\" "
+            "stroke=\"#999\"/>\n",
             ML, MT, W - ML - MR, H - MT - MB);
     for (int k = 0; yticks && k <= 4; k++) {
         double y = c->y0 + (c->y1 - c->y0) * k / 4.0;
-        fprintf(f, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                   "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%.4g</text>\n",
+        fprintf(f,
+                "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%.4g</text>\n",
                 ML, W - MR, cy(c, y), cy(c, y), ML - 4, cy(c, y) + 4, y);
     }
     for (int k = 0; k <= 8; k++) {
@@ -358,8 +373,9 @@ static void chart_open(FILE *f, chart_t *c, const char *title, const char *unit)
     }
     fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">mission day</text>\n",
             ML + (W - ML - MR) / 2, H - 4);
-    fprintf(f, "<text x=\"12\" y=\"%.0f\" transform=\"rotate(-90 12 %.0f)\" "
-               "text-anchor=\"middle\">",
+    fprintf(f,
+            "<text x=\"12\" y=\"%.0f\" transform=\"rotate(-90 12 %.0f)\" "
+            "text-anchor=\"middle\">",
             MT + (H - MT - MB) / 2, MT + (H - MT - MB) / 2);
     html_escape(f, unit);
     fprintf(f, "</text>\n");
@@ -397,8 +413,9 @@ static void chart_line(FILE *f, const chart_t *c, const float *t, const void *v,
             fprintf(f, "%.1f,%.1f ", cx(c, t[second]), cy(c, fmax(c->y0, fmin(c->y1, y2))));
         }
     }
-    fprintf(f, "\"/>\n<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"3\" fill=\"%s\"/>"
-               "<text x=\"%.0f\" y=\"%.0f\">",
+    fprintf(f,
+            "\"/>\n<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"3\" fill=\"%s\"/>"
+            "<text x=\"%.0f\" y=\"%.0f\">",
             W - MR + 8, MT + 6 + 14.0 * legend_row, palette[color % 10], W - MR + 24,
             MT + 10 + 14.0 * legend_row);
     html_escape(f, label);
@@ -488,8 +505,9 @@ int ilrs_station_write_report(const ilrs_station_t *st, FILE *f)
         html_escape(f, text ? text : "");
         free(text);
     }
-    fprintf(f, "</pre>\n<h2>Charts</h2>\n<p>Time axis: days since the start. Samples every "
-               "%.0f s; each chart keeps the minimum and maximum of every pixel column.</p>\n",
+    fprintf(f,
+            "</pre>\n<h2>Charts</h2>\n<p>Time axis: days since the start. Samples every "
+            "%.0f s; each chart keeps the minimum and maximum of every pixel column.</p>\n",
             st->opt.sample_step_s);
     if (se->n >= 2) {
         double t0 = se->t_d[0], t1 = se->t_d[se->n - 1];
@@ -561,8 +579,7 @@ int ilrs_station_write_report(const ilrs_station_t *st, FILE *f)
         }
         // Timeline: faults, errors, modes.
         c = (chart_t){t0, t1, 0, 1};
-        chart_open(f, &c, "Timeline: faults (red, ends green), errors (orange), modes (blue)",
-                   "");
+        chart_open(f, &c, "Timeline: faults (red, ends green), errors (orange), modes (blue)", "");
         static const char *const rows[3] = {"faults", "errors", "modes"};
         for (int r = 0; r < 3; r++) {
             fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%s</text>\n", ML - 4,
@@ -570,12 +587,15 @@ int ilrs_station_write_report(const ilrs_station_t *st, FILE *f)
         }
         for (size_t i = 0; i < st->timeline_count; i++) {
             const station_timeline_item_t *it = &st->timeline[i];
-            const char *col = it->kind == 1 ? "#d62728" : it->kind == 2 ? "#2ca02c"
-                            : it->kind == 3 ? "#1f77b4" : "#ff7f0e";
+            const char *col = it->kind == 1   ? "#d62728"
+                              : it->kind == 2 ? "#2ca02c"
+                              : it->kind == 3 ? "#1f77b4"
+                                              : "#ff7f0e";
             double row = it->kind == 0 ? 1 : it->kind == 3 ? 2 : 0;
             double x = cx(&c, it->t_s / 86400.0);
-            fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
-                       "stroke-width=\"2\"><title>",
+            fprintf(f,
+                    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
+                    "stroke-width=\"2\"><title>",
                     x, x, MT + 8 + row * 50, MT + 48 + row * 50, col);
             html_escape(f, it->text);
             fprintf(f, "</title></line>\n");

@@ -29,7 +29,7 @@
 
 #include "station/station_int.h"
 
-#define YEAR_S 31557600.0 /* Julian year */
+#define YEAR_S      31557600.0           /* Julian year */
 #define STORE_BYTES ((uint64_t)32 << 20) /* telemetry in flight: light time + relay backlog */
 
 /* ---- small helpers -------------------------------------------------------------------- */
@@ -302,7 +302,7 @@ static int map_faults(ilrs_station_t *st, char *error, size_t cap)
             break;
         case ILRS_SCENARIO_FAULT_STUCK_SENSOR: {
             s->hw_kind = ILRS_HW_FAULT_SENSOR_STUCK;
-            int node = station_map_node(m, f->target);
+            int node = ilrs__station_map_node(m, f->target);
             idx = node < 0 ? -1 : (int)sensor_index_of_node(m, (size_t)node);
             // FDIR sees a stuck temperature through the thermostat zones of the node:
             // an event naming one of its heaters names the fault too.
@@ -324,7 +324,7 @@ static int map_faults(ilrs_station_t *st, char *error, size_t cap)
         }
         case ILRS_SCENARIO_FAULT_HEATER_FAILURE:
             s->hw_kind = ILRS_HW_FAULT_HEATER_OPEN;
-            idx = station_map_heater(m, f->target);
+            idx = ilrs__station_map_heater(m, f->target);
             if (f->heater_stuck_on) {
                 set_error(error, cap,
                           "faults[%zu].stuck_on: the twin models a failed-open heater only", i);
@@ -375,8 +375,8 @@ static void inject_due(ilrs_station_t *st)
             continue;
         }
         double value = s->hw_kind == ILRS_HW_FAULT_ARRAY_DEGRADE ? f->loss_fraction : 1.0;
-        int rc = ilrs_hw_station_inject(st->hw, (ilrs_hw_fault_kind_t)s->hw_kind, s->hw_index,
-                                        value);
+        int rc =
+            ilrs_hw_station_inject(st->hw, (ilrs_hw_fault_kind_t)s->hw_kind, s->hw_index, value);
         if (rc == ILRS_ESTATE && s->hw_kind == ILRS_HW_FAULT_PAYLOAD_HANG) {
             s->next_s = st->t_s + 60.0; /* an unpowered payload cannot hang: retry */
             continue;
@@ -409,8 +409,8 @@ static void inject_due(ilrs_station_t *st)
 
 static bool mentions_recovery(const char *text)
 {
-    static const char *const words[] = {"recover", "restor", "return", "cleared", "resum",
-                                        "back in service"};
+    static const char *const words[] = {"recover", "restor", "return",
+                                        "cleared", "resum",  "back in service"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         if (strstr(text, words[i]) != NULL) {
             return true;
@@ -488,7 +488,8 @@ static void deliver(ilrs_station_t *st, const station_flight_t *f)
         const uint8_t *buf = f->data;
         st->sum.tm_packets_archived++; /* delivered; the archive's count replaces it */
         if (st->archive != NULL) {
-            int rc = station_archive_packet(st->archive, buf, f->len, tai_of(st, f->arrive_s));
+            int rc =
+                ilrs__station_archive_packet(st->archive, buf, f->len, tai_of(st, f->arrive_s));
             if (rc != 0 && st->archive_error == 0) {
                 st->archive_error = rc;
                 ilrs_log(ILRS_LOG_ERROR, "station", "archive: %s", ilrs_strerror(rc));
@@ -527,7 +528,7 @@ static int space_link(ilrs_station_t *st, const station_env_sample_t *e)
         }
     }
     // Relay store-and-forward: to Earth at its rate while a relay <-> Earth window is open.
-    if (st->sc->relay_count > 0 && station_env_relay_earth(st->env, 0, st->t_s)) {
+    if (st->sc->relay_count > 0 && ilrs__station_env_relay_earth(st->env, 0, st->t_s)) {
         st->relay_credit += st->sc->relays[0].earth_rate_bps / 8.0;
         station_flight_t *f;
         while ((f = q_front(&st->relay_q)) != NULL && f->arrive_s <= st->t_s &&
@@ -600,7 +601,7 @@ static int open_outputs(ilrs_station_t *st, char *error, size_t cap)
         }
     }
     snprintf(path, sizeof path, "%s/archive.sqlite", st->out_dir);
-    int rc = station_archive_open(path, ilrs_fsw_dict(st->fsw), &st->archive);
+    int rc = ilrs__station_archive_open(path, ilrs_fsw_dict(st->fsw), &st->archive);
     if (rc != 0) {
         set_error(error, cap, "%s: cannot open the archive: %s", path, ilrs_strerror(rc));
         return rc;
@@ -640,7 +641,7 @@ static int make_flight(ilrs_station_t *st, char *error, size_t cap)
         set_error(error, cap, "flight software: %s", ilrs_strerror(rc));
         return rc;
     }
-    rc = station_apps_create(st->sc, &st->map, &st->hal, st->fsw, &st->apps, error, cap);
+    rc = ilrs__station_apps_create(st->sc, &st->map, &st->hal, st->fsw, &st->apps, error, cap);
     if (rc != 0) {
         return rc;
     }
@@ -668,21 +669,21 @@ static int make_flight(ilrs_station_t *st, char *error, size_t cap)
     for (size_t p = 0; p < dc.payload_count; p++) {
         int s = st->map.payload_scenario[p];
         snprintf(dc.payload_names[p], sizeof dc.payload_names[p], "%s", st->map.payloads[p].name);
-        dc.hosted[p] = s >= 0 && station_apps_hosts_payload(st->apps, (size_t)s);
-        uint16_t apid = s >= 0 ? station_apps_payload_apid(st->apps, (size_t)s) : 0;
+        dc.hosted[p] = s >= 0 && ilrs__station_apps_hosts_payload(st->apps, (size_t)s);
+        uint16_t apid = s >= 0 ? ilrs__station_apps_payload_apid(st->apps, (size_t)s) : 0;
         if (apid != 0) {
             dc.extra_apids[dc.extra_count++] = apid;
         }
     }
-    dc.data_apid = station_apps_data_apid(st->apps);
+    dc.data_apid = ilrs__station_apps_data_apid(st->apps);
     dc.tm_interval_s = st->opt.hk_interval_s;
     dc.storage_id = 0;
     dc.tm_buffer_bytes = (size_t)16 << 20;
-    if ((rc = station_downlink_create(&dc, &st->downlink)) != 0) {
+    if ((rc = ilrs__station_downlink_create(&dc, &st->downlink)) != 0) {
         return rc;
     }
     ilrs_app_def_t def;
-    station_downlink_def(st->downlink, &def);
+    ilrs__station_downlink_def(st->downlink, &def);
     if ((rc = ilrs_fsw_add_app(st->fsw, &def, NULL)) != 0 || (rc = ilrs_fsw_start(st->fsw)) != 0) {
         set_error(error, cap, "flight software start: %s", ilrs_strerror(rc));
     }
@@ -730,15 +731,15 @@ int ilrs_station_create(const ilrs_scenario_t *sc, const ilrs_station_options_t 
         set_error(error, cap, "duration: must be 1 s .. 50 years, got %g s", st->duration_s);
         goto out_fail;
     }
-    if ((rc = station_map_hardware(sc, &st->map, error, cap)) != 0) {
+    if ((rc = ilrs__station_map_hardware(sc, &st->map, error, cap)) != 0) {
         goto out_fail;
     }
     st->map.config.seed = st->seed;
     if ((rc = map_faults(st, error, cap)) != 0) {
         goto out_fail;
     }
-    if ((rc = station_env_create(sc, st->duration_s, st->opt.env_step_s, &st->env, error, cap)) !=
-        0) {
+    if ((rc = ilrs__station_env_create(sc, st->duration_s, st->opt.env_step_s, &st->env, error,
+                                       cap)) != 0) {
         goto out_fail;
     }
     char msg[256] = "";
@@ -794,21 +795,21 @@ void ilrs_station_destroy(ilrs_station_t *st)
         return;
     }
     ilrs_fsw_destroy(st->fsw);
-    station_apps_destroy(st->apps);
-    station_downlink_destroy(st->downlink);
-    station_archive_close(st->archive);
+    ilrs__station_apps_destroy(st->apps);
+    ilrs__station_downlink_destroy(st->downlink);
+    ilrs__station_archive_close(st->archive);
     if (st->events_log != NULL) {
         fclose(st->events_log);
     }
     ilrs_hw_station_destroy(st->hw);
-    station_env_destroy(st->env);
+    ilrs__station_env_destroy(st->env);
     for (size_t r = 0; r < ILRS_SCENARIO_MAX_RADIOS; r++) {
         q_free(&st->fifo[r].q);
     }
     q_free(&st->air);
     q_free(&st->relay_q);
     free(st->timeline);
-    station_series_free(&st->series);
+    ilrs__station_series_free(&st->series);
     free(st);
 }
 
@@ -819,7 +820,8 @@ void ilrs_station_request_stop(ilrs_station_t *st)
     }
 }
 
-/* ---- the loop --------------------------------------------------------------------------------- */
+/* ---- the loop ---------------------------------------------------------------------------------
+ */
 
 static double lerp(double a, double b, double w)
 {
@@ -904,7 +906,7 @@ static void monitor(ilrs_station_t *st, const station_env_sample_t *e, bool dte,
     st->sun_up_s += e->sun_visible > 0.0;
     st->earth_up_s += e->earth_visible > 0.0;
     st->contact_s += dte || relay;
-    const char *mode = station_apps_mode(st->apps);
+    const char *mode = ilrs__station_apps_mode(st->apps);
     if (strcmp(mode, st->last_mode) != 0) {
         if (st->last_mode[0] != '\0') {
             st->sum.mode_changes++;
@@ -926,7 +928,7 @@ static void update_partners(ilrs_station_t *st)
             continue;
         }
         uint64_t prod, held, lost;
-        station_downlink_payload(st->downlink, p, &prod, &held, &lost);
+        ilrs__station_downlink_payload(st->downlink, p, &prod, &held, &lost);
         ilrs_station_partner_result_t *pr = &st->partner_results[k];
         pr->produced_bytes += prod;
         pr->stored_bytes += held;
@@ -946,9 +948,9 @@ int ilrs_station_run(ilrs_station_t *st)
     st->ran = true;
     double wall0 = wall_now();
     double step = st->opt.env_step_s;
-    int rc = station_env_sample(st->env, 0.0, &st->env_a);
+    int rc = ilrs__station_env_sample(st->env, 0.0, &st->env_a);
     if (rc == 0) {
-        rc = station_env_sample(st->env, step, &st->env_b);
+        rc = ilrs__station_env_sample(st->env, step, &st->env_b);
     }
     drain_events(st); /* what the flight software said while starting */
     double next_sample = 0.0, next_progress = st->opt.progress_interval_s;
@@ -956,7 +958,7 @@ int ilrs_station_run(ilrs_station_t *st)
     for (st->t_s = 0.0; rc == 0 && st->t_s < st->duration_s && !st->stop; st->t_s += 1.0) {
         if (st->t_s >= st->env_b.t_s) {
             st->env_a = st->env_b;
-            if ((rc = station_env_sample(st->env, st->env_a.t_s + step, &st->env_b)) != 0) {
+            if ((rc = ilrs__station_env_sample(st->env, st->env_a.t_s + step, &st->env_b)) != 0) {
                 ilrs_log(ILRS_LOG_ERROR, "station", "environment at %.0f s: %s",
                          st->env_a.t_s + step, ilrs_strerror(rc));
                 break;
@@ -972,11 +974,11 @@ int ilrs_station_run(ilrs_station_t *st)
         e.earth_visible = lerp(a->earth_visible, b->earth_visible, w);
         e.earth_distance_m = lerp(a->earth_distance_m, b->earth_distance_m, w);
         e.regolith_k = lerp(a->regolith_k, b->regolith_k, w);
-        for (size_t r = 0; r < station_env_relay_count(st->env); r++) {
+        for (size_t r = 0; r < ilrs__station_env_relay_count(st->env); r++) {
             e.relay_range_m[r] = lerp(a->relay_range_m[r], b->relay_range_m[r], w);
         }
-        bool dte = station_env_dte(st->env, st->t_s);
-        bool relay = station_env_relay_site(st->env, 0, st->t_s);
+        bool dte = ilrs__station_env_dte(st->env, st->t_s);
+        bool relay = ilrs__station_env_relay_site(st->env, 0, st->t_s);
         ilrs_hw_env_t he;
         memset(&he, 0, sizeof he);
         he.solar_flux_w_m2 = e.flux_w_m2;
@@ -987,8 +989,8 @@ int ilrs_station_run(ilrs_station_t *st)
         // Radiative sink of the radiators (station_env.c).
         he.sink_k = lerp(a->sink_k, b->sink_k, w);
         he.link_distance_m[ST_LINK_EARTH] = dte ? e.earth_distance_m : 0.0;
-        for (size_t r = 0; r < station_env_relay_count(st->env); r++) {
-            bool up = station_env_relay_site(st->env, r, st->t_s);
+        for (size_t r = 0; r < ilrs__station_env_relay_count(st->env); r++) {
+            bool up = ilrs__station_env_relay_site(st->env, r, st->t_s);
             he.link_distance_m[ST_LINK_RELAY0 + r] = up ? e.relay_range_m[r] : 0.0;
         }
         if (fmod(st->t_s, 60.0) == 0.0) {
@@ -1017,7 +1019,7 @@ int ilrs_station_run(ilrs_station_t *st)
         if (st->t_s >= next_sample) {
             update_partners(st);
             st->env_a.sun_visible = st->env_a.sun_visible; /* series uses e */
-            if ((rc = station_series_push(st)) != 0) {
+            if ((rc = ilrs__station_series_push(st)) != 0) {
                 break;
             }
             st->series.sun_el[st->series.n - 1] = (float)e.sun_el_deg;
@@ -1028,7 +1030,7 @@ int ilrs_station_run(ilrs_station_t *st)
             next_sample += st->opt.sample_step_s;
         }
         if (st->archive != NULL && st->t_s - last_flush >= 86400.0) {
-            station_archive_flush(st->archive);
+            ilrs__station_archive_flush(st->archive);
             if (st->events_log != NULL) {
                 fflush(st->events_log);
             }
@@ -1045,8 +1047,8 @@ int ilrs_station_run(ilrs_station_t *st)
     st->sum.wall_s = wall_now() - wall0;
     st->sum.completed = rc == 0 && st->t_s >= st->duration_s;
     if (st->archive != NULL) {
-        int arc = station_archive_sync(st->archive);
-        st->sum.tm_packets_archived = station_archive_accepted(st->archive);
+        int arc = ilrs__station_archive_sync(st->archive);
+        st->sum.tm_packets_archived = ilrs__station_archive_accepted(st->archive);
         if (arc != 0 && rc == 0) {
             ilrs_log(ILRS_LOG_ERROR, "station", "archive: %s", ilrs_strerror(arc));
             rc = ILRS_EIO;
@@ -1103,7 +1105,7 @@ void ilrs_station_get_summary(const ilrs_station_t *st, ilrs_station_summary_t *
     out->sunlit_fraction = st->sun_up_s / t;
     out->earth_fraction = st->earth_up_s / t;
     out->contact_fraction = st->contact_s / t;
-    out->tm_packets_dropped = station_downlink_tm_dropped(st->downlink) + st->store_dropped;
+    out->tm_packets_dropped = ilrs__station_downlink_tm_dropped(st->downlink) + st->store_dropped;
     out->node_count = st->map.config.n_nodes;
     out->nodes = st->node_results;
     out->partner_count = st->sc->partner_count;

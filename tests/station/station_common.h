@@ -57,9 +57,8 @@ static inline void make_tmp(char *dir, size_t cap, const char *tag)
 
 static inline void remove_outputs(const char *dir)
 {
-    static const char *const names[] = {"archive.sqlite", "archive.sqlite-journal",
-                                        "events.log",     "summary.json",
-                                        "dictionary.json", "report.html"};
+    static const char *const names[] = {"archive.sqlite", "archive.sqlite-journal", "events.log",
+                                        "summary.json",   "dictionary.json",        "report.html"};
     char path[512];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -69,8 +68,9 @@ static inline void remove_outputs(const char *dir)
 }
 
 /* Run @p rel for @p days into a fresh directory; keep the summary. */
-static inline void run(const char *rel, double days, uint64_t seed, bool has_seed, char *dir, size_t cap,
-                ilrs_station_summary_t *sum, ilrs_station_t **keep, ilrs_scenario_t **sc_out)
+static inline void run(const char *rel, double days, uint64_t seed, bool has_seed, char *dir,
+                       size_t cap, ilrs_station_summary_t *sum, ilrs_station_t **keep,
+                       ilrs_scenario_t **sc_out)
 {
     ilrs_scenario_t *sc = load(rel);
     ilrs_station_options_t o;

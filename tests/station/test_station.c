@@ -159,12 +159,11 @@ static void refuses_fault_with_duration(void **state)
     opts.base_dir = base;
     ilrs_scenario_diags_t *d = calloc(1, sizeof *d);
     ilrs_scenario_t *sc = NULL;
-    assert_int_equal(
-        ilrs_scenario_load_memory(mod, len + strlen(ins), "dur.yaml", &opts, &sc, d), 0);
+    assert_int_equal(ilrs_scenario_load_memory(mod, len + strlen(ins), "dur.yaml", &opts, &sc, d),
+                     0);
     ilrs_station_t *st = NULL;
     char error[512] = "";
-    assert_int_equal(ilrs_station_create(sc, NULL, &st, error, sizeof error),
-                     ILRS_ESTATION_CONFIG);
+    assert_int_equal(ilrs_station_create(sc, NULL, &st, error, sizeof error), ILRS_ESTATION_CONFIG);
     assert_non_null(strstr(error, "faults[0].duration"));
     ilrs_scenario_destroy(sc);
     free(d);
