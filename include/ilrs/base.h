@@ -90,7 +90,11 @@ extern "C" {
     X(SCENARIO_VALUE, -402, "invalid scenario value")                                    \
     /* ground (-500 .. -599) */                                                          \
     X(GROUND_AUTH, -500, "authentication failed")                                        \
-    X(GROUND_DB, -501, "archive database error")
+    X(GROUND_DB, -501, "archive database error")                                         \
+    /* ground server (-520 .. -599) */                                                   \
+    X(GROUND_THROTTLED, -520, "too many failed logins, try again later")                 \
+    X(GROUND_SESSION, -521, "session token unknown, malformed or expired")               \
+    X(GROUND_CRYPTO, -522, "cryptographic library failure")
 
 /** Error codes; 0 (ILRS_OK) is success. */
 enum ilrs_error {
