@@ -11,6 +11,8 @@ static const cli_command_t commands[] = {
     {"version", "print the ilrs version and the versions of its libraries", cli_version},
     {"dict", "export the command and telemetry dictionary as JSON or XTCE 1.2", cli_dict},
     {"env", "lunar environment at a site: Sun/Earth az/el, visibility, flux", cli_env},
+    {"user", "manage mission-control accounts: add, list, remove", cli_user},
+    {"ground", "run the live mission-control server (HTTP/WebSocket API, Open MCT UI)", cli_ground},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];

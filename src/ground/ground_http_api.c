@@ -400,6 +400,14 @@ static json_t *identifier(const char *key)
     return json_pack("{s:s, s:s}", "namespace", "ilrs", "key", key);
 }
 
+/* Open MCT locations are key strings "namespace:key". */
+static json_t *location(const char *prefix, const char *name)
+{
+    char text[2 * ILRS_DICT_NAME_MAX + 24];
+    snprintf(text, sizeof text, "ilrs:%s%s", prefix, name);
+    return json_string(text);
+}
+
 static json_t *prefixed_identifier(const char *prefix, const char *name)
 {
     char key[2 * ILRS_DICT_NAME_MAX + 16];
@@ -472,7 +480,7 @@ static json_t *point_object(const ilrs_dict_packet_t *p, const ilrs_dict_field_t
                             identifier(key), "name", f->name, "type", "ilrs.telemetry", "owner",
                             p->owner, "dataType", ilrs_dict_type_name(f->type), "description",
                             f->description != NULL ? f->description : "", "location",
-                            prefixed_identifier("packet-", p->name), "telemetry", "values",
+                            location("packet-", p->name), "telemetry", "values",
                             field_values(f));
     if (f->has_limits) {
         json_object_set_new(obj, "limits",
@@ -495,7 +503,7 @@ static json_t *packet_object(const ilrs_dict_packet_t *p)
                      prefixed_identifier("packet-", p->name), "name", p->name, "type", "folder",
                      "owner", p->owner, "apid", (json_int_t)p->apid, "description",
                      p->description != NULL ? p->description : "", "location",
-                     prefixed_identifier("root-", p->owner), "composition", composition);
+                     location("root-", p->owner), "composition", composition);
 }
 
 /* Owners visible to the caller, in dictionary order (station first). */
@@ -544,11 +552,11 @@ static int handle_object(ctx_t *c, const char *ns, const char *key)
         } else if (key[0] == 'e') {
             obj = json_pack("{s:o, s:s, s:s, s:s, s:o}", "identifier", identifier(key), "name",
                             "Event log", "type", "ilrs.events", "owner", owner, "location",
-                            prefixed_identifier("root-", owner));
+                            location("root-", owner));
         } else {
             obj = json_pack("{s:o, s:s, s:s, s:s, s:o}", "identifier", identifier(key), "name",
                             "Commands", "type", "ilrs.commands", "owner", owner, "location",
-                            prefixed_identifier("root-", owner));
+                            location("root-", owner));
         }
     } else if (strncmp(key, "packet-", 7) == 0) {
         const ilrs_dict_packet_t *p = ilrs_dict_find_packet_by_name(dict, key + 7);
