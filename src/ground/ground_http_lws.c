@@ -128,7 +128,10 @@ static int http_begin(struct lws *wsi, pss_t *p)
     }
     size_t qlen = 0;
     char frag[ILRS_GROUND_HTTP_PATH_MAX + 2];
-    for (int i = 0;; i++) {
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_URI_ARGS) > ILRS_GROUND_HTTP_PATH_MAX) {
+        p->path_too_long = true;
+    }
+    for (int i = 0; !p->path_too_long; i++) {
         int n = lws_hdr_copy_fragment(wsi, frag, (int)sizeof frag, WSI_TOKEN_HTTP_URI_ARGS, i);
         if (n < 0) {
             break;
@@ -441,14 +444,16 @@ static int ws_writeable(ilrs_ground_server_t *server, ws_client_t *c)
         c->count--;
     }
     len += (size_t)snprintf(out + len, BATCH_BYTES + 512 - len, "]}");
+    /* Counted before the write so a reader of the stats never sees a sample that
+     * reached its client uncounted. */
+    pthread_mutex_lock(&server->lock);
+    server->stats.ws_samples += sent;
+    pthread_mutex_unlock(&server->lock);
     int rc = 0;
     if (lws_write(c->wsi, (unsigned char *)out, len, LWS_WRITE_TEXT) < 0) {
         rc = -1;
     }
     free(buf);
-    pthread_mutex_lock(&server->lock);
-    server->stats.ws_samples += sent;
-    pthread_mutex_unlock(&server->lock);
     if (rc == 0 && c->count > 0) {
         lws_callback_on_writable(c->wsi);
     }
