@@ -91,6 +91,11 @@ extern "C" {
     /* ground (-500 .. -599) */                                                          \
     X(GROUND_AUTH, -500, "authentication failed")                                        \
     X(GROUND_DB, -501, "archive database error")                                         \
+    X(GROUND_APID, -502, "telemetry APID not in the dictionary")                         \
+    X(GROUND_LENGTH, -503, "telemetry packet length disagrees with the dictionary")      \
+    X(GROUND_URL, -504, "unsupported or malformed archive URL")                          \
+    X(GROUND_SCHEMA, -505, "archive schema version not supported")                       \
+    X(GROUND_SEGMENT, -506, "corrupt archive segment")                                   \
     /* ground server (-520 .. -599) */                                                   \
     X(GROUND_THROTTLED, -520, "too many failed logins, try again later")                 \
     X(GROUND_SESSION, -521, "session token unknown, malformed or expired")               \

@@ -10,6 +10,7 @@
 #include <ilrs/ccsds.h>
 #include <ilrs/dict.h>
 #include <ilrs/fsw.h>
+#include <ilrs/ground.h>
 #include <ilrs/ground_server.h>
 #include <ilrs/twin.h>
 
