@@ -16,8 +16,8 @@
  * Thread safety: an ilrs_ground_users_t is used by one thread at a time (the
  * server's service thread once started). ilrs_ground_server_publish() and
  * ilrs_ground_memsource_* are thread-safe; everything else is called from the
- * thread that created the server. Depends on base, dict, SQLite, libsodium,
- * libwebsockets and jansson.
+ * thread that created the server. Depends on base, dict, ground (the archive),
+ * SQLite, libsodium, libwebsockets, jansson and ERFA (leap seconds).
  */
 #ifndef ILRS_GROUND_SERVER_H
 #define ILRS_GROUND_SERVER_H
@@ -28,6 +28,7 @@
 
 #include <ilrs/base.h>
 #include <ilrs/dict.h>
+#include <ilrs/ground.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -264,6 +265,24 @@ int ilrs_ground_memsource_add_sample(ilrs_ground_memsource_t *mem, const char *n
 /** @brief Append an event (strings copied). @return 0, ILRS_EINVAL, ILRS_ENOMEM. */
 int ilrs_ground_memsource_add_event(ilrs_ground_memsource_t *mem,
                                     const ilrs_ground_source_event_t *event);
+
+/**
+ * @brief Serve the telemetry archive through @p source: history, events and the
+ *        command history are read from it and commands recorded in it, with times
+ *        converted between archive ms (TAI since 1958) and Unix ms (UTC).
+ * @param[in] archive borrowed; used from the server's thread only.
+ * @param[in] dict borrowed (decodes archived command arguments).
+ * @param[out] source filled; release with ilrs_ground_archive_source_destroy().
+ * @return 0, ILRS_EINVAL, ILRS_ENOMEM.
+ */
+int ilrs_ground_archive_source_create(ilrs_ground_archive_t *archive, const ilrs_dict_t *dict,
+                                      ilrs_ground_source_t *source);
+/** @brief Free what ilrs_ground_archive_source_create() allocated. Accepts NULL. */
+void ilrs_ground_archive_source_destroy(ilrs_ground_source_t *source);
+/** @brief Unix ms (UTC) to archive ms (TAI since 1958), leap seconds from ERFA. */
+int64_t ilrs_ground_unix_to_archive_ms(int64_t unix_ms);
+/** @brief Archive ms (TAI since 1958) to Unix ms (UTC). */
+int64_t ilrs_ground_archive_to_unix_ms(int64_t archive_ms);
 
 /* ------------------------------------------------------------------------- */
 /* HTTP + WebSocket server                                                     */

@@ -30,6 +30,7 @@ int cli_station_dictionary(struct ilrs_dict **out);
 int cli_env(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_ground(int argc, char **argv);
+int cli_serve(int argc, char **argv);
 
 struct ilrs_ground_source;
 /* Shared by `ilrs ground` and `ilrs serve` (cli_ground.c): parse ADDR:PORT (message on

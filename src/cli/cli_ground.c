@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <ilrs/dict.h>
+#include <ilrs/ground.h>
 #include <ilrs/ground_server.h>
 
 #include "cli/cli.h"
@@ -24,8 +25,8 @@ static void usage(FILE *out)
             "\n"
             "options:\n"
             "  --listen ADDR:PORT  address and port, default 127.0.0.1:8080 (port 0: any)\n"
-            "  --db URL            telemetry archive; without it telemetry is kept in memory\n"
-            "                      for the run only\n"
+            "  --db URL            telemetry archive: PATH, sqlite:PATH or postgresql://...;\n"
+            "                      without it telemetry is kept in memory for the run only\n"
             "  --dict FILE         dictionary JSON ('ilrs dict --json'); default: the\n"
             "                      station's built-in dictionary\n"
             "  --users FILE        user store (SQLite), default users.sqlite\n"
@@ -129,11 +130,6 @@ int cli_ground(int argc, char **argv)
     if (cli_ground_parse_listen(listen, addr, sizeof addr, &port) != 0) {
         return 2;
     }
-    if (db != NULL) {
-        fprintf(stderr, "ilrs ground: --db: the archive is not linked into this build yet; "
-                        "run without --db (telemetry kept in memory)\n");
-        return 1;
-    }
     ilrs_dict_t *dict = NULL;
     int rc;
     if (dict_path != NULL) {
@@ -153,12 +149,32 @@ int cli_ground(int argc, char **argv)
         }
     }
     ilrs_ground_memsource_t *mem = NULL;
+    ilrs_ground_archive_t *archive = NULL;
     ilrs_ground_source_t source = {0};
     int status = 1;
-    if (ilrs_ground_memsource_create(&mem) == 0) {
-        ilrs_ground_memsource_bind(mem, &source);
+    if (db != NULL) {
+        rc = ilrs_ground_archive_open(db, NULL, &archive);
+        if (rc != 0) {
+            fprintf(stderr, "ilrs ground: archive %s: %s\n", db, ilrs_strerror(rc));
+            goto out;
+        }
+        rc = ilrs_ground_archive_source_create(archive, dict, &source);
+    } else {
+        rc = ilrs_ground_memsource_create(&mem);
+        if (rc == 0) {
+            ilrs_ground_memsource_bind(mem, &source);
+        }
+    }
+    if (rc == 0) {
         status = cli_ground_run(addr, port, dict, users_path, web, &source);
     }
+    if (archive != NULL) {
+        ilrs_ground_archive_source_destroy(&source);
+        if (ilrs_ground_archive_close(archive) != 0) {
+            status = 1;
+        }
+    }
+out:
     ilrs_ground_memsource_destroy(mem);
     ilrs_dict_destroy(dict);
     return status;

@@ -13,6 +13,7 @@ static const cli_command_t commands[] = {
     {"env", "lunar environment at a site: Sun/Earth az/el, visibility, flux", cli_env},
     {"user", "manage mission-control accounts: add, list, remove", cli_user},
     {"ground", "run the live mission-control server (HTTP/WebSocket API, Open MCT UI)", cli_ground},
+    {"serve", "browse a finished run directory in the mission-control web UI", cli_serve},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];

@@ -668,6 +668,11 @@ static int handle_telemetry(ctx_t *c, const char *key)
                              "the range holds more than %d points; narrow it or use minmax",
                              ILRS_GROUND_HISTORY_MAX);
     }
+    if (rc == ILRS_ETYPE) {
+        free(h.sb.data);
+        return respond_error(c->resp, 400, "%s is a %s field: no numeric history", key,
+                             ilrs_dict_type_name(f->type));
+    }
     if (rc != 0) {
         free(h.sb.data);
         return respond_error(c->resp, 500, "history of %s failed: %s", key, ilrs_strerror(rc));
