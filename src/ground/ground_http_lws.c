@@ -528,7 +528,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         }
         return http_respond(wsi, p) != 0 ? -1 : 0;
     case LWS_CALLBACK_HTTP_BODY:
-        if (p->body_len <= ILRS_GROUND_HTTP_BODY_MAX) {
+        if (in != NULL && len > 0 && p->body_len <= ILRS_GROUND_HTTP_BODY_MAX) {
             /* Keep at most one octet beyond the limit: enough for the router to say 413. */
             size_t room = ILRS_GROUND_HTTP_BODY_MAX + 1 - p->body_len;
             size_t take = len < room ? len : room;
@@ -580,7 +580,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (c == NULL) {
             return -1;
         }
-        if (!c->rx_over) {
+        if (!c->rx_over && len > 0) {
             if (c->rx_len + len > ILRS_GROUND_WS_MESSAGE_MAX) {
                 c->rx_over = true;
             } else {
