@@ -9,6 +9,7 @@
 //   with none lost.
 // Prints `bench: <name> <value> <unit>` lines on stdout, details on stderr.
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,28 @@ static void bench_history(const ilrs_dict_t *dict, ilrs_ground_users_t *users, c
         (rc = ilrs_ground_server_start(server)) != 0) {
         die("server", rc);
     }
+    /* Where the time goes: the archive query alone and the router alone. */
+    {
+        ilrs_ground_history_t h;
+        double t = now_s();
+        rc = ilrs_ground_archive_history(archive, "BENCH_HK.voltage", NULL, t0_archive,
+                                         t0_archive + 86400000 - 1, ILRS_GROUND_ALL, 0, &h);
+        fprintf(stderr, "history: archive query %.1f ms (%zu samples)\n", (now_s() - t) * 1e3,
+                h.count);
+        ilrs_ground_history_free(&h);
+        char q[128], auth_h[128];
+        snprintf(q, sizeof q, "start=%" PRId64 "&end=%" PRId64, T0_UNIX_MS,
+                 T0_UNIX_MS + INT64_C(86400000) - 1);
+        snprintf(auth_h, sizeof auth_h, "Bearer %s", token);
+        ilrs_ground_request_t req = {.method = "GET", .path = "/api/telemetry/BENCH_HK.voltage",
+                                     .query = q, .authorization = auth_h, .client = "bench"};
+        ilrs_ground_response_t resp;
+        t = now_s();
+        ilrs_ground_server_handle(server, &req, &resp);
+        fprintf(stderr, "history: router alone %.1f ms (%zu octets, status %d)\n",
+                (now_s() - t) * 1e3, resp.body_len, resp.status);
+        ilrs_ground_response_fini(&resp);
+    }
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
     info.port = CONTEXT_PORT_NO_LISTEN;
@@ -289,6 +312,32 @@ static const struct lws_protocols ws_protocols[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
+typedef struct publisher {
+    ilrs_ground_server_t *server;
+    struct lws_context *clients;
+    int samples;
+    volatile int done;
+} publisher_t;
+
+static void *publish_main(void *arg)
+{
+    publisher_t *pub = arg;
+    struct timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    for (int s = 0; s < pub->samples; s++) {
+        ilrs_ground_server_publish(pub->server, "BENCH_HK.voltage", 1000 + s, 28.0);
+        next.tv_nsec += 100000000;
+        if (next.tv_nsec >= 1000000000) {
+            next.tv_nsec -= 1000000000;
+            next.tv_sec++;
+        }
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+    }
+    pub->done = 1;
+    lws_cancel_service(pub->clients); /* wake the client loop waiting in lws_service */
+    return NULL;
+}
+
 /* Connect n clients, stream 50 samples at 10 Hz; returns the number of samples lost. */
 static long ws_round(ilrs_ground_server_t *server, const char *token, int n)
 {
@@ -321,36 +370,44 @@ static long ws_round(ilrs_ground_server_t *server, const char *token, int n)
             clients[i].closed = true;
         }
     }
+    double t_connect = now_s();
     double deadline = now_s() + 60;
     int ready = 0;
-    while (ready < n && now_s() < deadline) {
-        lws_service(ctx, 0);
+    for (;;) {
         ready = 0;
         for (int i = 0; i < n; i++) {
             ready += clients[i].subscribed || clients[i].closed;
         }
-    }
-    /* 10 Hz: one sample every 100 ms, servicing the clients in between. */
-    double next = now_s();
-    for (int s = 0; s < samples; s++) {
-        while (now_s() < next) {
-            lws_service(ctx, 0);
+        if (ready == n || now_s() > deadline) {
+            break;
         }
-        ilrs_ground_server_publish(server, "BENCH_HK.voltage", 1000 + s, 28.0);
-        next += 0.1;
+        lws_service(ctx, 0);
     }
+    fprintf(stderr, "ws: %d clients subscribed in %.1f s\n", ready, now_s() - t_connect);
+    /* 10 Hz from a publisher thread (as an ingest thread would), while this thread
+     * services the clients. */
+    publisher_t pub = {.server = server, .clients = ctx, .samples = samples};
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, publish_main, &pub) != 0) {
+        die("publisher thread", ILRS_EIO);
+    }
+    while (!pub.done) {
+        lws_service(ctx, 0);
+    }
+    pthread_join(thread, NULL);
     deadline = now_s() + 10;
     long total = 0;
-    while (now_s() < deadline) {
-        lws_service(ctx, 0);
+    for (;;) {
         total = 0;
         for (int i = 0; i < n; i++) {
             total += clients[i].received;
         }
-        if (total >= (long)n * samples) {
+        if (total >= (long)n * samples || now_s() > deadline) {
             break;
         }
+        lws_service(ctx, 0);
     }
+    fprintf(stderr, "ws: stream and delivery took %.1f s\n", now_s() - t_connect);
     int disordered = 0, closed = 0;
     for (int i = 0; i < n; i++) {
         disordered += !clients[i].ordered;
@@ -411,7 +468,9 @@ int main(void)
     if (rc != 0) {
         die("users", rc);
     }
+    double t = now_s();
     bench_history(dict, users, token);
+    fprintf(stderr, "history bench: %.1f s\n", now_s() - t);
     bench_ws(dict, users, token);
     ilrs_ground_users_close(users);
     ilrs_dict_destroy(dict);

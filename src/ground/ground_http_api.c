@@ -75,37 +75,33 @@ static void sb_puts(sb_t *sb, const char *s)
     sb_add(sb, s, strlen(s));
 }
 
-static void sb_printf(sb_t *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sb_t *sb, const char *fmt, ...)
-{
-    char buf[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        sb->failed = true;
-    } else if ((size_t)n < sizeof buf) {
-        sb_add(sb, buf, (size_t)n);
-    } else {
-        sb_reserve(sb, (size_t)n);
-        if (!sb->failed) {
-            va_start(ap, fmt);
-            vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
-            va_end(ap);
-            sb->len += (size_t)n;
-        }
-    }
-}
-
-/* A JSON number; NaN and infinities (not JSON) become null. */
+/* A JSON number; NaN and infinities (not JSON) become null. %.17g always reads
+ * back as the same IEEE 754 binary64 value. */
 static void sb_number(sb_t *sb, double v)
 {
+    char buf[32];
     if (!isfinite(v)) {
         sb_puts(sb, "null");
-    } else {
-        sb_printf(sb, "%.17g", v);
+        return;
     }
+    int n = snprintf(buf, sizeof buf, "%.17g", v);
+    sb_add(sb, buf, (size_t)n);
+}
+
+/* A decimal integer; written directly because it is most of a history answer. */
+static void sb_int(sb_t *sb, int64_t v)
+{
+    char buf[24];
+    char *p = buf + sizeof buf;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0) {
+        *--p = '-';
+    }
+    sb_add(sb, p, (size_t)(buf + sizeof buf - p));
 }
 
 /* ---- responses ------------------------------------------------------------------ */
@@ -598,7 +594,8 @@ static int history_point(void *user, const ilrs_ground_point_t *p)
         return HISTORY_TOO_MANY;
     }
     sb_puts(&h->sb, h->count == 0 ? "{\"timestamp\":" : ",{\"timestamp\":");
-    sb_printf(&h->sb, "%" PRId64 ",\"value\":", p->time_ms);
+    sb_int(&h->sb, p->time_ms);
+    sb_puts(&h->sb, ",\"value\":");
     sb_number(&h->sb, p->value);
     if (h->minmax) {
         sb_puts(&h->sb, ",\"min\":");

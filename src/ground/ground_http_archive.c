@@ -89,17 +89,25 @@ static int archive_history(void *ctx, const char *name, int64_t start_ms, int64_
         ilrs_ground_history_free(&h);
         return ILRS_ETYPE;
     }
+    /* One offset for the whole answer unless a leap second falls inside it (the
+     * table lookup per sample would cost more than the query). */
+    int64_t first = h.count > 0 ? h.samples[0].time_ms : h.bucket_count > 0 ? h.buckets[0].time_ms : 0;
+    int64_t last = h.count > 0                ? h.samples[h.count - 1].time_ms
+                   : h.bucket_count > 0       ? h.buckets[h.bucket_count - 1].time_ms
+                                              : 0;
+    int64_t offset = first - ilrs_ground_archive_to_unix_ms(first);
+    bool constant = last - ilrs_ground_archive_to_unix_ms(last) == offset;
     for (size_t i = 0; i < h.count && rc == 0; i++) {
         const ilrs_ground_sample_t *smp = &h.samples[i];
-        ilrs_ground_point_t p = {ilrs_ground_archive_to_unix_ms(smp->time_ms), smp->value,
-                                 smp->value, smp->value};
+        int64_t t = constant ? smp->time_ms - offset : ilrs_ground_archive_to_unix_ms(smp->time_ms);
+        ilrs_ground_point_t p = {t, smp->value, smp->value, smp->value};
         rc = fn(user, &p);
     }
     for (size_t i = 0; i < h.bucket_count && rc == 0; i++) {
         const ilrs_ground_bucket_t *b = &h.buckets[i];
+        int64_t t = constant ? b->time_ms - offset : ilrs_ground_archive_to_unix_ms(b->time_ms);
         /* value: the bucket's max, so a plot of "value" alone still shows peaks. */
-        ilrs_ground_point_t p = {ilrs_ground_archive_to_unix_ms(b->time_ms), b->max, b->min,
-                                 b->max};
+        ilrs_ground_point_t p = {t, b->max, b->min, b->max};
         rc = fn(user, &p);
     }
     ilrs_ground_history_free(&h);

@@ -39,6 +39,7 @@
 
 #define MODULE "ground"
 #define BATCH_BYTES 32768 /* largest sample message sent to a client at once */
+#define HTTP_CHUNK 262144 /* octets of a response body handed to lws per writable event */
 
 typedef struct ws_sample {
     uint32_t sub;      /* index in the client's subscriptions */
@@ -216,8 +217,8 @@ static int http_writeable(struct lws *wsi, pss_t *p)
         return 0;
     }
     size_t chunk = p->out_len - p->out_sent;
-    if (chunk > 65536) {
-        chunk = 65536;
+    if (chunk > HTTP_CHUNK) {
+        chunk = HTTP_CHUNK;
     }
     bool final = p->out_sent + chunk == p->out_len;
     /* lws may write a frame header into the LWS_PRE octets before the pointer; they
