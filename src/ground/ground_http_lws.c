@@ -190,7 +190,9 @@ static int http_respond(struct lws *wsi, pss_t *p)
     if (lws_add_http_common_headers(wsi, (unsigned)resp.status, "application/json",
                                     (lws_filepos_t)resp.body_len, &pos, end) != 0 ||
         lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-                                    (const unsigned char *)"no-store", 8, &pos, end) != 0) {
+                                    (const unsigned char *)"no-store", 8, &pos, end) != 0 ||
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
+                                    (const unsigned char *)"nosniff", 7, &pos, end) != 0) {
         rc = -1;
     }
     if (rc == 0 && resp.status == 429) {
