@@ -29,7 +29,8 @@ static void usage(FILE *out)
             "                      without it telemetry is kept in memory for the run only\n"
             "  --dict FILE         dictionary JSON ('ilrs dict --json'); default: the\n"
             "                      station's built-in dictionary\n"
-            "  --users FILE        user store (SQLite), default users.sqlite\n"
+            "  --users FILE        user store (SQLite), default users.sqlite next to a\n"
+            "                      SQLite archive, else in the current directory\n"
             "  --web DIR           web UI directory (index.html, plugin/, node_modules/),\n"
             "                      default $ILRS_WEB_DIR or ./web\n"
             "  --help              show this text\n");
@@ -100,7 +101,7 @@ out:
 int cli_ground(int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *db = NULL, *dict_path = NULL;
-    const char *users_path = "users.sqlite";
+    const char *users_path = NULL;
     const char *web = getenv("ILRS_WEB_DIR") != NULL ? getenv("ILRS_WEB_DIR") : "web";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -129,6 +130,19 @@ int cli_ground(int argc, char **argv)
     uint16_t port = 0;
     if (cli_ground_parse_listen(listen, addr, sizeof addr, &port) != 0) {
         return 2;
+    }
+    /* The user store defaults to users.sqlite next to a SQLite archive. */
+    char users_default[4096] = "users.sqlite";
+    if (users_path == NULL && db != NULL && strstr(db, "://") == NULL) {
+        const char *file = strncmp(db, "sqlite:", 7) == 0 ? db + 7 : db;
+        const char *slash = strrchr(file, '/');
+        if (slash != NULL) {
+            snprintf(users_default, sizeof users_default, "%.*s/users.sqlite",
+                     (int)(slash - file), file);
+        }
+    }
+    if (users_path == NULL) {
+        users_path = users_default;
     }
     ilrs_dict_t *dict = NULL;
     int rc;
