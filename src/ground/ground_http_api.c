@@ -1117,6 +1117,9 @@ static route_t match(const char *path, const char **method_ok, char *seg1, char 
 static bool method_allowed(const char *allowed, const char *method)
 {
     size_t n = strlen(method);
+    if (n == 0) {
+        return false; /* strstr would match "" everywhere and never advance */
+    }
     for (const char *p = allowed; (p = strstr(p, method)) != NULL; p += n) {
         if ((p == allowed || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' ')) {
             return true;
