@@ -79,9 +79,9 @@ static const struct {
     [ST_PARAM_ALL] = {"SELECT id, name, owner, packet, field, apid, type_name, kind, unit, "
                       "max_span FROM parameter ORDER BY id",
                       0},
-    [ST_SEG_INSERT] = {"INSERT INTO segment(parameter_id, t_start, t_end, n_samples, data) "
-                       "VALUES($1, $2, $3, $4, $5) RETURNING id",
-                       5},
+    [ST_SEG_INSERT] = {"INSERT INTO segment(parameter_id, owner, t_start, t_end, n_samples, "
+                       "data) VALUES($1, $2, $3, $4, $5, $6) RETURNING id",
+                       6},
     [ST_SEG_UPDATE] = {"UPDATE segment SET t_start = $1, t_end = $2, n_samples = $3, data = $4 "
                        "WHERE id = $5",
                        5},
@@ -114,12 +114,12 @@ static const struct {
                        "function_code, state, state_time, detail, data) VALUES($1, $2, $3, $4, "
                        "$5, $6, $7, $8, $9, $10) RETURNING id",
                        10},
-    [ST_CMD_GET] = {"SELECT state FROM command WHERE id = $1", 1},
+    [ST_CMD_GET] = {"SELECT state, owner FROM command WHERE id = $1", 1},
     [ST_CMD_UPDATE] = {"UPDATE command SET state = $1, state_time = $2, detail = $3 WHERE id = $4",
                        4},
-    [ST_CMD_STATE_INSERT] = {"INSERT INTO command_state(command_id, state_time, state, detail) "
-                             "VALUES($1, $2, $3, $4)",
-                             4},
+    [ST_CMD_STATE_INSERT] = {"INSERT INTO command_state(command_id, owner, state_time, state, "
+                             "detail) VALUES($1, $2, $3, $4, $5)",
+                             5},
     [ST_CMD_SCAN] = {"SELECT id, queued_time, name, owner, issuer, apid, function_code, state, "
                      "state_time, detail, data FROM command WHERE (owner = $1 OR $1 = '') AND "
                      "queued_time >= $2 AND queued_time <= $3 ORDER BY queued_time, id",
@@ -134,7 +134,8 @@ static const char *const schema_ddl[] = {
     "NULL, packet TEXT NOT NULL, field TEXT NOT NULL, apid BIGINT NOT NULL, type_name TEXT NOT "
     "NULL, kind BIGINT NOT NULL, unit TEXT NOT NULL, max_span BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS segment(id %1$s, parameter_id BIGINT NOT NULL REFERENCES "
-    "parameter(id), t_start BIGINT NOT NULL, t_end BIGINT NOT NULL, n_samples BIGINT NOT NULL, "
+    "parameter(id), owner TEXT NOT NULL, t_start BIGINT NOT NULL, t_end BIGINT NOT NULL, n_samples "
+    "BIGINT NOT NULL, "
     "data %2$s NOT NULL)",
     "CREATE INDEX IF NOT EXISTS segment_start ON segment(parameter_id, t_start)",
     "CREATE INDEX IF NOT EXISTS segment_end ON segment(parameter_id, t_end)",
@@ -155,7 +156,8 @@ static const char *const schema_ddl[] = {
     "NULL)",
     "CREATE INDEX IF NOT EXISTS command_by_time ON command(queued_time)",
     "CREATE TABLE IF NOT EXISTS command_state(id %1$s, command_id BIGINT NOT NULL REFERENCES "
-    "command(id), state_time BIGINT NOT NULL, state TEXT NOT NULL, detail TEXT NOT NULL)",
+    "command(id), owner TEXT NOT NULL, state_time BIGINT NOT NULL, state TEXT NOT NULL, detail "
+    "TEXT NOT NULL)",
     "INSERT INTO meta(key, value) VALUES('schema', '" SCHEMA_VERSION "') ON CONFLICT DO NOTHING",
 };
 
@@ -580,10 +582,11 @@ static int segment_write(ilrs_ground_archive_t *a, param_t *p)
     } else {
         st = a->st[ST_SEG_INSERT];
         if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0 ||
-            (rc = a->ops->bind_i64(st, 2, p->tmin)) != 0 ||
-            (rc = a->ops->bind_i64(st, 3, p->tmax)) != 0 ||
-            (rc = a->ops->bind_i64(st, 4, p->count)) != 0 ||
-            (rc = a->ops->bind_blob(st, 5, a->scratch, len)) != 0 ||
+            (rc = a->ops->bind_text(st, 2, p->owner)) != 0 ||
+            (rc = a->ops->bind_i64(st, 3, p->tmin)) != 0 ||
+            (rc = a->ops->bind_i64(st, 4, p->tmax)) != 0 ||
+            (rc = a->ops->bind_i64(st, 5, p->count)) != 0 ||
+            (rc = a->ops->bind_blob(st, 6, a->scratch, len)) != 0 ||
             (rc = run_returning(a, st, &p->seg_id)) != 0) {
             return rc;
         }
@@ -1426,9 +1429,11 @@ int ilrs_ground_archive_add_command(ilrs_ground_archive_t *a, const ilrs_dict_t 
         goto out_rollback;
     }
     st = a->st[ST_CMD_STATE_INSERT];
-    if ((rc = a->ops->bind_i64(st, 1, *id)) != 0 || (rc = a->ops->bind_i64(st, 2, time)) != 0 ||
-        (rc = a->ops->bind_text(st, 3, state_names[ILRS_GROUND_CMD_QUEUED])) != 0 ||
-        (rc = a->ops->bind_text(st, 4, "")) != 0 || (rc = run(a, st)) != 0) {
+    if ((rc = a->ops->bind_i64(st, 1, *id)) != 0 ||
+        (rc = a->ops->bind_text(st, 2, def->owner)) != 0 ||
+        (rc = a->ops->bind_i64(st, 3, time)) != 0 ||
+        (rc = a->ops->bind_text(st, 4, state_names[ILRS_GROUND_CMD_QUEUED])) != 0 ||
+        (rc = a->ops->bind_text(st, 5, "")) != 0 || (rc = run(a, st)) != 0) {
         goto out_rollback;
     }
     a->stats.commands++;
@@ -1461,6 +1466,10 @@ int ilrs_ground_archive_update_command(ilrs_ground_archive_t *a, int64_t id,
     }
     rc = a->ops->step(st);
     int from = rc == GROUND_ROW ? state_from_name(a->ops->col_text(st, 0)) : -1;
+    char owner[ILRS_DICT_NAME_MAX] = "";
+    if (rc == GROUND_ROW) {
+        snprintf(owner, sizeof owner, "%s", a->ops->col_text(st, 1));
+    }
     a->ops->reset(st);
     if (rc < 0) {
         return rc;
@@ -1481,9 +1490,10 @@ int ilrs_ground_archive_update_command(ilrs_ground_archive_t *a, int64_t id,
         goto out_rollback;
     }
     st = a->st[ST_CMD_STATE_INSERT];
-    if ((rc = a->ops->bind_i64(st, 1, id)) != 0 || (rc = a->ops->bind_i64(st, 2, time)) != 0 ||
-        (rc = a->ops->bind_text(st, 3, state_names[state])) != 0 ||
-        (rc = a->ops->bind_text(st, 4, detail)) != 0 || (rc = run(a, st)) != 0) {
+    if ((rc = a->ops->bind_i64(st, 1, id)) != 0 || (rc = a->ops->bind_text(st, 2, owner)) != 0 ||
+        (rc = a->ops->bind_i64(st, 3, time)) != 0 ||
+        (rc = a->ops->bind_text(st, 4, state_names[state])) != 0 ||
+        (rc = a->ops->bind_text(st, 5, detail)) != 0 || (rc = run(a, st)) != 0) {
         goto out_rollback;
     }
     return commit(a);
