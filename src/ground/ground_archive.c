@@ -85,12 +85,15 @@ static const struct {
     [ST_SEG_UPDATE] = {"UPDATE segment SET t_start = $1, t_end = $2, n_samples = $3, data = $4 "
                        "WHERE id = $5",
                        5},
-    [ST_SEG_RANGE] = {"SELECT id, data FROM segment WHERE parameter_id = $1 AND t_start >= $2 "
-                      "AND t_start <= $3 AND t_end >= $4 ORDER BY t_start, id",
-                      4},
-    [ST_SEG_LATEST] = {"SELECT id, t_end, data FROM segment WHERE parameter_id = $1 AND "
-                       "t_end >= $2 AND t_start <= $3 ORDER BY t_end DESC, id DESC",
-                       3},
+    [ST_SEG_RANGE] =
+        {"SELECT id, data FROM segment WHERE parameter_id = $1 AND t_start >= $2 "
+         "AND t_start <= $3 AND t_end >= $4 AND (owner = $5 OR $5 = '') ORDER BY t_start, id",
+         5},
+    [ST_SEG_LATEST] =
+        {"SELECT id, t_end, data FROM segment WHERE parameter_id = $1 AND "
+         "t_end >= $2 AND t_start <= $3 AND (owner = $4 OR $4 = '') ORDER BY t_end DESC, "
+         "id DESC",
+         4},
     [ST_PKT_INSERT] = {"INSERT INTO packet(apid, owner, name, t_start, t_end, n_packets, data) "
                        "VALUES($1, $2, $3, $4, $5, $6, $7)",
                        7},
@@ -1525,15 +1528,18 @@ static void view_to_sample(const param_t *p, const ground_sample_view_t *v, ilrs
     s->bytes_len = v->bytes_len;
 }
 
-/* Visit every sample of p with s <= time <= e: archived segments, then the buffer. */
-static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s, ilrs_tai_t e,
-                        visit_fn fn, void *ctx)
+/* Visit every sample of p with s <= time <= e: archived segments (of @p owner, "" for
+ * all: a parameter whose owner changed keeps its earlier segments' owner), then the
+ * buffer (always of the current owner). */
+static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, const char *owner, ilrs_tai_t s,
+                        ilrs_tai_t e, visit_fn fn, void *ctx)
 {
     ground_stmt_t *st = a->st[ST_SEG_RANGE];
     int rc;
     if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0 ||
         (rc = a->ops->bind_i64(st, 2, sat_sub(s, p->max_span))) != 0 ||
-        (rc = a->ops->bind_i64(st, 3, e)) != 0 || (rc = a->ops->bind_i64(st, 4, s)) != 0) {
+        (rc = a->ops->bind_i64(st, 3, e)) != 0 || (rc = a->ops->bind_i64(st, 4, s)) != 0 ||
+        (rc = a->ops->bind_text(st, 5, owner)) != 0) {
         return rc;
     }
     while ((rc = a->ops->step(st)) == GROUND_ROW) {
@@ -1698,8 +1704,8 @@ static int visit_latest(void *vctx, const param_t *p, const ground_sample_view_t
 
 /* The newest sample in [s, e]: the buffer, then segments by descending t_end until no
  * remaining segment can hold anything newer. */
-static int query_latest(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s, ilrs_tai_t e,
-                        latest_ctx_t *c)
+static int query_latest(ilrs_ground_archive_t *a, const param_t *p, const char *owner, ilrs_tai_t s,
+                        ilrs_tai_t e, latest_ctx_t *c)
 {
     int rc = 0;
     ground_sample_view_t v = {.kind = p->buf_kind, .has_eng = (p->flags & GROUND_SEG_ENG) != 0};
@@ -1724,7 +1730,7 @@ static int query_latest(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s
     }
     ground_stmt_t *st = a->st[ST_SEG_LATEST];
     if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0 || (rc = a->ops->bind_i64(st, 2, s)) != 0 ||
-        (rc = a->ops->bind_i64(st, 3, e)) != 0) {
+        (rc = a->ops->bind_i64(st, 3, e)) != 0 || (rc = a->ops->bind_text(st, 4, owner)) != 0) {
         return rc;
     }
     while ((rc = a->ops->step(st)) == GROUND_ROW) {
@@ -1792,11 +1798,12 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
         return rc;
     }
     out->kind = (ilrs_ground_kind_t)p->kind;
+    const char *owner_filter = owner != NULL ? owner : "";
     ilrs_tai_t s = ms_to_ns(start_ms, false), e = ms_to_ns(end_ms, true);
     switch (strategy) {
     case ILRS_GROUND_ALL: {
         all_ctx_t c = {.h = out};
-        if ((rc = scan_samples(a, p, s, e, visit_all, &c)) != 0) {
+        if ((rc = scan_samples(a, p, owner_filter, s, e, visit_all, &c)) != 0) {
             goto out_free;
         }
         bool sorted = true;
@@ -1817,7 +1824,7 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
     }
     case ILRS_GROUND_LATEST: {
         latest_ctx_t c = {0};
-        if ((rc = query_latest(a, p, s, e, &c)) != 0) {
+        if ((rc = query_latest(a, p, owner_filter, s, e, &c)) != 0) {
             free(c.bytes);
             goto out_free;
         }
@@ -1849,7 +1856,7 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
         if (c.b == NULL) {
             return ILRS_ENOMEM;
         }
-        if ((rc = scan_samples(a, p, s, e, visit_minmax, &c)) != 0) {
+        if ((rc = scan_samples(a, p, owner_filter, s, e, visit_minmax, &c)) != 0) {
             free(c.b);
             goto out_free;
         }
