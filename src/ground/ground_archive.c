@@ -45,6 +45,7 @@ enum {
     ST_PARAM_INSERT,
     ST_PARAM_UPDATE,
     ST_PARAM_SPAN,
+    ST_PARAM_SPAN_GET,
     ST_PARAM_ALL,
     ST_SEG_INSERT,
     ST_SEG_UPDATE,
@@ -76,6 +77,7 @@ static const struct {
                          "type_name = $5, kind = $6, unit = $7 WHERE id = $8",
                          8},
     [ST_PARAM_SPAN] = {"UPDATE parameter SET max_span = $1 WHERE id = $2", 2},
+    [ST_PARAM_SPAN_GET] = {"SELECT max_span FROM parameter WHERE id = $1", 1},
     [ST_PARAM_ALL] = {"SELECT id, name, owner, packet, field, apid, type_name, kind, unit, "
                       "max_span FROM parameter ORDER BY id",
                       0},
@@ -533,6 +535,22 @@ static int registry_load(ilrs_ground_archive_t *a)
     }
     a->ops->reset(st);
     return rc < 0 ? rc : 0;
+}
+
+/* Reload the registry from the database when this handle holds nothing unwritten (a
+ * reader beside the ingest process, or an idle writer), so it sees parameters other
+ * handles created. A handle with buffered data is the writer: its registry is current. */
+static int registry_refresh_if_idle(ilrs_ground_archive_t *a)
+{
+    if (a->in_tx) {
+        return 0;
+    }
+    for (size_t i = 0; i < a->param_count; i++) {
+        if (a->params[i]->count > 0) {
+            return 0;
+        }
+    }
+    return registry_load(a);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1534,10 +1552,25 @@ static void view_to_sample(const param_t *p, const ground_sample_view_t *v, ilrs
 static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, const char *owner, ilrs_tai_t s,
                         ilrs_tai_t e, visit_fn fn, void *ctx)
 {
-    ground_stmt_t *st = a->st[ST_SEG_RANGE];
+    /* max_span as stored: another handle (the ingest process) may have written longer
+     * segments since this handle loaded the parameter */
+    int64_t max_span = p->max_span;
+    ground_stmt_t *st = a->st[ST_PARAM_SPAN_GET];
     int rc;
+    if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0) {
+        return rc;
+    }
+    rc = a->ops->step(st);
+    if (rc == GROUND_ROW && a->ops->col_i64(st, 0) > max_span) {
+        max_span = a->ops->col_i64(st, 0);
+    }
+    a->ops->reset(st);
+    if (rc < 0) {
+        return rc;
+    }
+    st = a->st[ST_SEG_RANGE];
     if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0 ||
-        (rc = a->ops->bind_i64(st, 2, sat_sub(s, p->max_span))) != 0 ||
+        (rc = a->ops->bind_i64(st, 2, sat_sub(s, max_span))) != 0 ||
         (rc = a->ops->bind_i64(st, 3, e)) != 0 || (rc = a->ops->bind_i64(st, 4, s)) != 0 ||
         (rc = a->ops->bind_text(st, 5, owner)) != 0) {
         return rc;
@@ -1790,10 +1823,17 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
         return ILRS_EINVAL;
     }
     const param_t *p = param_find(a, name);
+    int rc;
     if (p == NULL) {
-        return ILRS_ENOENT;
+        /* perhaps created by another handle since this one loaded its registry */
+        if ((rc = registry_refresh_if_idle(a)) != 0) {
+            return rc;
+        }
+        if ((p = param_find(a, name)) == NULL) {
+            return ILRS_ENOENT;
+        }
     }
-    int rc = check_owner(p, owner);
+    rc = check_owner(p, owner);
     if (rc != 0) {
         return rc;
     }
@@ -1893,6 +1933,10 @@ int ilrs_ground_archive_parameters(ilrs_ground_archive_t *a, const char *owner,
     if (a == NULL || fn == NULL) {
         return ILRS_EINVAL;
     }
+    int rc = registry_refresh_if_idle(a);
+    if (rc != 0) {
+        return rc;
+    }
     if (a->param_count == 0) {
         return 0;
     }
@@ -1902,7 +1946,6 @@ int ilrs_ground_archive_parameters(ilrs_ground_archive_t *a, const char *owner,
     }
     memcpy(sorted, a->params, a->param_count * sizeof *sorted);
     qsort(sorted, a->param_count, sizeof *sorted, cmp_param_name);
-    int rc = 0;
     for (size_t i = 0; i < a->param_count && rc == 0; i++) {
         const param_t *p = sorted[i];
         if (check_owner(p, owner) != 0) {
