@@ -62,6 +62,17 @@ extern "C" {
     X(CCSDS_TOOBIG, -107, "CCSDS packet larger than the maximum")                        \
     X(CCSDS_IDLE, -108, "CCSDS idle packet")                                             \
     X(CCSDS_DUPLICATE, -109, "CCSDS duplicate packet (sequence count repeated)")         \
+    X(CCSDS_TFVN, -110, "CCSDS transfer frame version number wrong")                    \
+    X(CCSDS_SCID, -111, "CCSDS spacecraft ID does not match")                           \
+    X(CCSDS_VCID, -112, "CCSDS virtual channel ID out of range or not configured")      \
+    X(CCSDS_FRAME_LENGTH, -113, "CCSDS transfer frame length wrong")                    \
+    X(CCSDS_FHP, -114, "CCSDS first header pointer beyond the frame data field")        \
+    X(CCSDS_FRAME_FLAGS, -115, "CCSDS transfer frame flags invalid or unsupported")     \
+    X(CCSDS_CLCW, -116, "CCSDS CLCW malformed (type, version or COP in effect)")        \
+    X(CCSDS_TC_CONTROL, -117, "CCSDS TC control command unknown or malformed")          \
+    X(CCSDS_FARM_LOCKOUT, -118, "FARM-1 lockout: type-AD frame discarded")              \
+    X(CCSDS_FARM_WAIT, -119, "FARM-1 wait: no buffer, type-AD frame discarded")         \
+    X(CCSDS_FARM_SEQ, -120, "FARM-1 type-AD frame out of sequence, discarded")          \
     /* flight framework (-200 .. -299) */                                                \
     X(FSW_NOPIPE, -200, "no such pipe")                                                  \
     X(FSW_NOSUB, -201, "no such subscription")                                           \
@@ -101,7 +112,10 @@ extern "C" {
     X(GROUND_LENGTH, -503, "telemetry packet length disagrees with the dictionary")      \
     X(GROUND_URL, -504, "unsupported or malformed archive URL")                          \
     X(GROUND_SCHEMA, -505, "archive schema version not supported")                       \
-    X(GROUND_SEGMENT, -506, "corrupt archive segment")
+    X(GROUND_SEGMENT, -506, "corrupt archive segment")                                   \
+    /* hal (-600 .. -699) */                                                             \
+    X(HAL_NODEV, -600, "no such hal device")                                             \
+    X(HAL_UNPOWERED, -601, "hal device not powered")
 
 /** Error codes; 0 (ILRS_OK) is success. */
 enum ilrs_error {
