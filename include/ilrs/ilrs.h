@@ -14,5 +14,6 @@
 #include <ilrs/scenario.h>
 #include <ilrs/hal.h>
 #include <ilrs/twin.h>
+#include <ilrs/apps.h>
 
 #endif
