@@ -24,8 +24,8 @@
 #include "../tests/ground/pg_fixture.h"
 
 #define HK_PACKETS 16
-#define HK_FIELDS 20
-#define T0 (INT64_C(2145916800) * ILRS_NS_PER_S)
+#define HK_FIELDS  20
+#define T0         (INT64_C(2145916800) * ILRS_NS_PER_S)
 
 static double now_s(void)
 {
@@ -72,16 +72,29 @@ static ilrs_dict_t *build_dict(void)
                 fd->has_limits = true;
                 fd->crit_low = 22, fd->warn_low = 24, fd->warn_high = 32, fd->crit_high = 34;
                 break;
-            case 1: fd->type = ILRS_DICT_I16; fd->cal_scale = 0.01; break;
-            case 2: fd->type = ILRS_DICT_U32; break;
+            case 1:
+                fd->type = ILRS_DICT_I16;
+                fd->cal_scale = 0.01;
+                break;
+            case 2:
+                fd->type = ILRS_DICT_U32;
+                break;
             case 3:
                 fd->type = ILRS_DICT_F32;
                 fd->has_limits = true;
                 fd->crit_low = -40, fd->warn_low = -20, fd->warn_high = 60, fd->crit_high = 80;
                 break;
-            case 4: fd->type = ILRS_DICT_U8; fd->enums = modes; fd->enum_count = 3; break;
-            case 5: fd->type = ILRS_DICT_F64; break;
-            default: fd->type = ILRS_DICT_BOOL; break;
+            case 4:
+                fd->type = ILRS_DICT_U8;
+                fd->enums = modes;
+                fd->enum_count = 3;
+                break;
+            case 5:
+                fd->type = ILRS_DICT_F64;
+                break;
+            default:
+                fd->type = ILRS_DICT_BOOL;
+                break;
             }
         }
         snprintf(pname, sizeof pname, "HK_%u", p);
@@ -96,8 +109,12 @@ static ilrs_dict_t *build_dict(void)
         }
     }
     ilrs_dict_field_t day_field = {.name = "temperature", .type = ILRS_DICT_F32, .unit = "K"};
-    ilrs_dict_packet_t day = {.name = "DAY", .apid = 0x200, .owner = "station", .app = "THERM",
-                              .fields = &day_field, .field_count = 1};
+    ilrs_dict_packet_t day = {.name = "DAY",
+                              .apid = 0x200,
+                              .owner = "station",
+                              .app = "THERM",
+                              .fields = &day_field,
+                              .field_count = 1};
     if ((rc = ilrs_dict_add_packet(dict, &day, NULL)) != 0) {
         die("add packet", rc);
     }
@@ -116,7 +133,8 @@ static uint8_t *build_packets(const ilrs_dict_t *dict, size_t n, size_t *stride)
     ilrs_rng_t rng;
     ilrs_rng_seed(&rng, 7);
     for (size_t i = 0; i < n; i++) {
-        const ilrs_dict_packet_t *def = ilrs_dict_find_packet(dict, (uint16_t)(0x100 + i % HK_PACKETS));
+        const ilrs_dict_packet_t *def =
+            ilrs_dict_find_packet(dict, (uint16_t)(0x100 + i % HK_PACKETS));
         uint8_t *p = buf + i * *stride;
         ilrs_tai_t t = T0 + (ilrs_tai_t)(i / HK_PACKETS) * (ILRS_NS_PER_S / 10);
         if (ilrs_ccsds_tlm_init(p, *stride, def->apid, def->length, t) != 0) {
@@ -126,13 +144,27 @@ static uint8_t *build_packets(const ilrs_dict_t *dict, size_t n, size_t *stride)
             const ilrs_dict_field_t *fd = &def->fields[f];
             double v;
             switch (f % 7) {
-            case 0: v = 28000 + 2000 * ilrs_rng_normal(&rng); break;
-            case 1: v = 500 * ilrs_rng_normal(&rng); break;
-            case 2: v = (double)(i / HK_PACKETS); break;
-            case 3: v = 20 + 5 * ilrs_rng_normal(&rng); break;
-            case 4: v = (double)((i / 1000) % 3); break;
-            case 5: v = ilrs_rng_uniform(&rng) * 1e3; break;
-            default: v = (double)((i / 100) & 1); break;
+            case 0:
+                v = 28000 + 2000 * ilrs_rng_normal(&rng);
+                break;
+            case 1:
+                v = 500 * ilrs_rng_normal(&rng);
+                break;
+            case 2:
+                v = (double)(i / HK_PACKETS);
+                break;
+            case 3:
+                v = 20 + 5 * ilrs_rng_normal(&rng);
+                break;
+            case 4:
+                v = (double)((i / 1000) % 3);
+                break;
+            case 5:
+                v = ilrs_rng_uniform(&rng) * 1e3;
+                break;
+            default:
+                v = (double)((i / 100) & 1);
+                break;
             }
             if (f % 7 == 0 && (v < 0 || v > 65535)) {
                 v = 28000;
@@ -145,8 +177,8 @@ static uint8_t *build_packets(const ilrs_dict_t *dict, size_t n, size_t *stride)
     return buf;
 }
 
-static double ingest_rate(const char *url, const ilrs_dict_t *dict, const uint8_t *pkts,
-                          size_t n, size_t stride)
+static double ingest_rate(const char *url, const ilrs_dict_t *dict, const uint8_t *pkts, size_t n,
+                          size_t stride)
 {
     ilrs_ground_archive_t *a = NULL;
     int rc = ilrs_ground_archive_open(url, NULL, &a);
@@ -184,14 +216,16 @@ static void bench_history(const char *dir, const ilrs_dict_t *dict)
     for (int i = 0; i < 86400; i++) {
         ilrs_tai_t t = T0 + (ilrs_tai_t)i * ILRS_NS_PER_S;
         if (ilrs_ccsds_tlm_init(pkt, sizeof pkt, def->apid, def->length, t) != 0 ||
-            ilrs_dict_set_raw(&def->fields[0], pkt, def->length, 250 + 30 * (i % 7200) / 7200.0) != 0) {
+            ilrs_dict_set_raw(&def->fields[0], pkt, def->length, 250 + 30 * (i % 7200) / 7200.0) !=
+                0) {
             die("day packet", ILRS_EINVAL);
         }
         if ((rc = ilrs_ground_archive_ingest(a, dict, pkt, def->length, t)) != 0) {
             die("ingest", rc);
         }
     }
-    if ((rc = ilrs_ground_archive_close(a)) != 0 || (rc = ilrs_ground_archive_open(url, NULL, &a)) != 0) {
+    if ((rc = ilrs_ground_archive_close(a)) != 0 ||
+        (rc = ilrs_ground_archive_open(url, NULL, &a)) != 0) {
         die("reopen", rc);
     }
     int64_t s = ilrs_ground_time_ms(T0), e = s + 86400 * 1000 - 1;
@@ -207,8 +241,8 @@ static void bench_history(const char *dir, const ilrs_dict_t *dict)
         ilrs_ground_history_free(&h);
         best_all = dt < best_all ? dt : best_all;
         t0 = now_s();
-        rc = ilrs_ground_archive_history(a, "DAY.temperature", NULL, s, e, ILRS_GROUND_MINMAX,
-                                         1000, &h);
+        rc = ilrs_ground_archive_history(a, "DAY.temperature", NULL, s, e, ILRS_GROUND_MINMAX, 1000,
+                                         &h);
         dt = now_s() - t0;
         if (rc != 0 || h.bucket_count != 1000) {
             die("minmax", rc != 0 ? rc : ILRS_ERANGE);

@@ -20,6 +20,8 @@ function(ilrs_add_test_file module file)
   target_include_directories(${exe} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${exe} PRIVATE ILRS_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   target_link_libraries(${exe} PRIVATE ilrs_lib PkgConfig::CMOCKA ${ARG_LIBS})
+  # Re-run CMake when the file changes, so new test cases are registered.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${file})
   file(READ ${file} content)
   string(REGEX MATCHALL "cmocka_unit_test(_setup_teardown|_setup|_teardown|_prestate)?\\([ \t\r\n]*[A-Za-z0-9_]+"
          matches "${content}")

@@ -62,6 +62,17 @@ extern "C" {
     X(CCSDS_TOOBIG, -107, "CCSDS packet larger than the maximum")                        \
     X(CCSDS_IDLE, -108, "CCSDS idle packet")                                             \
     X(CCSDS_DUPLICATE, -109, "CCSDS duplicate packet (sequence count repeated)")         \
+    X(CCSDS_TFVN, -110, "CCSDS transfer frame version number wrong")                    \
+    X(CCSDS_SCID, -111, "CCSDS spacecraft ID does not match")                           \
+    X(CCSDS_VCID, -112, "CCSDS virtual channel ID out of range or not configured")      \
+    X(CCSDS_FRAME_LENGTH, -113, "CCSDS transfer frame length wrong")                    \
+    X(CCSDS_FHP, -114, "CCSDS first header pointer beyond the frame data field")        \
+    X(CCSDS_FRAME_FLAGS, -115, "CCSDS transfer frame flags invalid or unsupported")     \
+    X(CCSDS_CLCW, -116, "CCSDS CLCW malformed (type, version or COP in effect)")        \
+    X(CCSDS_TC_CONTROL, -117, "CCSDS TC control command unknown or malformed")          \
+    X(CCSDS_FARM_LOCKOUT, -118, "FARM-1 lockout: type-AD frame discarded")              \
+    X(CCSDS_FARM_WAIT, -119, "FARM-1 wait: no buffer, type-AD frame discarded")         \
+    X(CCSDS_FARM_SEQ, -120, "FARM-1 type-AD frame out of sequence, discarded")          \
     /* flight framework (-200 .. -299) */                                                \
     X(FSW_NOPIPE, -200, "no such pipe")                                                  \
     X(FSW_NOSUB, -201, "no such subscription")                                           \
@@ -88,6 +99,12 @@ extern "C" {
     X(SCENARIO_SYNTAX, -400, "scenario file syntax error")                               \
     X(SCENARIO_KEY, -401, "unknown scenario key")                                        \
     X(SCENARIO_VALUE, -402, "invalid scenario value")                                    \
+    X(SCENARIO_MISSING, -403, "required scenario key missing")                           \
+    X(SCENARIO_TYPE, -404, "scenario value has the wrong type")                          \
+    X(SCENARIO_DUPLICATE, -405, "duplicate scenario key or id")                          \
+    X(SCENARIO_REF, -406, "scenario refers to an unknown element")                       \
+    X(SCENARIO_CHECK, -407, "scenario fails a design cross-check")                       \
+    X(SCENARIO_LIMIT, -408, "scenario document exceeds a size limit")                    \
     /* ground (-500 .. -599) */                                                          \
     X(GROUND_AUTH, -500, "authentication failed")                                        \
     X(GROUND_DB, -501, "archive database error")                                         \
@@ -99,7 +116,10 @@ extern "C" {
     /* ground server (-520 .. -599) */                                                   \
     X(GROUND_THROTTLED, -520, "too many failed logins, try again later")                 \
     X(GROUND_SESSION, -521, "session token unknown, malformed or expired")               \
-    X(GROUND_CRYPTO, -522, "cryptographic library failure")
+    X(GROUND_CRYPTO, -522, "cryptographic library failure")                              \
+    /* hal (-600 .. -699) */                                                             \
+    X(HAL_NODEV, -600, "no such hal device")                                             \
+    X(HAL_UNPOWERED, -601, "hal device not powered")
 
 /** Error codes; 0 (ILRS_OK) is success. */
 enum ilrs_error {

@@ -240,9 +240,379 @@ uint32_t ilrs_bus_pipe_capacity(const ilrs_bus_t *bus);
 /* Time service                                     (owner: fsw-core session) */
 /* ========================================================================= */
 
+/*
+ * Inside, time is TAI (ilrs_tai_t, base.h). UTC, TT and TDB exist at the edges and
+ * are converted with ERFA (IAU SOFA algorithms): leap seconds from eraDat, TT =
+ * TAI + 32.184 s, TDB - TT from eraDtdb (Fairhead & Bretagnon series, +-1.7 ms).
+ *
+ * The onboard clock is a spacecraft clock (SCLK, mission elapsed time in ns since
+ * the instance started) and a correlation to TAI, as the ground commands it:
+ *     TAI = epoch + (sclk - sclk0) * (1 + drift)
+ * fitted by least squares over (sclk, ground TAI) pairs. In virtual mode the
+ * executive advances the SCLK (optionally through a simulated oscillator with a
+ * rate error); in wall mode the SCLK is CLOCK_MONOTONIC since creation.
+ */
+
+/** Civil UTC broken down; @c second is 0..60 (60 only inside a leap second). */
+typedef struct ilrs_utc {
+    int year, month, day;
+    int hour, minute, second;
+    int32_t nanosecond; /**< 0..999999999 */
+} ilrs_utc_t;
+
+/** Time scales for Julian dates. */
+typedef enum ilrs_time_scale {
+    ILRS_TIME_TAI = 0,
+    ILRS_TIME_UTC = 1, /**< ERFA quasi-JD convention (leap-second days stretched) */
+    ILRS_TIME_TT = 2,
+    ILRS_TIME_TDB = 3, /**< geocentric TDB (eraDtdb at the geocentre) */
+} ilrs_time_scale_t;
+
+/** TT - TAI (IAU 1991), in ns. */
+#define ILRS_TIME_TT_MINUS_TAI_NS INT64_C(32184000000)
+/** Julian date of the ilrs epoch 1958-01-01T00:00:00 TAI. */
+#define ILRS_TIME_JD_1958 2436204.5
+/** Longest ISO-8601 string ilrs_time_format_iso() writes, with its NUL. */
+#define ILRS_TIME_ISO_MAX 40
+
+/**
+ * @brief UTC -> TAI (leap seconds through eraDat/eraUtctai). A leap second
+ *        (second = 60) is accepted only on a day that has one.
+ * @param[out] tai set to 0 before any failure.
+ * @return 0, ILRS_EINVAL (NULL), ILRS_ERANGE (bad field, second 60 on a day
+ *         without a leap second, year outside 1960..2250), ILRS_EFSW_TIME (ERFA refused).
+ */
+int ilrs_time_from_utc(const ilrs_utc_t *utc, ilrs_tai_t *tai);
+
+/**
+ * @brief TAI -> UTC broken down; the instants inside a leap second give second 60.
+ * @param[out] utc zeroed before any failure.
+ * @return 0, ILRS_EINVAL, ILRS_EFSW_TIME (outside ERFA's range).
+ */
+int ilrs_time_to_utc(ilrs_tai_t tai, ilrs_utc_t *utc);
+
+/**
+ * @brief TAI - UTC in seconds at the instant @p tai (37 after 2017-01-01).
+ * @return 0, ILRS_EFSW_TIME (before 1960: UTC undefined).
+ */
+int ilrs_time_tai_minus_utc(ilrs_tai_t tai, double *seconds);
+
+/**
+ * @brief Two-part Julian date of @p tai in @p scale (jd1 + jd2, jd1 holding the
+ *        whole days + 0.5, jd2 the fraction, for ERFA's full precision).
+ * @return 0, ILRS_EINVAL, ILRS_EFSW_TIME.
+ */
+int ilrs_time_to_jd(ilrs_tai_t tai, ilrs_time_scale_t scale, double *jd1, double *jd2);
+
+/** @brief TT in ns since 1958 (TAI + 32.184 s). */
+static inline int64_t ilrs_time_tt_ns(ilrs_tai_t tai)
+{
+    return tai + ILRS_TIME_TT_MINUS_TAI_NS;
+}
+
+/** @brief TDB - TT at @p tai, seconds (geocentric, eraDtdb; |value| < 1.7e-3). */
+double ilrs_time_tdb_minus_tt(ilrs_tai_t tai);
+
+/**
+ * @brief Format @p tai as ISO-8601 UTC, "YYYY-MM-DDThh:mm:ss[.f...]Z", with
+ *        @p decimals (0..9) fractional digits, truncated (never rounded up into
+ *        the next second); a leap second prints as 23:59:60.
+ * @return 0, ILRS_EINVAL, ILRS_ETRUNC (@p cap too small; ILRS_TIME_ISO_MAX
+ *         always fits), ILRS_EFSW_TIME.
+ */
+int ilrs_time_format_iso(ilrs_tai_t tai, int decimals, char *buf, size_t cap);
+
+/**
+ * @brief Parse ISO-8601 UTC: "YYYY-MM-DD", "YYYY-MM-DDThh:mm", "YYYY-MM-DDThh:mm:ss",
+ *        with an optional fraction (up to 9 digits) and an optional "Z"; a space may
+ *        replace the "T". 23:59:60 is accepted on leap-second days only.
+ * @param[out] tai 0 before any failure.
+ * @return 0, ILRS_EINVAL, ILRS_EFORMAT (syntax), ILRS_ERANGE (field value).
+ */
+int ilrs_time_parse_iso(const char *text, ilrs_tai_t *tai);
+
+/**
+ * @brief Format @p tai as CCSDS CUC (ccsds.h) text: the hexadecimal octets of
+ *        the code, e.g. "2E 19 4E 9A 80 00" for 4+2 octets, P-field first when
+ *        @p with_pfield.
+ * @return 0 or an ilrs_ccsds_cuc_encode() error; ILRS_ETRUNC when @p cap is short.
+ */
+int ilrs_time_format_cuc(ilrs_tai_t tai, ilrs_ccsds_cuc_format_t fmt, bool with_pfield, char *buf,
+                         size_t cap);
+
+/** How the onboard clock advances. */
+typedef enum ilrs_time_mode {
+    ILRS_TIME_MODE_VIRTUAL = 0, /**< advanced by ilrs_time_advance() (the executive) */
+    ILRS_TIME_MODE_WALL = 1,    /**< SCLK follows CLOCK_MONOTONIC */
+} ilrs_time_mode_t;
+
+#define ILRS_TIME_MAX_FIT_POINTS 1024u
+
+/** Time service configuration; zero fields take the defaults. */
+typedef struct ilrs_time_config {
+    ilrs_time_mode_t mode;
+    /**
+     * Initial correlation: onboard TAI at SCLK 0. 0 = 2030-01-01T00:00:00 UTC in
+     * virtual mode, the host's CLOCK_REALTIME (as UTC) in wall mode.
+     */
+    ilrs_tai_t start;
+    /**
+     * Virtual mode: fractional rate error of the simulated oscillator; the SCLK
+     * advances by dt * (1 + error) for dt of true time (e.g. 2e-6). |error| < 1e-3.
+     */
+    double oscillator_error;
+    /** Most recent (sclk, TAI) pairs kept for the fit (default 16, at most 1024). */
+    uint32_t fit_points;
+} ilrs_time_config_t;
+
+/** The current correlation. */
+typedef struct ilrs_time_correlation {
+    ilrs_tai_t epoch; /**< TAI at sclk0 */
+    int64_t sclk0;    /**< ns */
+    double drift;     /**< fractional rate correction */
+    uint32_t points;  /**< pairs in the current fit */
+    double rms_s;     /**< residual RMS of the fit, s (0 below 3 points) */
+    uint64_t updates; /**< fits and sets so far */
+} ilrs_time_correlation_t;
+
+typedef struct ilrs_time ilrs_time_t;
+
+/**
+ * @brief Create a time service (allocates its fit window here, never again).
+ * @return 0, ILRS_EINVAL (bad mode, oscillator error, fit points), ILRS_ENOMEM,
+ *         ILRS_EFSW_TIME (wall mode and the host clock unreadable).
+ */
+int ilrs_time_create(const ilrs_time_config_t *config, ilrs_time_t **out);
+/** @brief Destroy. Accepts NULL. */
+void ilrs_time_destroy(ilrs_time_t *time);
+ilrs_time_mode_t ilrs_time_get_mode(const ilrs_time_t *time);
+
+/**
+ * @brief Advance virtual true time by @p ns (>= 0); the SCLK moves by
+ *        ns * (1 + oscillator_error), rounded, cumulative without drift of rounding.
+ * @return 0, ILRS_ESTATE (wall mode), ILRS_EINVAL (negative).
+ */
+int ilrs_time_advance(ilrs_time_t *time, int64_t ns);
+/** @brief Wall mode: latch the SCLK from the host clock (no-op in virtual mode). */
+void ilrs_time_update(ilrs_time_t *time);
+
+/** @brief Latched SCLK, ns since creation. */
+int64_t ilrs_time_sclk(const ilrs_time_t *time);
+/** @brief Virtual mode: true time elapsed since creation (ns); wall mode: the SCLK. */
+int64_t ilrs_time_elapsed(const ilrs_time_t *time);
+/** @brief Onboard TAI now (the correlation applied to the latched SCLK). */
+ilrs_tai_t ilrs_time_now(const ilrs_time_t *time);
+/** @brief Onboard TAI of an SCLK value. */
+ilrs_tai_t ilrs_time_sclk_to_tai(const ilrs_time_t *time, int64_t sclk);
+
+/**
+ * @brief Add a correlation pair (SCLK, TAI the ground measured for it) and refit:
+ *        one pair sets the epoch keeping the drift; two or more fit epoch and drift
+ *        by least squares (gsl_fit_linear) over the last fit_points pairs.
+ * @return 0, ILRS_ERANGE (pairs out of order in SCLK or a fitted |drift| >= 1e-3,
+ *         correlation unchanged).
+ */
+int ilrs_time_correlate(ilrs_time_t *time, int64_t sclk, ilrs_tai_t tai);
+/**
+ * @brief Set the correlation directly (a ground command); clears the fit window.
+ * @return 0, ILRS_ERANGE (|drift| >= 1e-3).
+ */
+int ilrs_time_set_correlation(ilrs_time_t *time, ilrs_tai_t epoch, int64_t sclk0, double drift);
+void ilrs_time_get_correlation(const ilrs_time_t *time, ilrs_time_correlation_t *out);
+
 /* ========================================================================= */
 /* Executive: apps and rate groups                  (owner: fsw-core session) */
 /* ========================================================================= */
+
+/*
+ * Apps are cooperative: init once, step at their rate, fini at the end (or before
+ * a restart). The scheduler divides time into minor frames (default 100 Hz) grouped
+ * in major frames (default 100 minor frames = 1 s). An app runs at a rate dividing
+ * the minor-frame rate: every P = minor_hz / rate_hz minor frames, in the frames
+ * where (frame mod P) == slot. Within a frame apps run by ascending priority, then
+ * registration order: the schedule is deterministic.
+ *
+ * Virtual mode runs frames back to back (no sleep) and advances the time service by
+ * one minor period per frame. Wall mode waits for each frame's absolute deadline
+ * (clock_nanosleep, CLOCK_MONOTONIC).
+ *
+ * Execution times are measured in both modes for the host (ilrs_exec_get_app_stats;
+ * every step in wall mode, one in timing_sample in virtual mode), but only in wall
+ * mode do they feed flight behaviour: overrun counters, overrun
+ * events and the timing fields of telemetry. In virtual mode those stay 0, so two
+ * runs of the same configuration are identical.
+ *
+ * A step returning < 0 is a failure: an EXEC_APP_FAIL_ERR event, fini, and after
+ * restart_delay_s an init (a restart); after max_failures failures the app is
+ * disabled (EXEC_APP_DISABLED_CRIT) until a command restarts or enables it.
+ */
+
+typedef struct ilrs_exec ilrs_exec_t;
+typedef struct ilrs_app ilrs_app_t;
+typedef struct ilrs_fsw ilrs_fsw_t;
+
+/**
+ * App entry points. @p app is the app's handle (services), @p ctx its user context.
+ * init and step return 0 or a negative ILRS_E code (failure); init may be NULL.
+ */
+typedef int (*ilrs_app_init_fn)(ilrs_app_t *app, void *ctx);
+typedef int (*ilrs_app_step_fn)(ilrs_app_t *app, void *ctx);
+typedef void (*ilrs_app_fini_fn)(ilrs_app_t *app, void *ctx);
+
+#define ILRS_APP_NAME_MAX 16 /**< [A-Z][A-Z0-9_]*, at most 15 characters */
+
+/** An app definition (copied at registration; strings must be static or outlive the exec). */
+typedef struct ilrs_app_def {
+    const char *name; /**< e.g. "POWER"; unique */
+    const char *description;
+    ilrs_app_init_fn init; /**< may be NULL */
+    ilrs_app_step_fn step; /**< required */
+    ilrs_app_fini_fn fini; /**< may be NULL */
+    double rate_hz;        /**< must divide the minor-frame rate (e.g. 0.1, 1, 10, 100) */
+    uint32_t slot;         /**< minor-frame offset, < minor_hz / rate_hz */
+    int32_t priority;      /**< lower runs first within a frame */
+    int64_t budget_ns;     /**< execution budget per step (0 = none) */
+    /**
+     * Context: when @c context_size > 0 the framework allocates that many zeroed
+     * octets at registration and passes them as ctx; otherwise @c context is passed.
+     */
+    size_t context_size;
+    void *context;
+    /** Flight instance only: APID of the app's HK packet and commands (0 = assigned). */
+    uint16_t apid;
+    /** Flight instance only: depth of the app's command and data pipes (0 = 16). */
+    uint32_t pipe_depth;
+    /** Flight instance only: zero the app's own counters (standard ResetCounters); may be NULL. */
+    ilrs_app_fini_fn reset_counters;
+} ilrs_app_def_t;
+
+/** Executive configuration; zero fields take the defaults. */
+typedef struct ilrs_exec_config {
+    uint32_t minor_hz;         /**< minor frames per second (default 100, 1..10000) */
+    uint32_t minor_per_major;  /**< minor frames per major frame (default minor_hz) */
+    uint32_t max_apps;         /**< default 64 */
+    double restart_delay_s;    /**< failure -> restart delay (default 1 s) */
+    uint32_t max_failures;     /**< failures before the app is disabled (default 3) */
+    uint32_t max_cycle_frames; /**< longest schedule cycle (default 100000 frames) */
+    /**
+     * Virtual mode: time one step in this many per app (default 16; 1 = every step).
+     * Wall mode times every step (overruns need it).
+     */
+    uint32_t timing_sample;
+} ilrs_exec_config_t;
+
+/** App states. */
+typedef enum ilrs_app_state {
+    ILRS_APP_REGISTERED = 0, /**< not initialised yet */
+    ILRS_APP_RUNNING = 1,
+    ILRS_APP_RESTARTING = 2, /**< failed; waiting for its restart */
+    ILRS_APP_DISABLED = 3,   /**< disabled by command or after max_failures */
+} ilrs_app_state_t;
+
+/** Per-app statistics. */
+typedef struct ilrs_app_stats {
+    char name[ILRS_APP_NAME_MAX];
+    ilrs_app_state_t state;
+    uint64_t steps;
+    uint64_t failures; /**< steps or inits that returned < 0 */
+    uint64_t restarts;
+    uint64_t overruns;                /**< wall mode only */
+    uint64_t timed_steps;             /**< steps measured (all on wall time, sampled on virtual) */
+    int64_t exec_min_ns, exec_max_ns; /**< over the timed steps (host information) */
+    double exec_mean_ns;              /**< mean over the timed steps */
+    int64_t exec_total_ns;            /**< mean x steps (exact when every step is timed) */
+} ilrs_app_stats_t;
+
+/** Executive statistics. */
+typedef struct ilrs_exec_stats {
+    uint64_t minor_frames;
+    uint64_t major_frames;
+    uint64_t steps;
+    uint64_t failures;
+    uint64_t restarts;
+    uint64_t overruns;    /**< wall mode only */
+    uint64_t frame_slips; /**< wall mode: frames started after their deadline */
+    uint32_t apps;
+    uint32_t apps_running;
+    uint32_t apps_disabled;
+} ilrs_exec_stats_t;
+
+/** Severity-tagged notices the executive raises (routed to the event service). */
+typedef enum ilrs_exec_notice {
+    ILRS_EXEC_NOTICE_STEP_FAIL = 1, /**< step returned < 0 (code in @c code) */
+    ILRS_EXEC_NOTICE_INIT_FAIL = 2, /**< init returned < 0 */
+    ILRS_EXEC_NOTICE_RESTARTED = 3, /**< init succeeded after a failure or command */
+    ILRS_EXEC_NOTICE_DISABLED = 4,  /**< disabled after max_failures */
+    ILRS_EXEC_NOTICE_OVERRUN = 5,   /**< wall mode: step exceeded budget (ns in @c code) */
+    ILRS_EXEC_NOTICE_SLIP = 6,      /**< wall mode: frame started late (ns in @c code) */
+} ilrs_exec_notice_t;
+
+/** Notice hook: @p app is NULL for SLIP. Called synchronously. */
+typedef void (*ilrs_exec_notice_fn)(void *user, ilrs_exec_notice_t notice, ilrs_app_t *app,
+                                    int64_t code);
+
+/**
+ * @brief Create an executive over @p time (borrowed, must outlive it).
+ * @return 0, ILRS_EINVAL (bad sizing), ILRS_ENOMEM.
+ */
+int ilrs_exec_create(const ilrs_exec_config_t *config, ilrs_time_t *time, ilrs_exec_t **out);
+/** @brief fini every running app, then free everything. Accepts NULL. */
+void ilrs_exec_destroy(ilrs_exec_t *exec);
+void ilrs_exec_set_notice_hook(ilrs_exec_t *exec, ilrs_exec_notice_fn fn, void *user);
+
+/**
+ * @brief Register an app (before ilrs_exec_start()).
+ * @param[out] app the handle (owned by the executive), may be NULL; NULL on failure.
+ * @return 0, ILRS_EINVAL (name, rate not dividing minor_hz, slot, no step),
+ *         ILRS_EEXIST (name), ILRS_ELIMIT (max_apps or schedule cycle too long),
+ *         ILRS_ESTATE (already started), ILRS_ENOMEM.
+ */
+int ilrs_exec_add_app(ilrs_exec_t *exec, const ilrs_app_def_t *def, ilrs_app_t **app);
+
+/**
+ * @brief Initialise every app in registration order (a failing init counts as a
+ *        failure and schedules a restart) and build the schedule.
+ * @return 0, ILRS_ESTATE (already started).
+ */
+int ilrs_exec_start(ilrs_exec_t *exec);
+
+/** @brief Run one minor frame (starts the executive if needed). */
+int ilrs_exec_run_frame(ilrs_exec_t *exec);
+/**
+ * @brief Run minor frames until @p duration_ns of (virtual or wall) time passed.
+ *        Stops early, returning 0, when ilrs_exec_request_stop() was called.
+ */
+int ilrs_exec_run(ilrs_exec_t *exec, int64_t duration_ns);
+/** @brief Ask ilrs_exec_run() to return after the current frame (e.g. from a signal handler). */
+void ilrs_exec_request_stop(ilrs_exec_t *exec);
+
+/** @brief Command: fini (when running) and init now; clears the failure count. */
+int ilrs_exec_restart_app(ilrs_exec_t *exec, ilrs_app_t *app);
+/** @brief Command: disable (fini when running); the app stops stepping. */
+int ilrs_exec_disable_app(ilrs_exec_t *exec, ilrs_app_t *app);
+/** @brief Command: enable a disabled app (init then run); clears the failure count. */
+int ilrs_exec_enable_app(ilrs_exec_t *exec, ilrs_app_t *app);
+
+/** @brief App by name, NULL when absent. */
+ilrs_app_t *ilrs_exec_find_app(const ilrs_exec_t *exec, const char *name);
+uint32_t ilrs_exec_app_count(const ilrs_exec_t *exec);
+/** @brief App by registration index, NULL when out of range. */
+ilrs_app_t *ilrs_exec_app_at(const ilrs_exec_t *exec, uint32_t index);
+void ilrs_exec_get_stats(const ilrs_exec_t *exec, ilrs_exec_stats_t *stats);
+void ilrs_exec_get_app_stats(const ilrs_app_t *app, ilrs_app_stats_t *stats);
+/** @brief Minor frame period in ns (rounded; frames start at exact n/minor_hz s). */
+int64_t ilrs_exec_minor_period_ns(const ilrs_exec_t *exec);
+uint64_t ilrs_exec_frame(const ilrs_exec_t *exec);
+ilrs_time_t *ilrs_exec_time(const ilrs_exec_t *exec);
+
+/* App handle basics (more services in the flight-instance section). */
+const char *ilrs_app_name(const ilrs_app_t *app);
+void *ilrs_app_context(const ilrs_app_t *app);
+ilrs_app_state_t ilrs_app_get_state(const ilrs_app_t *app);
+/** @brief Registration index (stable identity inside one executive). */
+uint32_t ilrs_app_index(const ilrs_app_t *app);
+/** @brief The flight instance this app runs in; NULL for a bare executive. */
+ilrs_fsw_t *ilrs_app_fsw(const ilrs_app_t *app);
 
 /* ========================================================================= */
 /* Event service                                  (owner: events/tables session) */
@@ -702,6 +1072,212 @@ void ilrs_tbl_registry_get_stats(const ilrs_tbl_registry_t *registry,
 /* ========================================================================= */
 /* Housekeeping and the flight instance             (owner: fsw-core session) */
 /* ========================================================================= */
+
+/*
+ * A flight instance wires a bus, a time service, an executive, an event service, a
+ * table registry and a dictionary, and runs the core apps:
+ *
+ *   app   APID   role
+ *   EXEC  0x010  app control (restart/enable/disable), executive telemetry
+ *   EVS   0x011  event packets on the bus (APID 0x01F), filter/enable commands
+ *   SB    0x012  bus statistics telemetry, drop events
+ *   TIME  0x013  time telemetry, correlation commands
+ *   TBL   0x014  table load/activate/abort/dump commands
+ *   HK    0x015  publishes every app's HK packet
+ *   CMD   0x016  command ingest: counters and events for rejected commands
+ *
+ * Every app gets a handle (ilrs_app_t) to reach the services: publish, subscribe,
+ * receive, events, tables, dictionary registrations and HK counters. Each app owns
+ * one APID: its HK packet "<APP>_HK" (APID) and its commands (command APID), of
+ * which function codes 0 "<App>Noop" and 1 "<App>ResetCounters" are standard.
+ *
+ * Commands enter through ilrs_fsw_command(): checked by ilrs_dict_check_command()
+ * before any app sees them; a rejected command raises a CMD event naming the
+ * reason and is counted; an accepted one travels on the bus to its app's command
+ * pipe and is dispatched to the app's handler just before the app's next step.
+ *
+ * Housekeeping: each app registers counters (name, unit, type, pointer) in its
+ * init; at start the framework builds the app's HK packet definition in the
+ * dictionary: standard fields (cmd_accepted, cmd_rejected, steps, failures,
+ * restarts, overruns, state, exec_mean_us, exec_max_us) then the counters. The HK
+ * app publishes each app's packet every hk_interval_s. Timing fields are 0 in
+ * virtual mode (determinism, see the executive).
+ *
+ * Event IDs: 1 <APP>_NOOP_INF, 2 <APP>_RESET_INF, 3 <APP>_CMD_ERR are the
+ * framework's in every app; app-specific IDs start at 10 (catalog: docs/events.md).
+ */
+
+/**
+ * Command handler. @p pkt is the whole command packet (already checked against the
+ * dictionary: known, exact length, arguments in range). Return 0 to accept or a
+ * negative ILRS_E code to reject (counted; an <APP>_CMD_ERR event names the code).
+ */
+typedef int (*ilrs_app_cmd_fn)(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len);
+
+#define ILRS_FSW_APID_EXEC      0x010u
+#define ILRS_FSW_APID_EVS       0x011u
+#define ILRS_FSW_APID_SB        0x012u
+#define ILRS_FSW_APID_TIME      0x013u
+#define ILRS_FSW_APID_TBL       0x014u
+#define ILRS_FSW_APID_HK        0x015u
+#define ILRS_FSW_APID_CMD       0x016u
+#define ILRS_FSW_APID_EVENTS    0x01Fu /**< event packets (ILRS_EVS_PACKET_LEN) */
+#define ILRS_FSW_APID_USER_BASE 0x100u /**< first APID assigned to apps without one */
+#define ILRS_FSW_CORE_APP_COUNT 7u
+#define ILRS_FSW_FIRST_APP_EID  10u /**< first app-specific event ID */
+
+/** Flight instance configuration; zero fields take the defaults. */
+typedef struct ilrs_fsw_config {
+    ilrs_time_config_t time;
+    ilrs_exec_config_t exec; /**< max_apps includes the core apps */
+    ilrs_bus_config_t bus;
+    ilrs_evs_config_t evs;   /**< max_apps defaults to exec.max_apps */
+    uint32_t max_tables;     /**< default 64 */
+    uint32_t evs_rate_limit; /**< events per second per app (default 20) */
+    uint32_t hk_interval_s;  /**< HK packet period per app (default 4 s) */
+    uint32_t cmd_max_len;    /**< longest command accepted (default 1024 octets) */
+    /** Definitions known by name (a station's app catalog), borrowed for the call. */
+    const ilrs_app_def_t *registry;
+    size_t registry_count;
+    /** Apps to start, by name, looked up in @c registry (borrowed for the call). */
+    const char *const *apps;
+    size_t app_count;
+} ilrs_fsw_config_t;
+
+/** Command ingest statistics (also the CMD app's HK counters). */
+typedef struct ilrs_fsw_cmd_stats {
+    uint32_t accepted;
+    uint32_t malformed;        /**< CCSDS header, checksum, NULL/short buffer */
+    uint32_t unknown;          /**< no such (APID, function code) in the dictionary */
+    uint32_t bad_length;       /**< known command, wrong length */
+    uint32_t bad_argument;     /**< argument out of range / bad enum / string */
+    uint32_t oversize;         /**< longer than cmd_max_len */
+    uint32_t no_route;         /**< in the dictionary but no app serves the APID */
+    uint32_t dropped;          /**< accepted but the app's command pipe was full */
+    uint32_t handler_rejected; /**< refused by the app's handler */
+} ilrs_fsw_cmd_stats_t;
+
+/**
+ * @brief Create a flight instance: every service, the core apps and the apps the
+ *        configuration names (not started: add apps in code with ilrs_fsw_add_app(),
+ *        then ilrs_fsw_start() or just ilrs_fsw_run()). @p config may be NULL.
+ * @param[out] out the instance (caller destroys), NULL on failure.
+ * @return 0, ILRS_EINVAL (sizing), ILRS_EFSW_APP (a configured name not in the
+ *         registry), ILRS_ENOMEM, or a service's creation error.
+ */
+int ilrs_fsw_create(const ilrs_fsw_config_t *config, ilrs_fsw_t **out);
+/** @brief Stop every app (fini) and free everything. Accepts NULL. */
+void ilrs_fsw_destroy(ilrs_fsw_t *fsw);
+
+/**
+ * @brief Add an app before start (APID assigned from ILRS_FSW_APID_USER_BASE when
+ *        the definition has 0). Registers it with the executive and the event service
+ *        and creates its command pipe.
+ * @return as ilrs_exec_add_app(), ILRS_EEXIST (APID taken), ILRS_ELIMIT (pipes).
+ */
+int ilrs_fsw_add_app(ilrs_fsw_t *fsw, const ilrs_app_def_t *def, ilrs_app_t **app);
+
+/**
+ * @brief Start: init every app (they register packets, commands, events, tables
+ *        and HK counters), then build each app's HK packet in the dictionary.
+ * @return 0, ILRS_ESTATE (started), or a dictionary error for an HK packet.
+ */
+int ilrs_fsw_start(ilrs_fsw_t *fsw);
+
+/** @brief Run for @p duration_ns (starting first if needed). */
+int ilrs_fsw_run(ilrs_fsw_t *fsw, int64_t duration_ns);
+
+/**
+ * @brief Ingest one command packet (borrowed for the call): size limit, then
+ *        ilrs_dict_check_command(), then routing to the owning app's command pipe.
+ *        A rejection raises a CMD_*_ERR event naming the reason and is counted; the
+ *        command reaches no app.
+ * @return 0 (accepted and queued), ILRS_EINVAL (NULL), ILRS_EOVERFLOW (oversize),
+ *         ILRS_ECCSDS_* / ILRS_ECRC (malformed), ILRS_EFSW_CMD (unknown or wrong
+ *         length), ILRS_EFSW_ARG (argument), ILRS_EFSW_APP (no route),
+ *         ILRS_EFSW_PIPEFULL (dropped).
+ */
+int ilrs_fsw_command(ilrs_fsw_t *fsw, const uint8_t *pkt, size_t len);
+
+void ilrs_fsw_get_cmd_stats(const ilrs_fsw_t *fsw, ilrs_fsw_cmd_stats_t *stats);
+
+/* Services (borrowed, owned by the instance). */
+ilrs_bus_t *ilrs_fsw_bus(const ilrs_fsw_t *fsw);
+ilrs_time_t *ilrs_fsw_time(const ilrs_fsw_t *fsw);
+ilrs_exec_t *ilrs_fsw_exec(const ilrs_fsw_t *fsw);
+ilrs_evs_t *ilrs_fsw_evs(const ilrs_fsw_t *fsw);
+ilrs_tbl_registry_t *ilrs_fsw_tables(const ilrs_fsw_t *fsw);
+ilrs_dict_t *ilrs_fsw_dict(const ilrs_fsw_t *fsw);
+
+/* ---- app services (for apps running in a flight instance) -------------------- */
+
+/** @brief The app's APID (HK telemetry and commands). */
+uint16_t ilrs_app_apid(const ilrs_app_t *app);
+/** @brief Onboard TAI now. */
+ilrs_tai_t ilrs_app_time(const ilrs_app_t *app);
+
+/** @brief Publish a packet on the bus (ilrs_bus_publish()). */
+int ilrs_app_publish(ilrs_app_t *app, const void *packet, size_t len);
+/**
+ * @brief Subscribe the app's data pipe (created on first use, depth
+ *        def.pipe_depth) to @p msgid. @return as ilrs_bus_subscribe().
+ */
+int ilrs_app_subscribe(ilrs_app_t *app, ilrs_msgid_t msgid, uint32_t msg_limit);
+/**
+ * @brief Take the next message of the app's data pipe (never blocks).
+ * @param[out] packet borrowed until the next receive. @return 0, ILRS_EEMPTY.
+ */
+int ilrs_app_receive(ilrs_app_t *app, const uint8_t **packet, size_t *len);
+
+/** @brief Send an event from this app (ilrs_evs_send()). */
+int ilrs_app_event(ilrs_app_t *app, uint16_t event_id, ilrs_event_severity_t severity,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/**
+ * @brief Put an event in the dictionary's catalog (in init). Re-registering an
+ *        identical event (after a restart) is accepted.
+ * @return 0, or an ilrs_dict_add_event() error.
+ */
+int ilrs_app_register_event(ilrs_app_t *app, uint16_t event_id, const char *name,
+                            ilrs_event_severity_t severity, const char *format,
+                            const char *description);
+/**
+ * @brief Add a telemetry packet to the dictionary (owner "station" and app name
+ *        filled when NULL). After a restart an existing packet of the same name
+ *        and APID is returned.
+ */
+int ilrs_app_register_packet(ilrs_app_t *app, const ilrs_dict_packet_t *packet,
+                             const ilrs_dict_packet_t **stored);
+/**
+ * @brief Add a command with its handler. The APID is the app's (the definition's
+ *        is ignored); function codes 0 and 1 are the standard ones.
+ * @return 0, ILRS_EEXIST, ILRS_ELIMIT (handlers per app), a dictionary error.
+ */
+int ilrs_app_register_command(ilrs_app_t *app, const ilrs_dict_command_t *command,
+                              ilrs_app_cmd_fn handler, const ilrs_dict_command_t **stored);
+/** @brief Register a parameter table (ilrs_tbl_register(); app name filled). */
+int ilrs_app_register_table(ilrs_app_t *app, const ilrs_tbl_def_t *def, ilrs_tbl_t **table,
+                            ilrs_tbl_error_t *error);
+/**
+ * @brief Register an HK counter: @p value (borrowed, must live as long as the app)
+ *        of a numeric @p type is read each time the HK packet is built. Before
+ *        start only (or re-registered under the same name after a restart).
+ * @return 0, ILRS_EINVAL (name, type), ILRS_ELIMIT, ILRS_ESTATE (new name after start).
+ */
+int ilrs_app_hk_counter(ilrs_app_t *app, const char *name, const char *unit, ilrs_dict_type_t type,
+                        const void *value);
+/** @brief The app's HK packet definition (NULL before start). */
+const ilrs_dict_packet_t *ilrs_app_hk_packet(const ilrs_app_t *app);
+
+/**
+ * @brief Add @p count bus-load apps "LOAD00".."LOADnn" (before start), each at
+ *        @p rate_hz publishing one 64-octet telemetry packet per step (APID
+ *        0x600 + i, a step counter inside) and receiving its neighbour's, checking
+ *        the counters arrive in order (gaps counted in its HK as rx_gaps). The
+ *        traffic pattern of `ilrs fsw --apps N` and of bench_fsw.
+ * @return 0, ILRS_EINVAL (count > 64), or an ilrs_fsw_add_app() error.
+ */
+int ilrs_fsw_add_load_apps(ilrs_fsw_t *fsw, uint32_t count, double rate_hz);
 
 #ifdef __cplusplus
 }

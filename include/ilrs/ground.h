@@ -69,15 +69,17 @@ typedef enum ilrs_ground_kind {
 
 /**
  * Archive options; zero (or a NULL pointer) selects each default.
- * Durability policy: samples are buffered per parameter; a buffer is written as a
- * segment row when it holds @c segment_samples samples. Everything buffered is
- * written and the transaction committed when @c commit_samples samples were
- * ingested since the last commit, when the packets' data time has moved
- * @c commit_interval from the first packet after the last commit, on
- * ilrs_ground_archive_flush(), on every event and command-history write, and on
- * close. A crash of the writing process loses at most what was ingested after the
- * last commit; everything committed stays readable (SQLite WAL, PostgreSQL
- * transactions).
+ * Durability policy: samples are buffered per parameter and packets per APID; a
+ * buffer is written as a segment row when it holds @c segment_samples samples (a
+ * packet chunk at 256 packets or 256 KiB). Everything buffered is written and the
+ * transaction committed when @c commit_samples samples (rejected packets and
+ * events count as one each) were archived since the last commit, when the data
+ * time (packet generation time, event time) has moved @c commit_interval from the
+ * first write after the last commit, on ilrs_ground_archive_flush(), on every
+ * command-history write, and on close. A crash of the writing process loses at
+ * most what was archived after the last commit; everything committed stays
+ * readable (SQLite WAL, PostgreSQL transactions). Runs on virtual time that play
+ * years in seconds should raise @c commit_interval (e.g. to an hour).
  */
 typedef struct ilrs_ground_archive_options {
     uint32_t segment_samples;   /**< samples per segment, default 1024, at most 65536 */
@@ -159,17 +161,17 @@ const char *ilrs_ground_command_state_name(ilrs_ground_command_state_t state);
 /** An event record. Strings are borrowed. */
 typedef struct ilrs_ground_event {
     ilrs_tai_t time;
-    const char *owner;   /**< NULL on add: the owner of the app's packets/commands in the
-                              dictionary, else "station" */
+    const char *owner; /**< NULL on add: the owner of the app's packets/commands in the
+                            dictionary, else "station" */
     const char *app;
     uint16_t id;
-    const char *name;    /**< NULL on add: from the dictionary's catalog ("" if absent) */
-    int severity;        /**< ilrs_event_severity_t */
+    const char *name; /**< NULL on add: from the dictionary's catalog ("" if absent) */
+    int severity;     /**< ilrs_event_severity_t */
     const char *message;
 } ilrs_ground_event_t;
 
 /**
- * @brief Archive an event (committed at once).
+ * @brief Archive an event (committed by the durability policy, like samples).
  * @param[in] dict used to find the owner and name when not given (may be NULL).
  * @return 0, ILRS_EINVAL (NULL archive/event/app/message), ILRS_EGROUND_DB.
  */
@@ -179,15 +181,15 @@ int ilrs_ground_archive_add_event(ilrs_ground_archive_t *archive, const ilrs_dic
 /** A command-history entry; strings valid during the callback only. */
 typedef struct ilrs_ground_command {
     int64_t id;
-    int64_t queued_ms;   /**< archive ms */
+    int64_t queued_ms; /**< archive ms */
     const char *name;
     const char *owner;
     const char *issuer;
     uint16_t apid;
     uint8_t function_code;
     ilrs_ground_command_state_t state;
-    int64_t state_ms;    /**< time of the last state change */
-    const char *detail;  /**< last state change's detail, "" if none */
+    int64_t state_ms;   /**< time of the last state change */
+    const char *detail; /**< last state change's detail, "" if none */
     const uint8_t *packet;
     size_t packet_len;
 } ilrs_ground_command_t;
@@ -218,20 +220,20 @@ int ilrs_ground_archive_update_command(ilrs_ground_archive_t *archive, int64_t i
 
 /** One parameter sample. */
 typedef struct ilrs_ground_sample {
-    int64_t time_ms;     /**< archive ms */
-    ilrs_tai_t time;     /**< exact generation time */
-    int64_t raw_int;     /**< INT kind: raw value (u64 fields: the bit pattern) */
-    double raw;          /**< raw value as a double (0 for BYTES) */
-    double value;        /**< engineering value (raw when uncalibrated; 0 for BYTES) */
-    uint8_t limit;       /**< ilrs_dict_limit_state_t */
+    int64_t time_ms;      /**< archive ms */
+    ilrs_tai_t time;      /**< exact generation time */
+    int64_t raw_int;      /**< INT kind: raw value (u64 fields: the bit pattern) */
+    double raw;           /**< raw value as a double (0 for BYTES) */
+    double value;         /**< engineering value (raw when uncalibrated; 0 for BYTES) */
+    uint8_t limit;        /**< ilrs_dict_limit_state_t */
     const uint8_t *bytes; /**< BYTES kind: the octets (owned by the history) */
     size_t bytes_len;
 } ilrs_ground_sample_t;
 
 /** One minmax bucket (only buckets holding samples are returned). */
 typedef struct ilrs_ground_bucket {
-    int64_t time_ms;     /**< bucket start */
-    double min, max;     /**< engineering values */
+    int64_t time_ms; /**< bucket start */
+    double min, max; /**< engineering values */
     int64_t min_ms, max_ms;
     uint64_t count;
 } ilrs_ground_bucket_t;
@@ -250,7 +252,7 @@ typedef struct ilrs_ground_history {
     size_t count;
     ilrs_ground_bucket_t *buckets; /**< MINMAX: ascending time */
     size_t bucket_count;
-    uint8_t *storage_;             /**< private: BYTES values */
+    uint8_t *storage_; /**< private: BYTES values */
 } ilrs_ground_history_t;
 
 /**
@@ -264,21 +266,20 @@ typedef struct ilrs_ground_history {
  *         of a BYTES parameter), ILRS_EGROUND_SEGMENT (corrupt segment),
  *         ILRS_EGROUND_DB, ILRS_ENOMEM.
  */
-int ilrs_ground_archive_history(ilrs_ground_archive_t *archive, const char *name,
-                                const char *owner, int64_t start_ms, int64_t end_ms,
-                                ilrs_ground_strategy_t strategy, size_t size,
-                                ilrs_ground_history_t *out);
+int ilrs_ground_archive_history(ilrs_ground_archive_t *archive, const char *name, const char *owner,
+                                int64_t start_ms, int64_t end_ms, ilrs_ground_strategy_t strategy,
+                                size_t size, ilrs_ground_history_t *out);
 
 /** @brief Free a query result's arrays and zero it. Accepts NULL. */
 void ilrs_ground_history_free(ilrs_ground_history_t *history);
 
 /** A parameter; strings valid during the callback only. */
 typedef struct ilrs_ground_parameter {
-    const char *name;   /**< "<PACKET>.<field>" */
+    const char *name; /**< "<PACKET>.<field>" */
     const char *owner;
     const char *packet;
     const char *field;
-    const char *type;   /**< dictionary type name, e.g. "u16" */
+    const char *type; /**< dictionary type name, e.g. "u16" */
     const char *unit;
     ilrs_ground_kind_t kind;
     uint16_t apid;
@@ -291,13 +292,13 @@ typedef int (*ilrs_ground_command_fn)(void *user, const ilrs_ground_command_t *c
 
 /** A stored packet (accepted or rejected); pointers valid during the callback only. */
 typedef struct ilrs_ground_packet {
-    int64_t time_ms;          /**< generation time (accepted) or receive time (rejected) */
+    int64_t time_ms; /**< generation time (accepted) or receive time (rejected) */
     int64_t receive_ms;
-    uint16_t apid;            /**< 0xFFFF when unknown (rejected) */
+    uint16_t apid; /**< 0xFFFF when unknown (rejected) */
     const char *owner;
-    const char *name;         /**< packet name; rejected: the reason name */
-    int code;                 /**< rejected: the ILRS_E code; 0 otherwise */
-    const char *detail;       /**< rejected: the sentence; "" otherwise */
+    const char *name;   /**< packet name; rejected: the reason name */
+    int code;           /**< rejected: the ILRS_E code; 0 otherwise */
+    const char *detail; /**< rejected: the sentence; "" otherwise */
     const uint8_t *data;
     size_t len;
 } ilrs_ground_packet_t;
@@ -308,9 +309,8 @@ int ilrs_ground_archive_parameters(ilrs_ground_archive_t *archive, const char *o
                                    ilrs_ground_parameter_fn fn, void *user);
 
 /** @brief Events with start_ms <= time <= end_ms, ascending, of @p owner unless NULL. */
-int ilrs_ground_archive_events(ilrs_ground_archive_t *archive, const char *owner,
-                               int64_t start_ms, int64_t end_ms, ilrs_ground_event_fn fn,
-                               void *user);
+int ilrs_ground_archive_events(ilrs_ground_archive_t *archive, const char *owner, int64_t start_ms,
+                               int64_t end_ms, ilrs_ground_event_fn fn, void *user);
 
 /** @brief Commands queued in [start_ms, end_ms], ascending, of @p owner unless NULL. */
 int ilrs_ground_archive_commands(ilrs_ground_archive_t *archive, const char *owner,
@@ -321,13 +321,13 @@ int ilrs_ground_archive_commands(ilrs_ground_archive_t *archive, const char *own
  * @brief Raw accepted packets generated in [start_ms, end_ms], ascending, of
  *        @p owner unless NULL, of one APID unless @p apid is 0xFFFF.
  */
-int ilrs_ground_archive_packets(ilrs_ground_archive_t *archive, const char *owner,
-                                uint16_t apid, int64_t start_ms, int64_t end_ms,
-                                ilrs_ground_packet_fn fn, void *user);
+int ilrs_ground_archive_packets(ilrs_ground_archive_t *archive, const char *owner, uint16_t apid,
+                                int64_t start_ms, int64_t end_ms, ilrs_ground_packet_fn fn,
+                                void *user);
 
 /** @brief Rejected packets received in [start_ms, end_ms], ascending (operator only). */
-int ilrs_ground_archive_rejected(ilrs_ground_archive_t *archive, int64_t start_ms,
-                                 int64_t end_ms, ilrs_ground_packet_fn fn, void *user);
+int ilrs_ground_archive_rejected(ilrs_ground_archive_t *archive, int64_t start_ms, int64_t end_ms,
+                                 ilrs_ground_packet_fn fn, void *user);
 
 /** @brief Archive ms of a TAI time: floor(ns / 1e6). */
 int64_t ilrs_ground_time_ms(ilrs_tai_t time);

@@ -961,6 +961,656 @@ int ilrs_windows_site_station(ilrs_ephem_t *ephem, const ilrs_lunar_site_t *site
 
 /* (end of orbit section) */
 
+/* ========================================================================= */
+/* Station hardware: power, thermal, radios, storage, payloads, sensors      */
+/*                                                (owner: hardware session) */
+/* ========================================================================= */
+/*
+ * Each model is a plain struct (parameters + state, caller-owned, no heap)
+ * initialised from its own parameter struct and advanced by a step function.
+ * Equations and sources: docs/twin-hardware.md and the comments in
+ * src/twin/twin_hw_*.c. Units are SI (W, J, K, V, A, s, m, bytes) unless a name
+ * says otherwise. The station object (ilrs_hw_station_t) holds a configured set
+ * of models, steps them together and implements hal (include/ilrs/hal.h).
+ */
+
+/** Capacity of the fixed curve tables in parameter structs. */
+#define ILRS_HW_CURVE_MAX 16
+/** Capacity of a radio's rate table. */
+#define ILRS_HW_RATES_MAX 16
+/** Largest number of thermal nodes in one network. */
+#define ILRS_HW_NODES_MAX 32
+/** Largest number of conductive couplings in one network. */
+#define ILRS_HW_COUPLINGS_MAX 96
+/** Length of model names, NUL included (same as hal). */
+#define ILRS_HW_NAME_MAX 32
+/** Index meaning "none" (no thermal node, no load line; the ground node in couplings). */
+#define ILRS_HW_NONE (-1)
+/** Plutonium-238 half-life, years (NUBASE2020, Kondev et al. 2021, Chin. Phys. C 45 030001). */
+#define ILRS_HW_PU238_HALF_LIFE_Y 87.7
+/** Number of link targets in the environment (relay orbiters, Earth...). */
+#define ILRS_HW_LINK_TARGETS 4
+/** Julian year, s. */
+#define ILRS_HW_YEAR_S 31557600.0
+/** Stefan-Boltzmann constant, W m^-2 K^-4 (CODATA 2018, exact in SI 2019). */
+#define ILRS_HW_SIGMA 5.670374419e-8
+/** Boltzmann constant, J/K (CODATA 2018, exact). */
+#define ILRS_HW_BOLTZMANN 1.380649e-23
+
+/** The Sun as the hardware sees it; fill with ilrs_hw_sun_set(). */
+typedef struct ilrs_hw_sun {
+    double flux_w_m2;        /**< irradiance at the Moon, normal incidence */
+    double el_deg, az_deg;   /**< apparent elevation and azimuth (clockwise from north) */
+    double visible_fraction; /**< visible fraction of the disk (terrain shadowing), 0..1 */
+    double dir_enu[3];       /**< derived: unit vector east/north/up */
+    double horizontal;       /**< derived: cos(el), the horizontal part of dir_enu */
+} ilrs_hw_sun_t;
+
+/** @brief Fill @p sun (derives the direction once for every array). */
+void ilrs_hw_sun_set(ilrs_hw_sun_t *sun, double flux_w_m2, double el_deg, double az_deg,
+                     double visible_fraction);
+
+/* --- Solar arrays ---------------------------------------------------------- */
+
+/** Array mounting. */
+typedef enum ilrs_hw_mount {
+    ILRS_HW_MOUNT_FIXED = 0, /**< fixed normal (normal_el_deg, normal_az_deg) */
+    ILRS_HW_MOUNT_TRACK = 1, /**< mast turning about the vertical: follows the Sun's azimuth;
+                                  cosine loss only in elevation */
+} ilrs_hw_mount_t;
+
+/** Solar array parameters. */
+typedef struct ilrs_hw_array_params {
+    char name[ILRS_HW_NAME_MAX];
+    double area_m2;              /**< cell area */
+    double efficiency;           /**< cell efficiency at the reference temperature */
+    double temp_coeff_per_k;     /**< relative efficiency change per K (negative) */
+    double ref_temp_k;           /**< reference temperature (28 C = 301.15 K) */
+    double degradation_per_year; /**< fractional power loss per year (radiation, UV, cycling) */
+    double dust_loss_per_day;    /**< obscuration added per day (fraction) */
+    double dust_loss_max;        /**< obscuration cap (fraction) */
+    ilrs_hw_mount_t mount;
+    double normal_el_deg; /**< elevation of the panel normal (0 = vertical panel) */
+    double normal_az_deg; /**< azimuth of the normal (fixed mount only) */
+    double absorptance;   /**< front solar absorptance (panel temperature balance) */
+    double emittance_front, emittance_back; /**< IR emittances of the two faces */
+    double age_years;                       /**< age at start (degradation and dust) */
+} ilrs_hw_array_params_t;
+
+/** Solar array: parameters and state. */
+typedef struct ilrs_hw_array {
+    ilrs_hw_array_params_t p;
+    double n_enu[3];      /**< fixed normal (derived) */
+    double cos_normal_el, sin_normal_el; /**< derived */
+    double aging;         /**< degradation x dust transmission (updated hourly) */
+    double aging_at_s;    /**< age_s when aging was last evaluated */
+    double steady_g, steady_sink_k, steady_aging, steady_fault; /**< converged inputs
+                                                                     (skip recomputation) */
+    double age_s;         /**< exposure time since start */
+    double fault_factor;  /**< product of injected degradation steps (1 = none) */
+    double cos_incidence; /**< last step */
+    double temperature_k; /**< last step: thin-panel radiative balance */
+    double power_w;       /**< last step: electrical output */
+} ilrs_hw_array_t;
+
+/** @brief Defaults: 10 m^2 triple-junction GaAs, 30 %, -0.22 %/K, tracking vertical mast. */
+void ilrs_hw_array_params_default(ilrs_hw_array_params_t *p);
+/** @brief Initialise. @return 0 or ILRS_EINVAL (a parameter out of its physical range). */
+int ilrs_hw_array_init(ilrs_hw_array_t *a, const ilrs_hw_array_params_t *p);
+/**
+ * @brief Advance @p dt_s and compute the output power (returned, W) for the Sun
+ *        @p sun and the radiative sink temperature @p sink_k seen by the panel.
+ */
+double ilrs_hw_array_step(ilrs_hw_array_t *a, const ilrs_hw_sun_t *sun, double sink_k,
+                          double dt_s);
+/** @brief Fault: a step loss of @p fraction (0..1) of the output, permanent. */
+void ilrs_hw_array_degrade(ilrs_hw_array_t *a, double fraction);
+
+/* --- Li-ion batteries -------------------------------------------------------- */
+
+/** Battery parameters (strings in parallel of cells in series). */
+typedef struct ilrs_hw_battery_params {
+    char name[ILRS_HW_NAME_MAX];
+    unsigned strings;           /**< parallel strings */
+    unsigned cells_per_string;  /**< series cells per string */
+    double cell_capacity_ah;    /**< rated cell capacity at 25 C */
+    double soc_min, soc_max;    /**< operating limits on the state of charge */
+    double soc_initial;         /**< state of charge at start */
+    double charge_efficiency;   /**< bus energy -> stored energy */
+    double discharge_efficiency;/**< stored energy -> bus energy */
+    double max_charge_c;        /**< charge power limit, in C (rated energy per hour) */
+    double max_discharge_c;     /**< discharge power limit, in C */
+    double cell_resistance_ohm; /**< for the terminal voltage sensor only */
+    size_t ocv_points;          /**< open-circuit voltage per cell vs SOC (ascending SOC) */
+    double ocv_soc[ILRS_HW_CURVE_MAX];
+    double ocv_v[ILRS_HW_CURVE_MAX];
+    size_t derate_points; /**< usable capacity fraction vs temperature (ascending K) */
+    double derate_k[ILRS_HW_CURVE_MAX];
+    double derate_factor[ILRS_HW_CURVE_MAX];
+} ilrs_hw_battery_params_t;
+
+/** Battery: parameters and state (energy counting). */
+typedef struct ilrs_hw_battery {
+    ilrs_hw_battery_params_t p;
+    double cell_energy_wh; /**< derived: integral of OCV over SOC times capacity */
+    unsigned strings_ok;   /**< strings still connected */
+    unsigned cells_ok;     /**< series cells still working per string */
+    double energy_j;       /**< stored (chemical) energy */
+    double temperature_k;  /**< set by the caller (thermal node) */
+    double power_w;        /**< last step, bus side, + discharge */
+    double rated_j;        /**< derived: rated energy of the connected strings */
+    double derate_k, derate_f; /**< cache: derating factor at temperature derate_k */
+    double loss_j;         /**< cumulative conversion losses */
+    double failed_j;       /**< cumulative energy lost with failed strings/cells */
+} ilrs_hw_battery_t;
+
+/** @brief Defaults: 8 strings x 8 NMC cells of 5 Ah; representative OCV and temperature curves. */
+void ilrs_hw_battery_params_default(ilrs_hw_battery_params_t *p);
+/** @brief Initialise. @return 0 or ILRS_EINVAL (limits, curves not ascending, zero sizes). */
+int ilrs_hw_battery_init(ilrs_hw_battery_t *b, const ilrs_hw_battery_params_t *p);
+/** @brief Rated energy of the connected strings at 25 C, J. */
+double ilrs_hw_battery_rated_j(const ilrs_hw_battery_t *b);
+/** @brief Usable capacity at the current temperature, J (rated x derating). */
+double ilrs_hw_battery_capacity_j(const ilrs_hw_battery_t *b);
+/** @brief State of charge over the usable capacity (0..1, what a gauge reports). */
+double ilrs_hw_battery_soc(const ilrs_hw_battery_t *b);
+/** @brief Open-circuit voltage of the pack at its current SOC, V. */
+double ilrs_hw_battery_ocv(const ilrs_hw_battery_t *b);
+/** @brief Current of the last step (+ discharge): bus power / OCV, A. */
+double ilrs_hw_battery_current(const ilrs_hw_battery_t *b);
+/** @brief Terminal voltage with the last current (OCV - I R), V. */
+double ilrs_hw_battery_voltage(const ilrs_hw_battery_t *b);
+/** @brief Usable capacity fraction at temperature @p k (the derating curve). */
+double ilrs_hw_battery_derate(const ilrs_hw_battery_params_t *p, double k);
+/**
+ * @brief Charge with up to @p power_w (bus side) for @p dt_s.
+ * @return the power accepted (limited by soc_max and max_charge_c), W.
+ */
+double ilrs_hw_battery_charge(ilrs_hw_battery_t *b, double power_w, double dt_s);
+/**
+ * @brief Discharge up to @p power_w (bus side) for @p dt_s.
+ * @return the power delivered (limited by soc_min and max_discharge_c), W.
+ */
+double ilrs_hw_battery_discharge(ilrs_hw_battery_t *b, double power_w, double dt_s);
+/** @brief Fault: one string opens (its capacity and stored energy are lost). @return 0 or ILRS_ESTATE. */
+int ilrs_hw_battery_fail_string(ilrs_hw_battery_t *b);
+/** @brief Fault: one cell shorts in every string's position (pack voltage drops one cell). */
+int ilrs_hw_battery_short_cell(ilrs_hw_battery_t *b);
+
+/* --- Radioisotope heater units and generators ---------------------------------- */
+
+/** RTG or RHU parameters (an RHU has electric_w_bol = 0). */
+typedef struct ilrs_hw_rtg_params {
+    char name[ILRS_HW_NAME_MAX];
+    double thermal_w_bol;       /**< decay heat at beginning of life */
+    double electric_w_bol;      /**< electrical output at beginning of life (0 for an RHU) */
+    double age_years;           /**< fuel age at start */
+    double converter_loss_per_year; /**< extra relative loss of conversion efficiency per year */
+} ilrs_hw_rtg_params_t;
+
+/** RTG/RHU state. */
+typedef struct ilrs_hw_rtg {
+    ilrs_hw_rtg_params_t p;
+    double age_s;
+    double electric_w; /**< electrical output now */
+    double heat_w;     /**< waste heat now (decay heat - electrical) */
+    double decay_dt_s, decay_factor, converter_factor; /**< cache for the step length in use */
+    double fuel_fraction, converter_fraction;
+} ilrs_hw_rtg_t;
+
+/** @brief Initialise. @return 0 or ILRS_EINVAL (electric > thermal, negatives). */
+int ilrs_hw_rtg_init(ilrs_hw_rtg_t *r, const ilrs_hw_rtg_params_t *p);
+/** @brief Advance by @p dt_s; updates electric_w and heat_w. */
+void ilrs_hw_rtg_step(ilrs_hw_rtg_t *r, double dt_s);
+
+/* --- Thermal network ------------------------------------------------------------- */
+
+/** One lumped node. */
+typedef struct ilrs_hw_node_params {
+    char name[ILRS_HW_NAME_MAX];
+    double capacity_j_k;     /**< heat capacity m c_p */
+    double initial_k;        /**< temperature at start */
+    double radiator_area_m2; /**< area radiating to the sink (0 = none) */
+    double emissivity;       /**< radiator IR emissivity */
+    double solar_area_m2;    /**< area exposed to the Sun (absorbs alpha S A vis sin(el)) */
+    double absorptance;      /**< solar absorptance of that area */
+} ilrs_hw_node_params_t;
+
+/** A conductance between two nodes, or to the ground (b = ILRS_HW_NONE). */
+typedef struct ilrs_hw_coupling {
+    int a, b;
+    double conductance_w_k;
+} ilrs_hw_coupling_t;
+
+/** Lumped-capacitance thermal network, integrated by linearly implicit Euler. */
+typedef struct ilrs_hw_thermal {
+    size_t nodes, couplings;
+    ilrs_hw_node_params_t node[ILRS_HW_NODES_MAX];
+    ilrs_hw_coupling_t coupling[ILRS_HW_COUPLINGS_MAX];
+    double t_k[ILRS_HW_NODES_MAX];     /**< temperatures */
+    double g_ground[ILRS_HW_NODES_MAX];/**< derived: conductance to ground per node */
+    double g[ILRS_HW_NODES_MAX][ILRS_HW_NODES_MAX]; /**< derived: conductance matrix (off-diagonal) */
+} ilrs_hw_thermal_t;
+
+/**
+ * @brief Initialise a network.
+ * @return 0, ILRS_EINVAL (non-positive capacity, bad indices, negative conductance),
+ *         ILRS_ELIMIT (more than ILRS_HW_NODES_MAX nodes or ILRS_HW_COUPLINGS_MAX couplings).
+ */
+int ilrs_hw_thermal_init(ilrs_hw_thermal_t *th, const ilrs_hw_node_params_t *nodes, size_t n,
+                         const ilrs_hw_coupling_t *couplings, size_t m);
+/**
+ * @brief Advance by @p dt_s with heat inputs @p heat_w[i] (W into node i: heaters,
+ *        dissipation, RHU), ground temperature @p ground_k, radiative sink @p sink_k
+ *        and the Sun @p sun (may be NULL: dark).
+ */
+void ilrs_hw_thermal_step(ilrs_hw_thermal_t *th, const double *heat_w, double ground_k,
+                          double sink_k, const ilrs_hw_sun_t *sun, double dt_s);
+
+/* --- Radios and link budgets ------------------------------------------------------ */
+
+/** Radio parameters (the transmitting side and the far receiver). */
+typedef struct ilrs_hw_radio_params {
+    char name[ILRS_HW_NAME_MAX];
+    double frequency_hz;
+    double tx_power_w;
+    double tx_gain_dbi, rx_gain_dbi;
+    double system_noise_k;   /**< receiver system noise temperature */
+    double losses_db;        /**< pointing, polarisation, cable, implementation */
+    double required_ebn0_db; /**< for the coding in use at the target error rate */
+    double margin_db;        /**< required link margin */
+    size_t rates;            /**< rate table, ascending */
+    double rate_bps[ILRS_HW_RATES_MAX];
+    double power_idle_w, power_tx_w; /**< DC power drawn (receiving / transmitting) */
+    uint64_t queue_bytes;            /**< transmit queue size */
+    unsigned target; /**< which link distance of the environment it uses (< ILRS_HW_LINK_TARGETS) */
+} ilrs_hw_radio_params_t;
+
+/** One link budget evaluation. */
+typedef struct ilrs_hw_link {
+    double eirp_dbw;
+    double path_loss_db; /**< free-space loss (4 pi d / lambda)^2 */
+    double cn0_dbhz;     /**< carrier (total received power) to noise density */
+    double rate_bps;     /**< highest table rate with Eb/N0 >= required + margin; 0 if none */
+    double margin_db;    /**< achieved margin at that rate (at the lowest rate if none closes) */
+} ilrs_hw_link_t;
+
+/** Radio state. */
+typedef struct ilrs_hw_radio {
+    ilrs_hw_radio_params_t p;
+    ilrs_hw_link_t link;  /**< budget at the last distance (refreshed when the rate changes) */
+    bool link_up, outage, transmitting;
+    size_t rate_index;    /**< index in the rate table + 1 (0: no rate closes) */
+    double k_db;          /**< derived: C/N0 + 20 log10(d), dB-Hz */
+    double max_distance_m[ILRS_HW_RATES_MAX]; /**< derived: range at which each rate closes */
+    uint64_t queued_bytes;
+    double credit_bytes;  /**< link capacity not yet used within a byte */
+    uint64_t sent_bytes, dropped_bytes;
+    double last_distance_m;
+} ilrs_hw_radio_t;
+
+/** @brief Queqiao-class surface-to-relay X-band defaults (see docs/twin-hardware.md). */
+void ilrs_hw_radio_params_default(ilrs_hw_radio_params_t *p);
+/** @brief Initialise. @return 0 or ILRS_EINVAL (rates not ascending, non-positive frequency...). */
+int ilrs_hw_radio_init(ilrs_hw_radio_t *r, const ilrs_hw_radio_params_t *p);
+/** @brief Link budget at @p distance_m (> 0). */
+void ilrs_hw_link_budget(const ilrs_hw_radio_params_t *p, double distance_m, ilrs_hw_link_t *out);
+/**
+ * @brief Advance by @p dt_s: the link at @p distance_m (<= 0 or !@p visible: no
+ *        link), draining the queue at the link rate when @p powered.
+ */
+void ilrs_hw_radio_step(ilrs_hw_radio_t *r, double distance_m, bool visible, bool powered,
+                        double dt_s);
+/** @brief Queue @p bytes. @return 0 or ILRS_EFULL (counted in dropped_bytes). */
+int ilrs_hw_radio_send(ilrs_hw_radio_t *r, uint64_t bytes);
+/** @brief DC power drawn now (0 when unpowered). */
+double ilrs_hw_radio_power(const ilrs_hw_radio_t *r);
+
+/* --- Mass storage ---------------------------------------------------------------- */
+
+/** Mass storage. */
+typedef struct ilrs_hw_storage {
+    char name[ILRS_HW_NAME_MAX];
+    uint64_t capacity_bytes, used_bytes;
+    uint64_t written_bytes, released_bytes, refused_bytes; /**< cumulative */
+} ilrs_hw_storage_t;
+
+/** @brief Write up to @p bytes; returns what fitted (the rest counts as refused). */
+uint64_t ilrs_hw_storage_write(ilrs_hw_storage_t *s, uint64_t bytes);
+/** @brief Release up to @p bytes; returns what was released. */
+uint64_t ilrs_hw_storage_release(ilrs_hw_storage_t *s, uint64_t bytes);
+/** @brief True when used == capacity. */
+bool ilrs_hw_storage_is_full(const ilrs_hw_storage_t *s);
+
+/* --- Payloads ---------------------------------------------------------------- */
+
+/** Payload parameters. */
+typedef struct ilrs_hw_payload_params {
+    char name[ILRS_HW_NAME_MAX];
+    double power_standby_w; /**< mode 0 */
+    double power_active_w;  /**< any other mode */
+    double data_rate_bps;   /**< while active and in the on-phase of its duty cycle */
+    double duty_cycle;      /**< fraction of each period producing (0..1) */
+    double duty_period_s;   /**< duty period */
+    int line;               /**< load line index feeding it */
+    int node;               /**< thermal node its dissipation goes to (or ILRS_HW_NONE) */
+} ilrs_hw_payload_params_t;
+
+/** Payload state. */
+typedef struct ilrs_hw_payload {
+    ilrs_hw_payload_params_t p;
+    uint32_t mode;
+    bool powered, hung;
+    double phase_s;       /**< position in the duty period */
+    double pending_bits;  /**< produced and not yet read */
+    double produced_bits; /**< cumulative */
+} ilrs_hw_payload_t;
+
+/** @brief Initialise. @return 0 or ILRS_EINVAL. */
+int ilrs_hw_payload_init(ilrs_hw_payload_t *pl, const ilrs_hw_payload_params_t *p);
+/** @brief Advance by @p dt_s with its supply @p powered (a power cycle clears a hang). */
+void ilrs_hw_payload_step(ilrs_hw_payload_t *pl, bool powered, double dt_s);
+/** @brief Mode command; ignored (returns false) when unpowered or hung. */
+bool ilrs_hw_payload_command(ilrs_hw_payload_t *pl, uint32_t mode);
+/** @brief DC power drawn now (0 when unpowered). */
+double ilrs_hw_payload_power(const ilrs_hw_payload_t *pl);
+/** @brief Take the whole bytes produced since the last read. */
+uint64_t ilrs_hw_payload_read(ilrs_hw_payload_t *pl);
+
+/* --- The station: a configured set of models behind hal ------------------------- */
+
+/** Power bus and load line parameters. */
+typedef struct ilrs_hw_line_params {
+    char name[ILRS_HW_NAME_MAX];
+    double base_w;          /**< fixed consumers on the line (avionics, pumps...) */
+    double current_limit_a; /**< trip threshold (0 = no limit) */
+    int node;               /**< thermal node of the fixed consumers (or ILRS_HW_NONE) */
+    bool on;                /**< state at start */
+} ilrs_hw_line_params_t;
+
+/** A heater: a resistive load on a line heating a node. */
+typedef struct ilrs_hw_heater_params {
+    char name[ILRS_HW_NAME_MAX];
+    int node, line;
+    double power_w;
+    bool on;
+} ilrs_hw_heater_params_t;
+
+/** Sensor source. */
+typedef enum ilrs_hw_quantity {
+    ILRS_HW_Q_BUS_VOLTAGE = 0,  /**< V */
+    ILRS_HW_Q_ARRAY_POWER,      /**< index: array, W */
+    ILRS_HW_Q_ARRAY_CURRENT,    /**< index: array, A at the bus voltage */
+    ILRS_HW_Q_BATTERY_VOLTAGE,  /**< index: battery, V */
+    ILRS_HW_Q_BATTERY_CURRENT,  /**< index: battery, A (+ discharge) */
+    ILRS_HW_Q_BATTERY_TEMP,     /**< index: battery, K */
+    ILRS_HW_Q_BATTERY_SOC,      /**< index: battery, fraction (the gauge) */
+    ILRS_HW_Q_LINE_CURRENT,     /**< index: line, A */
+    ILRS_HW_Q_NODE_TEMP,        /**< index: node, K */
+    ILRS_HW_Q_RTG_POWER,        /**< index: rtg, W electrical */
+    ILRS_HW_Q_COUNT
+} ilrs_hw_quantity_t;
+
+/** Sensor parameters. */
+typedef struct ilrs_hw_sensor_params {
+    char name[ILRS_HW_NAME_MAX];
+    ilrs_hw_quantity_t quantity;
+    int index;       /**< which array/battery/line/node/rtg */
+    double sigma;    /**< Gaussian noise standard deviation, in the unit */
+} ilrs_hw_sensor_params_t;
+
+/** Sensor state. */
+typedef struct ilrs_hw_sensor {
+    ilrs_hw_sensor_params_t p;
+    bool stuck, failed;
+    double stuck_value;
+} ilrs_hw_sensor_t;
+
+/** Station configuration: arrays of model parameters (all borrowed during create). */
+typedef struct ilrs_hw_config {
+    const ilrs_hw_array_params_t *arrays;
+    size_t n_arrays;
+    const ilrs_hw_battery_params_t *batteries;
+    size_t n_batteries;
+    const int *battery_nodes; /**< thermal node of each battery (NULL or ILRS_HW_NONE: 298.15 K) */
+    const ilrs_hw_rtg_params_t *rtgs; /**< RTGs and RHUs */
+    size_t n_rtgs;
+    const int *rtg_nodes;             /**< node receiving each one's waste heat (may be NULL) */
+    const ilrs_hw_line_params_t *lines;
+    size_t n_lines;
+    const ilrs_hw_heater_params_t *heaters;
+    size_t n_heaters;
+    const ilrs_hw_node_params_t *nodes;
+    size_t n_nodes;
+    const ilrs_hw_coupling_t *couplings;
+    size_t n_couplings;
+    const ilrs_hw_radio_params_t *radios;
+    size_t n_radios;
+    const int *radio_lines; /**< load line feeding each radio (required) */
+    const int *radio_nodes; /**< node receiving each radio's dissipation (may be NULL) */
+    const ilrs_hw_payload_params_t *payloads;
+    size_t n_payloads;
+    const uint64_t *storage_bytes; /**< capacity of each mass storage unit */
+    size_t n_storage;
+    const ilrs_hw_sensor_params_t *sensors; /**< extra sensors; NULL: the standard set */
+    size_t n_sensors;
+    double bus_voltage_v;    /**< regulated bus voltage */
+    double undervoltage_v;   /**< battery voltage under which the bus browns out */
+    int shunt_node;          /**< where shunted power is dissipated (ILRS_HW_NONE: radiated away) */
+    double thermal_step_s;   /**< thermal network step (multi-rate; 0 = every station step) */
+    uint64_t seed;           /**< sensor noise */
+} ilrs_hw_config_t;
+
+/** Environment inputs for one station step (from the lunar environment). */
+typedef struct ilrs_hw_env {
+    double solar_flux_w_m2;
+    double sun_el_deg, sun_az_deg;
+    double sun_visible_fraction;
+    double regolith_k;   /**< ground node temperature */
+    double sink_k;       /**< radiative sink for radiators and arrays (deep space ~3 K) */
+    double link_distance_m[ILRS_HW_LINK_TARGETS]; /**< per radio target (0: relay, 1: Earth...);
+                                                       <= 0: not visible */
+} ilrs_hw_env_t;
+
+/** Cumulative energy ledger of the power bus, J. */
+typedef struct ilrs_hw_ledger {
+    double array_j, rtg_j;          /**< sources */
+    double load_j;                  /**< delivered to load lines */
+    double battery_in_j;            /**< bus -> batteries */
+    double battery_out_j;           /**< batteries -> bus */
+    double shunt_j;                 /**< excess dissipated */
+    double battery_loss_j;          /**< charge/discharge conversion losses */
+    double battery_failed_j;        /**< stored energy lost with failed strings/cells */
+    double brownout_s;              /**< time with the bus down */
+} ilrs_hw_ledger_t;
+
+/** Injectable hardware faults. */
+typedef enum ilrs_hw_fault_kind {
+    ILRS_HW_FAULT_BATTERY_STRING = 0, /**< index: battery; one string opens */
+    ILRS_HW_FAULT_BATTERY_CELL,       /**< index: battery; a cell per string shorts */
+    ILRS_HW_FAULT_ARRAY_DEGRADE,      /**< index: array; value: fraction lost */
+    ILRS_HW_FAULT_RADIO_OUTAGE,       /**< index: radio; value != 0 starts, 0 ends */
+    ILRS_HW_FAULT_PAYLOAD_HANG,       /**< index: payload; until power-cycled (ILRS_ESTATE if off) */
+    ILRS_HW_FAULT_SENSOR_STUCK,       /**< index: sensor; stuck at its current true value */
+    ILRS_HW_FAULT_SENSOR_FAIL,        /**< index: sensor; readings invalid */
+    ILRS_HW_FAULT_HEATER_OPEN,        /**< index: heater; draws and heats nothing */
+    ILRS_HW_FAULT_COUNT
+} ilrs_hw_fault_kind_t;
+
+typedef struct ilrs_hw_station ilrs_hw_station_t;
+
+/** @brief Zero @p cfg and set bus 28 V, undervoltage 22 V, thermal step 10 s, sink 3 K. */
+void ilrs_hw_config_default(ilrs_hw_config_t *cfg);
+/**
+ * @brief Build a station from @p cfg (copied; the arrays it points to are borrowed
+ *        for the call only). One allocation; nothing is allocated afterwards.
+ * @param[out] out the station (caller frees with ilrs_hw_station_destroy); NULL on failure.
+ * Device names must be non-empty and unique within a hal kind (switches =
+ * lines + heaters, sensors, radios, payloads).
+ * @param[out] error message naming the bad item (may be NULL).
+ * @return 0, ILRS_EINVAL, ILRS_EEXIST (duplicate name), ILRS_ELIMIT, ILRS_ENOMEM.
+ */
+int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out, char *error,
+                           size_t error_cap);
+/** @brief Free a station. Accepts NULL. */
+void ilrs_hw_station_destroy(ilrs_hw_station_t *st);
+/**
+ * @brief Advance every model by @p dt_s (> 0) under @p env.
+ * @return 0, or ILRS_EINVAL (NULL, dt not positive and finite, an environment
+ *         value not finite, negative flux or temperatures); nothing changes then.
+ *         Loads see their supply from the first step on (before it, hal reports
+ *         every port unpowered).
+ */
+int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double dt_s);
+struct ilrs_hal; /* include/ilrs/hal.h: the twin implements it, flight code uses it */
+
+/**
+ * @brief Bind @p hal to the station's hal backend: switches are the load lines
+ *        (ids 0..L-1) then the heaters (L..L+H-1); sensors, radios, payloads and
+ *        storage units in configuration order. The station must outlive the hal.
+ * @return 0 or ILRS_EINVAL.
+ */
+int ilrs_hw_station_hal(ilrs_hw_station_t *st, struct ilrs_hal *hal);
+/**
+ * @brief Inject a fault (see ilrs_hw_fault_kind_t for @p index and @p value).
+ * @return 0, ILRS_EINVAL (unknown kind, bad value), ILRS_ERANGE (bad index),
+ *         ILRS_ESTATE (e.g. no string left).
+ */
+int ilrs_hw_station_inject(ilrs_hw_station_t *st, ilrs_hw_fault_kind_t kind, size_t index,
+                           double value);
+/** @brief The energy ledger since create (borrowed, valid until destroy). */
+const ilrs_hw_ledger_t *ilrs_hw_station_ledger(const ilrs_hw_station_t *st);
+/** @brief Energy stored in all batteries now, J. */
+double ilrs_hw_station_stored_j(const ilrs_hw_station_t *st);
+/** @brief True if the bus was down during the last step. */
+bool ilrs_hw_station_is_brownout(const ilrs_hw_station_t *st);
+/** @brief Mission time since create, s. */
+double ilrs_hw_station_time_s(const ilrs_hw_station_t *st);
+/** @brief Models, for reports and tests (borrowed; NULL for a bad index). */
+const ilrs_hw_array_t *ilrs_hw_station_array(const ilrs_hw_station_t *st, size_t i);
+const ilrs_hw_battery_t *ilrs_hw_station_battery(const ilrs_hw_station_t *st, size_t i);
+const ilrs_hw_rtg_t *ilrs_hw_station_rtg(const ilrs_hw_station_t *st, size_t i);
+const ilrs_hw_radio_t *ilrs_hw_station_radio(const ilrs_hw_station_t *st, size_t i);
+const ilrs_hw_payload_t *ilrs_hw_station_payload(const ilrs_hw_station_t *st, size_t i);
+const ilrs_hw_storage_t *ilrs_hw_station_storage(const ilrs_hw_station_t *st, size_t i);
+const ilrs_hw_thermal_t *ilrs_hw_station_thermal(const ilrs_hw_station_t *st);
+/** @brief Demand of line @p i in the last step (W, 0 when off or browned out). */
+double ilrs_hw_station_line_power(const ilrs_hw_station_t *st, size_t i);
+
+/**
+ * A reference station: hub avionics, 2 tracking arrays, 2 batteries, 1 RTG and
+ * 2 RHU blocks, 8 load lines, 4 heaters, 8 thermal nodes, 2 radios (relay and
+ * direct-to-Earth), 8 payloads of the ILRS manifest, 1 storage unit. Storage for
+ * every parameter array lives in the struct; config points into it. Numbers and
+ * their origin: docs/twin-hardware.md. Used by tests, benchmarks and as a
+ * starting point for scenarios.
+ */
+typedef struct ilrs_hw_reference {
+    ilrs_hw_array_params_t arrays[2];
+    ilrs_hw_battery_params_t batteries[2];
+    int battery_nodes[2];
+    ilrs_hw_rtg_params_t rtgs[3];
+    int rtg_nodes[3];
+    ilrs_hw_line_params_t lines[8];
+    ilrs_hw_heater_params_t heaters[4];
+    ilrs_hw_node_params_t nodes[8];
+    ilrs_hw_coupling_t couplings[12];
+    ilrs_hw_radio_params_t radios[2];
+    int radio_lines[2], radio_nodes[2];
+    ilrs_hw_payload_params_t payloads[8];
+    uint64_t storage_bytes[1];
+    ilrs_hw_config_t config; /**< points into this struct: do not copy the struct */
+} ilrs_hw_reference_t;
+
+/** @brief Fill @p ref with the reference station (config.seed = @p seed). */
+void ilrs_hw_reference_init(ilrs_hw_reference_t *ref, uint64_t seed);
+
+/* (end of station hardware section) */
+/* Environment time series at a site             (owner: env-integration)     */
+/* ========================================================================= */
+
+/*
+ * One instant of the environment at a surface site, as `ilrs env` and the
+ * twin compute it: apparent Sun and Earth (ephemeris section), visible disk
+ * fractions against a terrain mask (illumination section), an orbiter's
+ * apparent direction and visibility (orbit section), and a regolith column
+ * stepped under the real geometry (regolith section). The caller owns the
+ * loop, so that summary statistics, CSV rows and plots stay outside.
+ */
+
+/** Most depths reported by ilrs_env_sample(). */
+#define ILRS_ENV_MAX_DEPTHS 8
+
+/** What ilrs_env_sample() combines; every pointer is borrowed. */
+typedef struct ilrs_env_config {
+    ilrs_ephem_t *ephem;           /**< Sun, Earth, lunar orientation (required) */
+    const ilrs_site_t *site;       /**< observer: height = ground + eye when a mask is used */
+    const ilrs_horizon_t *horizon; /**< terrain mask of that observer; NULL = flat 0° horizon */
+    ilrs_orbit_t *orbiter;         /**< propagated over the span, or NULL */
+    double orbiter_min_el_deg;     /**< antenna limit for orbiter_visible (above the mask too) */
+    ilrs_regolith_t *regolith;     /**< column stepped by ilrs_env_sample(), or NULL */
+    double slope_deg;              /**< local surface tilt for the regolith incidence (0..90) */
+    double aspect_deg;             /**< azimuth the slope faces (downhill), from north */
+    const double *depths_m;        /**< depths reported in t_depth_k (each within the column) */
+    size_t depth_count;            /**< 0..ILRS_ENV_MAX_DEPTHS */
+} ilrs_env_config_t;
+
+/** The environment at one instant. */
+typedef struct ilrs_env_sample {
+    ilrs_tai_t t;
+    ilrs_sky_t sky;           /**< apparent Sun and Earth (ilrs_ephem_sky) */
+    double sun_fraction;      /**< visible fraction of the solar disk (terrain or flat) */
+    double earth_fraction;    /**< visible fraction of the Earth's disk */
+    double sun_horizon_deg;   /**< terrain horizon elevation at the Sun's azimuth (0: flat) */
+    double earth_horizon_deg; /**< same at the Earth's azimuth */
+    double cos_incidence;     /**< Sun on the (sloped) surface, before shadowing; may be < 0 */
+    bool has_orbiter;
+    ilrs_topo_t orbiter;  /**< apparent orbiter direction (light time, aberration) */
+    bool orbiter_visible; /**< above the mask and orbiter_min_el_deg */
+    bool has_regolith;
+    double t_surface_k;                     /**< surface temperature after the step */
+    double t_depth_k[ILRS_ENV_MAX_DEPTHS];  /**< at depths_m[i] */
+} ilrs_env_sample_t;
+
+/**
+ * @brief The environment at @p t. With a regolith column and @p dt_s > 0 the
+ *        column is first advanced by @p dt_s under the forcing at @p t (backward
+ *        Euler balances the fluxes at the end of the step): flux S/r² at the
+ *        Moon, cos i on the sloped surface, horizon shadowing through the
+ *        visible solar fraction. @p dt_s = 0 reports the column unchanged.
+ * @return 0, ILRS_EINVAL, an ephemeris error, ILRS_ERANGE (t outside the
+ *         orbiter's span), ILRS_ETWIN_CONVERGE (regolith).
+ */
+int ilrs_env_sample(const ilrs_env_config_t *cfg, ilrs_tai_t t, double dt_s,
+                    ilrs_env_sample_t *out);
+
+/**
+ * @brief Spin the configuration's regolith column up before @p from: the real
+ *        forcing (ilrs_env_sample geometry from @p ephem, which may differ from
+ *        cfg->ephem, e.g. an AUTO ephemeris when cfg's is SPK-only) is sampled
+ *        every @p dt_s over [from - span_s, from) and the column is run through
+ *        that span @p cycles times, so that it ends in step with @p from.
+ *        The column starts from its own initial temperature.
+ * @return 0, ILRS_EINVAL, ILRS_ENOMEM, an ephemeris or regolith error.
+ */
+int ilrs_env_spin_up(const ilrs_env_config_t *cfg, ilrs_ephem_t *ephem, ilrs_tai_t from,
+                     double span_s, double dt_s, int cycles);
+
+/**
+ * @brief Slope and aspect of the terrain at (lat, lon) from the first DEM of
+ *        @p dems covering it: central differences of the bilinear height over
+ *        two pixels east-west and north-south (the finite-difference
+ *        gradient of terrain analysis; Horn 1981, Proc. IEEE 69:14).
+ * @param[out] slope_deg tilt from horizontal.
+ * @param[out] aspect_deg azimuth of steepest descent (from north, towards east).
+ * @return 0, ILRS_ETWIN_DEM_COVER (no DEM covers the site and its neighbours),
+ *         ILRS_ERANGE (within two pixels of a pole), ILRS_EINVAL.
+ */
+int ilrs_env_dem_slope(ilrs_dem_t *const *dems, size_t dem_count, double lat_deg, double lon_deg,
+                       double *slope_deg, double *aspect_deg);
+
+/* (end of environment section) */
+
 #ifdef __cplusplus
 }
 #endif

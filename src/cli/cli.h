@@ -39,6 +39,8 @@ int cli_ground_parse_listen(const char *text, char *addr, size_t cap, unsigned s
 int cli_ground_run(const char *addr, unsigned short port, const struct ilrs_dict *dict,
                    const char *users_path, const char *web_dir,
                    const struct ilrs_ground_source *source);
+int cli_fsw(int argc, char **argv);
+int cli_scenario(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 

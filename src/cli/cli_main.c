@@ -14,6 +14,8 @@ static const cli_command_t commands[] = {
     {"user", "manage mission-control accounts: add, list, remove", cli_user},
     {"ground", "run the live mission-control server (HTTP/WebSocket API, Open MCT UI)", cli_ground},
     {"serve", "browse a finished run directory in the mission-control web UI", cli_serve},
+    {"fsw", "run the flight framework and its core apps, print a summary", cli_fsw},
+    {"scenario", "check a station scenario file and summarise it", cli_scenario},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];

@@ -1,85 +1,56 @@
 // SPDX-License-Identifier: Apache-2.0
-// The station's dictionary for the command line.
-//
-// INTERIM: until the flight instance exists, this builds a small but real example
-// dictionary by hand: the station partner, the executive's housekeeping packet and
-// its mode command. The flight-instance session replaces this file with the
-// dictionary assembled from the registered apps and the partners' payload manifests.
+// The station's dictionary as the flight software builds it: create a flight
+// instance with its apps, start it (apps register their packets, commands, events
+// and HK counters in init), and hand back an independent copy of its dictionary
+// (JSON round trip), so `ilrs dict` prints exactly what the station flies.
+#include <stdio.h>
+#include <stdlib.h>
+
 #include <ilrs/dict.h>
+#include <ilrs/fsw.h>
 
 #include "cli/cli.h"
 
-static const ilrs_dict_enum_t station_modes[] = {
-    {0, "SAFE"},
-    {1, "NOMINAL"},
-    {2, "SCIENCE"},
-};
-
-static const ilrs_dict_field_t station_hk_fields[] = {
-    {.name = "uptime",
-     .type = ILRS_DICT_U32,
-     .unit = "s",
-     .description = "seconds since the flight software started"},
-    {.name = "mode",
-     .type = ILRS_DICT_U8,
-     .enums = station_modes,
-     .enum_count = 3,
-     .description = "station operating mode"},
-    {.name = "commands_accepted",
-     .type = ILRS_DICT_U16,
-     .description = "commands that passed the dictionary check"},
-    {.name = "commands_rejected",
-     .type = ILRS_DICT_U16,
-     .description = "commands rejected by the dictionary check"},
-    {.name = "bus_voltage",
-     .type = ILRS_DICT_U16,
-     .unit = "V",
-     .cal_scale = 0.001,
-     .description = "main power bus voltage",
-     .has_limits = true,
-     .crit_low = 24.0,
-     .warn_low = 26.0,
-     .warn_high = 30.0,
-     .crit_high = 32.0},
-};
-
-static const ilrs_dict_field_t set_mode_args[] = {
-    {.name = "mode",
-     .type = ILRS_DICT_U8,
-     .enums = station_modes,
-     .enum_count = 3,
-     .description = "requested operating mode"},
-};
-
 int cli_station_dictionary(struct ilrs_dict **out)
 {
-    ilrs_dict_t *dict = NULL;
     *out = NULL;
-    int rc = ilrs_dict_create(&dict);
+    ilrs_fsw_t *fsw = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = NULL;
+    int rc = ilrs_fsw_create(NULL, &fsw);
     if (rc != 0) {
-        return rc;
+        goto out;
     }
-    const ilrs_dict_packet_t hk = {.name = "EXEC_HK",
-                                   .apid = 0x001,
-                                   .owner = ILRS_DICT_OWNER_STATION,
-                                   .app = "EXEC",
-                                   .description = "executive housekeeping",
-                                   .fields = station_hk_fields,
-                                   .field_count =
-                                       sizeof station_hk_fields / sizeof station_hk_fields[0]};
-    const ilrs_dict_command_t set_mode = {.name = "SetStationMode",
-                                          .apid = 0x002,
-                                          .function_code = 1,
-                                          .owner = ILRS_DICT_OWNER_STATION,
-                                          .app = "EXEC",
-                                          .description = "change the station operating mode",
-                                          .args = set_mode_args,
-                                          .arg_count = 1};
-    if ((rc = ilrs_dict_add_packet(dict, &hk, NULL)) != 0 ||
-        (rc = ilrs_dict_add_command(dict, &set_mode, NULL)) != 0) {
-        ilrs_dict_destroy(dict);
-        return rc;
+    rc = ilrs_fsw_start(fsw);
+    if (rc != 0) {
+        goto out;
     }
-    *out = dict;
-    return 0;
+    mem = open_memstream(&text, &len);
+    if (mem == NULL) {
+        rc = ILRS_ENOMEM;
+        goto out;
+    }
+    rc = ilrs_dict_write_json(ilrs_fsw_dict(fsw), mem);
+    if (fclose(mem) != 0 && rc == 0) {
+        rc = ILRS_EIO;
+    }
+    if (rc != 0) {
+        goto out;
+    }
+    char error[256] = "";
+    rc = ilrs_dict_parse_json(text, len, out, error, sizeof error);
+    if (rc != 0) {
+        ilrs_log(ILRS_LOG_ERROR, "cli", "station dictionary does not reload: %s", error);
+        goto out_logged;
+    }
+out:
+    if (rc != 0) {
+        ilrs_log(ILRS_LOG_ERROR, "cli", "cannot build the station dictionary: %s",
+                 ilrs_strerror(rc));
+    }
+out_logged:
+    free(text);
+    ilrs_fsw_destroy(fsw);
+    return rc;
 }

@@ -31,20 +31,21 @@
 
 #include "ground_int.h"
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION          "1"
 #define DEFAULT_SEGMENT_SAMPLES 1024u
-#define MAX_SEGMENT_SAMPLES 65536u
-#define DEFAULT_COMMIT_SAMPLES 262144u
+#define MAX_SEGMENT_SAMPLES     65536u
+#define DEFAULT_COMMIT_SAMPLES  262144u
 #define DEFAULT_COMMIT_INTERVAL (10 * ILRS_NS_PER_S)
-#define MAX_BUCKETS 1000000u
-#define NAME_CAP (2 * ILRS_DICT_NAME_MAX + 2)
-#define CHUNK_PACKETS 256u         /* packets per packet-archive row at most */
-#define CHUNK_BYTES (256u * 1024u) /* and octets */
+#define MAX_BUCKETS             1000000u
+#define NAME_CAP                (2 * ILRS_DICT_NAME_MAX + 2)
+#define CHUNK_PACKETS           256u           /* packets per packet-archive row at most */
+#define CHUNK_BYTES             (256u * 1024u) /* and octets */
 
 enum {
     ST_PARAM_INSERT,
     ST_PARAM_UPDATE,
     ST_PARAM_SPAN,
+    ST_PARAM_SPAN_GET,
     ST_PARAM_ALL,
     ST_SEG_INSERT,
     ST_SEG_UPDATE,
@@ -76,21 +77,25 @@ static const struct {
                          "type_name = $5, kind = $6, unit = $7 WHERE id = $8",
                          8},
     [ST_PARAM_SPAN] = {"UPDATE parameter SET max_span = $1 WHERE id = $2", 2},
+    [ST_PARAM_SPAN_GET] = {"SELECT max_span FROM parameter WHERE id = $1", 1},
     [ST_PARAM_ALL] = {"SELECT id, name, owner, packet, field, apid, type_name, kind, unit, "
                       "max_span FROM parameter ORDER BY id",
                       0},
-    [ST_SEG_INSERT] = {"INSERT INTO segment(parameter_id, t_start, t_end, n_samples, data) "
-                       "VALUES($1, $2, $3, $4, $5) RETURNING id",
-                       5},
+    [ST_SEG_INSERT] = {"INSERT INTO segment(parameter_id, owner, t_start, t_end, n_samples, "
+                       "data) VALUES($1, $2, $3, $4, $5, $6) RETURNING id",
+                       6},
     [ST_SEG_UPDATE] = {"UPDATE segment SET t_start = $1, t_end = $2, n_samples = $3, data = $4 "
                        "WHERE id = $5",
                        5},
-    [ST_SEG_RANGE] = {"SELECT id, data FROM segment WHERE parameter_id = $1 AND t_start >= $2 "
-                      "AND t_start <= $3 AND t_end >= $4 ORDER BY t_start, id",
-                      4},
-    [ST_SEG_LATEST] = {"SELECT id, t_end, data FROM segment WHERE parameter_id = $1 AND "
-                       "t_end >= $2 AND t_start <= $3 ORDER BY t_end DESC, id DESC",
-                       3},
+    [ST_SEG_RANGE] =
+        {"SELECT id, data FROM segment WHERE parameter_id = $1 AND t_start >= $2 "
+         "AND t_start <= $3 AND t_end >= $4 AND (owner = $5 OR $5 = '') ORDER BY t_start, id",
+         5},
+    [ST_SEG_LATEST] =
+        {"SELECT id, t_end, data FROM segment WHERE parameter_id = $1 AND "
+         "t_end >= $2 AND t_start <= $3 AND (owner = $4 OR $4 = '') ORDER BY t_end DESC, "
+         "id DESC",
+         4},
     [ST_PKT_INSERT] = {"INSERT INTO packet(apid, owner, name, t_start, t_end, n_packets, data) "
                        "VALUES($1, $2, $3, $4, $5, $6, $7)",
                        7},
@@ -114,12 +119,12 @@ static const struct {
                        "function_code, state, state_time, detail, data) VALUES($1, $2, $3, $4, "
                        "$5, $6, $7, $8, $9, $10) RETURNING id",
                        10},
-    [ST_CMD_GET] = {"SELECT state FROM command WHERE id = $1", 1},
+    [ST_CMD_GET] = {"SELECT state, owner FROM command WHERE id = $1", 1},
     [ST_CMD_UPDATE] = {"UPDATE command SET state = $1, state_time = $2, detail = $3 WHERE id = $4",
                        4},
-    [ST_CMD_STATE_INSERT] = {"INSERT INTO command_state(command_id, state_time, state, detail) "
-                             "VALUES($1, $2, $3, $4)",
-                             4},
+    [ST_CMD_STATE_INSERT] = {"INSERT INTO command_state(command_id, owner, state_time, state, "
+                             "detail) VALUES($1, $2, $3, $4, $5)",
+                             5},
     [ST_CMD_SCAN] = {"SELECT id, queued_time, name, owner, issuer, apid, function_code, state, "
                      "state_time, detail, data FROM command WHERE (owner = $1 OR $1 = '') AND "
                      "queued_time >= $2 AND queued_time <= $3 ORDER BY queued_time, id",
@@ -134,7 +139,8 @@ static const char *const schema_ddl[] = {
     "NULL, packet TEXT NOT NULL, field TEXT NOT NULL, apid BIGINT NOT NULL, type_name TEXT NOT "
     "NULL, kind BIGINT NOT NULL, unit TEXT NOT NULL, max_span BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS segment(id %1$s, parameter_id BIGINT NOT NULL REFERENCES "
-    "parameter(id), t_start BIGINT NOT NULL, t_end BIGINT NOT NULL, n_samples BIGINT NOT NULL, "
+    "parameter(id), owner TEXT NOT NULL, t_start BIGINT NOT NULL, t_end BIGINT NOT NULL, n_samples "
+    "BIGINT NOT NULL, "
     "data %2$s NOT NULL)",
     "CREATE INDEX IF NOT EXISTS segment_start ON segment(parameter_id, t_start)",
     "CREATE INDEX IF NOT EXISTS segment_end ON segment(parameter_id, t_end)",
@@ -155,7 +161,8 @@ static const char *const schema_ddl[] = {
     "NULL)",
     "CREATE INDEX IF NOT EXISTS command_by_time ON command(queued_time)",
     "CREATE TABLE IF NOT EXISTS command_state(id %1$s, command_id BIGINT NOT NULL REFERENCES "
-    "command(id), state_time BIGINT NOT NULL, state TEXT NOT NULL, detail TEXT NOT NULL)",
+    "command(id), owner TEXT NOT NULL, state_time BIGINT NOT NULL, state TEXT NOT NULL, detail "
+    "TEXT NOT NULL)",
     "INSERT INTO meta(key, value) VALUES('schema', '" SCHEMA_VERSION "') ON CONFLICT DO NOTHING",
 };
 
@@ -214,17 +221,17 @@ struct ilrs_ground_archive {
     ilrs_ground_archive_options_t opt;
     ilrs_ground_archive_stats_t stats;
     bool in_tx;
-    uint64_t pending;        /* samples and events since the last commit */
+    uint64_t pending; /* samples and events since the last commit */
     bool have_ref;
-    ilrs_tai_t commit_ref;   /* data time of the first packet after the last commit */
+    ilrs_tai_t commit_ref; /* data time of the first packet after the last commit */
     /* parameter registry */
     param_t **params;
     size_t param_count, param_cap;
-    param_t **hash;          /* open addressing, power-of-two size */
+    param_t **hash; /* open addressing, power-of-two size */
     size_t hash_cap;
     apid_plan_t plans[ILRS_CCSDS_APID_MAX + 1];
     packet_chunk_t chunks[ILRS_CCSDS_APID_MAX + 1];
-    uint8_t *scratch;        /* segment encoding buffer */
+    uint8_t *scratch; /* segment encoding buffer */
     size_t scratch_cap;
 };
 
@@ -286,15 +293,19 @@ static uint64_t hash_name(const char *s)
 const char *ilrs_ground_reject_reason_name(ilrs_ground_reject_reason_t reason)
 {
     switch (reason) {
-    case ILRS_GROUND_REJECT_MALFORMED: return "malformed";
-    case ILRS_GROUND_REJECT_UNKNOWN_APID: return "unknown_apid";
-    case ILRS_GROUND_REJECT_LENGTH: return "length";
-    default: return "?";
+    case ILRS_GROUND_REJECT_MALFORMED:
+        return "malformed";
+    case ILRS_GROUND_REJECT_UNKNOWN_APID:
+        return "unknown_apid";
+    case ILRS_GROUND_REJECT_LENGTH:
+        return "length";
+    default:
+        return "?";
     }
 }
 
-static const char *const state_names[ILRS_GROUND_CMD_STATE_COUNT] = {
-    "queued", "sent", "accepted", "executed", "failed"};
+static const char *const state_names[ILRS_GROUND_CMD_STATE_COUNT] = {"queued", "sent", "accepted",
+                                                                     "executed", "failed"};
 
 const char *ilrs_ground_command_state_name(ilrs_ground_command_state_t state)
 {
@@ -315,10 +326,13 @@ static uint8_t kind_of(ilrs_dict_type_t type)
 {
     switch (type) {
     case ILRS_DICT_F32:
-    case ILRS_DICT_F64: return ILRS_GROUND_KIND_FLOAT;
+    case ILRS_DICT_F64:
+        return ILRS_GROUND_KIND_FLOAT;
     case ILRS_DICT_STRING:
-    case ILRS_DICT_BYTES: return ILRS_GROUND_KIND_BYTES;
-    default: return ILRS_GROUND_KIND_INT;
+    case ILRS_DICT_BYTES:
+        return ILRS_GROUND_KIND_BYTES;
+    default:
+        return ILRS_GROUND_KIND_INT;
     }
 }
 
@@ -502,12 +516,12 @@ static int registry_load(ilrs_ground_archive_t *a)
     int rc;
     while ((rc = a->ops->step(st)) == GROUND_ROW) {
         int64_t kind = a->ops->col_i64(st, 7);
-        param_t *p = param_new(a->ops->col_i64(st, 0), a->ops->col_text(st, 1),
-                               a->ops->col_text(st, 2), a->ops->col_text(st, 3),
-                               a->ops->col_text(st, 4), (uint16_t)a->ops->col_i64(st, 5),
-                               a->ops->col_text(st, 6),
-                               (uint8_t)(kind >= 0 && kind <= ILRS_GROUND_KIND_BYTES ? kind : 0),
-                               a->ops->col_text(st, 8), a->ops->col_i64(st, 9));
+        param_t *p =
+            param_new(a->ops->col_i64(st, 0), a->ops->col_text(st, 1), a->ops->col_text(st, 2),
+                      a->ops->col_text(st, 3), a->ops->col_text(st, 4),
+                      (uint16_t)a->ops->col_i64(st, 5), a->ops->col_text(st, 6),
+                      (uint8_t)(kind >= 0 && kind <= ILRS_GROUND_KIND_BYTES ? kind : 0),
+                      a->ops->col_text(st, 8), a->ops->col_i64(st, 9));
         if (p == NULL) {
             rc = ILRS_ENOMEM;
             break;
@@ -521,6 +535,22 @@ static int registry_load(ilrs_ground_archive_t *a)
     }
     a->ops->reset(st);
     return rc < 0 ? rc : 0;
+}
+
+/* Reload the registry from the database when this handle holds nothing unwritten (a
+ * reader beside the ingest process, or an idle writer), so it sees parameters other
+ * handles created. A handle with buffered data is the writer: its registry is current. */
+static int registry_refresh_if_idle(ilrs_ground_archive_t *a)
+{
+    if (a->in_tx) {
+        return 0;
+    }
+    for (size_t i = 0; i < a->param_count; i++) {
+        if (a->params[i]->count > 0) {
+            return 0;
+        }
+    }
+    return registry_load(a);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -573,10 +603,11 @@ static int segment_write(ilrs_ground_archive_t *a, param_t *p)
     } else {
         st = a->st[ST_SEG_INSERT];
         if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0 ||
-            (rc = a->ops->bind_i64(st, 2, p->tmin)) != 0 ||
-            (rc = a->ops->bind_i64(st, 3, p->tmax)) != 0 ||
-            (rc = a->ops->bind_i64(st, 4, p->count)) != 0 ||
-            (rc = a->ops->bind_blob(st, 5, a->scratch, len)) != 0 ||
+            (rc = a->ops->bind_text(st, 2, p->owner)) != 0 ||
+            (rc = a->ops->bind_i64(st, 3, p->tmin)) != 0 ||
+            (rc = a->ops->bind_i64(st, 4, p->tmax)) != 0 ||
+            (rc = a->ops->bind_i64(st, 5, p->count)) != 0 ||
+            (rc = a->ops->bind_blob(st, 6, a->scratch, len)) != 0 ||
             (rc = run_returning(a, st, &p->seg_id)) != 0) {
             return rc;
         }
@@ -644,9 +675,9 @@ static int buffer_grow(param_t *p, uint32_t limit)
 }
 
 /* Append one sample; writes a full segment. The hot path of ingest. */
-static inline int buffer_append(ilrs_ground_archive_t *a, param_t *p, uint8_t kind,
-                                uint8_t flags, ilrs_tai_t t, uint64_t value, double eng,
-                                uint8_t limit, const uint8_t *bytes, size_t bytes_len)
+static inline int buffer_append(ilrs_ground_archive_t *a, param_t *p, uint8_t kind, uint8_t flags,
+                                ilrs_tai_t t, uint64_t value, double eng, uint8_t limit,
+                                const uint8_t *bytes, size_t bytes_len)
 {
     int rc;
     if (p->count > 0 && (p->flags != flags || p->buf_kind != kind)) {
@@ -1040,8 +1071,7 @@ static int reject(ilrs_ground_archive_t *a, ilrs_ground_reject_reason_t reason, 
         (rc = a->ops->bind_i64(st, 2, apid)) != 0 ||
         (rc = a->ops->bind_text(st, 3, owner != NULL ? owner : ILRS_DICT_OWNER_STATION)) != 0 ||
         (rc = a->ops->bind_text(st, 4, ilrs_ground_reject_reason_name(reason))) != 0 ||
-        (rc = a->ops->bind_i64(st, 5, code)) != 0 ||
-        (rc = a->ops->bind_text(st, 6, detail)) != 0 ||
+        (rc = a->ops->bind_i64(st, 5, code)) != 0 || (rc = a->ops->bind_text(st, 6, detail)) != 0 ||
         (rc = a->ops->bind_blob(st, 7, pkt, keep)) != 0 || (rc = run(a, st)) != 0) {
         rollback(a);
         return rc;
@@ -1187,11 +1217,25 @@ static inline uint64_t read_field(const uint8_t *p, uint8_t type, double *raw)
     uint64_t v;
     switch (type) {
     case ILRS_DICT_U8:
-    case ILRS_DICT_BOOL: v = p[0]; *raw = (double)v; return v;
-    case ILRS_DICT_U16: v = ilrs_get_be16(p); *raw = (double)v; return v;
-    case ILRS_DICT_U32: v = ilrs_get_be32(p); *raw = (double)v; return v;
-    case ILRS_DICT_U64: v = ilrs_get_be64(p); *raw = (double)v; return v;
-    case ILRS_DICT_I8: *raw = (double)(int8_t)p[0]; return (uint64_t)(int64_t)(int8_t)p[0];
+    case ILRS_DICT_BOOL:
+        v = p[0];
+        *raw = (double)v;
+        return v;
+    case ILRS_DICT_U16:
+        v = ilrs_get_be16(p);
+        *raw = (double)v;
+        return v;
+    case ILRS_DICT_U32:
+        v = ilrs_get_be32(p);
+        *raw = (double)v;
+        return v;
+    case ILRS_DICT_U64:
+        v = ilrs_get_be64(p);
+        *raw = (double)v;
+        return v;
+    case ILRS_DICT_I8:
+        *raw = (double)(int8_t)p[0];
+        return (uint64_t)(int64_t)(int8_t)p[0];
     case ILRS_DICT_I16: {
         int16_t s = (int16_t)ilrs_get_be16(p);
         *raw = s;
@@ -1221,7 +1265,9 @@ static inline uint64_t read_field(const uint8_t *p, uint8_t type, double *raw)
         memcpy(raw, &v, sizeof *raw);
         return v;
     }
-    default: *raw = 0; return 0;
+    default:
+        *raw = 0;
+        return 0;
     }
 }
 
@@ -1274,15 +1320,14 @@ int ilrs_ground_archive_ingest(ilrs_ground_archive_t *a, const ilrs_dict_t *dict
     if (rc != 0) {
         return reject(a, ILRS_GROUND_REJECT_MALFORMED, rc, pkt, len, receive_time,
                       len >= 2 ? ilrs_ccsds_get_apid(pkt) : 0xFFFF, NULL,
-                      "CCSDS packet check failed after %zu octets: %s (%s)", len,
-                      ilrs_strerror(rc), ilrs_errname(rc));
+                      "CCSDS packet check failed after %zu octets: %s (%s)", len, ilrs_strerror(rc),
+                      ilrs_errname(rc));
     }
     uint16_t apid = ilrs_ccsds_get_apid(pkt);
     if (plen != len) {
-        return reject(a, ILRS_GROUND_REJECT_LENGTH, ILRS_EGROUND_LENGTH, pkt, len, receive_time,
-                      apid, NULL,
-                      "buffer holds %zu octets but the length field says the packet has %zu",
-                      len, plen);
+        return reject(
+            a, ILRS_GROUND_REJECT_LENGTH, ILRS_EGROUND_LENGTH, pkt, len, receive_time, apid, NULL,
+            "buffer holds %zu octets but the length field says the packet has %zu", len, plen);
     }
     ilrs_tai_t t = 0;
     if ((rc = ilrs_ccsds_tlm_get_time(pkt, len, &t)) != 0) {
@@ -1292,9 +1337,8 @@ int ilrs_ground_archive_ingest(ilrs_ground_archive_t *a, const ilrs_dict_t *dict
     }
     const ilrs_dict_packet_t *def = ilrs_dict_find_packet(dict, apid);
     if (def == NULL) {
-        return reject(a, ILRS_GROUND_REJECT_UNKNOWN_APID, ILRS_EGROUND_APID, pkt, len,
-                      receive_time, apid, NULL,
-                      "APID %u has no telemetry packet in the dictionary", apid);
+        return reject(a, ILRS_GROUND_REJECT_UNKNOWN_APID, ILRS_EGROUND_APID, pkt, len, receive_time,
+                      apid, NULL, "APID %u has no telemetry packet in the dictionary", apid);
     }
     if (def->length != len) {
         return reject(a, ILRS_GROUND_REJECT_LENGTH, ILRS_EGROUND_LENGTH, pkt, len, receive_time,
@@ -1352,8 +1396,8 @@ int ilrs_ground_archive_add_event(ilrs_ground_archive_t *a, const ilrs_dict_t *d
     const char *owner = e->owner != NULL ? e->owner : owner_of_app(dict, e->app);
     const char *name = e->name;
     if (name == NULL) {
-        const ilrs_dict_event_t *de = dict != NULL ? ilrs_dict_find_event(dict, e->app, e->id)
-                                                   : NULL;
+        const ilrs_dict_event_t *de =
+            dict != NULL ? ilrs_dict_find_event(dict, e->app, e->id) : NULL;
         name = de != NULL ? de->name : "";
     }
     ground_stmt_t *st = a->st[ST_EVT_INSERT];
@@ -1399,18 +1443,18 @@ int ilrs_ground_archive_add_command(ilrs_ground_archive_t *a, const ilrs_dict_t 
         (rc = a->ops->bind_text(st, 2, def->name)) != 0 ||
         (rc = a->ops->bind_text(st, 3, def->owner)) != 0 ||
         (rc = a->ops->bind_text(st, 4, issuer != NULL ? issuer : "")) != 0 ||
-        (rc = a->ops->bind_i64(st, 5, def->apid)) != 0 ||
-        (rc = a->ops->bind_i64(st, 6, fc)) != 0 ||
+        (rc = a->ops->bind_i64(st, 5, def->apid)) != 0 || (rc = a->ops->bind_i64(st, 6, fc)) != 0 ||
         (rc = a->ops->bind_text(st, 7, state_names[ILRS_GROUND_CMD_QUEUED])) != 0 ||
         (rc = a->ops->bind_i64(st, 8, time)) != 0 || (rc = a->ops->bind_text(st, 9, "")) != 0 ||
-        (rc = a->ops->bind_blob(st, 10, pkt, len)) != 0 ||
-        (rc = run_returning(a, st, id)) != 0) {
+        (rc = a->ops->bind_blob(st, 10, pkt, len)) != 0 || (rc = run_returning(a, st, id)) != 0) {
         goto out_rollback;
     }
     st = a->st[ST_CMD_STATE_INSERT];
-    if ((rc = a->ops->bind_i64(st, 1, *id)) != 0 || (rc = a->ops->bind_i64(st, 2, time)) != 0 ||
-        (rc = a->ops->bind_text(st, 3, state_names[ILRS_GROUND_CMD_QUEUED])) != 0 ||
-        (rc = a->ops->bind_text(st, 4, "")) != 0 || (rc = run(a, st)) != 0) {
+    if ((rc = a->ops->bind_i64(st, 1, *id)) != 0 ||
+        (rc = a->ops->bind_text(st, 2, def->owner)) != 0 ||
+        (rc = a->ops->bind_i64(st, 3, time)) != 0 ||
+        (rc = a->ops->bind_text(st, 4, state_names[ILRS_GROUND_CMD_QUEUED])) != 0 ||
+        (rc = a->ops->bind_text(st, 5, "")) != 0 || (rc = run(a, st)) != 0) {
         goto out_rollback;
     }
     a->stats.commands++;
@@ -1443,6 +1487,10 @@ int ilrs_ground_archive_update_command(ilrs_ground_archive_t *a, int64_t id,
     }
     rc = a->ops->step(st);
     int from = rc == GROUND_ROW ? state_from_name(a->ops->col_text(st, 0)) : -1;
+    char owner[ILRS_DICT_NAME_MAX] = "";
+    if (rc == GROUND_ROW) {
+        snprintf(owner, sizeof owner, "%s", a->ops->col_text(st, 1));
+    }
     a->ops->reset(st);
     if (rc < 0) {
         return rc;
@@ -1463,9 +1511,10 @@ int ilrs_ground_archive_update_command(ilrs_ground_archive_t *a, int64_t id,
         goto out_rollback;
     }
     st = a->st[ST_CMD_STATE_INSERT];
-    if ((rc = a->ops->bind_i64(st, 1, id)) != 0 || (rc = a->ops->bind_i64(st, 2, time)) != 0 ||
-        (rc = a->ops->bind_text(st, 3, state_names[state])) != 0 ||
-        (rc = a->ops->bind_text(st, 4, detail)) != 0 || (rc = run(a, st)) != 0) {
+    if ((rc = a->ops->bind_i64(st, 1, id)) != 0 || (rc = a->ops->bind_text(st, 2, owner)) != 0 ||
+        (rc = a->ops->bind_i64(st, 3, time)) != 0 ||
+        (rc = a->ops->bind_text(st, 4, state_names[state])) != 0 ||
+        (rc = a->ops->bind_text(st, 5, detail)) != 0 || (rc = run(a, st)) != 0) {
         goto out_rollback;
     }
     return commit(a);
@@ -1497,15 +1546,33 @@ static void view_to_sample(const param_t *p, const ground_sample_view_t *v, ilrs
     s->bytes_len = v->bytes_len;
 }
 
-/* Visit every sample of p with s <= time <= e: archived segments, then the buffer. */
-static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s, ilrs_tai_t e,
-                        visit_fn fn, void *ctx)
+/* Visit every sample of p with s <= time <= e: archived segments (of @p owner, "" for
+ * all: a parameter whose owner changed keeps its earlier segments' owner), then the
+ * buffer (always of the current owner). */
+static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, const char *owner, ilrs_tai_t s,
+                        ilrs_tai_t e, visit_fn fn, void *ctx)
 {
-    ground_stmt_t *st = a->st[ST_SEG_RANGE];
+    /* max_span as stored: another handle (the ingest process) may have written longer
+     * segments since this handle loaded the parameter */
+    int64_t max_span = p->max_span;
+    ground_stmt_t *st = a->st[ST_PARAM_SPAN_GET];
     int rc;
+    if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0) {
+        return rc;
+    }
+    rc = a->ops->step(st);
+    if (rc == GROUND_ROW && a->ops->col_i64(st, 0) > max_span) {
+        max_span = a->ops->col_i64(st, 0);
+    }
+    a->ops->reset(st);
+    if (rc < 0) {
+        return rc;
+    }
+    st = a->st[ST_SEG_RANGE];
     if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0 ||
-        (rc = a->ops->bind_i64(st, 2, sat_sub(s, p->max_span))) != 0 ||
-        (rc = a->ops->bind_i64(st, 3, e)) != 0 || (rc = a->ops->bind_i64(st, 4, s)) != 0) {
+        (rc = a->ops->bind_i64(st, 2, sat_sub(s, max_span))) != 0 ||
+        (rc = a->ops->bind_i64(st, 3, e)) != 0 || (rc = a->ops->bind_i64(st, 4, s)) != 0 ||
+        (rc = a->ops->bind_text(st, 5, owner)) != 0) {
         return rc;
     }
     while ((rc = a->ops->step(st)) == GROUND_ROW) {
@@ -1544,7 +1611,7 @@ static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s
         v.limit = (p->flags & GROUND_SEG_LIMIT) ? p->limit[i] : (uint8_t)ILRS_DICT_LIMIT_NONE;
         if (p->buf_kind == ILRS_GROUND_KIND_BYTES) {
             uint32_t start = i > 0 ? p->bytes_end[i - 1] : 0;
-            v.bytes = p->bytes + start;
+            v.bytes = p->bytes != NULL ? p->bytes + start : NULL; /* NULL: only empty values */
             v.bytes_len = p->bytes_end[i] - start;
         }
         if ((rc = fn(ctx, p, &v)) != 0) {
@@ -1553,6 +1620,8 @@ static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s
     }
     return 0;
 }
+
+static const uint8_t bytes_marker;
 
 typedef struct all_ctx {
     ilrs_ground_history_t *h;
@@ -1588,7 +1657,10 @@ static int visit_all(void *vctx, const param_t *p, const ground_sample_view_t *v
         if (v->bytes_len > 0) {
             memcpy(h->storage_ + c->storage_len, v->bytes, v->bytes_len);
         }
-        s->raw_int = (int64_t)c->storage_len; /* offset until the pointers are fixed */
+        /* the storage may still move: keep the offset in raw_int (always 0 for BYTES)
+         * and mark the sample, then set the pointers once everything is collected */
+        s->raw_int = (int64_t)c->storage_len;
+        s->bytes = &bytes_marker;
         c->storage_len += v->bytes_len;
     }
     return 0;
@@ -1665,8 +1737,8 @@ static int visit_latest(void *vctx, const param_t *p, const ground_sample_view_t
 
 /* The newest sample in [s, e]: the buffer, then segments by descending t_end until no
  * remaining segment can hold anything newer. */
-static int query_latest(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s, ilrs_tai_t e,
-                        latest_ctx_t *c)
+static int query_latest(ilrs_ground_archive_t *a, const param_t *p, const char *owner, ilrs_tai_t s,
+                        ilrs_tai_t e, latest_ctx_t *c)
 {
     int rc = 0;
     ground_sample_view_t v = {.kind = p->buf_kind, .has_eng = (p->flags & GROUND_SEG_ENG) != 0};
@@ -1682,7 +1754,7 @@ static int query_latest(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s
         v.bytes_len = 0;
         if (p->buf_kind == ILRS_GROUND_KIND_BYTES) {
             uint32_t start = i > 0 ? p->bytes_end[i - 1] : 0;
-            v.bytes = p->bytes + start;
+            v.bytes = p->bytes != NULL ? p->bytes + start : NULL; /* NULL: only empty values */
             v.bytes_len = p->bytes_end[i] - start;
         }
         if ((rc = visit_latest(c, p, &v)) != 0) {
@@ -1691,7 +1763,7 @@ static int query_latest(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s
     }
     ground_stmt_t *st = a->st[ST_SEG_LATEST];
     if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0 || (rc = a->ops->bind_i64(st, 2, s)) != 0 ||
-        (rc = a->ops->bind_i64(st, 3, e)) != 0) {
+        (rc = a->ops->bind_i64(st, 3, e)) != 0 || (rc = a->ops->bind_text(st, 4, owner)) != 0) {
         return rc;
     }
     while ((rc = a->ops->step(st)) == GROUND_ROW) {
@@ -1751,19 +1823,27 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
         return ILRS_EINVAL;
     }
     const param_t *p = param_find(a, name);
+    int rc;
     if (p == NULL) {
-        return ILRS_ENOENT;
+        /* perhaps created by another handle since this one loaded its registry */
+        if ((rc = registry_refresh_if_idle(a)) != 0) {
+            return rc;
+        }
+        if ((p = param_find(a, name)) == NULL) {
+            return ILRS_ENOENT;
+        }
     }
-    int rc = check_owner(p, owner);
+    rc = check_owner(p, owner);
     if (rc != 0) {
         return rc;
     }
     out->kind = (ilrs_ground_kind_t)p->kind;
+    const char *owner_filter = owner != NULL ? owner : "";
     ilrs_tai_t s = ms_to_ns(start_ms, false), e = ms_to_ns(end_ms, true);
     switch (strategy) {
     case ILRS_GROUND_ALL: {
         all_ctx_t c = {.h = out};
-        if ((rc = scan_samples(a, p, s, e, visit_all, &c)) != 0) {
+        if ((rc = scan_samples(a, p, owner_filter, s, e, visit_all, &c)) != 0) {
             goto out_free;
         }
         bool sorted = true;
@@ -1774,16 +1854,17 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
             qsort(out->samples, out->count, sizeof *out->samples, cmp_sample);
         }
         for (size_t i = 0; i < out->count; i++) {
-            if (out->samples[i].bytes != NULL || out->samples[i].bytes_len > 0) {
-                out->samples[i].bytes = out->storage_ + out->samples[i].raw_int;
-                out->samples[i].raw_int = 0;
+            ilrs_ground_sample_t *sm = &out->samples[i];
+            if (sm->bytes == &bytes_marker) {
+                sm->bytes = out->storage_ != NULL ? out->storage_ + sm->raw_int : NULL;
+                sm->raw_int = 0;
             }
         }
         return 0;
     }
     case ILRS_GROUND_LATEST: {
         latest_ctx_t c = {0};
-        if ((rc = query_latest(a, p, s, e, &c)) != 0) {
+        if ((rc = query_latest(a, p, owner_filter, s, e, &c)) != 0) {
             free(c.bytes);
             goto out_free;
         }
@@ -1809,14 +1890,13 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
         if (size == 0 || size > MAX_BUCKETS) {
             return ILRS_EINVAL;
         }
-        minmax_ctx_t c = {.start = s,
-                          .span = (unsigned __int128)((uint64_t)e - (uint64_t)s) + 1,
-                          .size = size};
+        minmax_ctx_t c = {
+            .start = s, .span = (unsigned __int128)((uint64_t)e - (uint64_t)s) + 1, .size = size};
         c.b = calloc(size, sizeof *c.b);
         if (c.b == NULL) {
             return ILRS_ENOMEM;
         }
-        if ((rc = scan_samples(a, p, s, e, visit_minmax, &c)) != 0) {
+        if ((rc = scan_samples(a, p, owner_filter, s, e, visit_minmax, &c)) != 0) {
             free(c.b);
             goto out_free;
         }
@@ -1833,7 +1913,8 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
         out->bucket_count = n;
         return 0;
     }
-    default: return ILRS_EINVAL;
+    default:
+        return ILRS_EINVAL;
     }
 out_free:
     ilrs_ground_history_free(out);
@@ -1852,6 +1933,10 @@ int ilrs_ground_archive_parameters(ilrs_ground_archive_t *a, const char *owner,
     if (a == NULL || fn == NULL) {
         return ILRS_EINVAL;
     }
+    int rc = registry_refresh_if_idle(a);
+    if (rc != 0) {
+        return rc;
+    }
     if (a->param_count == 0) {
         return 0;
     }
@@ -1861,7 +1946,6 @@ int ilrs_ground_archive_parameters(ilrs_ground_archive_t *a, const char *owner,
     }
     memcpy(sorted, a->params, a->param_count * sizeof *sorted);
     qsort(sorted, a->param_count, sizeof *sorted, cmp_param_name);
-    int rc = 0;
     for (size_t i = 0; i < a->param_count && rc == 0; i++) {
         const param_t *p = sorted[i];
         if (check_owner(p, owner) != 0) {
@@ -2020,8 +2104,11 @@ static int packet_collect_chunk(packet_collect_t *c, uint16_t apid, const char *
             c->data_cap = cap;
         }
         memcpy(c->data + c->data_len, pkt, len);
-        c->recs[c->count] = (packet_rec_t){.time = t, .receive_time = rt, .off = c->data_len,
-                                           .len = len, .seq = c->count,
+        c->recs[c->count] = (packet_rec_t){.time = t,
+                                           .receive_time = rt,
+                                           .off = c->data_len,
+                                           .len = len,
+                                           .seq = c->count,
                                            .source = (uint32_t)c->source_count};
         c->count++;
         c->data_len += len;
@@ -2080,7 +2167,9 @@ int ilrs_ground_archive_packets(ilrs_ground_archive_t *a, const char *owner, uin
             goto out_free;
         }
     }
-    qsort(c.recs, c.count, sizeof *c.recs, cmp_packet_rec);
+    if (c.count > 1) {
+        qsort(c.recs, c.count, sizeof *c.recs, cmp_packet_rec);
+    }
     for (size_t i = 0; i < c.count; i++) {
         const packet_rec_t *r = &c.recs[i];
         const packet_source_t *src = &c.sources[r->source];

@@ -50,17 +50,15 @@ typedef struct ground_backend_ops {
 } ground_backend_ops_t;
 
 /** Open a SQLite archive file (":memory:" allowed) in WAL mode. */
-int ilrs__ground_sqlite_open(const char *path, ground_db_t **db,
-                             const ground_backend_ops_t **ops);
+int ilrs__ground_sqlite_open(const char *path, ground_db_t **db, const ground_backend_ops_t **ops);
 /** Open a PostgreSQL connection from a libpq conninfo string or URI. */
-int ilrs__ground_pg_open(const char *conninfo, ground_db_t **db,
-                         const ground_backend_ops_t **ops);
+int ilrs__ground_pg_open(const char *conninfo, ground_db_t **db, const ground_backend_ops_t **ops);
 
 /* ---- segment codec (ground_segment.c; format in docs/ground.md) ---------------- */
 
 #define GROUND_SEGMENT_VERSION 1u
-#define GROUND_SEG_ENG 0x01u   /**< engineering-value column present */
-#define GROUND_SEG_LIMIT 0x02u /**< limit-state column present */
+#define GROUND_SEG_ENG         0x01u /**< engineering-value column present */
+#define GROUND_SEG_LIMIT       0x02u /**< limit-state column present */
 
 /** Columns of a segment in memory (borrowed arrays of @c count entries). */
 typedef struct ground_columns {
@@ -68,10 +66,10 @@ typedef struct ground_columns {
     uint8_t flags; /**< GROUND_SEG_* */
     uint32_t count;
     const ilrs_tai_t *times;
-    const uint64_t *values;  /**< INT: int64 bits; FLOAT: IEEE-754 binary64 bits */
-    const double *eng;       /**< when GROUND_SEG_ENG */
-    const uint8_t *limit;    /**< when GROUND_SEG_LIMIT */
-    const uint8_t *bytes;    /**< BYTES: concatenated values */
+    const uint64_t *values;    /**< INT: int64 bits; FLOAT: IEEE-754 binary64 bits */
+    const double *eng;         /**< when GROUND_SEG_ENG */
+    const uint8_t *limit;      /**< when GROUND_SEG_LIMIT */
+    const uint8_t *bytes;      /**< BYTES: concatenated values */
     const uint32_t *bytes_end; /**< BYTES: end offset of each value in @c bytes */
 } ground_columns_t;
 

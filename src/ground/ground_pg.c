@@ -143,8 +143,8 @@ static int pg_bind_blob(ground_stmt_t *s, int i, const void *d, size_t n)
 static int pg_step(ground_stmt_t *s)
 {
     if (s->res == NULL) {
-        s->res = PQexecPrepared(s->db->conn, s->name, s->nparams, s->values, s->lengths,
-                                s->formats, 1);
+        s->res =
+            PQexecPrepared(s->db->conn, s->name, s->nparams, s->values, s->lengths, s->formats, 1);
         ExecStatusType st = PQresultStatus(s->res);
         if (st == PGRES_COMMAND_OK) {
             s->rows = 0;

@@ -126,7 +126,9 @@ static size_t encode_values(const ground_columns_t *cols, uint8_t *p)
         for (uint32_t i = 0; i < cols->count; i++) {
             uint32_t len = cols->bytes_end[i] - start;
             n += put_varint(p + n, len);
-            memcpy(p + n, cols->bytes + start, len);
+            if (len > 0) {
+                memcpy(p + n, cols->bytes + start, len);
+            }
             n += len;
             start = cols->bytes_end[i];
         }
@@ -197,8 +199,9 @@ int ilrs__ground_segment_open(ground_segment_reader_t *r, const uint8_t *blob, s
     r->vals = r->end;
     r->vals_end = r->vals + values_len;
     r->eng = (r->flags & GROUND_SEG_ENG) ? r->vals_end : NULL;
-    r->limit = (r->flags & GROUND_SEG_LIMIT) ? r->vals_end + ((r->flags & GROUND_SEG_ENG) ? 8 * count : 0)
-                                             : NULL;
+    r->limit = (r->flags & GROUND_SEG_LIMIT)
+                   ? r->vals_end + ((r->flags & GROUND_SEG_ENG) ? 8 * count : 0)
+                   : NULL;
     return 0;
 }
 
@@ -236,8 +239,7 @@ int ilrs__ground_segment_next(ground_segment_reader_t *r, ground_sample_view_t *
         s->value = get_le64(r->vals);
         r->vals += 8;
     } else {
-        if (get_varint(&r->vals, r->vals_end, &v) != 0 ||
-            v > (uint64_t)(r->vals_end - r->vals)) {
+        if (get_varint(&r->vals, r->vals_end, &v) != 0 || v > (uint64_t)(r->vals_end - r->vals)) {
             return ILRS_EGROUND_SEGMENT;
         }
         s->bytes = r->vals;

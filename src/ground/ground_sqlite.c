@@ -49,8 +49,7 @@ static int sq_prepare(ground_db_t *db, const char *sql, int nparams, ground_stmt
         return ILRS_ENOMEM;
     }
     s->db = db->db;
-    if (sqlite3_prepare_v3(db->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) !=
-            SQLITE_OK ||
+    if (sqlite3_prepare_v3(db->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) != SQLITE_OK ||
         sqlite3_bind_parameter_count(s->st) != nparams) {
         int rc = fail(db->db, sql);
         sqlite3_finalize(s->st);
@@ -164,9 +163,8 @@ int ilrs__ground_sqlite_open(const char *path, ground_db_t **out, const ground_b
     if (db == NULL) {
         return ILRS_ENOMEM;
     }
-    int rc = sqlite3_open_v2(path, &db->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         ilrs_log(ILRS_LOG_ERROR, "ground", "sqlite: cannot open '%s': %s", path,
                  db->db != NULL ? sqlite3_errmsg(db->db) : sqlite3_errstr(rc));

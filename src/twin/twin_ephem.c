@@ -63,6 +63,11 @@ struct ilrs_ephem {
     twin_bodies_t nodes[2];
     double node_et[2];
     bool node_valid[2];
+    /* Last instant served (ilrs_ephem_sky and ilrs_ephem_orbiter at the same
+     * t, as `ilrs env` calls them, evaluate the kernels once). */
+    twin_bodies_t last;
+    ilrs_tai_t last_t;
+    bool last_valid;
 };
 
 /* ------------------------------------------------------------------------- */
@@ -725,9 +730,16 @@ static void analytic_bodies(ilrs_ephem_t *e, double et, twin_bodies_t *b)
 
 int ilrs__ephem_bodies(ilrs_ephem_t *ephem, ilrs_tai_t t, twin_bodies_t *out)
 {
+    if (ephem->last_valid && ephem->last_t == t) {
+        *out = ephem->last;
+        return 0;
+    }
     memset(out, 0, sizeof *out);
     double et = ilrs_ephem_tdb_seconds(t);
     if (ephem->mode != ILRS_EPHEM_ANALYTIC && ephem->have_spk && spk_bodies(ephem, et, out)) {
+        ephem->last = *out;
+        ephem->last_t = t;
+        ephem->last_valid = true;
         return 0;
     }
     if (ephem->mode == ILRS_EPHEM_SPK) {
@@ -739,6 +751,9 @@ int ilrs__ephem_bodies(ilrs_ephem_t *ephem, ilrs_tai_t t, twin_bodies_t *out)
         return ILRS_ETWIN_EPHEM_RANGE;
     }
     analytic_bodies(ephem, et, out);
+    ephem->last = *out;
+    ephem->last_t = t;
+    ephem->last_valid = true;
     return 0;
 }
 

@@ -377,7 +377,7 @@ int ilrs_orbit_preset(const char *name, ilrs_orbit_elements_t *out)
      * hence the Earth-orbit frame. The node is placed 90° behind the Earth's
      * direction (RAAN 270°) so that the monthly tide first raises periapsis;
      * with the node towards the Earth (RAAN 0° or 180°) the 24 h orbit hits the
-     * surface within days (docs/twin-regolith-orbit.md). ω = 90° and the
+     * surface within days (docs/twin-environment.md, "Orbits"). ω = 90° and the
      * phasing are our choices; REFERENCE.md does not give them. */
     static const struct {
         const char *name;

@@ -37,6 +37,52 @@ static void crc_chaining_equals_one_shot(void **state)
     assert_int_equal(c32c, 0xE3069283u);
 }
 
+/* Bit-at-a-time references, straight from the polynomial definitions. */
+static uint16_t ref_crc16(uint16_t crc, const unsigned char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        crc ^= (uint16_t)(p[i] << 8);
+        for (int b = 0; b < 8; b++) {
+            crc = (uint16_t)((crc & 0x8000u) ? ((unsigned)crc << 1) ^ 0x1021u : (unsigned)crc << 1);
+        }
+    }
+    return crc;
+}
+
+static uint32_t ref_crc32_reflected(uint32_t poly, uint32_t crc, const unsigned char *p, size_t len)
+{
+    crc = ~crc;
+    for (size_t i = 0; i < len; i++) {
+        crc ^= p[i];
+        for (int b = 0; b < 8; b++) {
+            crc = (crc & 1u) ? (crc >> 1) ^ poly : crc >> 1;
+        }
+    }
+    return ~crc;
+}
+
+static void crc_matches_bitwise_reference(void **state)
+{
+    (void)state;
+    unsigned char buf[600];
+    ilrs_rng_t rng;
+    ilrs_rng_seed(&rng, 99);
+    for (size_t i = 0; i < sizeof buf; i++) {
+        buf[i] = (unsigned char)ilrs_rng_next(&rng);
+    }
+    /* Every length 0..300 at every misalignment 0..7, and chained seeds. */
+    for (size_t offset = 0; offset < 8; offset++) {
+        for (size_t len = 0; len <= 300; len++) {
+            const unsigned char *p = buf + offset;
+            assert_int_equal(ilrs_crc16_ccitt(0x1D0F, p, len), ref_crc16(0x1D0F, p, len));
+            assert_int_equal(ilrs_crc32(0x12345678u, p, len),
+                             ref_crc32_reflected(0xEDB88320u, 0x12345678u, p, len));
+            assert_int_equal(ilrs_crc32c(0xCAFEu, p, len),
+                             ref_crc32_reflected(0x82F63B78u, 0xCAFEu, p, len));
+        }
+    }
+}
+
 static void error_table_names_and_messages(void **state)
 {
     (void)state;
@@ -141,6 +187,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(crc32_check_value),
     cmocka_unit_test(crc32c_check_value),
     cmocka_unit_test(crc_chaining_equals_one_shot),
+    cmocka_unit_test(crc_matches_bitwise_reference),
     cmocka_unit_test(error_table_names_and_messages),
     cmocka_unit_test(rng_is_deterministic),
     cmocka_unit_test(rng_moments),

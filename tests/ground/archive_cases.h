@@ -39,7 +39,7 @@ typedef struct archive_fx {
     char why[256];
 } archive_fx_t;
 
-#define T0 (INT64_C(2145916800) * ILRS_NS_PER_S) /* 2026-01-01 TAI, roughly */
+#define T0    (INT64_C(2145916800) * ILRS_NS_PER_S) /* 2026-01-01 TAI, roughly */
 #define MS(t) ilrs_ground_time_ms(t)
 
 static archive_fx_t *fx_get(void **state)
@@ -153,8 +153,8 @@ static void check_power_history(const archive_fx_t *fx, ilrs_ground_archive_t *a
             assert_int_equal(s->time_ms, MS(t));
             if (f->type == ILRS_DICT_STRING || f->type == ILRS_DICT_BYTES) {
                 assert_int_equal(h.kind, ILRS_GROUND_KIND_BYTES);
-                size_t n_oct = f->type == ILRS_DICT_STRING ? strlen((const char *)pkt + f->offset)
-                                                           : f->length;
+                size_t n_oct =
+                    f->type == ILRS_DICT_STRING ? strlen((const char *)pkt + f->offset) : f->length;
                 assert_int_equal(s->bytes_len, n_oct);
                 assert_memory_equal(s->bytes, pkt + f->offset, n_oct);
                 continue;
@@ -255,8 +255,8 @@ static void archive_packets_stored(void **state)
     ilrs_ground_archive_t *a = open_archive(fx, NULL);
     ingest_power(fx, a, 0, 12);
     packet_check_t c = {fx, 0};
-    assert_int_equal(ilrs_ground_archive_packets(a, NULL, SAMPLE_POWER_APID, MS(T0),
-                                                 MS(T0) + 60000, check_packet, &c),
+    assert_int_equal(ilrs_ground_archive_packets(a, NULL, SAMPLE_POWER_APID, MS(T0), MS(T0) + 60000,
+                                                 check_packet, &c),
                      0);
     assert_int_equal(c.n, 12);
     int n = 0;
@@ -335,15 +335,15 @@ static void archive_latest_and_minmax(void **state)
     }
     /* errors */
     ilrs_ground_history_t h;
-    assert_int_equal(ilrs_ground_archive_history(a, "POWER_HK.label", NULL, 0, 1,
-                                                 ILRS_GROUND_MINMAX, 10, &h),
-                     ILRS_ENOENT);
-    assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", NULL, 0, 1,
-                                                 ILRS_GROUND_MINMAX, 0, &h),
-                     ILRS_EINVAL);
-    assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", NULL, 10, 1,
-                                                 ILRS_GROUND_ALL, 0, &h),
-                     ILRS_EINVAL);
+    assert_int_equal(
+        ilrs_ground_archive_history(a, "POWER_HK.label", NULL, 0, 1, ILRS_GROUND_MINMAX, 10, &h),
+        ILRS_ENOENT);
+    assert_int_equal(
+        ilrs_ground_archive_history(a, "LMS_HK.counts", NULL, 0, 1, ILRS_GROUND_MINMAX, 0, &h),
+        ILRS_EINVAL);
+    assert_int_equal(
+        ilrs_ground_archive_history(a, "LMS_HK.counts", NULL, 10, 1, ILRS_GROUND_ALL, 0, &h),
+        ILRS_EINVAL);
     assert_int_equal(ilrs_ground_archive_close(a), 0);
 }
 
@@ -374,8 +374,8 @@ static void archive_out_of_order(void **state)
         assert_int_equal(h.samples[k].time, T0 + (10 + (int64_t)k) * ILRS_NS_PER_S);
     }
     ilrs_ground_history_free(&h);
-    assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", NULL, MS(T0),
-                                                 MS(T0) + 1000000, ILRS_GROUND_LATEST, 0, &h),
+    assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", NULL, MS(T0), MS(T0) + 1000000,
+                                                 ILRS_GROUND_LATEST, 0, &h),
                      0);
     assert_int_equal(h.samples[0].raw_int, 1000 + n - 1);
     ilrs_ground_history_free(&h);
@@ -443,8 +443,8 @@ static void archive_owner_filtering(void **state)
     assert_int_equal(ros.n, 0);
 
     ilrs_ground_history_t h;
-    assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", "cnsa", MS(T0),
-                                                 MS(T0) + 10000, ILRS_GROUND_ALL, 0, &h),
+    assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", "cnsa", MS(T0), MS(T0) + 10000,
+                                                 ILRS_GROUND_ALL, 0, &h),
                      0);
     assert_int_equal(h.count, 5);
     ilrs_ground_history_free(&h);
@@ -452,8 +452,8 @@ static void archive_owner_filtering(void **state)
                                                  MS(T0) + 10000, ILRS_GROUND_ALL, 0, &h),
                      ILRS_EPERM);
     assert_int_equal(h.count, 0);
-    assert_int_equal(ilrs_ground_archive_history(a, "POWER_HK.soc", "cnsa", MS(T0),
-                                                 MS(T0) + 10000, ILRS_GROUND_LATEST, 0, &h),
+    assert_int_equal(ilrs_ground_archive_history(a, "POWER_HK.soc", "cnsa", MS(T0), MS(T0) + 10000,
+                                                 ILRS_GROUND_LATEST, 0, &h),
                      ILRS_EPERM);
     assert_int_equal(ilrs_ground_archive_history(a, "POWER_HK.soc", "station", MS(T0),
                                                  MS(T0) + 10000, ILRS_GROUND_MINMAX, 3, &h),
@@ -461,9 +461,9 @@ static void archive_owner_filtering(void **state)
     ilrs_ground_history_free(&h);
 
     int n = 0;
-    assert_int_equal(ilrs_ground_archive_packets(a, "cnsa", 0xFFFF, MS(T0), MS(T0) + 10000,
-                                                 count_packet, &n),
-                     0);
+    assert_int_equal(
+        ilrs_ground_archive_packets(a, "cnsa", 0xFFFF, MS(T0), MS(T0) + 10000, count_packet, &n),
+        0);
     assert_int_equal(n, 5);
     n = 0;
     assert_int_equal(ilrs_ground_archive_packets(a, "cnsa", SAMPLE_POWER_APID, MS(T0),
@@ -471,18 +471,27 @@ static void archive_owner_filtering(void **state)
                      0);
     assert_int_equal(n, 0);
     n = 0;
-    assert_int_equal(ilrs_ground_archive_packets(a, NULL, 0xFFFF, MS(T0), MS(T0) + 10000,
-                                                 count_packet, &n),
-                     0);
+    assert_int_equal(
+        ilrs_ground_archive_packets(a, NULL, 0xFFFF, MS(T0), MS(T0) + 10000, count_packet, &n), 0);
     assert_int_equal(n, 10);
 
     /* events: owner from the dictionary (POWER → station, LMS → cnsa) or given */
-    ilrs_ground_event_t e1 = {.time = T0, .app = "POWER", .id = 1, .severity = ILRS_EVENT_ERROR,
+    ilrs_ground_event_t e1 = {.time = T0,
+                              .app = "POWER",
+                              .id = 1,
+                              .severity = ILRS_EVENT_ERROR,
                               .message = "battery at 23.10 V"};
-    ilrs_ground_event_t e2 = {.time = T0 + ILRS_NS_PER_S, .app = "LMS", .id = 1,
-                              .severity = ILRS_EVENT_DEBUG, .message = "start"};
-    ilrs_ground_event_t e3 = {.time = T0 + 2 * ILRS_NS_PER_S, .owner = "roscosmos", .app = "SEIS",
-                              .id = 7, .name = "SEIS_QUAKE_INF", .severity = ILRS_EVENT_INFO,
+    ilrs_ground_event_t e2 = {.time = T0 + ILRS_NS_PER_S,
+                              .app = "LMS",
+                              .id = 1,
+                              .severity = ILRS_EVENT_DEBUG,
+                              .message = "start"};
+    ilrs_ground_event_t e3 = {.time = T0 + 2 * ILRS_NS_PER_S,
+                              .owner = "roscosmos",
+                              .app = "SEIS",
+                              .id = 7,
+                              .name = "SEIS_QUAKE_INF",
+                              .severity = ILRS_EVENT_INFO,
                               .message = "quake"};
     assert_int_equal(ilrs_ground_archive_add_event(a, fx->dict, &e1), 0);
     assert_int_equal(ilrs_ground_archive_add_event(a, fx->dict, &e2), 0);
@@ -502,9 +511,8 @@ static void archive_owner_filtering(void **state)
     assert_int_equal(ev_c.n, 1);
     assert_string_equal(ev_c.owners[0], "cnsa");
     name_list_t ev_r = {0};
-    assert_int_equal(ilrs_ground_archive_events(a, NULL, MS(T0) + 1000, MS(T0) + 1000,
-                                                collect_event, &ev_r),
-                     0);
+    assert_int_equal(
+        ilrs_ground_archive_events(a, NULL, MS(T0) + 1000, MS(T0) + 1000, collect_event, &ev_r), 0);
     assert_int_equal(ev_r.n, 1);
     assert_int_equal(ilrs_ground_archive_close(a), 0);
 }
@@ -537,8 +545,7 @@ static void archive_command_history(void **state)
     assert_true(id1 > 0);
     size_t len2 = build_cmd(fx, "StartObservation", on, 1, buf, sizeof buf);
     assert_int_equal(
-        ilrs_ground_archive_add_command(a, fx->dict, buf, len2, T0 + ILRS_NS_PER_S, "li", &id2),
-        0);
+        ilrs_ground_archive_add_command(a, fx->dict, buf, len2, T0 + ILRS_NS_PER_S, "li", &id2), 0);
     assert_true(id2 > id1);
     /* id1: queued → sent → accepted → executed; id2: queued → sent → failed */
     assert_int_equal(ilrs_ground_archive_update_command(a, id1, ILRS_GROUND_CMD_ACCEPTED, T0, NULL),
@@ -564,9 +571,9 @@ static void archive_command_history(void **state)
     assert_int_equal(
         ilrs_ground_archive_update_command(a, id2 + 100, ILRS_GROUND_CMD_SENT, T0, NULL),
         ILRS_ENOENT);
-    assert_int_equal(ilrs_ground_archive_update_command(a, id2, (ilrs_ground_command_state_t)9, T0,
-                                                        NULL),
-                     ILRS_EINVAL);
+    assert_int_equal(
+        ilrs_ground_archive_update_command(a, id2, (ilrs_ground_command_state_t)9, T0, NULL),
+        ILRS_EINVAL);
     /* bad packets are refused and not recorded */
     int64_t bad = 7;
     buf[len - 1] ^= 0x01u; /* breaks the checksum */
@@ -588,16 +595,14 @@ static void archive_command_history(void **state)
     assert_string_equal(all.names[1], "StartObservation:li:failed:no ack");
     assert_string_equal(all.owners[1], "cnsa");
     assert_int_equal(
-        ilrs_ground_archive_commands(a, "cnsa", MS(T0), MS(T0) + 60000, collect_command, &cnsa),
-        0);
+        ilrs_ground_archive_commands(a, "cnsa", MS(T0), MS(T0) + 60000, collect_command, &cnsa), 0);
     assert_int_equal(cnsa.n, 1);
     assert_int_equal(ilrs_ground_archive_close(a), 0);
     /* the history survives a reopen */
     a = open_archive(fx, NULL);
     name_list_t again = {0};
     assert_int_equal(
-        ilrs_ground_archive_commands(a, NULL, MS(T0), MS(T0) + 60000, collect_command, &again),
-        0);
+        ilrs_ground_archive_commands(a, NULL, MS(T0), MS(T0) + 60000, collect_command, &again), 0);
     assert_int_equal(again.n, 2);
     assert_string_equal(again.names[0], all.names[0]);
     assert_int_equal(ilrs_ground_archive_close(a), 0);
@@ -652,8 +657,7 @@ static void archive_rejections(void **state)
     /* 3 truncated packet (length field beyond the buffer) */
     cases[n].len = len - 3, cases[n].code = ILRS_ECCSDS_LENGTH,
     cases[n].reason = ILRS_GROUND_REJECT_MALFORMED;
-    assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, good, len - 3, rt + n),
-                     cases[n].code);
+    assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, good, len - 3, rt + n), cases[n].code);
     n++;
     /* 4 a command packet */
     uint8_t cmd[8];
@@ -683,22 +687,19 @@ static void archive_rejections(void **state)
     bad[len] = 0xEE;
     cases[n].len = len + 1, cases[n].code = ILRS_EGROUND_LENGTH,
     cases[n].reason = ILRS_GROUND_REJECT_LENGTH;
-    assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, bad, len + 1, rt + n),
-                     cases[n].code);
+    assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, bad, len + 1, rt + n), cases[n].code);
     n++;
     /* 8 a well-formed packet shorter than the dictionary's POWER_HK */
     assert_int_equal(ilrs_ccsds_tlm_init(bad, sizeof bad, SAMPLE_POWER_APID, len - 2, T0), 0);
     cases[n].len = len - 2, cases[n].code = ILRS_EGROUND_LENGTH,
     cases[n].reason = ILRS_GROUND_REJECT_LENGTH;
-    assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, bad, len - 2, rt + n),
-                     cases[n].code);
+    assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, bad, len - 2, rt + n), cases[n].code);
     n++;
     /* 9 and longer */
     assert_int_equal(ilrs_ccsds_tlm_init(bad, sizeof bad, SAMPLE_POWER_APID, len + 10, T0), 0);
     cases[n].len = len + 10, cases[n].code = ILRS_EGROUND_LENGTH,
     cases[n].reason = ILRS_GROUND_REJECT_LENGTH;
-    assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, bad, len + 10, rt + n),
-                     cases[n].code);
+    assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, bad, len + 10, rt + n), cases[n].code);
     n++;
     /* NULL arguments are not packets: refused, not counted */
     assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, NULL, 10, rt), ILRS_EINVAL);
@@ -730,10 +731,9 @@ static void archive_rejections(void **state)
     assert_int_equal(ilrs_ground_archive_parameters(a, NULL, collect_param, &params), 0);
     assert_int_equal(params.n, 0);
     int pk = 0;
-    assert_int_equal(
-        ilrs_ground_archive_packets(a, NULL, 0xFFFF, INT64_MIN / 2, INT64_MAX / 2, count_packet,
-                                    &pk),
-        0);
+    assert_int_equal(ilrs_ground_archive_packets(a, NULL, 0xFFFF, INT64_MIN / 2, INT64_MAX / 2,
+                                                 count_packet, &pk),
+                     0);
     assert_int_equal(pk, 0);
     /* and a good packet still goes in afterwards */
     assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, good, len, rt), 0);
@@ -787,9 +787,9 @@ static void archive_crash_keeps_committed(void **state)
     assert_int_equal(h.count, 25);
     ilrs_ground_history_free(&h);
     int pk = 0;
-    assert_int_equal(ilrs_ground_archive_packets(a, NULL, 0xFFFF, MS(T0), MS(T0) + 100000,
-                                                 count_packet, &pk),
-                     0);
+    assert_int_equal(
+        ilrs_ground_archive_packets(a, NULL, 0xFFFF, MS(T0), MS(T0) + 100000, count_packet, &pk),
+        0);
     assert_int_equal(pk, 25);
     /* the archive keeps working after the crash */
     ingest_power(fx, a, 25, 30);
@@ -826,8 +826,8 @@ static void archive_crash_interval_commit(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
     ilrs_ground_archive_t *a = open_archive(fx, NULL);
     ilrs_ground_history_t h;
-    assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", NULL, MS(T0),
-                                                 MS(T0) + 100000, ILRS_GROUND_ALL, 0, &h),
+    assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", NULL, MS(T0), MS(T0) + 100000,
+                                                 ILRS_GROUND_ALL, 0, &h),
                      0);
     /* ref 0 → commit at 20 (20 s later, 21 packets); ref 21 → commit at 41 */
     assert_int_equal(h.count, 42);
@@ -859,14 +859,17 @@ static void archive_dictionary_change(void **state)
         {.name = "detector_temp", .type = ILRS_DICT_F64, .unit = "K"},
         {.name = "counts", .type = ILRS_DICT_U32, .unit = "1/s", .cal_scale = 0.5},
     };
-    const ilrs_dict_packet_t p2 = {.name = "LMS_HK", .apid = SAMPLE_PAYLOAD_APID, .owner = "cnsa",
-                                   .app = "LMS", .fields = f2, .field_count = 2};
+    const ilrs_dict_packet_t p2 = {.name = "LMS_HK",
+                                   .apid = SAMPLE_PAYLOAD_APID,
+                                   .owner = "cnsa",
+                                   .app = "LMS",
+                                   .fields = f2,
+                                   .field_count = 2};
     const ilrs_dict_packet_t *def2 = NULL;
     assert_int_equal(ilrs_dict_add_packet(d2, &p2, &def2), 0);
     memset(pkt, 0, sizeof pkt);
     ilrs_tai_t t = T0 + 10 * ILRS_NS_PER_S;
-    assert_int_equal(ilrs_ccsds_tlm_init(pkt, sizeof pkt, SAMPLE_PAYLOAD_APID, def2->length, t),
-                     0);
+    assert_int_equal(ilrs_ccsds_tlm_init(pkt, sizeof pkt, SAMPLE_PAYLOAD_APID, def2->length, t), 0);
     assert_int_equal(ilrs_dict_set_raw(&def2->fields[0], pkt, def2->length, 1.0 / 3.0), 0);
     assert_int_equal(ilrs_dict_set_raw(&def2->fields[1], pkt, def2->length, 4000), 0);
     assert_int_equal(ilrs_ground_archive_ingest(a, d2, pkt, def2->length, t), 0);
@@ -892,6 +895,144 @@ static void archive_dictionary_change(void **state)
     }
     assert_int_equal(ilrs_ground_archive_close(a), 0);
     ilrs_dict_destroy(d2);
+}
+
+/* A parameter whose packet changes owner: each partner reads only the rows it owned;
+ * the former owner is refused the parameter; the operator sees everything. */
+static void archive_owner_change(void **state)
+{
+    archive_fx_t *fx = fx_get(state);
+    ilrs_ground_archive_t *a = open_archive(fx, NULL);
+    uint8_t pkt[64];
+    for (int i = 0; i < 3; i++) {
+        ilrs_tai_t t = T0 + i * ILRS_NS_PER_S;
+        size_t len = build_lms(fx, pkt, sizeof pkt, t, i);
+        assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, pkt, len, t), 0);
+    }
+    ilrs_dict_t *d3 = NULL;
+    assert_int_equal(ilrs_dict_create(&d3), 0);
+    const ilrs_dict_partner_t ros = {"roscosmos", "Roscosmos"};
+    assert_int_equal(ilrs_dict_add_partner(d3, &ros), 0);
+    const ilrs_dict_packet_t p3 = {.name = "LMS_HK",
+                                   .apid = SAMPLE_PAYLOAD_APID,
+                                   .owner = "roscosmos",
+                                   .app = "LMS",
+                                   .fields = sample_payload_fields,
+                                   .field_count = 2};
+    assert_int_equal(ilrs_dict_add_packet(d3, &p3, NULL), 0);
+    for (int i = 3; i < 5; i++) {
+        ilrs_tai_t t = T0 + i * ILRS_NS_PER_S;
+        size_t len = build_lms(fx, pkt, sizeof pkt, t, i);
+        assert_int_equal(ilrs_ground_archive_ingest(a, d3, pkt, len, t), 0);
+    }
+    for (int pass = 0; pass < 3; pass++) { /* buffered, committed, reopened */
+        ilrs_ground_history_t h;
+        assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", "roscosmos", MS(T0),
+                                                     MS(T0) + 60000, ILRS_GROUND_ALL, 0, &h),
+                         0);
+        assert_int_equal(h.count, 2);
+        assert_int_equal(h.samples[0].raw_int, 1003);
+        ilrs_ground_history_free(&h);
+        assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", "roscosmos", MS(T0),
+                                                     MS(T0) + 60000, ILRS_GROUND_MINMAX, 5, &h),
+                         0);
+        uint64_t total = 0;
+        for (size_t b = 0; b < h.bucket_count; b++) {
+            total += h.buckets[b].count;
+        }
+        assert_int_equal(total, 2);
+        ilrs_ground_history_free(&h);
+        assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", "roscosmos", MS(T0),
+                                                     MS(T0) + 2000, ILRS_GROUND_LATEST, 0, &h),
+                         0);
+        assert_int_equal(h.count, 0); /* the newest sample before 2 s is cnsa's */
+        ilrs_ground_history_free(&h);
+        assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", "cnsa", MS(T0),
+                                                     MS(T0) + 60000, ILRS_GROUND_ALL, 0, &h),
+                         ILRS_EPERM);
+        assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", NULL, MS(T0),
+                                                     MS(T0) + 60000, ILRS_GROUND_ALL, 0, &h),
+                         0);
+        assert_int_equal(h.count, 5);
+        ilrs_ground_history_free(&h);
+        if (pass == 0) {
+            assert_int_equal(ilrs_ground_archive_flush(a), 0);
+        } else {
+            assert_int_equal(ilrs_ground_archive_close(a), 0);
+            a = open_archive(fx, NULL);
+        }
+    }
+    assert_int_equal(ilrs_ground_archive_close(a), 0);
+    ilrs_dict_destroy(d3);
+}
+
+static int count_param(void *user, const ilrs_ground_parameter_t *p)
+{
+    (void)p;
+    (*(int *)user)++;
+    return 0;
+}
+
+/* A second handle on the same archive (the web server beside the ingest) sees what
+ * the writer committed, parameters created after it opened included, and never what
+ * the writer still buffers. */
+static void archive_second_handle_reads_committed(void **state)
+{
+    archive_fx_t *fx = fx_get(state);
+    ilrs_ground_archive_options_t opt = {.segment_samples = 4,
+                                         .commit_interval = 1000000 * ILRS_NS_PER_S};
+    ilrs_ground_archive_t *w = open_archive(fx, &opt);
+    ilrs_ground_archive_t *r = open_archive(fx, NULL);
+    int n = 0;
+    assert_int_equal(ilrs_ground_archive_parameters(r, NULL, count_param, &n), 0);
+    assert_int_equal(n, 0);
+    uint8_t pkt[64];
+    for (int i = 0; i < 10; i++) {
+        ilrs_tai_t t = T0 + i * ILRS_NS_PER_S;
+        size_t len = build_lms(fx, pkt, sizeof pkt, t, i);
+        assert_int_equal(ilrs_ground_archive_ingest(w, fx->dict, pkt, len, t), 0);
+    }
+    ilrs_ground_history_t h;
+    assert_int_equal(ilrs_ground_archive_history(r, "LMS_HK.counts", NULL, MS(T0), MS(T0) + 60000,
+                                                 ILRS_GROUND_ALL, 0, &h),
+                     ILRS_ENOENT); /* nothing committed yet */
+    assert_int_equal(ilrs_ground_archive_flush(w), 0);
+    n = 0;
+    assert_int_equal(ilrs_ground_archive_parameters(r, NULL, count_param, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(ilrs_ground_archive_history(r, "LMS_HK.counts", NULL, MS(T0), MS(T0) + 60000,
+                                                 ILRS_GROUND_ALL, 0, &h),
+                     0);
+    assert_int_equal(h.count, 10);
+    ilrs_ground_history_free(&h);
+    /* the writer goes on: a slower cadence makes longer segments than the reader's
+     * registry knows of; three more samples stay buffered in the writer */
+    for (int i = 10; i < 19; i++) {
+        ilrs_tai_t t = T0 + (10 + (i - 10) * 100) * ILRS_NS_PER_S;
+        size_t len = build_lms(fx, pkt, sizeof pkt, t, i);
+        assert_int_equal(ilrs_ground_archive_ingest(w, fx->dict, pkt, len, t), 0);
+        if (i == 15) {
+            assert_int_equal(ilrs_ground_archive_flush(w), 0);
+        }
+    }
+    assert_int_equal(ilrs_ground_archive_history(r, "LMS_HK.counts", NULL, MS(T0) + 300000,
+                                                 MS(T0) + 600000, ILRS_GROUND_ALL, 0, &h),
+                     0);
+    assert_int_equal(h.count, 3); /* samples at 310, 410, 510 s */
+    assert_int_equal(h.samples[0].raw_int, 1013);
+    ilrs_ground_history_free(&h);
+    assert_int_equal(ilrs_ground_archive_history(r, "LMS_HK.counts", NULL, MS(T0),
+                                                 MS(T0) + 10000000, ILRS_GROUND_LATEST, 0, &h),
+                     0);
+    assert_int_equal(h.samples[0].raw_int, 1015);
+    ilrs_ground_history_free(&h);
+    assert_int_equal(ilrs_ground_archive_close(w), 0);
+    assert_int_equal(ilrs_ground_archive_history(r, "LMS_HK.counts", NULL, MS(T0),
+                                                 MS(T0) + 10000000, ILRS_GROUND_LATEST, 0, &h),
+                     0);
+    assert_int_equal(h.samples[0].raw_int, 1018);
+    ilrs_ground_history_free(&h);
+    assert_int_equal(ilrs_ground_archive_close(r), 0);
 }
 
 #endif

@@ -73,8 +73,14 @@ static void segment_roundtrip_every_kind(void **state)
     eng[12] = -INFINITY;
     for (uint8_t kind = 0; kind <= ILRS_GROUND_KIND_BYTES; kind++) {
         for (uint8_t flags = 0; flags <= 3; flags++) {
-            ground_columns_t c = {.kind = kind, .flags = flags, .count = N, .times = times,
-                                  .values = values, .eng = eng, .limit = limit, .bytes = bytes,
+            ground_columns_t c = {.kind = kind,
+                                  .flags = flags,
+                                  .count = N,
+                                  .times = times,
+                                  .values = values,
+                                  .eng = eng,
+                                  .limit = limit,
+                                  .bytes = bytes,
                                   .bytes_end = bytes_end};
             uint8_t *blob;
             size_t len = encode(&c, &blob);
@@ -112,8 +118,12 @@ static void segment_layout_example(void **state)
     const ilrs_tai_t times[3] = {ILRS_NS_PER_S, 2 * ILRS_NS_PER_S, 3 * ILRS_NS_PER_S};
     const uint64_t values[3] = {5, 6, 4};
     const uint8_t limit[3] = {1, 3, 1};
-    ground_columns_t c = {.kind = ILRS_GROUND_KIND_INT, .flags = GROUND_SEG_LIMIT, .count = 3,
-                          .times = times, .values = values, .limit = limit};
+    ground_columns_t c = {.kind = ILRS_GROUND_KIND_INT,
+                          .flags = GROUND_SEG_LIMIT,
+                          .count = 3,
+                          .times = times,
+                          .values = values,
+                          .limit = limit};
     uint8_t *blob;
     size_t len = encode(&c, &blob);
     /* t0 = 1e9 ns zigzag = 2e9 = 0x77359400 → LEB128 80 A8 D6 B9 07 (5 octets);
@@ -144,8 +154,13 @@ static void segment_corrupt_rejected(void **state)
         eng[i] = i * 0.5;
         limit[i] = 1;
     }
-    ground_columns_t c = {.kind = ILRS_GROUND_KIND_INT, .flags = 3, .count = 20, .times = times,
-                          .values = values, .eng = eng, .limit = limit};
+    ground_columns_t c = {.kind = ILRS_GROUND_KIND_INT,
+                          .flags = 3,
+                          .count = 20,
+                          .times = times,
+                          .values = values,
+                          .eng = eng,
+                          .limit = limit};
     uint8_t *blob;
     size_t len = encode(&c, &blob);
     ground_sample_view_t views[32];

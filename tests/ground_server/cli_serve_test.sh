@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# `ilrs serve DIR` end to end: a run directory with the station dictionary and an
-# (empty) archive; the server starts on an ephemeral port, a user logs in over HTTP,
-# sends a command that lands in the archive's command history, and SIGTERM stops
+# `ilrs serve DIR` end to end: a run directory with the test dictionary
+# (data/dictionary.json: the fixture's station, esa and cnsa, written by
+# ilrs_dict_write_json) and an (empty) archive; the server starts on an ephemeral
+# port, a user logs in over HTTP, sends a command that lands in the archive's command history, and SIGTERM stops
 # the server cleanly. Usage: cli_serve_test.sh ILRS (needs curl).
 set -u
 ilrs="$1"
@@ -11,7 +12,7 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 fail() { echo "cli_serve_test: $*" >&2; [ -f "$dir/err" ] && cat "$dir/err" >&2; exit 1; }
-"$ilrs" dict --json --out "$dir/dictionary.json" || fail "ilrs dict failed"
+cp "$(dirname "$0")/data/dictionary.json" "$dir/dictionary.json" || fail "no test dictionary"
 : > "$dir/archive.sqlite"
 echo 'operator password 1' | "$ilrs" user add olga --role operator --password-stdin \
     --users "$dir/users.sqlite" 2>/dev/null || fail "user add failed"
@@ -31,12 +32,12 @@ token=$(curl -s -X POST "$base/api/login" -d '{"user":"olga","password":"operato
 [ -n "$token" ] || fail "login failed"
 auth="Authorization: Bearer $token"
 code=$(curl -s -o "$dir/body" -w '%{http_code}' -H "$auth" -X POST "$base/api/commands" \
-       -d '{"name":"SetStationMode","args":["SAFE"]}')
+       -d '{"name":"SetEsaHeater","args":["AUTO",21.5]}')
 [ "$code" = 201 ] || fail "command answered $code: $(cat "$dir/body")"
 curl -s -H "$auth" "$base/api/commands/history" > "$dir/body"
-grep -q '"name":"SetStationMode"' "$dir/body" || fail "history lacks the command: $(cat "$dir/body")"
-grep -q '"args":\["SAFE"\]' "$dir/body" || fail "history lacks decoded arguments: $(cat "$dir/body")"
-code=$(curl -s -o "$dir/body" -w '%{http_code}' -H "$auth" "$base/api/telemetry/EXEC_HK.mode?start=0&end=1")
+grep -q '"name":"SetEsaHeater"' "$dir/body" || fail "history lacks the command: $(cat "$dir/body")"
+grep -q '"args":\["AUTO","21.5"\]' "$dir/body" || fail "history lacks decoded arguments: $(cat "$dir/body")"
+code=$(curl -s -o "$dir/body" -w '%{http_code}' -H "$auth" "$base/api/telemetry/ESA_HK.temperature?start=0&end=1")
 [ "$code" = 200 ] || fail "telemetry answered $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$base/index.html")
 [ "$code" = 200 ] || fail "index.html answered $code"

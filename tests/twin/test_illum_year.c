@@ -97,7 +97,7 @@ static void run_year(ilrs_ephem_t *eph, ilrs_dem_t *const *dems, double lat, dou
  * rounding of the quoted coordinates. Reported, not asserted: 2 m above ground
  * at the same point and at the README's RoI 4; at 2 m the skyline within a
  * few hundred metres decides, and the published 92.27 % is the best point of
- * the ridge, not an arbitrary rounded coordinate (see docs/twin-terrain.md). */
+ * the ridge, not an arbitrary rounded coordinate (see docs/twin-environment.md). */
 static void connecting_ridge_year(void **state)
 {
     (void)state;

@@ -20,7 +20,7 @@
 /* Steps of about 1 h (720 a lunation) for the recorded lunation; the spin-up
  * runs 100 lunations (8 years, about two diffusion times of the 0.57 m column)
  * at 360 steps a lunation. Finer settings (7200 steps; 300 lunations at 2000 steps) change
- * the results by < 0.1 K (docs/twin-regolith-orbit.md). */
+ * the results by < 0.1 K (docs/twin-environment.md). */
 #define STEPS_PER_LUNATION 720
 #define SPINUP_STEPS       360
 #define SPINUP_CYCLES      100

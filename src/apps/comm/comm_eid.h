@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* COMM (COM) event IDs (stable; catalog in docs/events.md). IDs 1-3 are the framework's. */
+#ifndef ILRS_COMM_EID_H
+#define ILRS_COMM_EID_H
+#define COM_LINK_INF_EID     10 /* link selection changed */
+#define COM_HAL_ERR_EID      11 /* a configured radio is missing */
+#define COM_PLAYBACK_ERR_EID 12 /* the playback request was refused */
+#define COM_SET_INF_EID      13 /* preference, playback or windows changed by command */
+#define COM_WINDOW_ERR_EID   14 /* a window upload was refused */
+#endif

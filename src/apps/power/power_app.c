@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// POWER (PWR) app: owns the station's load lines (hal switches). Each step it
+// reads the battery SOC gauges, the source power sensors and the line currents,
+// moves the load-shedding level by the SOC thresholds with persistence and a
+// restore hysteresis (one level per decision, so a noisy gauge cannot chatter),
+// applies night survival (only survival lines stay on), runs requested power
+// cycles and the charge regulator switch, and drives every line switch to the
+// resulting state. Telemetry is its HK packet; events in power_eid.h.
+#include <stdlib.h>
+
+#include "apps/apps_int.h"
+#include "apps/power/power_eid.h"
+
+enum line_state {
+    LINE_OFF = 0,      /* disabled by command or mode */
+    LINE_ON = 1,
+    LINE_SHED = 2,     /* off: shed by SOC */
+    LINE_SURVIVAL = 3, /* off: not a survival line */
+    LINE_CYCLING = 4,  /* off: power cycle in progress */
+    LINE_TRIPPED = 5,  /* commanded on, read back tripped */
+};
+
+struct ilrs_pwr_app {
+    ilrs_pwr_config_t cfg;
+    /* resolved at init */
+    uint16_t soc_id[ILRS_PWR_MAX_SENSORS], src_id[ILRS_PWR_MAX_SENSORS];
+    uint16_t volt_id, charge_id;
+    uint16_t line_id[ILRS_PWR_MAX_LINES], cur_id[ILRS_PWR_MAX_LINES];
+    const ilrs_dict_command_t *cmd_line, *cmd_thresh, *cmd_surv, *cmd_cycle, *cmd_mask;
+    /* state */
+    double shed_soc[ILRS_PWR_MAX_LEVELS];
+    double hysteresis;
+    bool enabled[ILRS_PWR_MAX_LINES];
+    bool commanded[ILRS_PWR_MAX_LINES]; /* last switch command sent */
+    bool applied[ILRS_PWR_MAX_LINES];   /* a command was sent at least once */
+    bool tripped_seen[ILRS_PWR_MAX_LINES];
+    ilrs_tai_t cycle_until[ILRS_PWR_MAX_LINES]; /* 0 = not cycling */
+    uint32_t below, above;
+    bool soc_valid_seen, soc_error_raised;
+    /* telemetry (HK counters point here) */
+    double soc, power_in_w, power_out_w, bus_v;
+    uint32_t level;
+    bool survival, charging;
+    uint32_t on_mask, enabled_mask, tripped_mask;
+    uint32_t sheds, restores, cycles, trips, hal_errors;
+    uint8_t line_state[ILRS_PWR_MAX_LINES];
+    char counter_names[ILRS_PWR_MAX_LINES][ILRS_APPS_NAME_MAX + 8];
+};
+
+/* ---- configuration ---------------------------------------------------------------- */
+
+static bool thresholds_ok(const double *t, size_t n, double hyst)
+{
+    if (n > 0 && (!(hyst > 0.0) || !(hyst < 0.5))) {
+        return false;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (!(t[k] > 0.0 && t[k] < 1.0) || (k > 0 && !(t[k] < t[k - 1]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int ilrs_pwr_app_create(const ilrs_pwr_config_t *cfg, ilrs_pwr_app_t **out)
+{
+    if (out != NULL) {
+        *out = NULL;
+    }
+    if (cfg == NULL || out == NULL || cfg->hal == NULL ||
+        cfg->soc_sensor_count > ILRS_PWR_MAX_SENSORS ||
+        cfg->source_sensor_count > ILRS_PWR_MAX_SENSORS || cfg->line_count > ILRS_PWR_MAX_LINES ||
+        cfg->level_count > ILRS_PWR_MAX_LEVELS ||
+        !thresholds_ok(cfg->shed_soc, cfg->level_count, cfg->restore_hysteresis) ||
+        cfg->soc_max < 0.0 || cfg->soc_max > 1.0 || cfg->charge_hysteresis < 0.0 ||
+        cfg->rate_hz < 0.0) {
+        ilrs_log(ILRS_LOG_ERROR, "power", "configuration refused (counts, thresholds or limits)");
+        return ILRS_EINVAL;
+    }
+    for (size_t i = 0; i < cfg->line_count; i++) {
+        if (cfg->lines[i].name[0] == '\0' || cfg->lines[i].shed_level > cfg->level_count) {
+            ilrs_log(ILRS_LOG_ERROR, "power", "line %zu: empty name or shed level above %zu", i,
+                     cfg->level_count);
+            return ILRS_EINVAL;
+        }
+    }
+    ilrs_pwr_app_t *a = calloc(1, sizeof *a);
+    if (a == NULL) {
+        return ILRS_ENOMEM;
+    }
+    a->cfg = *cfg;
+    if (a->cfg.soc_max == 0.0) {
+        a->cfg.soc_max = 0.95;
+    }
+    if (a->cfg.charge_hysteresis == 0.0) {
+        a->cfg.charge_hysteresis = 0.05;
+    }
+    if (a->cfg.persistence == 0) {
+        a->cfg.persistence = 1;
+    }
+    *out = a;
+    return 0;
+}
+
+void ilrs_pwr_app_destroy(ilrs_pwr_app_t *app)
+{
+    free(app);
+}
+
+/* ---- helpers -------------------------------------------------------------------- */
+
+static int line_by_name(const ilrs_pwr_app_t *a, const char *name)
+{
+    for (size_t i = 0; i < a->cfg.line_count; i++) {
+        if (strcmp(a->cfg.lines[i].name, name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static void mask_names(const ilrs_pwr_app_t *a, uint32_t mask, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < a->cfg.line_count && used + 1 < cap; i++) {
+        if (mask & (1u << i)) {
+            int n = snprintf(buf + used, cap - used, "%s%s", used ? " " : "", a->cfg.lines[i].name);
+            if (n < 0) {
+                break;
+            }
+            used += (size_t)n;
+        }
+    }
+    if (buf[0] == '\0') {
+        snprintf(buf, cap, "none");
+    }
+}
+
+/* Lines shed at level @p level. */
+static uint32_t shed_mask(const ilrs_pwr_app_t *a, uint32_t level)
+{
+    uint32_t m = 0;
+    for (size_t i = 0; i < a->cfg.line_count; i++) {
+        uint8_t s = a->cfg.lines[i].shed_level;
+        if (s > 0 && s <= level) {
+            m |= 1u << i;
+        }
+    }
+    return m;
+}
+
+/* ---- commands ------------------------------------------------------------------- */
+
+static const ilrs_dict_field_t line_args[] = {
+    {.name = "line", .type = ILRS_DICT_STRING, .length = ILRS_APPS_NAME_MAX,
+     .description = "hal switch name of the load line, e.g. line.payload1"},
+    {.name = "on", .type = ILRS_DICT_BOOL, .description = "wanted on (shedding may still hold it off)"},
+};
+
+static int cmd_set_line(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
+{
+    ilrs_pwr_app_t *a = ctx;
+    char name[ILRS_APPS_NAME_MAX + 1];
+    apps_arg_string(a->cmd_line, 0, pkt, len, name, sizeof name);
+    bool on = apps_arg_int(a->cmd_line, 1, pkt, len) != 0;
+    int i = line_by_name(a, name);
+    if (i < 0) {
+        ilrs_app_event(app, PWR_LINE_ERR_EID, ILRS_EVENT_ERROR, "no load line named '%s'", name);
+        return ILRS_ENOTFOUND;
+    }
+    a->enabled[i] = on;
+    ilrs_app_event(app, PWR_LINE_INF_EID, ILRS_EVENT_INFO, "line %s %s", name,
+                   on ? "enabled" : "disabled");
+    return 0;
+}
+
+static const ilrs_dict_field_t mask_args[] = {
+    {.name = "mask", .type = ILRS_DICT_U32, .description = "bit i enables line i, the others are disabled"},
+};
+
+static int cmd_set_mask(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
+{
+    ilrs_pwr_app_t *a = ctx;
+    uint32_t mask = (uint32_t)apps_arg_int(a->cmd_mask, 0, pkt, len);
+    for (size_t i = 0; i < a->cfg.line_count; i++) {
+        a->enabled[i] = (mask >> i) & 1u;
+    }
+    char names[256];
+    mask_names(a, mask, names, sizeof names);
+    ilrs_app_event(app, PWR_LINE_INF_EID, ILRS_EVENT_INFO, "line set 0x%X enabled: %s", mask, names);
+    return 0;
+}
+
+static const ilrs_dict_field_t thresh_args[] = {
+    {.name = "soc1", .type = ILRS_DICT_F64, .has_range = true, .min = 0, .max = 1,
+     .description = "SOC below which level 1 is entered"},
+    {.name = "soc2", .type = ILRS_DICT_F64, .has_range = true, .min = 0, .max = 1,
+     .description = "level 2 (ignored beyond the configured levels)"},
+    {.name = "soc3", .type = ILRS_DICT_F64, .has_range = true, .min = 0, .max = 1,
+     .description = "level 3"},
+    {.name = "soc4", .type = ILRS_DICT_F64, .has_range = true, .min = 0, .max = 1,
+     .description = "level 4"},
+    {.name = "hysteresis", .type = ILRS_DICT_F64, .has_range = true, .min = 0.001, .max = 0.4,
+     .description = "a level is left above its threshold plus this"},
+};
+
+static int cmd_set_thresholds(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
+{
+    ilrs_pwr_app_t *a = ctx;
+    double t[ILRS_PWR_MAX_LEVELS];
+    for (size_t k = 0; k < ILRS_PWR_MAX_LEVELS; k++) {
+        t[k] = apps_arg_real(a->cmd_thresh, k, pkt, len);
+    }
+    double h = apps_arg_real(a->cmd_thresh, 4, pkt, len);
+    if (!thresholds_ok(t, a->cfg.level_count, h)) {
+        ilrs_app_event(app, PWR_THRESH_ERR_EID, ILRS_EVENT_ERROR,
+                       "thresholds refused: the first %zu must descend strictly in (0, 1)",
+                       a->cfg.level_count);
+        return ILRS_ERANGE;
+    }
+    memcpy(a->shed_soc, t, sizeof t);
+    a->hysteresis = h;
+    ilrs_app_event(app, PWR_THRESH_INF_EID, ILRS_EVENT_INFO,
+                   "shed thresholds %.3f %.3f %.3f %.3f, hysteresis %.3f", t[0], t[1], t[2], t[3],
+                   h);
+    return 0;
+}
+
+static const ilrs_dict_field_t surv_args[] = {
+    {.name = "on", .type = ILRS_DICT_BOOL, .description = "night survival: only survival lines stay on"},
+};
+
+static int cmd_set_survival(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
+{
+    ilrs_pwr_app_t *a = ctx;
+    bool on = apps_arg_int(a->cmd_surv, 0, pkt, len) != 0;
+    if (on != a->survival) {
+        a->survival = on;
+        ilrs_app_event(app, PWR_SURVIVAL_INF_EID, ILRS_EVENT_INFO, "night survival %s",
+                       on ? "entered: survival loads only" : "left");
+    }
+    return 0;
+}
+
+static const ilrs_dict_field_t cycle_args[] = {
+    {.name = "line", .type = ILRS_DICT_STRING, .length = ILRS_APPS_NAME_MAX,
+     .description = "hal switch name of the load line"},
+    {.name = "off_s", .type = ILRS_DICT_F64, .unit = "s", .has_range = true, .min = 1, .max = 600,
+     .description = "time off before switching back on"},
+};
+
+static int cmd_cycle(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
+{
+    ilrs_pwr_app_t *a = ctx;
+    char name[ILRS_APPS_NAME_MAX + 1];
+    apps_arg_string(a->cmd_cycle, 0, pkt, len, name, sizeof name);
+    double off_s = apps_arg_real(a->cmd_cycle, 1, pkt, len);
+    int i = line_by_name(a, name);
+    if (i < 0) {
+        ilrs_app_event(app, PWR_LINE_ERR_EID, ILRS_EVENT_ERROR, "no load line named '%s'", name);
+        return ILRS_ENOTFOUND;
+    }
+    a->cycle_until[i] = ilrs_app_time(app) + (ilrs_tai_t)(off_s * 1e9);
+    a->cycles++;
+    ilrs_app_event(app, PWR_CYCLE_INF_EID, ILRS_EVENT_INFO, "line %s power cycle: off for %.0f s",
+                   name, off_s);
+    return 0;
+}
+
+/* ---- init, step ------------------------------------------------------------------ */
+
+static const apps_event_t events[] = {
+    {PWR_SHED_ERR_EID, "PWR_SHED_ERR", ILRS_EVENT_ERROR,
+     "SOC %.3f below %.3f: shed level %u, lines shed: %s",
+     "the battery SOC stayed below a shedding threshold: the lines of that level are switched off"},
+    {PWR_RESTORE_INF_EID, "PWR_RESTORE_INF", ILRS_EVENT_INFO,
+     "SOC %.3f above %.3f: shed level %u, lines restored: %s",
+     "the SOC rose above a threshold plus the hysteresis: that level's lines are restored"},
+    {PWR_LINE_INF_EID, "PWR_LINE_INF", ILRS_EVENT_INFO, "line %s %s",
+     "a load line was enabled or disabled by command (SetLoadLine, SetLoadMask)"},
+    {PWR_LINE_ERR_EID, "PWR_LINE_ERR", ILRS_EVENT_ERROR, "no load line named '%s'",
+     "a command named an unknown line, or the hal refused a switch command"},
+    {PWR_THRESH_INF_EID, "PWR_THRESH_INF", ILRS_EVENT_INFO,
+     "shed thresholds %.3f %.3f %.3f %.3f, hysteresis %.3f", "shedding thresholds changed"},
+    {PWR_THRESH_ERR_EID, "PWR_THRESH_ERR", ILRS_EVENT_ERROR,
+     "thresholds refused: the first %zu must descend strictly in (0, 1)",
+     "SetShedThresholds refused; the thresholds are unchanged"},
+    {PWR_SURVIVAL_INF_EID, "PWR_SURVIVAL_INF", ILRS_EVENT_INFO, "night survival %s",
+     "night survival entered (only survival lines on) or left"},
+    {PWR_TRIP_ERR_EID, "PWR_TRIP_ERR", ILRS_EVENT_ERROR,
+     "line %s tripped (over-current); stays off until commanded or cycled",
+     "a line's over-current protection opened it"},
+    {PWR_CYCLE_INF_EID, "PWR_CYCLE_INF", ILRS_EVENT_INFO, "line %s power cycle: off for %.0f s",
+     "a power cycle of a line was started (by command, e.g. from the payload host)"},
+    {PWR_CHARGE_INF_EID, "PWR_CHARGE_INF", ILRS_EVENT_INFO, "charging %s at SOC %.3f",
+     "the charge regulator was switched off at soc_max or back on below it"},
+    {PWR_SOC_ERR_EID, "PWR_SOC_ERR", ILRS_EVENT_ERROR,
+     "no valid SOC gauge: shedding level frozen at %u",
+     "every SOC gauge reads invalid: shedding decisions are suspended"},
+    {PWR_HAL_ERR_EID, "PWR_HAL_ERR", ILRS_EVENT_ERROR, "hal device '%s' (%s): %s",
+     "a configured hal device is missing or refused an operation"},
+};
+
+static void counter_name(char *out, size_t cap, const char *prefix, const char *dev)
+{
+    snprintf(out, cap, "%s%s", prefix, dev);
+    for (char *p = out; *p != '\0'; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))) {
+            *p = '_';
+        }
+    }
+}
+
+static int resolve(ilrs_app_t *app, ilrs_pwr_app_t *a, ilrs_hal_kind_t kind, const char *name,
+                   uint16_t *id)
+{
+    int rc = apps_find(a->cfg.hal, kind, name, id);
+    if (rc != 0) {
+        ilrs_app_event(app, PWR_HAL_ERR_EID, ILRS_EVENT_ERROR, "hal device '%s' (%s): %s", name,
+                       ilrs_hal_kind_name(kind), ilrs_strerror(rc));
+    }
+    return rc;
+}
+
+static int pwr_init(ilrs_app_t *app, void *ctx)
+{
+    ilrs_pwr_app_t *a = ctx;
+    const ilrs_pwr_config_t *c = &a->cfg;
+    int rc = apps_register_events(app, events, APPS_COUNT(events));
+    for (size_t i = 0; rc == 0 && i < c->soc_sensor_count; i++) {
+        rc = resolve(app, a, ILRS_HAL_SENSOR, c->soc_sensors[i], &a->soc_id[i]);
+    }
+    for (size_t i = 0; rc == 0 && i < c->source_sensor_count; i++) {
+        rc = resolve(app, a, ILRS_HAL_SENSOR, c->source_sensors[i], &a->src_id[i]);
+    }
+    if (rc == 0) {
+        rc = resolve(app, a, ILRS_HAL_SENSOR, c->bus_voltage_sensor, &a->volt_id);
+    }
+    if (rc == 0) {
+        rc = resolve(app, a, ILRS_HAL_SWITCH, c->charge_switch, &a->charge_id);
+    }
+    for (size_t i = 0; rc == 0 && i < c->line_count; i++) {
+        rc = resolve(app, a, ILRS_HAL_SWITCH, c->lines[i].name, &a->line_id[i]);
+        if (rc == 0) {
+            rc = resolve(app, a, ILRS_HAL_SENSOR, c->lines[i].current_sensor, &a->cur_id[i]);
+        }
+    }
+    if (rc == 0) {
+        rc = apps_command(app, "PwrSetLoadLine", 2, "enable or disable one load line", line_args,
+                          2, cmd_set_line, &a->cmd_line);
+    }
+    if (rc == 0) {
+        rc = apps_command(app, "PwrSetShedThresholds", 3,
+                          "set the SOC thresholds of the shedding levels and the hysteresis",
+                          thresh_args, 5, cmd_set_thresholds, &a->cmd_thresh);
+    }
+    if (rc == 0) {
+        rc = apps_command(app, "PwrSetSurvival", 4, "enter or leave night survival", surv_args, 1,
+                          cmd_set_survival, &a->cmd_surv);
+    }
+    if (rc == 0) {
+        rc = apps_command(app, "PwrCycleLine", 5, "switch a line off, then on after off_s",
+                          cycle_args, 2, cmd_cycle, &a->cmd_cycle);
+    }
+    if (rc == 0) {
+        rc = apps_command(app, "PwrSetLoadMask", 6, "enable exactly the lines of a bit mask",
+                          mask_args, 1, cmd_set_mask, &a->cmd_mask);
+    }
+    const apps_counter_t counters[] = {
+        {"soc", NULL, ILRS_DICT_F64, &a->soc},
+        {"power_in", "W", ILRS_DICT_F64, &a->power_in_w},
+        {"power_out", "W", ILRS_DICT_F64, &a->power_out_w},
+        {"bus_voltage", "V", ILRS_DICT_F64, &a->bus_v},
+        {"shed_level", NULL, ILRS_DICT_U32, &a->level},
+        {"survival", NULL, ILRS_DICT_BOOL, &a->survival},
+        {"charging", NULL, ILRS_DICT_BOOL, &a->charging},
+        {"line_on_mask", NULL, ILRS_DICT_U32, &a->on_mask},
+        {"line_enabled_mask", NULL, ILRS_DICT_U32, &a->enabled_mask},
+        {"line_tripped_mask", NULL, ILRS_DICT_U32, &a->tripped_mask},
+        {"sheds", NULL, ILRS_DICT_U32, &a->sheds},
+        {"restores", NULL, ILRS_DICT_U32, &a->restores},
+        {"cycles", NULL, ILRS_DICT_U32, &a->cycles},
+        {"trips", NULL, ILRS_DICT_U32, &a->trips},
+        {"hal_errors", NULL, ILRS_DICT_U32, &a->hal_errors},
+    };
+    if (rc == 0) {
+        rc = apps_hk_counters(app, counters, APPS_COUNT(counters));
+    }
+    for (size_t i = 0; rc == 0 && i < c->line_count; i++) {
+        counter_name(a->counter_names[i], sizeof a->counter_names[i], "st_", c->lines[i].name);
+        rc = ilrs_app_hk_counter(app, a->counter_names[i], NULL, ILRS_DICT_U8, &a->line_state[i]);
+    }
+    /* state from the configuration (also after a restart) */
+    memcpy(a->shed_soc, c->shed_soc, sizeof a->shed_soc);
+    a->hysteresis = c->restore_hysteresis;
+    for (size_t i = 0; i < c->line_count; i++) {
+        a->enabled[i] = c->lines[i].enabled;
+        a->applied[i] = false;
+        a->tripped_seen[i] = false;
+        a->cycle_until[i] = 0;
+    }
+    a->level = 0;
+    a->below = a->above = 0;
+    a->survival = false;
+    a->charging = true;
+    a->soc = NAN;
+    a->soc_error_raised = false;
+    return rc;
+}
+
+static double read_sensor(ilrs_pwr_app_t *a, uint16_t id, bool *valid)
+{
+    ilrs_hal_reading_t r;
+    if (ilrs_hal_sensor_read(a->cfg.hal, id, &r) != 0 || !r.valid || !isfinite(r.value)) {
+        *valid = false;
+        return 0.0;
+    }
+    *valid = true;
+    return r.value;
+}
+
+static void measure(ilrs_pwr_app_t *a)
+{
+    const ilrs_pwr_config_t *c = &a->cfg;
+    double sum = 0;
+    unsigned n = 0;
+    bool ok;
+    for (size_t i = 0; i < c->soc_sensor_count; i++) {
+        double v = read_sensor(a, a->soc_id[i], &ok);
+        if (ok) {
+            sum += v;
+            n++;
+        }
+    }
+    a->soc = n > 0 ? sum / n : NAN;
+    a->power_in_w = 0;
+    for (size_t i = 0; i < c->source_sensor_count; i++) {
+        double v = read_sensor(a, a->src_id[i], &ok);
+        a->power_in_w += ok ? v : 0.0;
+    }
+    a->bus_v = 28.0;
+    if (a->volt_id != UINT16_MAX) {
+        double v = read_sensor(a, a->volt_id, &ok);
+        a->bus_v = ok ? v : 28.0;
+    }
+    a->power_out_w = 0;
+    for (size_t i = 0; i < c->line_count; i++) {
+        if (a->cur_id[i] != UINT16_MAX) {
+            double v = read_sensor(a, a->cur_id[i], &ok);
+            a->power_out_w += ok ? v * a->bus_v : 0.0;
+        }
+    }
+}
+
+static void shedding(ilrs_app_t *app, ilrs_pwr_app_t *a)
+{
+    if (!isfinite(a->soc)) {
+        if (!a->soc_error_raised && a->cfg.soc_sensor_count > 0) {
+            a->soc_error_raised = true;
+            ilrs_app_event(app, PWR_SOC_ERR_EID, ILRS_EVENT_ERROR,
+                           "no valid SOC gauge: shedding level frozen at %u", a->level);
+        }
+        return;
+    }
+    a->soc_error_raised = false;
+    char names[256];
+    uint32_t n = (uint32_t)a->cfg.level_count;
+    if (a->level < n && a->soc < a->shed_soc[a->level]) {
+        a->above = 0;
+        if (++a->below >= a->cfg.persistence) {
+            a->below = 0;
+            a->level++;
+            a->sheds++;
+            mask_names(a, shed_mask(a, a->level) & ~shed_mask(a, a->level - 1), names,
+                       sizeof names);
+            ilrs_app_event(app, PWR_SHED_ERR_EID, ILRS_EVENT_ERROR,
+                           "SOC %.3f below %.3f: shed level %u, lines shed: %s", a->soc,
+                           a->shed_soc[a->level - 1], a->level, names);
+        }
+        return;
+    }
+    a->below = 0;
+    if (a->level > 0 && a->soc > a->shed_soc[a->level - 1] + a->hysteresis) {
+        if (++a->above >= a->cfg.persistence) {
+            a->above = 0;
+            double th = a->shed_soc[a->level - 1] + a->hysteresis;
+            mask_names(a, shed_mask(a, a->level) & ~shed_mask(a, a->level - 1), names,
+                       sizeof names);
+            a->level--;
+            a->restores++;
+            ilrs_app_event(app, PWR_RESTORE_INF_EID, ILRS_EVENT_INFO,
+                           "SOC %.3f above %.3f: shed level %u, lines restored: %s", a->soc, th,
+                           a->level, names);
+        }
+    } else {
+        a->above = 0;
+    }
+}
+
+static void charge_control(ilrs_app_t *app, ilrs_pwr_app_t *a)
+{
+    if (a->charge_id == UINT16_MAX || !isfinite(a->soc)) {
+        return;
+    }
+    bool want = a->charging;
+    if (a->charging && a->soc >= a->cfg.soc_max) {
+        want = false;
+    } else if (!a->charging && a->soc < a->cfg.soc_max - a->cfg.charge_hysteresis) {
+        want = true;
+    }
+    if (want != a->charging) {
+        if (ilrs_hal_switch_set(a->cfg.hal, a->charge_id, want) != 0) {
+            a->hal_errors++;
+            return;
+        }
+        a->charging = want;
+        ilrs_app_event(app, PWR_CHARGE_INF_EID, ILRS_EVENT_INFO, "charging %s at SOC %.3f",
+                       want ? "resumed" : "stopped", a->soc);
+    }
+}
+
+static void drive_lines(ilrs_app_t *app, ilrs_pwr_app_t *a)
+{
+    ilrs_tai_t now = ilrs_app_time(app);
+    uint32_t shed = shed_mask(a, a->level);
+    a->on_mask = a->enabled_mask = a->tripped_mask = 0;
+    for (size_t i = 0; i < a->cfg.line_count; i++) {
+        const ilrs_pwr_line_config_t *l = &a->cfg.lines[i];
+        if (a->cycle_until[i] != 0 && now >= a->cycle_until[i]) {
+            a->cycle_until[i] = 0;
+        }
+        uint8_t st = LINE_ON;
+        if (!a->enabled[i]) {
+            st = LINE_OFF;
+        } else if (a->cycle_until[i] != 0) {
+            st = LINE_CYCLING;
+        } else if (a->survival && !l->survival) {
+            st = LINE_SURVIVAL;
+        } else if (shed & (1u << i)) {
+            st = LINE_SHED;
+        }
+        bool want = st == LINE_ON;
+        ilrs_hal_switch_state_t sw;
+        bool have = ilrs_hal_switch_get(a->cfg.hal, a->line_id[i], &sw) == 0;
+        if (!a->applied[i] || a->commanded[i] != want || (have && sw.commanded_on != want)) {
+            if (ilrs_hal_switch_set(a->cfg.hal, a->line_id[i], want) != 0) {
+                a->hal_errors++;
+                ilrs_app_event(app, PWR_HAL_ERR_EID, ILRS_EVENT_ERROR, "hal device '%s' (%s): %s",
+                               l->name, "switch", "switch command refused");
+            } else {
+                a->commanded[i] = want;
+                a->applied[i] = true;
+                a->tripped_seen[i] = false;
+                have = ilrs_hal_switch_get(a->cfg.hal, a->line_id[i], &sw) == 0;
+            }
+        }
+        if (want && have && sw.tripped) {
+            st = LINE_TRIPPED;
+            a->tripped_mask |= 1u << i;
+            if (!a->tripped_seen[i]) {
+                a->tripped_seen[i] = true;
+                a->trips++;
+                ilrs_app_event(app, PWR_TRIP_ERR_EID, ILRS_EVENT_ERROR,
+                               "line %s tripped (over-current); stays off until commanded or "
+                               "cycled",
+                               l->name);
+            }
+        }
+        a->line_state[i] = st;
+        a->on_mask |= want ? 1u << i : 0u;
+        a->enabled_mask |= a->enabled[i] ? 1u << i : 0u;
+    }
+}
+
+static int pwr_step(ilrs_app_t *app, void *ctx)
+{
+    ilrs_pwr_app_t *a = ctx;
+    measure(a);
+    shedding(app, a);
+    charge_control(app, a);
+    drive_lines(app, a);
+    return 0;
+}
+
+static void pwr_reset(ilrs_app_t *app, void *ctx)
+{
+    (void)app;
+    ilrs_pwr_app_t *a = ctx;
+    a->sheds = a->restores = a->cycles = a->trips = a->hal_errors = 0;
+}
+
+void ilrs_pwr_app_def(ilrs_pwr_app_t *app, ilrs_app_def_t *def)
+{
+    memset(def, 0, sizeof *def);
+    def->name = "POWER";
+    def->description = "power: load lines, shedding by SOC, night survival, charge control";
+    def->init = pwr_init;
+    def->step = pwr_step;
+    def->rate_hz = app->cfg.rate_hz > 0 ? app->cfg.rate_hz : 1.0;
+    def->priority = 10;
+    def->context = app;
+    def->apid = app->cfg.apid;
+    def->reset_counters = pwr_reset;
+}
+
+void ilrs_pwr_app_status(const ilrs_pwr_app_t *a, ilrs_pwr_status_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->soc = a->soc;
+    out->power_in_w = a->power_in_w;
+    out->power_out_w = a->power_out_w;
+    out->shed_level = a->level;
+    out->survival = a->survival;
+    out->charging = a->charging;
+    out->line_on_mask = a->on_mask;
+    out->line_enabled_mask = a->enabled_mask;
+    out->line_tripped_mask = a->tripped_mask;
+    out->sheds = a->sheds;
+    out->restores = a->restores;
+    out->cycles = a->cycles;
+    out->trips = a->trips;
+}

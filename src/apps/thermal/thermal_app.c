@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// THERMAL (THM) app: one bang-bang thermostat with hysteresis per thermal zone
+// (heater on below on_k, off above off_k), set points from the parameter table
+// THM_SETPOINTS (loadable from the ground through TBL), survival set points for
+// the survival heaters in survival mode (other heaters off), and heater failure
+// detection: a heater that has been on for fail_window_s without its zone
+// warming by fail_min_rise_k is declared failed (event, switched off, counted)
+// until ThmResetHeater. Telemetry is its HK packet; events in thermal_eid.h.
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "apps/apps_int.h"
+#include "apps/thermal/thermal_eid.h"
+
+/* The set point table image. */
+typedef struct thm_table {
+    double on_k[ILRS_THM_MAX_ZONES];
+    double off_k[ILRS_THM_MAX_ZONES];
+    double survival_on_k[ILRS_THM_MAX_ZONES];
+    double survival_off_k[ILRS_THM_MAX_ZONES];
+} thm_table_t;
+
+enum zone_state { Z_OFF = 0, Z_ON = 1, Z_FAILED = 2, Z_NOSENSOR = 3 };
+
+typedef struct zone {
+    uint16_t sensor, heater;
+    double temp_k;
+    bool valid, on, failed, sensor_error;
+    ilrs_tai_t window_t;
+    double window_k;
+    uint32_t cycles;
+    uint8_t state;
+    char name_temp[ILRS_APPS_NAME_MAX + 8], name_state[ILRS_APPS_NAME_MAX + 8];
+} zone_t;
+
+struct ilrs_thm_app {
+    ilrs_thm_config_t cfg;
+    ilrs_tbl_t *table;
+    uint32_t table_generation;
+    const ilrs_dict_command_t *cmd_surv, *cmd_reset;
+    zone_t z[ILRS_THM_MAX_ZONES];
+    bool survival;
+    uint32_t failures, cycles, sensor_errors, hal_errors;
+};
+
+static bool setpoints_ok(const thm_table_t *t, size_t n, char *error, size_t cap)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!(t->on_k[i] < t->off_k[i]) || !(t->survival_on_k[i] < t->survival_off_k[i])) {
+            if (error != NULL) {
+                snprintf(error, cap, "zone %zu: on set point must be below off set point", i);
+            }
+            return false;
+        }
+    }
+    return true;
+}
+
+int ilrs_thm_app_create(const ilrs_thm_config_t *cfg, ilrs_thm_app_t **out)
+{
+    if (out != NULL) {
+        *out = NULL;
+    }
+    if (cfg == NULL || out == NULL || cfg->hal == NULL || cfg->zone_count == 0 ||
+        cfg->zone_count > ILRS_THM_MAX_ZONES || cfg->fail_window_s < 0 ||
+        cfg->fail_min_rise_k < 0 || cfg->rate_hz < 0) {
+        ilrs_log(ILRS_LOG_ERROR, "thermal", "configuration refused (zones 1..%d, windows >= 0)",
+                 ILRS_THM_MAX_ZONES);
+        return ILRS_EINVAL;
+    }
+    thm_table_t t;
+    memset(&t, 0, sizeof t);
+    for (size_t i = 0; i < cfg->zone_count; i++) {
+        const ilrs_thm_zone_config_t *z = &cfg->zones[i];
+        if (!apps_name_ok(z->name, 24) || z->sensor[0] == '\0' || z->heater[0] == '\0') {
+            ilrs_log(ILRS_LOG_ERROR, "thermal", "zone %zu: bad name, sensor or heater", i);
+            return ILRS_EINVAL;
+        }
+        t.on_k[i] = z->on_k;
+        t.off_k[i] = z->off_k;
+        t.survival_on_k[i] = z->survival_on_k;
+        t.survival_off_k[i] = z->survival_off_k;
+    }
+    char err[96];
+    if (!setpoints_ok(&t, cfg->zone_count, err, sizeof err)) {
+        ilrs_log(ILRS_LOG_ERROR, "thermal", "%s", err);
+        return ILRS_EINVAL;
+    }
+    ilrs_thm_app_t *a = calloc(1, sizeof *a);
+    if (a == NULL) {
+        return ILRS_ENOMEM;
+    }
+    a->cfg = *cfg;
+    if (a->cfg.fail_window_s == 0) {
+        a->cfg.fail_window_s = 1800.0;
+    }
+    if (a->cfg.fail_min_rise_k == 0) {
+        a->cfg.fail_min_rise_k = 0.5;
+    }
+    *out = a;
+    return 0;
+}
+
+void ilrs_thm_app_destroy(ilrs_thm_app_t *app)
+{
+    free(app);
+}
+
+/* ---- table ------------------------------------------------------------------------- */
+
+static int validate(void *user, const void *image, char *error, size_t cap)
+{
+    const ilrs_thm_app_t *a = user;
+    return setpoints_ok(image, a->cfg.zone_count, error, cap) ? 0 : ILRS_EFSW_TABLE;
+}
+
+#define SP_FIELD(n, member, def, what)                                                        \
+    {.name = n, .type = ILRS_DICT_F64, .count = ILRS_THM_MAX_ZONES,                        \
+     .offset = offsetof(thm_table_t, member), .unit = "K", .description = what,            \
+     .default_value = def, .has_range = true, .min = 0.0, .max = 1000.0}
+
+static const ilrs_tbl_field_t table_fields[] = {
+    SP_FIELD("on_k", on_k, 273.15, "heater on below (per zone, configuration order)"),
+    SP_FIELD("off_k", off_k, 278.15, "heater off above"),
+    SP_FIELD("survival_on_k", survival_on_k, 253.15, "survival heater on below (survival mode)"),
+    SP_FIELD("survival_off_k", survival_off_k, 258.15, "survival heater off above (survival mode)"),
+};
+
+/* ---- commands ------------------------------------------------------------------------ */
+
+static const ilrs_dict_field_t surv_args[] = {
+    {.name = "on", .type = ILRS_DICT_BOOL,
+     .description = "survival set points for survival heaters, other heaters off"},
+};
+
+static int cmd_survival(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
+{
+    ilrs_thm_app_t *a = ctx;
+    bool on = apps_arg_int(a->cmd_surv, 0, pkt, len) != 0;
+    if (on != a->survival) {
+        a->survival = on;
+        ilrs_app_event(app, THM_SURVIVAL_INF_EID, ILRS_EVENT_INFO, "survival set points %s",
+                       on ? "in force" : "left: nominal set points");
+    }
+    return 0;
+}
+
+static const ilrs_dict_field_t zone_args[] = {
+    {.name = "zone", .type = ILRS_DICT_STRING, .length = ILRS_APPS_NAME_MAX,
+     .description = "thermal zone name"},
+};
+
+static int cmd_reset(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
+{
+    ilrs_thm_app_t *a = ctx;
+    char name[ILRS_APPS_NAME_MAX + 1];
+    apps_arg_string(a->cmd_reset, 0, pkt, len, name, sizeof name);
+    for (size_t i = 0; i < a->cfg.zone_count; i++) {
+        if (strcmp(a->cfg.zones[i].name, name) == 0) {
+            a->z[i].failed = false;
+            ilrs_app_event(app, THM_HEATER_RESET_INF_EID, ILRS_EVENT_INFO,
+                           "zone %s heater returned to service", name);
+            return 0;
+        }
+    }
+    ilrs_app_event(app, THM_ZONE_ERR_EID, ILRS_EVENT_ERROR, "no thermal zone named '%s'", name);
+    return ILRS_ENOTFOUND;
+}
+
+/* ---- init, step ------------------------------------------------------------------------ */
+
+static const apps_event_t events[] = {
+    {THM_HEATER_FAIL_ERR_EID, "THM_HEATER_FAIL_ERR", ILRS_EVENT_ERROR,
+     "zone %s heater %s failed: on %.0f s, %.2f K -> %.2f K; switched off",
+     "a heater on for the failure window did not warm its zone by fail_min_rise_k"},
+    {THM_HEATER_RESET_INF_EID, "THM_HEATER_RESET_INF", ILRS_EVENT_INFO,
+     "zone %s heater returned to service", "ThmResetHeater cleared a heater failure"},
+    {THM_SURVIVAL_INF_EID, "THM_SURVIVAL_INF", ILRS_EVENT_INFO, "survival set points %s",
+     "survival mode entered (survival heaters on survival set points, others off) or left"},
+    {THM_SENSOR_ERR_EID, "THM_SENSOR_ERR", ILRS_EVENT_ERROR,
+     "zone %s sensor %s invalid: heater %s",
+     "a zone's temperature reads invalid; its heater is held (survival) or switched off"},
+    {THM_ZONE_ERR_EID, "THM_ZONE_ERR", ILRS_EVENT_ERROR, "no thermal zone named '%s'",
+     "a command named an unknown zone"},
+    {THM_HAL_ERR_EID, "THM_HAL_ERR", ILRS_EVENT_ERROR, "hal device '%s' (%s): %s",
+     "a configured hal device is missing or refused an operation"},
+    {THM_TABLE_INF_EID, "THM_TABLE_INF", ILRS_EVENT_INFO, "set point table generation %u in force",
+     "a new THM_SETPOINTS image was committed and is used from this step"},
+};
+
+static int resolve(ilrs_app_t *app, ilrs_thm_app_t *a, ilrs_hal_kind_t kind, const char *name,
+                   uint16_t *id)
+{
+    int rc = apps_find(a->cfg.hal, kind, name, id);
+    if (rc != 0) {
+        ilrs_app_event(app, THM_HAL_ERR_EID, ILRS_EVENT_ERROR, "hal device '%s' (%s): %s", name,
+                       ilrs_hal_kind_name(kind), ilrs_strerror(rc));
+    }
+    return rc;
+}
+
+static int thm_init(ilrs_app_t *app, void *ctx)
+{
+    ilrs_thm_app_t *a = ctx;
+    const ilrs_thm_config_t *c = &a->cfg;
+    int rc = apps_register_events(app, events, APPS_COUNT(events));
+    ilrs_tbl_def_t td = {.name = "THM_SETPOINTS",
+                         .description = "thermostat set points per zone",
+                         .size = sizeof(thm_table_t),
+                         .fields = table_fields,
+                         .field_count = APPS_COUNT(table_fields),
+                         .validate = validate,
+                         .validate_user = a};
+    ilrs_tbl_error_t terr;
+    if (rc == 0) {
+        rc = ilrs_app_register_table(app, &td, &a->table, &terr);
+    }
+    if (rc == 0 && ilrs_tbl_generation(a->table) == 0) {
+        /* first start: the configuration's set points become the active image */
+        thm_table_t t;
+        memcpy(&t, ilrs_tbl_get(a->table), sizeof t);
+        for (size_t i = 0; i < c->zone_count; i++) {
+            t.on_k[i] = c->zones[i].on_k;
+            t.off_k[i] = c->zones[i].off_k;
+            t.survival_on_k[i] = c->zones[i].survival_on_k;
+            t.survival_off_k[i] = c->zones[i].survival_off_k;
+        }
+        rc = ilrs_tbl_load_image(a->table, &t, sizeof t, &terr);
+        if (rc == 0) {
+            rc = ilrs_tbl_commit(a->table);
+        }
+    }
+    if (rc == 0) {
+        a->table_generation = ilrs_tbl_generation(a->table);
+    }
+    for (size_t i = 0; rc == 0 && i < c->zone_count; i++) {
+        zone_t *z = &a->z[i];
+        rc = resolve(app, a, ILRS_HAL_SENSOR, c->zones[i].sensor, &z->sensor);
+        if (rc == 0) {
+            rc = resolve(app, a, ILRS_HAL_SWITCH, c->zones[i].heater, &z->heater);
+        }
+        if (rc == 0 && ilrs_hal_switch_set(c->hal, z->heater, false) != 0) {
+            a->hal_errors++; /* start from a known state: every heater off */
+        }
+        z->on = z->failed = z->sensor_error = z->valid = false;
+        z->temp_k = 0;
+        z->state = Z_OFF;
+    }
+    if (rc == 0) {
+        rc = apps_command(app, "ThmSetSurvival", 2, "enter or leave survival set points",
+                          surv_args, 1, cmd_survival, &a->cmd_surv);
+    }
+    if (rc == 0) {
+        rc = apps_command(app, "ThmResetHeater", 3, "return a failed heater to service", zone_args,
+                          1, cmd_reset, &a->cmd_reset);
+    }
+    const apps_counter_t counters[] = {
+        {"survival", NULL, ILRS_DICT_BOOL, &a->survival},
+        {"heater_failures", NULL, ILRS_DICT_U32, &a->failures},
+        {"heater_cycles", NULL, ILRS_DICT_U32, &a->cycles},
+        {"sensor_errors", NULL, ILRS_DICT_U32, &a->sensor_errors},
+        {"hal_errors", NULL, ILRS_DICT_U32, &a->hal_errors},
+    };
+    if (rc == 0) {
+        rc = apps_hk_counters(app, counters, APPS_COUNT(counters));
+    }
+    for (size_t i = 0; rc == 0 && i < c->zone_count; i++) {
+        zone_t *z = &a->z[i];
+        snprintf(z->name_temp, sizeof z->name_temp, "%s_temp", c->zones[i].name);
+        snprintf(z->name_state, sizeof z->name_state, "%s_heater", c->zones[i].name);
+        rc = ilrs_app_hk_counter(app, z->name_temp, "K", ILRS_DICT_F64, &z->temp_k);
+        if (rc == 0) {
+            rc = ilrs_app_hk_counter(app, z->name_state, NULL, ILRS_DICT_U8, &z->state);
+        }
+    }
+    a->survival = false;
+    return rc;
+}
+
+static void set_heater(ilrs_app_t *app, ilrs_thm_app_t *a, size_t i, bool on)
+{
+    zone_t *z = &a->z[i];
+    if (z->on == on) {
+        return;
+    }
+    if (ilrs_hal_switch_set(a->cfg.hal, z->heater, on) != 0) {
+        a->hal_errors++;
+        ilrs_app_event(app, THM_HAL_ERR_EID, ILRS_EVENT_ERROR, "hal device '%s' (%s): %s",
+                       a->cfg.zones[i].heater, "switch", "switch command refused");
+        return;
+    }
+    z->on = on;
+    if (on) {
+        z->cycles++;
+        a->cycles++;
+        z->window_t = ilrs_app_time(app);
+        z->window_k = z->temp_k;
+    }
+}
+
+static int thm_step(ilrs_app_t *app, void *ctx)
+{
+    ilrs_thm_app_t *a = ctx;
+    const thm_table_t *t = ilrs_tbl_get(a->table);
+    if (ilrs_tbl_generation(a->table) != a->table_generation) {
+        a->table_generation = ilrs_tbl_generation(a->table);
+        ilrs_app_event(app, THM_TABLE_INF_EID, ILRS_EVENT_INFO,
+                       "set point table generation %u in force", a->table_generation);
+    }
+    ilrs_tai_t now = ilrs_app_time(app);
+    for (size_t i = 0; i < a->cfg.zone_count; i++) {
+        zone_t *z = &a->z[i];
+        const ilrs_thm_zone_config_t *zc = &a->cfg.zones[i];
+        ilrs_hal_reading_t r;
+        z->valid = ilrs_hal_sensor_read(a->cfg.hal, z->sensor, &r) == 0 && r.valid &&
+                   isfinite(r.value);
+        bool active = !a->survival || zc->survival;
+        if (!z->valid) {
+            bool hold = a->survival && zc->survival;
+            if (!z->sensor_error) {
+                z->sensor_error = true;
+                a->sensor_errors++;
+                ilrs_app_event(app, THM_SENSOR_ERR_EID, ILRS_EVENT_ERROR,
+                               "zone %s sensor %s invalid: heater %s", zc->name, zc->sensor,
+                               hold ? "held" : "off");
+            }
+            if (!hold) {
+                set_heater(app, a, i, false);
+            }
+            z->state = Z_NOSENSOR;
+            continue;
+        }
+        z->sensor_error = false;
+        z->temp_k = r.value;
+        if (z->failed || !active) {
+            set_heater(app, a, i, false);
+        } else {
+            double on_k = a->survival ? t->survival_on_k[i] : t->on_k[i];
+            double off_k = a->survival ? t->survival_off_k[i] : t->off_k[i];
+            if (z->temp_k < on_k) {
+                set_heater(app, a, i, true);
+            } else if (z->temp_k > off_k) {
+                set_heater(app, a, i, false);
+            }
+        }
+        /* failure detection over a window of continuous heating */
+        if (z->on && apps_seconds(now, z->window_t) >= a->cfg.fail_window_s) {
+            if (z->temp_k - z->window_k < a->cfg.fail_min_rise_k) {
+                double start_k = z->window_k;
+                z->failed = true;
+                a->failures++;
+                set_heater(app, a, i, false);
+                ilrs_app_event(app, THM_HEATER_FAIL_ERR_EID, ILRS_EVENT_ERROR,
+                               "zone %s heater %s failed: on %.0f s, %.2f K -> %.2f K; switched "
+                               "off",
+                               zc->name, zc->heater, a->cfg.fail_window_s, start_k, z->temp_k);
+            } else {
+                z->window_t = now;
+                z->window_k = z->temp_k;
+            }
+        }
+        z->state = z->failed ? Z_FAILED : z->on ? Z_ON : Z_OFF;
+    }
+    return 0;
+}
+
+static void thm_reset(ilrs_app_t *app, void *ctx)
+{
+    (void)app;
+    ilrs_thm_app_t *a = ctx;
+    a->failures = a->cycles = a->sensor_errors = a->hal_errors = 0;
+}
+
+void ilrs_thm_app_def(ilrs_thm_app_t *app, ilrs_app_def_t *def)
+{
+    memset(def, 0, sizeof *def);
+    def->name = "THERMAL";
+    def->description = "thermal: zone thermostats, survival heaters, heater failure detection";
+    def->init = thm_init;
+    def->step = thm_step;
+    def->rate_hz = app->cfg.rate_hz > 0 ? app->cfg.rate_hz : 1.0;
+    def->priority = 12;
+    def->context = app;
+    def->apid = app->cfg.apid;
+    def->reset_counters = thm_reset;
+}
+
+int ilrs_thm_app_zone(const ilrs_thm_app_t *a, size_t zone, ilrs_thm_zone_status_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (zone >= a->cfg.zone_count) {
+        return ILRS_ERANGE;
+    }
+    const zone_t *z = &a->z[zone];
+    out->temp_k = z->temp_k;
+    out->heater_on = z->on;
+    out->failed = z->failed;
+    out->sensor_valid = z->valid;
+    out->cycles = z->cycles;
+    return 0;
+}
+
+bool ilrs_thm_app_survival(const ilrs_thm_app_t *a)
+{
+    return a->survival;
+}

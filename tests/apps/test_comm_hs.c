@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: Apache-2.0
+// COMM with the payload host and STORAGE, and HS with POWER, SC and MODE, on a
+// flight instance (virtual time) against the scripted hal: contact windows and
+// link selection, real-time telemetry first then playback; app watchdog restart
+// through the executive and giving up, event-triggered RTS, no timing figures on
+// virtual time.
+#include <math.h>
+
+#include "apps_test.h"
+
+#include "apps/hs/hs_eid.h"
+#include "apps/power/power_eid.h"
+
+#define STO_APID 0x130
+
+typedef struct cfx {
+    harness_t h;
+    ilrs_pld_app_t *pld;
+    ilrs_sto_app_t *sto;
+    ilrs_com_app_t *com;
+    int relay, earth;
+} cfx_t;
+
+static cfx_t *comm_setup(void)
+{
+    cfx_t *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    harness_init(&f->h);
+    th_t *t = &f->h.hal;
+    th_init(t);
+    int line = th_add_switch(t, "line.payload", true);
+    th_add_payload(t, "imager", line, 80000); /* 10 kB/s */
+    f->relay = th_add_radio(t, "radio.relay", true);
+    f->earth = th_add_radio(t, "radio.earth", true);
+    t->storage_cap = UINT64_C(1) << 30;
+    ilrs_pld_config_t pc = {.hal = &t->hal, .payload_count = 1, .data_apid = 0x3F0};
+    ilrs_pld_manifest_t *m = &pc.payloads[0];
+    snprintf(m->id, sizeof m->id, "imager");
+    snprintf(m->owner, sizeof m->owner, "esa");
+    m->apid = 0x300;
+    m->mode_count = 2;
+    m->science_mode = 1;
+    m->duty_cycle = 1;
+    m->priority = 1;
+    assert_int_equal(ilrs_pld_app_create(&pc, &f->pld), 0);
+    ilrs_sto_config_t sc = {.hal = &t->hal, .storage = "storage0", .channel_count = 1,
+                            .data_apid = 0x3F0, .apid = STO_APID};
+    sc.channels[0] = (ilrs_sto_channel_config_t){.name = "vc_esa", .owner = "esa", .priority = 1};
+    assert_int_equal(ilrs_sto_app_create(&sc, &f->sto), 0);
+    ilrs_tai_t t0 = ilrs_time_now(ilrs_fsw_time(f->h.fsw));
+    ilrs_com_config_t cc = {.hal = &t->hal, .radio_count = 2, .window_count = 2,
+                            .rt_count = 1, .playback = true};
+    snprintf(cc.radios[0].name, ILRS_APPS_NAME_MAX, "radio.relay");
+    snprintf(cc.radios[1].name, ILRS_APPS_NAME_MAX, "radio.earth");
+    cc.radios[1].direct_to_earth = true;
+    cc.windows[0] = (ilrs_com_window_t){.start = t0, .end = t0 + INT64_C(50000000000), .radio = 0};
+    cc.windows[1] = (ilrs_com_window_t){.start = t0 + INT64_C(30000000000),
+                                        .end = t0 + INT64_C(200000000000), .radio = 1};
+    cc.rt_apids[0] = STO_APID;
+    assert_int_equal(ilrs_com_app_create(&cc, &f->com), 0);
+    ilrs_app_def_t def;
+    ilrs_pld_app_def(f->pld, &def);
+    assert_int_equal(ilrs_fsw_add_app(f->h.fsw, &def, NULL), 0);
+    ilrs_sto_app_def(f->sto, &def);
+    assert_int_equal(ilrs_fsw_add_app(f->h.fsw, &def, NULL), 0);
+    ilrs_com_app_def(f->com, &def);
+    assert_int_equal(ilrs_fsw_add_app(f->h.fsw, &def, NULL), 0);
+    assert_int_equal(ilrs_fsw_start(f->h.fsw), 0);
+    return f;
+}
+
+static void comm_windows_selection_and_playback(void **state)
+{
+    (void)state;
+    cfx_t *f = comm_setup();
+    ilrs_com_status_t s;
+    harness_run(&f->h, 20);
+    ilrs_com_app_status(f->com, &s);
+    assert_int_equal(s.selected, 0); /* only the relay window is open */
+    assert_true(s.rt_bytes > 0);     /* STORAGE HK went out in real time */
+    assert_true(f->h.hal.radio_sends[f->relay] > 0);
+    harness_run(&f->h, 20); /* t = 40: both windows; direct-to-Earth preferred */
+    ilrs_com_app_status(f->com, &s);
+    assert_int_equal(s.selected, 1);
+    assert_float_equal(s.next_contact_s, 0.0, 0.0);
+    /* playback keeps up with the 10 kB/s imager on a 64 kbit/s (8 kB/s) link? No:
+     * the link is slower, so data accumulates while playback runs at link rate. */
+    ilrs_sto_channel_status_t ch;
+    assert_int_equal(ilrs_sto_app_channel(f->sto, 0, &ch), 0);
+    assert_true(ch.played > 0);
+    assert_true(s.playback_requested >= ch.played);
+    assert_true(f->h.hal.radio_queued[f->earth] <= f->h.hal.radio_cap[f->earth] / 2 + 8000);
+    const char *relay_first[] = {"true"};
+    assert_int_equal(send_cmd(&f->h, "ComSetPreference", relay_first, 1), 0);
+    harness_run(&f->h, 2);
+    ilrs_com_app_status(f->com, &s);
+    assert_int_equal(s.selected, 0);
+    harness_run(&f->h, 30); /* t = 72: only Earth */
+    ilrs_com_app_status(f->com, &s);
+    assert_int_equal(s.selected, 1);
+    harness_run(&f->h, 140); /* t = 212: no window left */
+    ilrs_com_app_status(f->com, &s);
+    assert_int_equal(s.selected, -1);
+    assert_float_equal(s.next_contact_s, -1.0, 0.0);
+    uint64_t dropped = s.rt_dropped;
+    harness_run(&f->h, 5);
+    ilrs_com_app_status(f->com, &s);
+    assert_true(s.rt_dropped > dropped); /* real-time data without a link is not kept */
+    assert_true(s.switches >= 4);
+    ilrs_fsw_destroy(f->h.fsw);
+    ilrs_com_app_destroy(f->com);
+    ilrs_sto_app_destroy(f->sto);
+    ilrs_pld_app_destroy(f->pld);
+    free(f);
+}
+
+static void comm_next_contact_prediction(void **state)
+{
+    (void)state;
+    harness_t h;
+    harness_init(&h);
+    th_init(&h.hal);
+    th_add_radio(&h.hal, "radio.earth", true);
+    ilrs_tai_t t0 = ilrs_time_now(ilrs_fsw_time(h.fsw));
+    ilrs_com_config_t cc = {.hal = &h.hal.hal, .radio_count = 1, .window_count = 1};
+    snprintf(cc.radios[0].name, ILRS_APPS_NAME_MAX, "radio.earth");
+    cc.windows[0] = (ilrs_com_window_t){.start = t0 + INT64_C(100000000000),
+                                        .end = t0 + INT64_C(160000000000), .radio = 0};
+    ilrs_com_app_t *com = NULL;
+    assert_int_equal(ilrs_com_app_create(&cc, &com), 0);
+    ilrs_app_def_t def;
+    ilrs_com_app_def(com, &def);
+    assert_int_equal(ilrs_fsw_add_app(h.fsw, &def, NULL), 0);
+    harness_run(&h, 40.5);
+    ilrs_com_status_t s;
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.selected, -1);
+    assert_true(fabs(s.next_contact_s - 60.0) <= 1.0); /* stepped on whole seconds */
+    harness_run(&h, 70);
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.selected, 0);
+    /* a window uploaded by command: t0 + 300..400 s; a bad one refused */
+    char start[32], end[32];
+    snprintf(start, sizeof start, "%lld", (long long)(t0 + INT64_C(300000000000)));
+    snprintf(end, sizeof end, "%lld", (long long)(t0 + INT64_C(400000000000)));
+    const char *win[] = {start, end, "0"};
+    assert_int_equal(send_cmd(&h, "ComAddWindow", win, 3), 0);
+    const char *bad[] = {end, start, "0"};
+    assert_int_equal(send_cmd(&h, "ComAddWindow", bad, 3), 0);
+    harness_run(&h, 100); /* t = 210.5 */
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.selected, -1);
+    assert_true(fabs(s.next_contact_s - 90.0) <= 1.0);
+    harness_run(&h, 100);
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.selected, 0);
+    ilrs_fsw_destroy(h.fsw);
+    ilrs_com_app_destroy(com);
+    /* bad windows refused */
+    cc.windows[0].end = cc.windows[0].start;
+    assert_int_equal(ilrs_com_app_create(&cc, &com), ILRS_EINVAL);
+}
+
+static void hs_watchdog_and_event_action(void **state)
+{
+    (void)state;
+    harness_t *h = calloc(1, sizeof *h);
+    assert_non_null(h);
+    harness_init(h);
+    th_init(&h->hal);
+    th_add_switch(&h->hal, "line.a", true);
+    int soc = th_add_sensor(&h->hal, "bat.soc", 0.8);
+    ilrs_pwr_config_t pc = {.hal = &h->hal.hal, .line_count = 1, .soc_sensor_count = 1,
+                            .level_count = 1, .restore_hysteresis = 0.05};
+    snprintf(pc.lines[0].name, ILRS_APPS_NAME_MAX, "line.a");
+    pc.lines[0].enabled = true;
+    pc.lines[0].shed_level = 1;
+    snprintf(pc.soc_sensors[0], ILRS_APPS_NAME_MAX, "bat.soc");
+    pc.shed_soc[0] = 0.3;
+    ilrs_pwr_app_t *pwr = NULL;
+    assert_int_equal(ilrs_pwr_app_create(&pc, &pwr), 0);
+    ilrs_mode_config_t mc = {.initial = ILRS_MODE_NOMINAL};
+    ilrs_mode_app_t *mode = NULL;
+    assert_int_equal(ilrs_mode_app_create(&mc, &mode), 0);
+    ilrs_sc_config_t scc = {.text = "rts 3\n0 ModeSet SAFE\n"};
+    ilrs_sc_app_t *sc = NULL;
+    assert_int_equal(ilrs_sc_app_create(&scc, &sc), 0);
+    ilrs_hs_config_t hc = {.watch_count = 2, .action_count = 1, .cpu_limit_pct = 1};
+    hc.watch[0] = (ilrs_hs_watch_t){.app = "POWER", .max_silent_s = 5, .max_restarts = 1};
+    hc.watch[1] = (ilrs_hs_watch_t){.app = "GHOST", .max_silent_s = 5};
+    hc.actions[0] = (ilrs_hs_action_t){.app = "POWER", .event_id = PWR_SHED_ERR_EID, .rts = 3};
+    ilrs_hs_app_t *hs = NULL;
+    assert_int_equal(ilrs_hs_app_create(&hc, &hs), 0);
+    ilrs_app_def_t def;
+    ilrs_pwr_app_def(pwr, &def);
+    assert_int_equal(ilrs_fsw_add_app(h->fsw, &def, NULL), 0);
+    ilrs_mode_app_def(mode, &def);
+    assert_int_equal(ilrs_fsw_add_app(h->fsw, &def, NULL), 0);
+    ilrs_sc_app_def(sc, &def);
+    assert_int_equal(ilrs_fsw_add_app(h->fsw, &def, NULL), 0);
+    ilrs_hs_app_def(hs, &def);
+    assert_int_equal(ilrs_fsw_add_app(h->fsw, &def, NULL), 0);
+    assert_int_equal(ilrs_fsw_start(h->fsw), 0);
+    harness_run(h, 10);
+    assert_int_equal(count_events(h, "HS", HS_NOAPP_ERR_EID), 1);
+
+    /* event-triggered action: POWER's shedding event starts RTS 3 (ModeSet SAFE) */
+    h->hal.sen_value[soc] = 0.2;
+    harness_run(h, 4);
+    assert_int_equal(count_events(h, "HS", HS_ACTION_INF_EID), 1);
+    assert_int_equal(ilrs_mode_app_current(mode), ILRS_MODE_SAFE);
+
+    /* watchdog: POWER stops stepping (disabled), HS brings it back */
+    ilrs_app_t *papp = ilrs_exec_find_app(ilrs_fsw_exec(h->fsw), "POWER");
+    assert_int_equal(ilrs_exec_disable_app(ilrs_fsw_exec(h->fsw), papp), 0);
+    harness_run(h, 4);
+    assert_int_equal(ilrs_app_get_state(papp), ILRS_APP_DISABLED);
+    harness_run(h, 4);
+    assert_int_equal(ilrs_app_get_state(papp), ILRS_APP_RUNNING);
+    assert_int_equal(count_events(h, "HS", HS_APP_STALL_ERR_EID), 1);
+    assert_int_equal(count_events(h, "HS", HS_APP_RESTART_INF_EID), 1);
+    ilrs_app_stats_t st;
+    ilrs_exec_get_app_stats(papp, &st);
+    uint64_t steps = st.steps;
+    harness_run(h, 3);
+    ilrs_exec_get_app_stats(papp, &st);
+    assert_true(st.steps > steps);
+    /* a second stall exhausts max_restarts: critical event, no restart */
+    assert_int_equal(ilrs_exec_disable_app(ilrs_fsw_exec(h->fsw), papp), 0);
+    harness_run(h, 20);
+    assert_int_equal(ilrs_app_get_state(papp), ILRS_APP_DISABLED);
+    assert_int_equal(count_events(h, "HS", HS_APP_GIVEUP_CRIT_EID), 1);
+    ilrs_hs_status_t hs_st;
+    ilrs_hs_app_status(hs, &hs_st);
+    assert_int_equal(hs_st.restarts, 1);
+    assert_int_equal(hs_st.giveups, 1);
+    /* virtual time: no CPU figure, no CPU event even with a 1 % limit */
+    assert_float_equal(hs_st.cpu_pct, 0.0, 0.0);
+    assert_int_equal(count_events(h, "HS", HS_CPU_ERR_EID), 0);
+    ilrs_fsw_destroy(h->fsw);
+    ilrs_hs_app_destroy(hs);
+    ilrs_sc_app_destroy(sc);
+    ilrs_mode_app_destroy(mode);
+    ilrs_pwr_app_destroy(pwr);
+    free(h);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(comm_windows_selection_and_playback),
+    cmocka_unit_test(comm_next_contact_prediction),
+    cmocka_unit_test(hs_watchdog_and_event_action),
+};
+
+ILRS_TEST_MAIN(tests)
