@@ -2,8 +2,10 @@
 // Fuzz target for the mission-control API router (ilrs_ground_server_handle):
 // every request input (method, path, query, token, JSON body) without sockets, on
 // the test fixture (station + two partners, one session per role).
-// Input layout: octet 0 picks the caller (0 operator, 1 esa, 2 cnsa, 3 viewer,
-// 4 no token, 5 garbage token); then "METHOD PATH[?QUERY]\n" and the body.
+// Input layout: octet 0 with its top bit set: the rest is one WebSocket client
+// message for ilrs__ws_parse(). Otherwise octet 0 % 6 picks the caller (0 operator,
+// 1 esa, 2 cnsa, 3 viewer, 4 no token, 5 garbage token); then
+// "METHOD PATH[?QUERY]\n" and the body.
 // Every answer must be a response with a JSON body and a known status; the
 // router must never crash, leak or answer 2xx to a partner for another
 // partner's parameter.
@@ -16,6 +18,7 @@
 #include <ilrs/ground_server.h>
 
 #include "../tests/ground_server/ground_server_fixture.h"
+#include "ground/ground_server_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,6 +38,16 @@ static fixture_t *fixture(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2) {
+        return 0;
+    }
+    if (data[0] & 0x80) {
+        ilrs__ws_msg_t m;
+        int rc = ilrs__ws_parse((const char *)data + 1, size - 1, &m);
+        /* Accepted messages have a type; refused ones say why; strings terminated. */
+        if ((rc == 0 && m.type == 0) || (rc != 0 && m.error[0] == '\0') ||
+            strlen(m.key) >= sizeof m.key || strlen(m.token) > ILRS_GROUND_TOKEN_LEN) {
+            abort();
+        }
         return 0;
     }
     fixture_t *f = fixture();

@@ -1052,6 +1052,55 @@ static int handle_stats(ctx_t *c)
                   (json_int_t)s.ws_dropped));
 }
 
+/* ---- WebSocket messages ---------------------------------------------------------- */
+
+int ilrs__ws_parse(const char *text, size_t len, ilrs__ws_msg_t *msg)
+{
+    memset(msg, 0, sizeof *msg);
+    int rc = ILRS_EFORMAT;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+    const char *type = json_string_value(json_object_get(root, "type"));
+    if (root == NULL || !json_is_object(root) || type == NULL) {
+        snprintf(msg->error, sizeof msg->error,
+                 "messages must be JSON objects with a string \"type\"");
+        goto out;
+    }
+    if (strcmp(type, "auth") == 0) {
+        msg->type = ILRS__WS_AUTH;
+        const char *token = json_string_value(json_object_get(root, "token"));
+        if (token != NULL && strlen(token) == ILRS_GROUND_TOKEN_LEN) {
+            memcpy(msg->token, token, ILRS_GROUND_TOKEN_LEN + 1);
+        }
+        rc = 0;
+        goto out;
+    }
+    if (strcmp(type, "subscribe") == 0) {
+        msg->type = ILRS__WS_SUBSCRIBE;
+    } else if (strcmp(type, "unsubscribe") == 0) {
+        msg->type = ILRS__WS_UNSUBSCRIBE;
+    } else {
+        snprintf(msg->error, sizeof msg->error,
+                 "unknown message type (auth, subscribe, unsubscribe)");
+        goto out;
+    }
+    json_t *key = json_object_get(root, "key");
+    if (key != NULL) {
+        const char *k = json_string_value(key);
+        if (k == NULL || k[0] == '\0' || strlen(k) >= sizeof msg->key) {
+            snprintf(msg->error, sizeof msg->error,
+                     "\"key\" must be a parameter name \"PACKET.field\" of at most %zu characters",
+                     sizeof msg->key - 1);
+            goto out;
+        }
+        snprintf(msg->key, sizeof msg->key, "%s", k);
+        msg->has_key = true;
+    }
+    rc = 0;
+out:
+    json_decref(root);
+    return rc;
+}
+
 /* ---- router --------------------------------------------------------------------- */
 
 typedef enum route {

@@ -310,56 +310,46 @@ static long find_sub(const ws_client_t *c, const char *key)
 static void ws_message(ilrs_ground_server_t *server, ws_client_t *c, const char *text,
                        size_t len)
 {
-    json_error_t err;
-    json_t *msg = json_loadb(text, len, 0, &err);
+    ilrs__ws_msg_t m;
     int64_t now = ilrs_ground_now_ms();
-    const char *type = json_string_value(json_object_get(msg, "type"));
-    if (msg == NULL || type == NULL) {
+    if (ilrs__ws_parse(text, len, &m) != 0) {
         ilrs__server_count(server, 400);
-        ws_error(c, 400, NULL, "messages must be JSON objects with a string \"type\"");
-        goto out;
+        ws_error(c, 400, NULL, m.error);
+        return;
     }
-    if (strcmp(type, "auth") == 0) {
-        const char *token = json_string_value(json_object_get(msg, "token"));
-        if (token == NULL ||
-            ilrs_ground_session_check(server->users, token, now, &c->id) != 0) {
+    if (m.type == ILRS__WS_AUTH) {
+        if (ilrs_ground_session_check(server->users, m.token, now, &c->id) != 0) {
             c->authenticated = false;
             ilrs__server_count(server, 401);
             ilrs_ground_audit_add(server->users, now, "", c->client, "refused", "/api/realtime",
                                   "refused", "WebSocket auth: token unknown or expired");
             ws_error(c, 401, NULL, "session token unknown, malformed or expired");
-            goto out;
+            return;
         }
         c->authenticated = true;
         ws_reply(c, json_pack("{s:s, s:b, s:s, s:s}", "type", "auth", "ok", 1, "user", c->id.user,
                               "role", ilrs_ground_role_name(c->id.role)));
-        goto out;
+        return;
     }
-    bool sub = strcmp(type, "subscribe") == 0;
-    if (!sub && strcmp(type, "unsubscribe") != 0) {
-        ilrs__server_count(server, 400);
-        ws_error(c, 400, NULL, "unknown message type (auth, subscribe, unsubscribe)");
-        goto out;
-    }
-    const char *key = json_string_value(json_object_get(msg, "key"));
+    const char *key = m.has_key ? m.key : NULL;
     if (!c->authenticated) {
         ilrs__server_count(server, 401);
         ws_error(c, 401, key, "send {\"type\":\"auth\",\"token\":...} first");
-        goto out;
+        return;
     }
     if (key == NULL) {
         ilrs__server_count(server, 400);
         ws_error(c, 400, NULL, "subscribe and unsubscribe need a string \"key\"");
-        goto out;
+        return;
     }
     long at = find_sub(c, key);
-    if (!sub) {
+    if (m.type == ILRS__WS_UNSUBSCRIBE) {
         if (at >= 0) {
             /* Keep indices of queued samples valid: mark the slot free instead. */
             c->subs[at][0] = '\0';
         }
         ws_reply(c, json_pack("{s:s, s:s}", "type", "unsubscribed", "key", key));
-        goto out;
+        return;
     }
     const ilrs_dict_packet_t *pk;
     const ilrs_dict_field_t *f;
@@ -367,7 +357,7 @@ static void ws_message(ilrs_ground_server_t *server, ws_client_t *c, const char 
     if (owner == NULL) {
         ilrs__server_count(server, 404);
         ws_error(c, 404, key, "no telemetry parameter with this key in the dictionary");
-        goto out;
+        return;
     }
     if (!ilrs__may_read(&c->id, owner)) {
         char reason[200];
@@ -376,22 +366,20 @@ static void ws_message(ilrs_ground_server_t *server, ws_client_t *c, const char 
         ilrs_ground_audit_add(server->users, now, c->id.user, c->client, "refused",
                               "realtime:subscribe", "refused", reason);
         ws_error(c, 403, key, reason);
-        goto out;
+        return;
     }
     if (at < 0) {
         at = find_sub(c, "");
         if (at < 0) {
             if (c->sub_count >= ILRS_GROUND_WS_SUBSCRIPTIONS) {
                 ws_error(c, 400, key, "too many subscriptions on this connection");
-                goto out;
+                return;
             }
             at = (long)c->sub_count++;
         }
         snprintf(c->subs[at], sizeof c->subs[at], "%s", key);
     }
     ws_reply(c, json_pack("{s:s, s:s}", "type", "subscribed", "key", key));
-out:
-    json_decref(msg);
 }
 
 static int ws_writeable(ilrs_ground_server_t *server, ws_client_t *c)

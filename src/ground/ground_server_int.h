@@ -50,6 +50,24 @@ struct ilrs_ground_server {
     struct ilrs__ws_client *clients; /* linked list of WebSocket clients */
 };
 
+/* A WebSocket message from a client, parsed (ilrs__ws_parse in ground_http_api.c). */
+typedef enum ilrs__ws_type {
+    ILRS__WS_AUTH = 1,
+    ILRS__WS_SUBSCRIBE,
+    ILRS__WS_UNSUBSCRIBE,
+} ilrs__ws_type_t;
+
+typedef struct ilrs__ws_msg {
+    ilrs__ws_type_t type;
+    bool has_key;
+    char token[ILRS_GROUND_TOKEN_LEN + 1]; /* "" when absent or not a token's shape */
+    char key[2 * ILRS_DICT_NAME_MAX + 2];
+    char error[128];                       /* why the message was refused */
+} ilrs__ws_msg_t;
+
+/* Parse one client message: 0, or ILRS_EFORMAT with msg->error set (answer 400). */
+int ilrs__ws_parse(const char *text, size_t len, ilrs__ws_msg_t *msg);
+
 /* Counts a response status in the stats (takes the lock). */
 void ilrs__server_count(ilrs_ground_server_t *server, int status);
 /* Owner of a parameter "<PACKET>.<field>", NULL when unknown. */
