@@ -168,9 +168,9 @@ static int http_respond(struct lws *wsi, pss_t *p)
         .body = p->body,
         .body_len = p->body_len,
     };
+    char long_path[ILRS_GROUND_HTTP_PATH_MAX + 2];
     if (p->path_too_long) {
         /* Route an over-long path as such so it is counted and answered 414. */
-        static char long_path[ILRS_GROUND_HTTP_PATH_MAX + 2];
         memset(long_path, 'x', sizeof long_path - 1);
         long_path[sizeof long_path - 1] = '\0';
         req.path = long_path;

@@ -342,7 +342,38 @@ static void authz_telemetry_values(void **state)
     free(out);
 }
 
+/* The history's number formatting (with its cache of formatted values) must give
+ * back every double exactly, including values that share cache slots. */
+static void authz_history_numbers_exact(void **state)
+{
+    fixture_t *f = *state;
+    const int n = 20000;
+    double *values = malloc((size_t)n * sizeof *values);
+    assert_non_null(values);
+    for (int i = 0; i < n; i++) {
+        /* Distinct values, repeats, negatives, tiny and huge magnitudes. */
+        values[i] = (i % 3 == 0) ? 0.1 * (i % 97) : (i % 3 == 1) ? -1.0 / (i + 1) : (double)i * 1e300 / n;
+        assert_int_equal(ilrs_ground_memsource_add_sample(f->mem, "STATION_HK.heater", 100000 + i,
+                                                          values[i]), 0);
+    }
+    char *out = NULL;
+    assert_int_equal(fixture_call(f, "GET", "/api/telemetry/STATION_HK.heater",
+                                  "start=100000&end=200000", FIX_OPERATOR, NULL, &out), 200);
+    json_t *list = json_loads(out, JSON_DECODE_INT_AS_REAL, NULL);
+    assert_int_equal(json_array_size(list), n);
+    for (int i = 0; i < n; i++) {
+        double v = json_real_value(json_object_get(json_array_get(list, (size_t)i), "value"));
+        if (v != values[i]) {
+            fail_msg("sample %d: %.17g came back as %.17g", i, values[i], v);
+        }
+    }
+    json_decref(list);
+    free(out);
+    free(values);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(authz_history_numbers_exact, setup, teardown),
     cmocka_unit_test_setup_teardown(authz_telemetry_matrix, setup, teardown),
     cmocka_unit_test_setup_teardown(authz_objects_and_events_matrix, setup, teardown),
     cmocka_unit_test_setup_teardown(authz_command_matrix, setup, teardown),
