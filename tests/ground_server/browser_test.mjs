@@ -5,7 +5,7 @@
 //   1. the tree shows the esa root and not the cnsa root;
 //   2. a plot of ESA_HK.temperature updates live (the legend's value changes);
 //   3. the command panel validates arguments, sends SetEsaHeater, and the command
-//      appears in the history with state "queued";
+//      appears in the history with state "queued"; the event log shows esa's event;
 //   4. cnsa's telemetry and commands are refused with 403 (asked from the page
 //      with the partner's own session).
 // Exit status 0 on success; any failure prints what was expected and what was seen.
@@ -134,6 +134,10 @@ async function main() {
     if (!rowText.includes('queued') || !rowText.includes('AUTO') || !rowText.includes('erik')) {
       fail(`history row '${rowText}' lacks state queued, argument AUTO or issuer erik`);
     }
+
+    // 3b. The event log view lists the partner's own event.
+    await page.goto(`${base}#/browse/ilrs:root-esa/ilrs:events-esa`);
+    await page.locator('table.ilrs-events tr', { hasText: 'TEST_HEATER_INF' }).first().waitFor({ timeout: 10000 });
 
     // 4. Another partner's data and commands are refused (403), not hidden.
     const statuses = await page.evaluate(async () => {
