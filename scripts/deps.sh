@@ -35,7 +35,10 @@ if [ -n "$missing" ]; then
 fi
 
 # npm packages (web UI and browser tests) live in web/, installed from its lock file.
-if [ -f web/package.json ] && [ ! -d web/node_modules ]; then
+# Re-install when the lock file is newer than the installed tree (npm ci writes
+# node_modules/.package-lock.json).
+if [ -f web/package.json ] && { [ ! -f web/node_modules/.package-lock.json ] ||
+    [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; }; then
     (cd web && npm ci --no-audit --no-fund)
 fi
 exit 0
