@@ -7,7 +7,8 @@ set -eu
 DEBS="build-essential cmake pkg-config clang libclang-rt-14-dev \
 liberfa-dev libcmocka-dev libgsl-dev libgdal-dev gdal-bin libyaml-dev \
 libsqlite3-dev libpq-dev postgresql libjansson-dev libsodium-dev libssl-dev libxml2-utils \
-libmicrohttpd-dev libwebsockets-dev libcairo2-dev libfontconfig-dev"
+libmicrohttpd-dev libwebsockets-dev libcairo2-dev libfontconfig-dev libcurl4-openssl-dev \
+chromium"
 
 missing=""
 for p in $DEBS; do
@@ -34,7 +35,10 @@ if [ -n "$missing" ]; then
 fi
 
 # npm packages (web UI and browser tests) live in web/, installed from its lock file.
-if [ -f web/package.json ] && [ ! -d web/node_modules ]; then
+# Re-install when the lock file is newer than the installed tree (npm ci writes
+# node_modules/.package-lock.json).
+if [ -f web/package.json ] && { [ ! -f web/node_modules/.package-lock.json ] ||
+    [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; }; then
     (cd web && npm ci --no-audit --no-fund)
 fi
 exit 0

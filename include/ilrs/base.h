@@ -112,12 +112,16 @@ extern "C" {
     X(GROUND_LENGTH, -503, "telemetry packet length disagrees with the dictionary")      \
     X(GROUND_URL, -504, "unsupported or malformed archive URL")                          \
     X(GROUND_SCHEMA, -505, "archive schema version not supported")                       \
-    X(GROUND_SEGMENT, -506, "corrupt archive segment")                                  \
+    X(GROUND_SEGMENT, -506, "corrupt archive segment")                                   \
+    /* ground server (-520 .. -599) */                                                   \
+    X(GROUND_THROTTLED, -520, "too many failed logins, try again later")                 \
+    X(GROUND_SESSION, -521, "session token unknown, malformed or expired")               \
+    X(GROUND_CRYPTO, -522, "cryptographic library failure")                              \
     /* hal (-600 .. -699) */                                                             \
     X(HAL_NODEV, -600, "no such hal device")                                             \
-    X(HAL_UNPOWERED, -601, "hal device not powered")                                    \
+    X(HAL_UNPOWERED, -601, "hal device not powered")                                     \
     /* station (-800 .. -899) */                                                         \
-    X(STATION_CONFIG, -800, "scenario cannot be represented by the station models")     \
+    X(STATION_CONFIG, -800, "scenario cannot be represented by the station models")      \
     X(STATION_RUN, -801, "station run failed")
 
 /** Error codes; 0 (ILRS_OK) is success. */

@@ -11,6 +11,7 @@
 #include <ilrs/dict.h>
 #include <ilrs/fsw.h>
 #include <ilrs/ground.h>
+#include <ilrs/ground_server.h>
 #include <ilrs/scenario.h>
 #include <ilrs/hal.h>
 #include <ilrs/twin.h>

@@ -28,6 +28,17 @@ struct ilrs_dict;
  */
 int cli_station_dictionary(struct ilrs_dict **out);
 int cli_env(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_ground(int argc, char **argv);
+int cli_serve(int argc, char **argv);
+
+struct ilrs_ground_source;
+/* Shared by `ilrs ground` and `ilrs serve` (cli_ground.c): parse ADDR:PORT (message on
+ * stderr, -1 on error) and run the server until SIGINT/SIGTERM (exit status). */
+int cli_ground_parse_listen(const char *text, char *addr, size_t cap, unsigned short *port);
+int cli_ground_run(const char *addr, unsigned short port, const struct ilrs_dict *dict,
+                   const char *users_path, const char *web_dir,
+                   const struct ilrs_ground_source *source);
 int cli_fsw(int argc, char **argv);
 int cli_scenario(int argc, char **argv);
 int cli_run(int argc, char **argv);

@@ -45,6 +45,7 @@ enum {
     ST_PARAM_INSERT,
     ST_PARAM_UPDATE,
     ST_PARAM_SPAN,
+    ST_PARAM_SPAN_GET,
     ST_PARAM_ALL,
     ST_SEG_INSERT,
     ST_SEG_UPDATE,
@@ -76,21 +77,25 @@ static const struct {
                          "type_name = $5, kind = $6, unit = $7 WHERE id = $8",
                          8},
     [ST_PARAM_SPAN] = {"UPDATE parameter SET max_span = $1 WHERE id = $2", 2},
+    [ST_PARAM_SPAN_GET] = {"SELECT max_span FROM parameter WHERE id = $1", 1},
     [ST_PARAM_ALL] = {"SELECT id, name, owner, packet, field, apid, type_name, kind, unit, "
                       "max_span FROM parameter ORDER BY id",
                       0},
-    [ST_SEG_INSERT] = {"INSERT INTO segment(parameter_id, t_start, t_end, n_samples, data) "
-                       "VALUES($1, $2, $3, $4, $5) RETURNING id",
-                       5},
+    [ST_SEG_INSERT] = {"INSERT INTO segment(parameter_id, owner, t_start, t_end, n_samples, "
+                       "data) VALUES($1, $2, $3, $4, $5, $6) RETURNING id",
+                       6},
     [ST_SEG_UPDATE] = {"UPDATE segment SET t_start = $1, t_end = $2, n_samples = $3, data = $4 "
                        "WHERE id = $5",
                        5},
-    [ST_SEG_RANGE] = {"SELECT id, data FROM segment WHERE parameter_id = $1 AND t_start >= $2 "
-                      "AND t_start <= $3 AND t_end >= $4 ORDER BY t_start, id",
-                      4},
-    [ST_SEG_LATEST] = {"SELECT id, t_end, data FROM segment WHERE parameter_id = $1 AND "
-                       "t_end >= $2 AND t_start <= $3 ORDER BY t_end DESC, id DESC",
-                       3},
+    [ST_SEG_RANGE] =
+        {"SELECT id, data FROM segment WHERE parameter_id = $1 AND t_start >= $2 "
+         "AND t_start <= $3 AND t_end >= $4 AND (owner = $5 OR $5 = '') ORDER BY t_start, id",
+         5},
+    [ST_SEG_LATEST] =
+        {"SELECT id, t_end, data FROM segment WHERE parameter_id = $1 AND "
+         "t_end >= $2 AND t_start <= $3 AND (owner = $4 OR $4 = '') ORDER BY t_end DESC, "
+         "id DESC",
+         4},
     [ST_PKT_INSERT] = {"INSERT INTO packet(apid, owner, name, t_start, t_end, n_packets, data) "
                        "VALUES($1, $2, $3, $4, $5, $6, $7)",
                        7},
@@ -114,12 +119,12 @@ static const struct {
                        "function_code, state, state_time, detail, data) VALUES($1, $2, $3, $4, "
                        "$5, $6, $7, $8, $9, $10) RETURNING id",
                        10},
-    [ST_CMD_GET] = {"SELECT state FROM command WHERE id = $1", 1},
+    [ST_CMD_GET] = {"SELECT state, owner FROM command WHERE id = $1", 1},
     [ST_CMD_UPDATE] = {"UPDATE command SET state = $1, state_time = $2, detail = $3 WHERE id = $4",
                        4},
-    [ST_CMD_STATE_INSERT] = {"INSERT INTO command_state(command_id, state_time, state, detail) "
-                             "VALUES($1, $2, $3, $4)",
-                             4},
+    [ST_CMD_STATE_INSERT] = {"INSERT INTO command_state(command_id, owner, state_time, state, "
+                             "detail) VALUES($1, $2, $3, $4, $5)",
+                             5},
     [ST_CMD_SCAN] = {"SELECT id, queued_time, name, owner, issuer, apid, function_code, state, "
                      "state_time, detail, data FROM command WHERE (owner = $1 OR $1 = '') AND "
                      "queued_time >= $2 AND queued_time <= $3 ORDER BY queued_time, id",
@@ -134,7 +139,8 @@ static const char *const schema_ddl[] = {
     "NULL, packet TEXT NOT NULL, field TEXT NOT NULL, apid BIGINT NOT NULL, type_name TEXT NOT "
     "NULL, kind BIGINT NOT NULL, unit TEXT NOT NULL, max_span BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS segment(id %1$s, parameter_id BIGINT NOT NULL REFERENCES "
-    "parameter(id), t_start BIGINT NOT NULL, t_end BIGINT NOT NULL, n_samples BIGINT NOT NULL, "
+    "parameter(id), owner TEXT NOT NULL, t_start BIGINT NOT NULL, t_end BIGINT NOT NULL, n_samples "
+    "BIGINT NOT NULL, "
     "data %2$s NOT NULL)",
     "CREATE INDEX IF NOT EXISTS segment_start ON segment(parameter_id, t_start)",
     "CREATE INDEX IF NOT EXISTS segment_end ON segment(parameter_id, t_end)",
@@ -155,7 +161,8 @@ static const char *const schema_ddl[] = {
     "NULL)",
     "CREATE INDEX IF NOT EXISTS command_by_time ON command(queued_time)",
     "CREATE TABLE IF NOT EXISTS command_state(id %1$s, command_id BIGINT NOT NULL REFERENCES "
-    "command(id), state_time BIGINT NOT NULL, state TEXT NOT NULL, detail TEXT NOT NULL)",
+    "command(id), owner TEXT NOT NULL, state_time BIGINT NOT NULL, state TEXT NOT NULL, detail "
+    "TEXT NOT NULL)",
     "INSERT INTO meta(key, value) VALUES('schema', '" SCHEMA_VERSION "') ON CONFLICT DO NOTHING",
 };
 
@@ -530,6 +537,22 @@ static int registry_load(ilrs_ground_archive_t *a)
     return rc < 0 ? rc : 0;
 }
 
+/* Reload the registry from the database when this handle holds nothing unwritten (a
+ * reader beside the ingest process, or an idle writer), so it sees parameters other
+ * handles created. A handle with buffered data is the writer: its registry is current. */
+static int registry_refresh_if_idle(ilrs_ground_archive_t *a)
+{
+    if (a->in_tx) {
+        return 0;
+    }
+    for (size_t i = 0; i < a->param_count; i++) {
+        if (a->params[i]->count > 0) {
+            return 0;
+        }
+    }
+    return registry_load(a);
+}
+
 /* ------------------------------------------------------------------------- */
 /* buffers and segments                                                       */
 /* ------------------------------------------------------------------------- */
@@ -580,10 +603,11 @@ static int segment_write(ilrs_ground_archive_t *a, param_t *p)
     } else {
         st = a->st[ST_SEG_INSERT];
         if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0 ||
-            (rc = a->ops->bind_i64(st, 2, p->tmin)) != 0 ||
-            (rc = a->ops->bind_i64(st, 3, p->tmax)) != 0 ||
-            (rc = a->ops->bind_i64(st, 4, p->count)) != 0 ||
-            (rc = a->ops->bind_blob(st, 5, a->scratch, len)) != 0 ||
+            (rc = a->ops->bind_text(st, 2, p->owner)) != 0 ||
+            (rc = a->ops->bind_i64(st, 3, p->tmin)) != 0 ||
+            (rc = a->ops->bind_i64(st, 4, p->tmax)) != 0 ||
+            (rc = a->ops->bind_i64(st, 5, p->count)) != 0 ||
+            (rc = a->ops->bind_blob(st, 6, a->scratch, len)) != 0 ||
             (rc = run_returning(a, st, &p->seg_id)) != 0) {
             return rc;
         }
@@ -1426,9 +1450,11 @@ int ilrs_ground_archive_add_command(ilrs_ground_archive_t *a, const ilrs_dict_t 
         goto out_rollback;
     }
     st = a->st[ST_CMD_STATE_INSERT];
-    if ((rc = a->ops->bind_i64(st, 1, *id)) != 0 || (rc = a->ops->bind_i64(st, 2, time)) != 0 ||
-        (rc = a->ops->bind_text(st, 3, state_names[ILRS_GROUND_CMD_QUEUED])) != 0 ||
-        (rc = a->ops->bind_text(st, 4, "")) != 0 || (rc = run(a, st)) != 0) {
+    if ((rc = a->ops->bind_i64(st, 1, *id)) != 0 ||
+        (rc = a->ops->bind_text(st, 2, def->owner)) != 0 ||
+        (rc = a->ops->bind_i64(st, 3, time)) != 0 ||
+        (rc = a->ops->bind_text(st, 4, state_names[ILRS_GROUND_CMD_QUEUED])) != 0 ||
+        (rc = a->ops->bind_text(st, 5, "")) != 0 || (rc = run(a, st)) != 0) {
         goto out_rollback;
     }
     a->stats.commands++;
@@ -1461,6 +1487,10 @@ int ilrs_ground_archive_update_command(ilrs_ground_archive_t *a, int64_t id,
     }
     rc = a->ops->step(st);
     int from = rc == GROUND_ROW ? state_from_name(a->ops->col_text(st, 0)) : -1;
+    char owner[ILRS_DICT_NAME_MAX] = "";
+    if (rc == GROUND_ROW) {
+        snprintf(owner, sizeof owner, "%s", a->ops->col_text(st, 1));
+    }
     a->ops->reset(st);
     if (rc < 0) {
         return rc;
@@ -1481,9 +1511,10 @@ int ilrs_ground_archive_update_command(ilrs_ground_archive_t *a, int64_t id,
         goto out_rollback;
     }
     st = a->st[ST_CMD_STATE_INSERT];
-    if ((rc = a->ops->bind_i64(st, 1, id)) != 0 || (rc = a->ops->bind_i64(st, 2, time)) != 0 ||
-        (rc = a->ops->bind_text(st, 3, state_names[state])) != 0 ||
-        (rc = a->ops->bind_text(st, 4, detail)) != 0 || (rc = run(a, st)) != 0) {
+    if ((rc = a->ops->bind_i64(st, 1, id)) != 0 || (rc = a->ops->bind_text(st, 2, owner)) != 0 ||
+        (rc = a->ops->bind_i64(st, 3, time)) != 0 ||
+        (rc = a->ops->bind_text(st, 4, state_names[state])) != 0 ||
+        (rc = a->ops->bind_text(st, 5, detail)) != 0 || (rc = run(a, st)) != 0) {
         goto out_rollback;
     }
     return commit(a);
@@ -1515,15 +1546,33 @@ static void view_to_sample(const param_t *p, const ground_sample_view_t *v, ilrs
     s->bytes_len = v->bytes_len;
 }
 
-/* Visit every sample of p with s <= time <= e: archived segments, then the buffer. */
-static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s, ilrs_tai_t e,
-                        visit_fn fn, void *ctx)
+/* Visit every sample of p with s <= time <= e: archived segments (of @p owner, "" for
+ * all: a parameter whose owner changed keeps its earlier segments' owner), then the
+ * buffer (always of the current owner). */
+static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, const char *owner, ilrs_tai_t s,
+                        ilrs_tai_t e, visit_fn fn, void *ctx)
 {
-    ground_stmt_t *st = a->st[ST_SEG_RANGE];
+    /* max_span as stored: another handle (the ingest process) may have written longer
+     * segments since this handle loaded the parameter */
+    int64_t max_span = p->max_span;
+    ground_stmt_t *st = a->st[ST_PARAM_SPAN_GET];
     int rc;
+    if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0) {
+        return rc;
+    }
+    rc = a->ops->step(st);
+    if (rc == GROUND_ROW && a->ops->col_i64(st, 0) > max_span) {
+        max_span = a->ops->col_i64(st, 0);
+    }
+    a->ops->reset(st);
+    if (rc < 0) {
+        return rc;
+    }
+    st = a->st[ST_SEG_RANGE];
     if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0 ||
-        (rc = a->ops->bind_i64(st, 2, sat_sub(s, p->max_span))) != 0 ||
-        (rc = a->ops->bind_i64(st, 3, e)) != 0 || (rc = a->ops->bind_i64(st, 4, s)) != 0) {
+        (rc = a->ops->bind_i64(st, 2, sat_sub(s, max_span))) != 0 ||
+        (rc = a->ops->bind_i64(st, 3, e)) != 0 || (rc = a->ops->bind_i64(st, 4, s)) != 0 ||
+        (rc = a->ops->bind_text(st, 5, owner)) != 0) {
         return rc;
     }
     while ((rc = a->ops->step(st)) == GROUND_ROW) {
@@ -1688,8 +1737,8 @@ static int visit_latest(void *vctx, const param_t *p, const ground_sample_view_t
 
 /* The newest sample in [s, e]: the buffer, then segments by descending t_end until no
  * remaining segment can hold anything newer. */
-static int query_latest(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s, ilrs_tai_t e,
-                        latest_ctx_t *c)
+static int query_latest(ilrs_ground_archive_t *a, const param_t *p, const char *owner, ilrs_tai_t s,
+                        ilrs_tai_t e, latest_ctx_t *c)
 {
     int rc = 0;
     ground_sample_view_t v = {.kind = p->buf_kind, .has_eng = (p->flags & GROUND_SEG_ENG) != 0};
@@ -1714,7 +1763,7 @@ static int query_latest(ilrs_ground_archive_t *a, const param_t *p, ilrs_tai_t s
     }
     ground_stmt_t *st = a->st[ST_SEG_LATEST];
     if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0 || (rc = a->ops->bind_i64(st, 2, s)) != 0 ||
-        (rc = a->ops->bind_i64(st, 3, e)) != 0) {
+        (rc = a->ops->bind_i64(st, 3, e)) != 0 || (rc = a->ops->bind_text(st, 4, owner)) != 0) {
         return rc;
     }
     while ((rc = a->ops->step(st)) == GROUND_ROW) {
@@ -1774,19 +1823,27 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
         return ILRS_EINVAL;
     }
     const param_t *p = param_find(a, name);
+    int rc;
     if (p == NULL) {
-        return ILRS_ENOENT;
+        /* perhaps created by another handle since this one loaded its registry */
+        if ((rc = registry_refresh_if_idle(a)) != 0) {
+            return rc;
+        }
+        if ((p = param_find(a, name)) == NULL) {
+            return ILRS_ENOENT;
+        }
     }
-    int rc = check_owner(p, owner);
+    rc = check_owner(p, owner);
     if (rc != 0) {
         return rc;
     }
     out->kind = (ilrs_ground_kind_t)p->kind;
+    const char *owner_filter = owner != NULL ? owner : "";
     ilrs_tai_t s = ms_to_ns(start_ms, false), e = ms_to_ns(end_ms, true);
     switch (strategy) {
     case ILRS_GROUND_ALL: {
         all_ctx_t c = {.h = out};
-        if ((rc = scan_samples(a, p, s, e, visit_all, &c)) != 0) {
+        if ((rc = scan_samples(a, p, owner_filter, s, e, visit_all, &c)) != 0) {
             goto out_free;
         }
         bool sorted = true;
@@ -1807,7 +1864,7 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
     }
     case ILRS_GROUND_LATEST: {
         latest_ctx_t c = {0};
-        if ((rc = query_latest(a, p, s, e, &c)) != 0) {
+        if ((rc = query_latest(a, p, owner_filter, s, e, &c)) != 0) {
             free(c.bytes);
             goto out_free;
         }
@@ -1839,7 +1896,7 @@ int ilrs_ground_archive_history(ilrs_ground_archive_t *a, const char *name, cons
         if (c.b == NULL) {
             return ILRS_ENOMEM;
         }
-        if ((rc = scan_samples(a, p, s, e, visit_minmax, &c)) != 0) {
+        if ((rc = scan_samples(a, p, owner_filter, s, e, visit_minmax, &c)) != 0) {
             free(c.b);
             goto out_free;
         }
@@ -1876,6 +1933,10 @@ int ilrs_ground_archive_parameters(ilrs_ground_archive_t *a, const char *owner,
     if (a == NULL || fn == NULL) {
         return ILRS_EINVAL;
     }
+    int rc = registry_refresh_if_idle(a);
+    if (rc != 0) {
+        return rc;
+    }
     if (a->param_count == 0) {
         return 0;
     }
@@ -1885,7 +1946,6 @@ int ilrs_ground_archive_parameters(ilrs_ground_archive_t *a, const char *owner,
     }
     memcpy(sorted, a->params, a->param_count * sizeof *sorted);
     qsort(sorted, a->param_count, sizeof *sorted, cmp_param_name);
-    int rc = 0;
     for (size_t i = 0; i < a->param_count && rc == 0; i++) {
         const param_t *p = sorted[i];
         if (check_owner(p, owner) != 0) {

@@ -897,4 +897,142 @@ static void archive_dictionary_change(void **state)
     ilrs_dict_destroy(d2);
 }
 
+/* A parameter whose packet changes owner: each partner reads only the rows it owned;
+ * the former owner is refused the parameter; the operator sees everything. */
+static void archive_owner_change(void **state)
+{
+    archive_fx_t *fx = fx_get(state);
+    ilrs_ground_archive_t *a = open_archive(fx, NULL);
+    uint8_t pkt[64];
+    for (int i = 0; i < 3; i++) {
+        ilrs_tai_t t = T0 + i * ILRS_NS_PER_S;
+        size_t len = build_lms(fx, pkt, sizeof pkt, t, i);
+        assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, pkt, len, t), 0);
+    }
+    ilrs_dict_t *d3 = NULL;
+    assert_int_equal(ilrs_dict_create(&d3), 0);
+    const ilrs_dict_partner_t ros = {"roscosmos", "Roscosmos"};
+    assert_int_equal(ilrs_dict_add_partner(d3, &ros), 0);
+    const ilrs_dict_packet_t p3 = {.name = "LMS_HK",
+                                   .apid = SAMPLE_PAYLOAD_APID,
+                                   .owner = "roscosmos",
+                                   .app = "LMS",
+                                   .fields = sample_payload_fields,
+                                   .field_count = 2};
+    assert_int_equal(ilrs_dict_add_packet(d3, &p3, NULL), 0);
+    for (int i = 3; i < 5; i++) {
+        ilrs_tai_t t = T0 + i * ILRS_NS_PER_S;
+        size_t len = build_lms(fx, pkt, sizeof pkt, t, i);
+        assert_int_equal(ilrs_ground_archive_ingest(a, d3, pkt, len, t), 0);
+    }
+    for (int pass = 0; pass < 3; pass++) { /* buffered, committed, reopened */
+        ilrs_ground_history_t h;
+        assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", "roscosmos", MS(T0),
+                                                     MS(T0) + 60000, ILRS_GROUND_ALL, 0, &h),
+                         0);
+        assert_int_equal(h.count, 2);
+        assert_int_equal(h.samples[0].raw_int, 1003);
+        ilrs_ground_history_free(&h);
+        assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", "roscosmos", MS(T0),
+                                                     MS(T0) + 60000, ILRS_GROUND_MINMAX, 5, &h),
+                         0);
+        uint64_t total = 0;
+        for (size_t b = 0; b < h.bucket_count; b++) {
+            total += h.buckets[b].count;
+        }
+        assert_int_equal(total, 2);
+        ilrs_ground_history_free(&h);
+        assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", "roscosmos", MS(T0),
+                                                     MS(T0) + 2000, ILRS_GROUND_LATEST, 0, &h),
+                         0);
+        assert_int_equal(h.count, 0); /* the newest sample before 2 s is cnsa's */
+        ilrs_ground_history_free(&h);
+        assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", "cnsa", MS(T0),
+                                                     MS(T0) + 60000, ILRS_GROUND_ALL, 0, &h),
+                         ILRS_EPERM);
+        assert_int_equal(ilrs_ground_archive_history(a, "LMS_HK.counts", NULL, MS(T0),
+                                                     MS(T0) + 60000, ILRS_GROUND_ALL, 0, &h),
+                         0);
+        assert_int_equal(h.count, 5);
+        ilrs_ground_history_free(&h);
+        if (pass == 0) {
+            assert_int_equal(ilrs_ground_archive_flush(a), 0);
+        } else {
+            assert_int_equal(ilrs_ground_archive_close(a), 0);
+            a = open_archive(fx, NULL);
+        }
+    }
+    assert_int_equal(ilrs_ground_archive_close(a), 0);
+    ilrs_dict_destroy(d3);
+}
+
+static int count_param(void *user, const ilrs_ground_parameter_t *p)
+{
+    (void)p;
+    (*(int *)user)++;
+    return 0;
+}
+
+/* A second handle on the same archive (the web server beside the ingest) sees what
+ * the writer committed, parameters created after it opened included, and never what
+ * the writer still buffers. */
+static void archive_second_handle_reads_committed(void **state)
+{
+    archive_fx_t *fx = fx_get(state);
+    ilrs_ground_archive_options_t opt = {.segment_samples = 4,
+                                         .commit_interval = 1000000 * ILRS_NS_PER_S};
+    ilrs_ground_archive_t *w = open_archive(fx, &opt);
+    ilrs_ground_archive_t *r = open_archive(fx, NULL);
+    int n = 0;
+    assert_int_equal(ilrs_ground_archive_parameters(r, NULL, count_param, &n), 0);
+    assert_int_equal(n, 0);
+    uint8_t pkt[64];
+    for (int i = 0; i < 10; i++) {
+        ilrs_tai_t t = T0 + i * ILRS_NS_PER_S;
+        size_t len = build_lms(fx, pkt, sizeof pkt, t, i);
+        assert_int_equal(ilrs_ground_archive_ingest(w, fx->dict, pkt, len, t), 0);
+    }
+    ilrs_ground_history_t h;
+    assert_int_equal(ilrs_ground_archive_history(r, "LMS_HK.counts", NULL, MS(T0), MS(T0) + 60000,
+                                                 ILRS_GROUND_ALL, 0, &h),
+                     ILRS_ENOENT); /* nothing committed yet */
+    assert_int_equal(ilrs_ground_archive_flush(w), 0);
+    n = 0;
+    assert_int_equal(ilrs_ground_archive_parameters(r, NULL, count_param, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(ilrs_ground_archive_history(r, "LMS_HK.counts", NULL, MS(T0), MS(T0) + 60000,
+                                                 ILRS_GROUND_ALL, 0, &h),
+                     0);
+    assert_int_equal(h.count, 10);
+    ilrs_ground_history_free(&h);
+    /* the writer goes on: a slower cadence makes longer segments than the reader's
+     * registry knows of; three more samples stay buffered in the writer */
+    for (int i = 10; i < 19; i++) {
+        ilrs_tai_t t = T0 + (10 + (i - 10) * 100) * ILRS_NS_PER_S;
+        size_t len = build_lms(fx, pkt, sizeof pkt, t, i);
+        assert_int_equal(ilrs_ground_archive_ingest(w, fx->dict, pkt, len, t), 0);
+        if (i == 15) {
+            assert_int_equal(ilrs_ground_archive_flush(w), 0);
+        }
+    }
+    assert_int_equal(ilrs_ground_archive_history(r, "LMS_HK.counts", NULL, MS(T0) + 300000,
+                                                 MS(T0) + 600000, ILRS_GROUND_ALL, 0, &h),
+                     0);
+    assert_int_equal(h.count, 3); /* samples at 310, 410, 510 s */
+    assert_int_equal(h.samples[0].raw_int, 1013);
+    ilrs_ground_history_free(&h);
+    assert_int_equal(ilrs_ground_archive_history(r, "LMS_HK.counts", NULL, MS(T0),
+                                                 MS(T0) + 10000000, ILRS_GROUND_LATEST, 0, &h),
+                     0);
+    assert_int_equal(h.samples[0].raw_int, 1015);
+    ilrs_ground_history_free(&h);
+    assert_int_equal(ilrs_ground_archive_close(w), 0);
+    assert_int_equal(ilrs_ground_archive_history(r, "LMS_HK.counts", NULL, MS(T0),
+                                                 MS(T0) + 10000000, ILRS_GROUND_LATEST, 0, &h),
+                     0);
+    assert_int_equal(h.samples[0].raw_int, 1018);
+    ilrs_ground_history_free(&h);
+    assert_int_equal(ilrs_ground_archive_close(r), 0);
+}
+
 #endif

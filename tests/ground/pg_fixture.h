@@ -10,8 +10,15 @@
  * Unix socket inside that directory (listen_addresses='', -k <dir>), so parallel
  * test processes never collide on a port, and is started with fsync=off (a test
  * server needs no durability against power loss). Trust authentication, superuser
- * "ilrs". pg_server_stop() stops it (fast shutdown) and removes the directory; an
- * atexit handler does that for the lazily started shared server.
+ * "ilrs". pg_server_stop() stops it (fast shutdown) and removes the directory.
+ *
+ * Cleanup must also happen when the test process dies without running atexit
+ * handlers (an assertion abort under the sanitizers, a ctest timeout, SIGKILL): a
+ * watchdog process, forked once the server runs, blocks reading a pipe whose only
+ * write end the test process holds (close-on-exec, so the server never inherits
+ * it). When the test process ends in any way the read returns end-of-file and the
+ * watchdog stops the server and removes the directory. pg_server_stop() just closes
+ * the pipe and waits for the watchdog.
  */
 #ifndef ILRS_TEST_PG_FIXTURE_H
 #define ILRS_TEST_PG_FIXTURE_H
@@ -22,7 +29,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -33,6 +43,8 @@ typedef struct pg_server {
     char runas[64]; /* "" when we run the binaries ourselves */
     bool running;
     unsigned next_db;
+    pid_t watchdog;  /* 0 when none */
+    int watchdog_fd; /* write end of the watchdog's pipe */
 } pg_server_t;
 
 /* Find the server binaries: 0, or -1 when absent. */
@@ -78,7 +90,7 @@ static int pg_sh(const pg_server_t *s, const char *cmd)
     return rc == 0 ? 0 : -1;
 }
 
-static void pg_server_stop(pg_server_t *s)
+static void pg_server_cleanup(pg_server_t *s)
 {
     char cmd[4096];
     if (s->running) {
@@ -94,6 +106,49 @@ static void pg_server_stop(pg_server_t *s)
         }
         s->dir[0] = '\0';
     }
+}
+
+static void pg_server_stop(pg_server_t *s)
+{
+    if (s->watchdog > 0) {
+        close(s->watchdog_fd);
+        while (waitpid(s->watchdog, NULL, 0) < 0 && errno == EINTR) {
+        }
+        s->watchdog = 0;
+        s->running = false;
+        s->dir[0] = '\0';
+        return;
+    }
+    pg_server_cleanup(s);
+}
+
+/* Fork the watchdog (see the file comment). Without one, cleanup is pg_server_stop()'s. */
+static void pg_server_watch(pg_server_t *s)
+{
+    int fds[2];
+    if (pipe(fds) != 0) {
+        return;
+    }
+    (void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    (void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return;
+    }
+    if (pid == 0) {
+        close(fds[1]);
+        char c;
+        while (read(fds[0], &c, 1) != 0 && errno == EINTR) {
+        }
+        pg_server_cleanup(s);
+        _exit(0);
+    }
+    close(fds[0]);
+    s->watchdog = pid;
+    s->watchdog_fd = fds[1];
 }
 
 /*
@@ -145,6 +200,7 @@ static int pg_server_start(pg_server_t *s, char *why, size_t why_cap)
         return -1;
     }
     s->running = true;
+    pg_server_watch(s);
     return 0;
 }
 

@@ -207,6 +207,66 @@ static void sqlite_db_error_rolls_back(void **state)
     assert_int_equal(ilrs_ground_archive_close(a), 0);
 }
 
+static int64_t query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Every stored row names its owner, and it is the dictionary's owner (read with SQL,
+ * independently of the archive's own queries). */
+static void sqlite_every_row_has_owner(void **state)
+{
+    archive_fx_t *fx = fx_get(state);
+    ilrs_ground_archive_t *a = open_archive(fx, NULL);
+    ingest_power(fx, a, 0, 3);
+    uint8_t pkt[64];
+    size_t len = build_lms(fx, pkt, sizeof pkt, T0, 0);
+    assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, pkt, len, T0), 0);
+    pkt[0] ^= 0x20u;
+    assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, pkt, len, T0), ILRS_ECCSDS_VERSION);
+    ilrs_ground_event_t ev = {.time = T0, .app = "LMS", .id = 1, .message = "m"};
+    assert_int_equal(ilrs_ground_archive_add_event(a, fx->dict, &ev), 0);
+    const char *on[] = {"ON"};
+    uint8_t cmd[64];
+    size_t clen = build_cmd(fx, "StartObservation", on, 1, cmd, sizeof cmd);
+    int64_t id;
+    assert_int_equal(ilrs_ground_archive_add_command(a, fx->dict, cmd, clen, T0, "li", &id), 0);
+    assert_int_equal(ilrs_ground_archive_update_command(a, id, ILRS_GROUND_CMD_SENT, T0, NULL), 0);
+    assert_int_equal(ilrs_ground_archive_close(a), 0);
+
+    char path[400];
+    snprintf(path, sizeof path, "%s/archive.db", fx->dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    const char *tables[] = {"parameter", "segment", "packet",       "rejected",
+                            "event",     "command", "command_state"};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[200];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+        assert_true(query_int(db, sql) > 0);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE owner IS NULL OR owner = ''",
+                 tables[i]);
+        assert_int_equal(query_int(db, sql), 0);
+    }
+    assert_int_equal(query_int(db, "SELECT count(*) FROM segment s JOIN parameter p ON "
+                                   "p.id = s.parameter_id WHERE s.owner <> p.owner"),
+                     0);
+    assert_int_equal(
+        query_int(db, "SELECT count(*) FROM parameter WHERE packet = 'LMS_HK' AND owner = 'cnsa'"),
+        2);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM packet WHERE owner <> CASE name WHEN "
+                                   "'LMS_HK' THEN 'cnsa' ELSE 'station' END"),
+                     0);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM command_state WHERE owner = 'cnsa'"), 2);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM event WHERE owner = 'cnsa'"), 1);
+    sqlite3_close(db);
+}
+
 /* ":memory:" gives a private archive (used by the fuzz target). */
 static void sqlite_in_memory(void **state)
 {
@@ -231,10 +291,14 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(archive_crash_keeps_committed, sqlite_setup, sqlite_teardown),
     cmocka_unit_test_setup_teardown(archive_crash_interval_commit, sqlite_setup, sqlite_teardown),
     cmocka_unit_test_setup_teardown(archive_dictionary_change, sqlite_setup, sqlite_teardown),
+    cmocka_unit_test_setup_teardown(archive_owner_change, sqlite_setup, sqlite_teardown),
+    cmocka_unit_test_setup_teardown(archive_second_handle_reads_committed, sqlite_setup,
+                                    sqlite_teardown),
     cmocka_unit_test_setup_teardown(sqlite_url_forms, sqlite_setup, sqlite_teardown),
     cmocka_unit_test_setup_teardown(sqlite_schema_version_checked, sqlite_setup, sqlite_teardown),
     cmocka_unit_test_setup_teardown(sqlite_corrupt_segment_reported, sqlite_setup, sqlite_teardown),
     cmocka_unit_test_setup_teardown(sqlite_in_memory, sqlite_setup, sqlite_teardown),
     cmocka_unit_test_setup_teardown(sqlite_db_error_rolls_back, sqlite_setup, sqlite_teardown),
+    cmocka_unit_test_setup_teardown(sqlite_every_row_has_owner, sqlite_setup, sqlite_teardown),
 };
 ILRS_TEST_MAIN(tests)
