@@ -189,13 +189,13 @@ static const apps_event_t events[] = {
     {LINK_FARM_ERR_EID, "LINK_FARM_ERR", ILRS_EVENT_ERROR,
      "TC frame N(S) %u refused by FARM-1 (V(R) %u): %s",
      "FARM-1 refused a TC frame (out of sequence, lockout, wait, other VC, bad control command)"},
-    {LINK_CMD_ERR_EID, "LINK_CMD_ERR", ILRS_EVENT_ERROR, "uplinked command APID 0x%03X seq %u: %s",
+    {LINK_UPCMD_ERR_EID, "LINK_UPCMD_ERR", ILRS_EVENT_ERROR, "uplinked command APID 0x%03X seq %u: %s",
      "an uplinked command packet was rejected by the ingest or is not a whole packet"},
     {LINK_DROP_ERR_EID, "LINK_DROP_ERR", ILRS_EVENT_ERROR, "telemetry APID 0x%03X dropped: %s",
      "a telemetry packet could not be queued for downlink (queue full or malformed)"},
     {LINK_HAL_ERR_EID, "LINK_HAL_ERR", ILRS_EVENT_ERROR, "hal radio '%s': %s",
      "the configured radio is missing"},
-    {LINK_CMD_INF_EID, "LINK_CMD_INF", ILRS_EVENT_DEBUG, "uplinked command APID 0x%03X seq %u accepted",
+    {LINK_UPCMD_INF_EID, "LINK_UPCMD_INF", ILRS_EVENT_DEBUG, "uplinked command APID 0x%03X seq %u accepted",
      "an uplinked command passed the ingest"},
 };
 
@@ -232,8 +232,13 @@ static int link_init(ilrs_app_t *app, void *ctx)
             rc = ILRS_EFSW_DICT;
         }
     }
+    bool resp_routed = false;
     for (size_t i = 0; rc == 0 && i < a->cfg.route_count; i++) {
+        resp_routed = resp_routed || a->cfg.routes[i].apid == a->cfg.response_apid;
         rc = ilrs_app_subscribe(app, ilrs_msgid_tlm(a->cfg.routes[i].apid), 0);
+    }
+    if (rc == 0 && !resp_routed) {
+        rc = ilrs_app_subscribe(app, ilrs_msgid_tlm(a->cfg.response_apid), 0);
     }
     const apps_counter_t counters[] = {
         {"tm_frames", NULL, ILRS_DICT_U64, &a->st.tm_frames},
@@ -254,10 +259,10 @@ static int link_init(ilrs_app_t *app, void *ctx)
         {"farm_lockouts", NULL, ILRS_DICT_U64, &a->st.farm_lockouts},
         {"farm_state", NULL, ILRS_DICT_U8, &a->farm_state},
         {"farm_vr", NULL, ILRS_DICT_U8, &a->farm_vr},
-        {"cmd_packets", NULL, ILRS_DICT_U64, &a->st.cmd_packets},
-        {"cmd_accepted", NULL, ILRS_DICT_U64, &a->st.cmd_accepted},
-        {"cmd_rejected", NULL, ILRS_DICT_U64, &a->st.cmd_rejected},
-        {"cmd_bad", NULL, ILRS_DICT_U64, &a->st.cmd_bad},
+        {"up_packets", NULL, ILRS_DICT_U64, &a->st.cmd_packets},
+        {"up_accepted", NULL, ILRS_DICT_U64, &a->st.cmd_accepted},
+        {"up_rejected", NULL, ILRS_DICT_U64, &a->st.cmd_rejected},
+        {"up_bad", NULL, ILRS_DICT_U64, &a->st.cmd_bad},
         {"clcw", NULL, ILRS_DICT_U32, &a->st.clcw},
     };
     if (rc == 0) {
@@ -301,7 +306,7 @@ static void ingest(ilrs_app_t *app, ilrs_link_app_t *a, const ilrs_ccsds_tc_fram
         int rc = ilrs_ccsds_packet_check(p, f->data_len - off, &plen);
         if (rc != 0) {
             a->st.cmd_bad++;
-            ilrs_app_event(app, LINK_CMD_ERR_EID, ILRS_EVENT_ERROR,
+            ilrs_app_event(app, LINK_UPCMD_ERR_EID, ILRS_EVENT_ERROR,
                            "uplinked command APID 0x%03X seq %u: %s",
                            f->data_len - off >= 6 ? (unsigned)ilrs_ccsds_get_apid(p) : 0u,
                            f->data_len - off >= 6 ? (unsigned)ilrs_ccsds_get_seq_count(p) : 0u,
@@ -313,12 +318,12 @@ static void ingest(ilrs_app_t *app, ilrs_link_app_t *a, const ilrs_ccsds_tc_fram
         rc = ilrs_fsw_command(ilrs_app_fsw(app), p, plen);
         if (rc == 0) {
             a->st.cmd_accepted++;
-            ilrs_app_event(app, LINK_CMD_INF_EID, ILRS_EVENT_DEBUG,
+            ilrs_app_event(app, LINK_UPCMD_INF_EID, ILRS_EVENT_DEBUG,
                            "uplinked command APID 0x%03X seq %u accepted",
                            (unsigned)ilrs_ccsds_get_apid(p), (unsigned)ilrs_ccsds_get_seq_count(p));
         } else {
             a->st.cmd_rejected++;
-            ilrs_app_event(app, LINK_CMD_ERR_EID, ILRS_EVENT_ERROR,
+            ilrs_app_event(app, LINK_UPCMD_ERR_EID, ILRS_EVENT_ERROR,
                            "uplinked command APID 0x%03X seq %u: %s",
                            (unsigned)ilrs_ccsds_get_apid(p), (unsigned)ilrs_ccsds_get_seq_count(p),
                            ilrs_strerror(rc));
