@@ -167,6 +167,18 @@ int ilrs_ground_link_udp_service(ilrs_ground_link_t *link, int timeout_ms);
 /** @brief Start a thread running ilrs_ground_link_udp_service() until destroy. */
 int ilrs_ground_link_start(ilrs_ground_link_t *link);
 
+/**
+ * @brief Stop the service thread started by ilrs_ground_link_start() (no-op
+ *        without one). Call it before destroying the server the link publishes to.
+ */
+void ilrs_ground_link_stop(ilrs_ground_link_t *link);
+
+/**
+ * @brief Set (or clear, NULL) the server that receives live samples; the server
+ *        is usually created after the link (it needs the bound source).
+ */
+void ilrs_ground_link_set_server(ilrs_ground_link_t *link, ilrs_ground_server_t *server);
+
 /** @brief Copy the counters. */
 void ilrs_ground_link_get_stats(ilrs_ground_link_t *link, ilrs_ground_link_stats_t *stats);
 

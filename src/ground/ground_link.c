@@ -603,10 +603,7 @@ void ilrs_ground_link_destroy(ilrs_ground_link_t *link)
     if (link == NULL) {
         return;
     }
-    if (link->thread_on) {
-        atomic_store(&link->stop, true);
-        pthread_join(link->thread, NULL);
-    }
+    ilrs_ground_link_stop(link);
     if (link->sock >= 0) {
         close(link->sock);
     }
@@ -766,4 +763,22 @@ int ilrs_ground_link_start(ilrs_ground_link_t *link)
     }
     link->thread_on = true;
     return 0;
+}
+
+void ilrs_ground_link_stop(ilrs_ground_link_t *link)
+{
+    if (link != NULL && link->thread_on) {
+        atomic_store(&link->stop, true);
+        pthread_join(link->thread, NULL);
+        link->thread_on = false;
+    }
+}
+
+void ilrs_ground_link_set_server(ilrs_ground_link_t *link, ilrs_ground_server_t *server)
+{
+    if (link != NULL) {
+        pthread_mutex_lock(&link->mu);
+        link->cfg.server = server;
+        pthread_mutex_unlock(&link->mu);
+    }
 }
