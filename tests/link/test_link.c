@@ -348,6 +348,55 @@ static void udp_loopback(void **state)
     rig_fini(&r);
 }
 
+/* The service thread takes datagrams and FOP-1 runs while the server's thread adds commands. */
+static void udp_service_thread(void **state)
+{
+    (void)state;
+    rig_t r;
+    rig_init(&r, 0, 0, 0, 9);
+    uint16_t station_port = 0;
+    int station = udp_socket(&station_port);
+    assert_int_equal(ilrs_ground_link_udp_open(r.gl, "127.0.0.1", 0, "127.0.0.1", station_port),
+                     0);
+    assert_int_equal(ilrs_ground_link_start(r.gl), 0);
+    assert_int_equal(ilrs_ground_link_start(r.gl), ILRS_ESTATE);
+    struct sockaddr_in ground = {.sin_family = AF_INET,
+                                 .sin_port = htons(ilrs_ground_link_udp_port(r.gl))};
+    ground.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int64_t id = rig_command(&r, 9, false); /* from this thread, as the server's would */
+    ilrs_ground_link_stats_t gs;
+    size_t frames = 0;
+    /* the station side runs here; the ground side in the link's thread */
+    for (int i = 0; i < 400; i++) {
+        uint8_t tc[1100];
+        ssize_t n;
+        while ((n = recv(station, tc, sizeof tc, MSG_DONTWAIT)) > 0) {
+            assert_int_equal(ilrs_link_app_uplink(r.link, tc, (size_t)n), 0);
+        }
+        assert_int_equal(ilrs_fsw_run(r.fsw, INT64_C(100000000)), 0);
+        for (size_t k = 0; k < r.down_n; k++) {
+            assert_int_equal(sendto(station, r.down[k], RIG_FRAME_LEN, 0,
+                                    (struct sockaddr *)&ground, sizeof ground),
+                             RIG_FRAME_LEN);
+        }
+        frames += r.down_n;
+        r.down_n = 0;
+        ilrs_ground_link_get_stats(r.gl, &gs);
+        if (gs.commands_executed == 1 && gs.datagrams == frames) {
+            break;
+        }
+        (void)poll(NULL, 0, 10);
+    }
+    assert_int_equal(gs.datagrams, frames);
+    assert_int_equal(gs.archived, gs.packets);
+    assert_true(gs.packets > 0);
+    assert_int_equal(rig_state(&r, id, NULL, 0), ILRS_GROUND_CMDSTATE_EXECUTED);
+    ilrs_ground_link_stop(r.gl);
+    ilrs_ground_link_stop(r.gl);
+    close(station);
+    rig_fini(&r);
+}
+
 static void endpoint_parse_and_config(void **state)
 {
     (void)state;
@@ -381,6 +430,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(rate_limited_downlink),
     cmocka_unit_test(bad_frames_counted),
     cmocka_unit_test(udp_loopback),
+    cmocka_unit_test(udp_service_thread),
     cmocka_unit_test(endpoint_parse_and_config),
 };
 
