@@ -19,9 +19,9 @@
 #include <ilrs/ground.h>
 #include <ilrs/ground_link.h>
 
-#define RUNS 3
-#define HK_APID 0x1F0u
-#define SCI_APID 0x1F1u
+#define RUNS      3
+#define HK_APID   0x1F0u
+#define SCI_APID  0x1F1u
 #define FRAME_LEN 1115u
 
 typedef struct bench {
@@ -61,10 +61,10 @@ static const ilrs_dict_field_t sci_fields[] = {
 static int src_init(ilrs_app_t *app, void *ctx)
 {
     bench_t *b = ctx;
-    ilrs_dict_packet_t hk = {.name = "BENCH_HK", .apid = HK_APID, .fields = hk_fields,
-                             .field_count = 10};
-    ilrs_dict_packet_t sci = {.name = "BENCH_SCI", .apid = SCI_APID, .fields = sci_fields,
-                              .field_count = 1};
+    ilrs_dict_packet_t hk = {
+        .name = "BENCH_HK", .apid = HK_APID, .fields = hk_fields, .field_count = 10};
+    ilrs_dict_packet_t sci = {
+        .name = "BENCH_SCI", .apid = SCI_APID, .fields = sci_fields, .field_count = 1};
     int rc = ilrs_app_register_packet(app, &hk, &b->hk_def);
     return rc != 0 ? rc : ilrs_app_register_packet(app, &sci, NULL);
 }
@@ -95,14 +95,21 @@ static double run_once(uint64_t *archived)
     ilrs_fsw_t *fsw = NULL;
     ilrs_link_app_t *link = NULL;
     ilrs_ground_archive_t *ar = NULL;
-    ilrs_link_config_t lc = {.scid = ILRS_LINK_DEFAULT_SCID, .frame_len = FRAME_LEN,
-                             .rate_hz = 100, .output = output, .output_user = &b};
+    ilrs_link_config_t lc = {.scid = ILRS_LINK_DEFAULT_SCID,
+                             .frame_len = FRAME_LEN,
+                             .rate_hz = 100,
+                             .output = output,
+                             .output_user = &b};
     lc.routes[0] = (ilrs_link_route_t){HK_APID, 0};
     lc.routes[1] = (ilrs_link_route_t){SCI_APID, 2};
     lc.route_count = 2;
     ilrs_app_def_t def;
-    ilrs_app_def_t src = {.name = "SRC", .init = src_init, .step = src_step, .rate_hz = 100,
-                          .priority = 5, .context = &b};
+    ilrs_app_def_t src = {.name = "SRC",
+                          .init = src_init,
+                          .step = src_step,
+                          .rate_hz = 100,
+                          .priority = 5,
+                          .context = &b};
     ilrs_ground_archive_options_t ao = {.commit_interval = INT64_C(3600000000000)};
     if (ilrs_fsw_create(NULL, &fsw) != 0 || ilrs_link_app_create(&lc, &link) != 0) {
         abort();
@@ -112,8 +119,10 @@ static double run_once(uint64_t *archived)
         ilrs_fsw_start(fsw) != 0 || ilrs_ground_archive_open(":memory:", &ao, &ar) != 0) {
         abort();
     }
-    ilrs_ground_link_config_t gc = {.scid = ILRS_LINK_DEFAULT_SCID, .tm_frame_len = FRAME_LEN,
-                                    .dict = ilrs_fsw_dict(fsw), .archive = ar};
+    ilrs_ground_link_config_t gc = {.scid = ILRS_LINK_DEFAULT_SCID,
+                                    .tm_frame_len = FRAME_LEN,
+                                    .dict = ilrs_fsw_dict(fsw),
+                                    .archive = ar};
     if (ilrs_ground_link_create(&gc, &b.gl) != 0) {
         abort();
     }

@@ -43,7 +43,9 @@ static fuzz_link_t *instance(void)
     if (f == NULL) {
         abort();
     }
-    ilrs_link_config_t lc = {.scid = ILRS_LINK_DEFAULT_SCID, .frame_len = 256, .output = sink,
+    ilrs_link_config_t lc = {.scid = ILRS_LINK_DEFAULT_SCID,
+                             .frame_len = 256,
+                             .output = sink,
                              .apid = ILRS_LINK_APID_HK};
     lc.routes[0] = (ilrs_link_route_t){ILRS_LINK_APID_HK, 0};
     lc.routes[1] = (ilrs_link_route_t){ILRS_FSW_APID_EVENTS, 0};
@@ -74,9 +76,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((data[0] & 1u) != 0) {
         ilrs_ccsds_tc_config_t tc = {.scid = ILRS_LINK_DEFAULT_SCID, .has_fecf = true};
         bool bypass = (data[0] & 2u) != 0;
-        ilrs_ccsds_tc_frame_t tf = {.vcid = 0, .bypass = bypass,
+        ilrs_ccsds_tc_frame_t tf = {.vcid = 0,
+                                    .bypass = bypass,
                                     .control = bypass && (data[0] & 4u) != 0,
-                                    .seq = bypass ? 0 : data[1], .data = body, .data_len = n};
+                                    .seq = bypass ? 0 : data[1],
+                                    .data = body,
+                                    .data_len = n};
         if (ilrs_ccsds_tc_frame_encode(&tc, &tf, frame, sizeof frame, &len) != 0) {
             return 0;
         }
@@ -91,8 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     ilrs_link_status_t st;
     ilrs_link_app_status(f->link, &st);
-    if (st.tc_frames != st.tc_crc + st.tc_scid + st.tc_format + st.farm_accepted +
-                            st.farm_rejected ||
+    if (st.tc_frames !=
+            st.tc_crc + st.tc_scid + st.tc_format + st.farm_accepted + st.farm_rejected ||
         st.cmd_packets != st.cmd_accepted + st.cmd_rejected) {
         abort();
     }

@@ -58,13 +58,13 @@ typedef void (*ilrs_ground_link_packet_fn)(void *user, uint8_t vcid, const uint8
 
 /** Configuration; zero fields take the defaults. */
 typedef struct ilrs_ground_link_config {
-    uint16_t scid;         /**< spacecraft ID (0x1A5 in ilrs) */
-    uint16_t tm_frame_len; /**< 0 = 1115 (must match the station's LINK app) */
-    uint8_t tc_vcid;       /**< TC virtual channel (0) */
-    uint8_t fop_window;    /**< FOP-1 K, 1..8 (0 = 8; at most the FARM window / 2) */
-    ilrs_tai_t t1;         /**< FOP-1 T1_Initial, ns (0 = 2 s) */
-    uint32_t tx_limit;     /**< FOP-1 Transmission_Limit (0 = 10) */
-    uint16_t response_apid; /**< 0 = ILRS_GROUND_LINK_RESPONSE_APID */
+    uint16_t scid;                  /**< spacecraft ID (0x1A5 in ilrs) */
+    uint16_t tm_frame_len;          /**< 0 = 1115 (must match the station's LINK app) */
+    uint8_t tc_vcid;                /**< TC virtual channel (0) */
+    uint8_t fop_window;             /**< FOP-1 K, 1..8 (0 = 8; at most the FARM window / 2) */
+    ilrs_tai_t t1;                  /**< FOP-1 T1_Initial, ns (0 = 2 s) */
+    uint32_t tx_limit;              /**< FOP-1 Transmission_Limit (0 = 10) */
+    uint16_t response_apid;         /**< 0 = ILRS_GROUND_LINK_RESPONSE_APID */
     const ilrs_dict_t *dict;        /**< required, borrowed */
     ilrs_ground_archive_t *archive; /**< optional, borrowed: every packet is ingested */
     ilrs_ground_server_t *server;   /**< optional, borrowed: numeric fields published live */
@@ -77,27 +77,26 @@ typedef struct ilrs_ground_link_config {
 /** Counters. */
 typedef struct ilrs_ground_link_stats {
     /* downlink */
-    uint64_t datagrams;        /**< UDP datagrams received */
-    uint64_t tm_frames;        /**< frames given to the demultiplexer */
+    uint64_t datagrams; /**< UDP datagrams received */
+    uint64_t tm_frames; /**< frames given to the demultiplexer */
     uint64_t tm_frames_ok;
     uint64_t tm_crc, tm_scid, tm_format, tm_vcid_unknown;
-    uint64_t tm_frames_lost;   /**< from the master channel frame count */
-    uint64_t packets;          /**< telemetry packets delivered */
-    uint64_t packets_lost;     /**< from the per-APID sequence counts */
+    uint64_t tm_frames_lost;    /**< from the master channel frame count */
+    uint64_t packets;           /**< telemetry packets delivered */
+    uint64_t packets_lost;      /**< from the per-APID sequence counts */
     uint64_t partial_discarded; /**< packets cut by frame loss */
     uint64_t archived, archive_rejected, archive_errors;
     uint64_t published, publish_dropped;
-    uint64_t responses;        /**< LINK_CMD_RESPONSE packets */
+    uint64_t responses; /**< LINK_CMD_RESPONSE packets */
     uint64_t responses_unmatched;
     /* uplink */
-    uint64_t commands_queued, commands_sent, commands_accepted, commands_executed,
-        commands_failed;
+    uint64_t commands_queued, commands_sent, commands_accepted, commands_executed, commands_failed;
     uint64_t commands_refused; /**< not queued: queue full or packet too long */
     uint64_t tc_frames, tc_retransmissions, tc_bc_frames, send_errors;
     uint64_t clcws, fop_alerts;
-    uint8_t fop_state;        /**< ilrs_ccsds_fop_state */
-    uint8_t last_alert;       /**< ilrs_ccsds_fop_alert */
-    uint64_t update_errors;   /**< command_update calls that failed */
+    uint8_t fop_state;      /**< ilrs_ccsds_fop_state */
+    uint8_t last_alert;     /**< ilrs_ccsds_fop_alert */
+    uint64_t update_errors; /**< command_update calls that failed */
 } ilrs_ground_link_stats_t;
 
 typedef struct ilrs_ground_link ilrs_ground_link_t;

@@ -26,10 +26,10 @@
 
 #include <ilrs/ground_link.h>
 
-#define NO_SLOT (-1)
+#define NO_SLOT     (-1)
 #define CMD_MAX_LEN 1017u /* TC frame data field with FECF, 232.0-B-4 §4.1.3 */
-#define FOP_SLOTS 9u      /* K_max 8 + the wait queue */
-#define TM_PKT_MAX ILRS_CCSDS_MAX_PACKET_LEN
+#define FOP_SLOTS   9u    /* K_max 8 + the wait queue */
+#define TM_PKT_MAX  ILRS_CCSDS_MAX_PACKET_LEN
 
 typedef struct cmd_slot {
     bool used;
@@ -55,9 +55,9 @@ struct ilrs_ground_link {
     cmd_slot_t cmds[ILRS_GROUND_LINK_MAX_COMMANDS];
     int fifo[ILRS_GROUND_LINK_MAX_COMMANDS]; /* slots waiting for FOP-1, in order */
     size_t fifo_head, fifo_count;
-    int wait_slot;     /* slot in FOP-1's wait queue */
-    int ns_slot[256];  /* slot carried by the AD frame N(S), until acknowledged */
-    uint16_t cmd_seq;  /* next command packet sequence count */
+    int wait_slot;    /* slot in FOP-1's wait queue */
+    int ns_slot[256]; /* slot carried by the AD frame N(S), until acknowledged */
+    uint16_t cmd_seq; /* next command packet sequence count */
     uint64_t order;
     bool initiated;
     uint64_t purged_seen;
@@ -86,11 +86,20 @@ static void set_state(ilrs_ground_link_t *l, cmd_slot_t *c, ilrs_ground_cmd_stat
     }
     c->state = state;
     switch (state) {
-    case ILRS_GROUND_CMDSTATE_SENT: l->st.commands_sent++; break;
-    case ILRS_GROUND_CMDSTATE_ACCEPTED: l->st.commands_accepted++; break;
-    case ILRS_GROUND_CMDSTATE_EXECUTED: l->st.commands_executed++; break;
-    case ILRS_GROUND_CMDSTATE_FAILED: l->st.commands_failed++; break;
-    default: break;
+    case ILRS_GROUND_CMDSTATE_SENT:
+        l->st.commands_sent++;
+        break;
+    case ILRS_GROUND_CMDSTATE_ACCEPTED:
+        l->st.commands_accepted++;
+        break;
+    case ILRS_GROUND_CMDSTATE_EXECUTED:
+        l->st.commands_executed++;
+        break;
+    case ILRS_GROUND_CMDSTATE_FAILED:
+        l->st.commands_failed++;
+        break;
+    default:
+        break;
     }
     if (l->has_inner && l->inner.command_update != NULL) {
         int rc = l->inner.command_update(l->inner.ctx, c->id, state, ilrs_ground_now_ms(),
@@ -212,8 +221,8 @@ static int src_command_add(void *ctx, const char *name, const char *owner, const
 {
     ilrs_ground_link_t *l = ctx;
     pthread_mutex_lock(&l->mu);
-    int rc = l->inner.command_add(l->inner.ctx, name, owner, issuer, args_json, pkt, len, now_ms,
-                                  id);
+    int rc =
+        l->inner.command_add(l->inner.ctx, name, owner, issuer, args_json, pkt, len, now_ms, id);
     if (rc == 0) {
         (void)queue_command(l, *id, pkt, len); /* a refusal marks it failed */
     }
@@ -221,8 +230,8 @@ static int src_command_add(void *ctx, const char *name, const char *owner, const
     return rc;
 }
 
-static int src_command_update(void *ctx, int64_t id, ilrs_ground_cmd_state_t state,
-                              int64_t now_ms, const char *detail)
+static int src_command_update(void *ctx, int64_t id, ilrs_ground_cmd_state_t state, int64_t now_ms,
+                              const char *detail)
 {
     ilrs_ground_link_t *l = ctx;
     pthread_mutex_lock(&l->mu);
@@ -291,8 +300,7 @@ static void on_response(ilrs_ground_link_t *l, const uint8_t *pkt, size_t len)
     int32_t result = (int32_t)ilrs_get_be32(pkt + 17);
     for (size_t i = 0; i < ILRS_GROUND_LINK_MAX_COMMANDS; i++) {
         cmd_slot_t *c = &l->cmds[i];
-        if (c->used && c->state >= ILRS_GROUND_CMDSTATE_SENT && c->apid == apid &&
-            c->seq == seq) {
+        if (c->used && c->state >= ILRS_GROUND_CMDSTATE_SENT && c->apid == apid && c->seq == seq) {
             if (c->state == ILRS_GROUND_CMDSTATE_SENT) {
                 /* the response proves FARM-1 took the frame (its CLCW may come later) */
                 set_state(l, c, ILRS_GROUND_CMDSTATE_ACCEPTED, "");
@@ -402,7 +410,8 @@ static void on_clcw(ilrs_ground_link_t *l, uint32_t clcw, ilrs_tai_t now)
         int s = l->ns_slot[ns];
         l->ns_slot[ns] = NO_SLOT;
         if (s != NO_SLOT && l->cmds[s].used && l->cmds[s].state == ILRS_GROUND_CMDSTATE_SENT) {
-            set_state(l, &l->cmds[s], ILRS_GROUND_CMDSTATE_ACCEPTED, "acknowledged by FARM-1 (CLCW)");
+            set_state(l, &l->cmds[s], ILRS_GROUND_CMDSTATE_ACCEPTED,
+                      "acknowledged by FARM-1 (CLCW)");
         }
     }
 }
@@ -434,8 +443,8 @@ static int send_frame(ilrs_ground_link_t *l, const uint8_t *frame, size_t len)
         if (!l->has_station) {
             return ILRS_ESTATE;
         }
-        ssize_t n = sendto(l->sock, frame, len, 0, (const struct sockaddr *)&l->station,
-                           l->station_len);
+        ssize_t n =
+            sendto(l->sock, frame, len, 0, (const struct sockaddr *)&l->station, l->station_len);
         return n == (ssize_t)len ? 0 : ILRS_EIO;
     }
     return l->cfg.send != NULL ? l->cfg.send(l->cfg.send_user, frame, len) : ILRS_ESTATE;
@@ -460,8 +469,8 @@ static void reinitiate(ilrs_ground_link_t *l, ilrs_tai_t now)
     }
     if (l->wait_slot != NO_SLOT) {
         /* never transmitted: back at the head of the queue */
-        l->fifo_head = (l->fifo_head + ILRS_GROUND_LINK_MAX_COMMANDS - 1) %
-                       ILRS_GROUND_LINK_MAX_COMMANDS;
+        l->fifo_head =
+            (l->fifo_head + ILRS_GROUND_LINK_MAX_COMMANDS - 1) % ILRS_GROUND_LINK_MAX_COMMANDS;
         l->fifo[l->fifo_head] = l->wait_slot;
         l->fifo_count++;
         l->wait_slot = NO_SLOT;
@@ -499,8 +508,7 @@ static void poll_locked(ilrs_ground_link_t *l, ilrs_tai_t now)
     }
     for (int guard = 0; guard < 1024; guard++) {
         feed_fop(l);
-        uint64_t first = l->fop.frames_sent, again = l->fop.retransmissions,
-                 bc = l->fop.bc_sent;
+        uint64_t first = l->fop.frames_sent, again = l->fop.retransmissions, bc = l->fop.bc_sent;
         size_t len = 0;
         if (ilrs_ccsds_fop_next_frame(&l->fop, now, l->tc, sizeof l->tc, &len) != 0) {
             break;
@@ -570,11 +578,15 @@ int ilrs_ground_link_create(const ilrs_ground_link_config_t *cfg, ilrs_ground_li
     }
     pthread_mutex_init(&l->mu, NULL);
     int rc = 0;
-    ilrs_ccsds_tm_config_t tm = {.scid = l->cfg.scid, .frame_len = l->cfg.tm_frame_len,
-                                 .has_ocf = true, .has_fecf = true};
-    ilrs_ccsds_fop_config_t fc = {.scid = l->cfg.scid, .vcid = l->cfg.tc_vcid, .has_fecf = true,
-                                  .max_data_len = CMD_MAX_LEN, .window = l->cfg.fop_window,
-                                  .t1 = l->cfg.t1, .tx_limit = l->cfg.tx_limit};
+    ilrs_ccsds_tm_config_t tm = {
+        .scid = l->cfg.scid, .frame_len = l->cfg.tm_frame_len, .has_ocf = true, .has_fecf = true};
+    ilrs_ccsds_fop_config_t fc = {.scid = l->cfg.scid,
+                                  .vcid = l->cfg.tc_vcid,
+                                  .has_fecf = true,
+                                  .max_data_len = CMD_MAX_LEN,
+                                  .window = l->cfg.fop_window,
+                                  .t1 = l->cfg.t1,
+                                  .tx_limit = l->cfg.tx_limit};
     if (ilrs_ccsds_tm_demux_init(&l->demux, &tm, deliver, l) != 0 ||
         ilrs_ccsds_fop_init(&l->fop, &fc, l->fop_storage, sizeof l->fop_storage) != 0) {
         ilrs_log(ILRS_LOG_ERROR, "ground_link", "TM frame length %u or FOP-1 settings invalid",
@@ -645,8 +657,7 @@ int ilrs_ground_link_parse_endpoint(const char *text, char *host, size_t cap, ui
 }
 
 int ilrs_ground_link_udp_open(ilrs_ground_link_t *link, const char *listen_addr,
-                              uint16_t listen_port, const char *station_host,
-                              uint16_t station_port)
+                              uint16_t listen_port, const char *station_host, uint16_t station_port)
 {
     if (link == NULL || listen_addr == NULL) {
         return ILRS_EINVAL;

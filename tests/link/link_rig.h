@@ -25,14 +25,14 @@
 
 #include "ilrs_test.h"
 
-#define RIG_SCID 0x1A5u
-#define RIG_FRAME_LEN 512u
-#define RIG_ECHO_APID 0x1D0u
-#define RIG_SCI_APID 0x1E0u
-#define RIG_LINK_APID 0x129u
+#define RIG_SCID       0x1A5u
+#define RIG_FRAME_LEN  512u
+#define RIG_ECHO_APID  0x1D0u
+#define RIG_SCI_APID   0x1E0u
+#define RIG_LINK_APID  0x129u
 #define RIG_MAX_FRAMES 4096
-#define RIG_MAX_PKTS 20000
-#define RIG_MAX_GOT 256
+#define RIG_MAX_PKTS   20000
+#define RIG_MAX_GOT    256
 
 typedef struct rig_pkt {
     uint16_t len;
@@ -110,7 +110,11 @@ static inline void rig_tap(void *user, uint8_t vcid, const uint8_t *pkt, size_t 
 
 /* ECHO app */
 static const ilrs_dict_field_t echo_args[] = {
-    {.name = "value", .type = ILRS_DICT_U8, .has_range = true, .min = 0, .max = 100,
+    {.name = "value",
+     .type = ILRS_DICT_U8,
+     .has_range = true,
+     .min = 0,
+     .max = 100,
      .description = "value to record"},
 };
 
@@ -129,13 +133,18 @@ static inline int echo_cmd(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_
 static inline int echo_init(ilrs_app_t *app, void *ctx)
 {
     echo_t *e = ctx;
-    ilrs_dict_command_t c = {.name = "EchoSet", .function_code = 2,
-                             .description = "record a value", .args = echo_args, .arg_count = 1};
+    ilrs_dict_command_t c = {.name = "EchoSet",
+                             .function_code = 2,
+                             .description = "record a value",
+                             .args = echo_args,
+                             .arg_count = 1};
     static const ilrs_dict_field_t sci_fields[] = {
         {.name = "samples", .type = ILRS_DICT_BYTES, .length = 200, .description = "raw samples"},
     };
-    ilrs_dict_packet_t sci = {.name = "ECHO_SCI", .apid = RIG_SCI_APID,
-                              .description = "science stream", .fields = sci_fields,
+    ilrs_dict_packet_t sci = {.name = "ECHO_SCI",
+                              .apid = RIG_SCI_APID,
+                              .description = "science stream",
+                              .fields = sci_fields,
                               .field_count = 1};
     int rc = ilrs_app_register_packet(app, &sci, NULL);
     return rc != 0 ? rc : ilrs_app_register_command(app, &c, echo_cmd, &e->cmd);
@@ -206,8 +215,12 @@ static inline void rig_init(rig_t *r, double rate_bps, double drop_down, double 
     r->drop_up = drop_up;
     ilrs_fsw_config_t cfg = {.evs = {.log_size = 4096}, .hk_interval_s = 1};
     assert_int_equal(ilrs_fsw_create(&cfg, &r->fsw), 0);
-    ilrs_link_config_t lc = {.scid = RIG_SCID, .frame_len = RIG_FRAME_LEN, .rate_bps = rate_bps,
-                             .output = rig_output, .output_user = r, .apid = RIG_LINK_APID};
+    ilrs_link_config_t lc = {.scid = RIG_SCID,
+                             .frame_len = RIG_FRAME_LEN,
+                             .rate_bps = rate_bps,
+                             .output = rig_output,
+                             .output_user = r,
+                             .apid = RIG_LINK_APID};
     lc.routes[lc.route_count++] = (ilrs_link_route_t){RIG_ECHO_APID, 0};
     lc.routes[lc.route_count++] = (ilrs_link_route_t){ILRS_FSW_APID_EVENTS, 0};
     lc.routes[lc.route_count++] = (ilrs_link_route_t){RIG_LINK_APID, 0};
@@ -216,20 +229,35 @@ static inline void rig_init(rig_t *r, double rate_bps, double drop_down, double 
     ilrs_app_def_t def;
     ilrs_link_app_def(r->link, &def);
     assert_int_equal(ilrs_fsw_add_app(r->fsw, &def, NULL), 0);
-    ilrs_app_def_t echo = {.name = "ECHO", .init = echo_init, .step = echo_step, .rate_hz = 10,
-                           .priority = 10, .apid = RIG_ECHO_APID, .context = &r->echo};
+    ilrs_app_def_t echo = {.name = "ECHO",
+                           .init = echo_init,
+                           .step = echo_step,
+                           .rate_hz = 10,
+                           .priority = 10,
+                           .apid = RIG_ECHO_APID,
+                           .context = &r->echo};
     assert_int_equal(ilrs_fsw_add_app(r->fsw, &echo, NULL), 0);
-    ilrs_app_def_t probe = {.name = "PROBE", .init = probe_init_, .step = probe_step_,
-                            .rate_hz = 10, .priority = 1000, .pipe_depth = 256, .context = r};
+    ilrs_app_def_t probe = {.name = "PROBE",
+                            .init = probe_init_,
+                            .step = probe_step_,
+                            .rate_hz = 10,
+                            .priority = 1000,
+                            .pipe_depth = 256,
+                            .context = r};
     assert_int_equal(ilrs_fsw_add_app(r->fsw, &probe, NULL), 0);
     assert_int_equal(ilrs_fsw_start(r->fsw), 0);
     /* ground */
     ilrs_ground_archive_options_t ao = {.commit_interval = INT64_C(3600000000000)};
     assert_int_equal(ilrs_ground_archive_open(":memory:", &ao, &r->archive), 0);
-    ilrs_ground_link_config_t gc = {.scid = RIG_SCID, .tm_frame_len = RIG_FRAME_LEN,
-                                    .t1 = INT64_C(500000000), .tx_limit = 20,
-                                    .dict = ilrs_fsw_dict(r->fsw), .archive = r->archive,
-                                    .send = rig_send, .send_user = r, .tap = rig_tap,
+    ilrs_ground_link_config_t gc = {.scid = RIG_SCID,
+                                    .tm_frame_len = RIG_FRAME_LEN,
+                                    .t1 = INT64_C(500000000),
+                                    .tx_limit = 20,
+                                    .dict = ilrs_fsw_dict(r->fsw),
+                                    .archive = r->archive,
+                                    .send = rig_send,
+                                    .send_user = r,
+                                    .tap = rig_tap,
                                     .tap_user = r};
     assert_int_equal(ilrs_ground_link_create(&gc, &r->gl), 0);
     assert_int_equal(ilrs_ground_memsource_create(&r->mem), 0);

@@ -131,9 +131,9 @@ static void telemetry_and_commands(void **state)
     assert_true(r.sent_n >= r.got_n && r.sent_n - r.got_n < 40);
     assert_int_equal(ilrs_ground_archive_flush(r.archive), 0);
     arch_scan_t scan = {.r = &r};
-    assert_int_equal(ilrs_ground_archive_packets(r.archive, NULL, 0xFFFF, INT64_MIN, INT64_MAX,
-                                                 arch_cb, &scan),
-                     0);
+    assert_int_equal(
+        ilrs_ground_archive_packets(r.archive, NULL, 0xFFFF, INT64_MIN, INT64_MAX, arch_cb, &scan),
+        0);
     assert_int_equal(scan.n, gs.archived);
     assert_int_equal(scan.matched, scan.n);
     rig_fini(&r);
@@ -152,8 +152,8 @@ static void lossy_channel_exactly_once(void **state)
     for (size_t i = 0; i < N; i++) {
         ids[i] = rig_command(&r, (unsigned)i, false);
     }
-    for (int i = 0; i < 2000 && (r.echo.got_n < N || !all_final(&r, ids, N,
-                                                              ILRS_GROUND_CMDSTATE_ACCEPTED));
+    for (int i = 0;
+         i < 2000 && (r.echo.got_n < N || !all_final(&r, ids, N, ILRS_GROUND_CMDSTATE_ACCEPTED));
          i++) {
         rig_step(&r);
     }
@@ -265,8 +265,8 @@ static void bad_frames_counted(void **state)
     memcpy(tm, r.down[0], RIG_FRAME_LEN);
     tm[100] ^= 1;
     assert_int_equal(ilrs_ground_link_tm_frame(r.gl, tm, RIG_FRAME_LEN, rig_now(&r)), ILRS_ECRC);
-    ilrs_ccsds_tm_config_t tmc = {.scid = RIG_SCID + 1, .frame_len = RIG_FRAME_LEN,
-                                  .has_ocf = true, .has_fecf = true};
+    ilrs_ccsds_tm_config_t tmc = {
+        .scid = RIG_SCID + 1, .frame_len = RIG_FRAME_LEN, .has_ocf = true, .has_fecf = true};
     ilrs_ccsds_tm_mux_t mux;
     assert_int_equal(ilrs_ccsds_tm_mux_init(&mux, &tmc), 0);
     assert_int_equal(ilrs_ccsds_tm_mux_next_frame(&mux, 0, tm, sizeof tm, NULL), 0);
@@ -307,8 +307,7 @@ static void udp_loopback(void **state)
     rig_init(&r, 0, 0, 0, 7);
     uint16_t station_port = 0;
     int station = udp_socket(&station_port);
-    assert_int_equal(ilrs_ground_link_udp_open(r.gl, "127.0.0.1", 0, "127.0.0.1", station_port),
-                     0);
+    assert_int_equal(ilrs_ground_link_udp_open(r.gl, "127.0.0.1", 0, "127.0.0.1", station_port), 0);
     assert_int_equal(ilrs_ground_link_udp_open(r.gl, "127.0.0.1", 0, NULL, 0), ILRS_ESTATE);
     struct sockaddr_in ground = {.sin_family = AF_INET,
                                  .sin_port = htons(ilrs_ground_link_udp_port(r.gl))};
@@ -356,8 +355,7 @@ static void udp_service_thread(void **state)
     rig_init(&r, 0, 0, 0, 9);
     uint16_t station_port = 0;
     int station = udp_socket(&station_port);
-    assert_int_equal(ilrs_ground_link_udp_open(r.gl, "127.0.0.1", 0, "127.0.0.1", station_port),
-                     0);
+    assert_int_equal(ilrs_ground_link_udp_open(r.gl, "127.0.0.1", 0, "127.0.0.1", station_port), 0);
     assert_int_equal(ilrs_ground_link_start(r.gl), 0);
     assert_int_equal(ilrs_ground_link_start(r.gl), ILRS_ESTATE);
     struct sockaddr_in ground = {.sin_family = AF_INET,
@@ -402,7 +400,8 @@ static void endpoint_parse_and_config(void **state)
     (void)state;
     char host[64];
     uint16_t port = 0;
-    assert_int_equal(ilrs_ground_link_parse_endpoint("127.0.0.1:5000", host, sizeof host, &port), 0);
+    assert_int_equal(ilrs_ground_link_parse_endpoint("127.0.0.1:5000", host, sizeof host, &port),
+                     0);
     assert_string_equal(host, "127.0.0.1");
     assert_int_equal(port, 5000);
     assert_int_equal(ilrs_ground_link_parse_endpoint("nohost", host, sizeof host, &port),

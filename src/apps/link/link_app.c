@@ -16,7 +16,7 @@
 #include "apps/apps_int.h"
 #include "apps/link/link_eid.h"
 
-#define VC_NONE 0xFFu
+#define VC_NONE      0xFFu
 #define TC_FRAME_MAX ILRS_CCSDS_TC_MAX_FRAME_LEN
 
 struct ilrs_link_app {
@@ -48,11 +48,12 @@ struct ilrs_link_app {
 void ilrs_link_reference_routes(ilrs_link_config_t *cfg)
 {
     static const uint16_t vc0[] = {
-        ILRS_FSW_APID_EXEC,   ILRS_FSW_APID_EVS,     ILRS_FSW_APID_SB,     ILRS_FSW_APID_TIME,
-        ILRS_FSW_APID_TBL,    ILRS_FSW_APID_HK,      ILRS_FSW_APID_CMD,    ILRS_FSW_APID_EVENTS,
-        ILRS_APPS_APID_POWER, ILRS_APPS_APID_THERMAL, ILRS_APPS_APID_PAYLOAD, ILRS_APPS_APID_MODE,
-        ILRS_APPS_APID_STORAGE, ILRS_APPS_APID_COMM, ILRS_APPS_APID_HS,   ILRS_APPS_APID_LC,
-        ILRS_APPS_APID_SC,    ILRS_LINK_APID_HK};
+        ILRS_FSW_APID_EXEC,     ILRS_FSW_APID_EVS,      ILRS_FSW_APID_SB,
+        ILRS_FSW_APID_TIME,     ILRS_FSW_APID_TBL,      ILRS_FSW_APID_HK,
+        ILRS_FSW_APID_CMD,      ILRS_FSW_APID_EVENTS,   ILRS_APPS_APID_POWER,
+        ILRS_APPS_APID_THERMAL, ILRS_APPS_APID_PAYLOAD, ILRS_APPS_APID_MODE,
+        ILRS_APPS_APID_STORAGE, ILRS_APPS_APID_COMM,    ILRS_APPS_APID_HS,
+        ILRS_APPS_APID_LC,      ILRS_APPS_APID_SC,      ILRS_LINK_APID_HK};
     cfg->route_count = 0;
     for (size_t i = 0; i < APPS_COUNT(vc0); i++) {
         cfg->routes[cfg->route_count++] = (ilrs_link_route_t){vc0[i], ILRS_CCSDS_VC_HOUSEKEEPING};
@@ -60,8 +61,8 @@ void ilrs_link_reference_routes(ilrs_link_config_t *cfg)
     cfg->routes[cfg->route_count++] =
         (ilrs_link_route_t){ILRS_APPS_APID_PLD_DATA, ILRS_CCSDS_VC_SCIENCE};
     for (uint16_t i = 0; i < 8; i++) {
-        cfg->routes[cfg->route_count++] = (ilrs_link_route_t){
-            (uint16_t)(ILRS_APPS_APID_PAYLOAD_BASE + i), ILRS_CCSDS_VC_SCIENCE};
+        cfg->routes[cfg->route_count++] =
+            (ilrs_link_route_t){(uint16_t)(ILRS_APPS_APID_PAYLOAD_BASE + i), ILRS_CCSDS_VC_SCIENCE};
     }
 }
 
@@ -74,8 +75,7 @@ int ilrs_link_app_create(const ilrs_link_config_t *cfg, ilrs_link_app_t **out)
         cfg->tc_vcid > ILRS_CCSDS_TC_VCID_MAX || (cfg->farm_window & 1u) != 0 ||
         cfg->farm_window == 255 || cfg->route_count > ILRS_LINK_MAX_ROUTES ||
         !(cfg->rate_bps >= 0) || !(cfg->rate_hz >= 0) ||
-        (cfg->hal != NULL && cfg->radio[0] == '\0') ||
-        cfg->response_apid >= ILRS_CCSDS_APID_IDLE) {
+        (cfg->hal != NULL && cfg->radio[0] == '\0') || cfg->response_apid >= ILRS_CCSDS_APID_IDLE) {
         ilrs_log(ILRS_LOG_ERROR, "link", "invalid LINK configuration");
         return ILRS_EINVAL;
     }
@@ -105,8 +105,8 @@ int ilrs_link_app_create(const ilrs_link_config_t *cfg, ilrs_link_app_t **out)
         a->cfg.response_apid = ILRS_LINK_APID_CMD_RESPONSE;
     }
     int rc = 0;
-    ilrs_ccsds_tm_config_t tm = {.scid = a->cfg.scid, .frame_len = a->cfg.frame_len,
-                                 .has_ocf = true, .has_fecf = true};
+    ilrs_ccsds_tm_config_t tm = {
+        .scid = a->cfg.scid, .frame_len = a->cfg.frame_len, .has_ocf = true, .has_fecf = true};
     if (ilrs_ccsds_tm_mux_init(&a->mux, &tm) != 0 ||
         ilrs_ccsds_farm_init(&a->farm, a->cfg.tc_vcid, a->cfg.farm_window) != 0) {
         ilrs_log(ILRS_LOG_ERROR, "link", "frame length %u or FARM window %u invalid",
@@ -130,9 +130,10 @@ int ilrs_link_app_create(const ilrs_link_config_t *cfg, ilrs_link_app_t **out)
                 goto out_free;
             }
             /* priority: real-time first, then science, then playback */
-            uint8_t prio = vc == ILRS_CCSDS_VC_HOUSEKEEPING ? 0 : vc == ILRS_CCSDS_VC_SCIENCE ? 1 : 2;
-            rc = ilrs_ccsds_tm_mux_add_vc(&a->mux, vc, prio, a->queues[vc],
-                                          a->cfg.vc_queue_octets);
+            uint8_t prio = vc == ILRS_CCSDS_VC_HOUSEKEEPING ? 0
+                           : vc == ILRS_CCSDS_VC_SCIENCE    ? 1
+                                                            : 2;
+            rc = ilrs_ccsds_tm_mux_add_vc(&a->mux, vc, prio, a->queues[vc], a->cfg.vc_queue_octets);
             if (rc != 0) {
                 goto out_free;
             }
@@ -189,24 +190,27 @@ static const apps_event_t events[] = {
     {LINK_FARM_ERR_EID, "LINK_FARM_ERR", ILRS_EVENT_ERROR,
      "TC frame N(S) %u refused by FARM-1 (V(R) %u): %s",
      "FARM-1 refused a TC frame (out of sequence, lockout, wait, other VC, bad control command)"},
-    {LINK_UPCMD_ERR_EID, "LINK_UPCMD_ERR", ILRS_EVENT_ERROR, "uplinked command APID 0x%03X seq %u: %s",
+    {LINK_UPCMD_ERR_EID, "LINK_UPCMD_ERR", ILRS_EVENT_ERROR,
+     "uplinked command APID 0x%03X seq %u: %s",
      "an uplinked command packet was rejected by the ingest or is not a whole packet"},
     {LINK_DROP_ERR_EID, "LINK_DROP_ERR", ILRS_EVENT_ERROR, "telemetry APID 0x%03X dropped: %s",
      "a telemetry packet could not be queued for downlink (queue full or malformed)"},
     {LINK_HAL_ERR_EID, "LINK_HAL_ERR", ILRS_EVENT_ERROR, "hal radio '%s': %s",
      "the configured radio is missing"},
-    {LINK_UPCMD_INF_EID, "LINK_UPCMD_INF", ILRS_EVENT_DEBUG, "uplinked command APID 0x%03X seq %u accepted",
-     "an uplinked command passed the ingest"},
+    {LINK_UPCMD_INF_EID, "LINK_UPCMD_INF", ILRS_EVENT_DEBUG,
+     "uplinked command APID 0x%03X seq %u accepted", "an uplinked command passed the ingest"},
 };
 
 static const ilrs_dict_field_t resp_fields[] = {
     {.name = "cmd_apid", .type = ILRS_DICT_U16, .description = "APID of the uplinked command"},
     {.name = "cmd_seq", .type = ILRS_DICT_U16, .description = "its packet sequence count"},
     {.name = "function_code", .type = ILRS_DICT_U8, .description = "its function code"},
-    {.name = "result", .type = ILRS_DICT_I32,
+    {.name = "result",
+     .type = ILRS_DICT_I32,
      .description = "ilrs_fsw_command() result: 0 accepted, else the ILRS_E code"},
     {.name = "frame_seq", .type = ILRS_DICT_U8, .description = "N(S) of the carrying TC frame"},
-    {.name = "packet_index", .type = ILRS_DICT_U16,
+    {.name = "packet_index",
+     .type = ILRS_DICT_U16,
      .description = "index of the packet in the frame's data field"},
 };
 
@@ -276,8 +280,8 @@ static int link_init(ilrs_app_t *app, void *ctx)
 }
 
 /* Publish the response to one uplinked command (and queue it on VC 0 at once). */
-static void respond(ilrs_app_t *app, ilrs_link_app_t *a, const uint8_t *pkt, size_t len,
-                    int result, uint8_t frame_seq, uint16_t index)
+static void respond(ilrs_app_t *app, ilrs_link_app_t *a, const uint8_t *pkt, size_t len, int result,
+                    uint8_t frame_seq, uint16_t index)
 {
     uint8_t *r = a->resp;
     if (ilrs_ccsds_tlm_init(r, sizeof a->resp, a->cfg.response_apid, ILRS_LINK_RESPONSE_LEN,
@@ -414,7 +418,8 @@ static int link_step(ilrs_app_t *app, void *ctx)
 {
     ilrs_link_app_t *a = ctx;
     ilrs_tai_t now = ilrs_app_time(app);
-    double dt = a->started ? apps_seconds(now, a->last_step) : 1.0 / (a->cfg.rate_hz > 0 ? a->cfg.rate_hz : 10.0);
+    double dt = a->started ? apps_seconds(now, a->last_step)
+                           : 1.0 / (a->cfg.rate_hz > 0 ? a->cfg.rate_hz : 10.0);
     a->started = true;
     a->last_step = now;
     /* uplink: queued frames, then the input callback */
