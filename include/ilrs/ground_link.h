@@ -159,7 +159,9 @@ int ilrs_ground_link_udp_open(ilrs_ground_link_t *link, const char *listen_addr,
 uint16_t ilrs_ground_link_udp_port(const ilrs_ground_link_t *link);
 /**
  * @brief Wait up to @p timeout_ms for datagrams, process every one received, then
- *        ilrs_ground_link_poll() at the current time (CLOCK_MONOTONIC).
+ *        ilrs_ground_link_poll() at the current time (system clock as TAI); flushes
+ *        the archive at most once a second when packets arrived, so live history
+ *        queries see them.
  * @return 0, ILRS_ESTATE (UDP not open), ILRS_EIO.
  */
 int ilrs_ground_link_udp_service(ilrs_ground_link_t *link, int timeout_ms);

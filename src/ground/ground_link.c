@@ -63,6 +63,8 @@ struct ilrs_ground_link {
     uint64_t purged_seen;
     ilrs_ground_link_stats_t st;
     ilrs_tai_t rx_time; /* receive time of the frame being demultiplexed */
+    uint64_t flushed_at;  /* archived count at the last flush (UDP service) */
+    ilrs_tai_t last_flush;
     uint8_t tc[ILRS_CCSDS_TC_MAX_FRAME_LEN];
     /* UDP */
     int sock;
@@ -748,7 +750,19 @@ int ilrs_ground_link_udp_service(ilrs_ground_link_t *link, int timeout_ms)
         pthread_mutex_unlock(&link->mu);
         (void)ilrs_ground_link_tm_frame(link, link->rx, (size_t)got, ground_now());
     }
-    return ilrs_ground_link_poll(link, ground_now());
+    ilrs_tai_t now = ground_now();
+    /* live operations: what arrived is readable in the archive within a second */
+    pthread_mutex_lock(&link->mu);
+    if (link->cfg.archive != NULL && link->st.archived != link->flushed_at &&
+        now - link->last_flush >= INT64_C(1000000000)) {
+        if (ilrs_ground_archive_flush(link->cfg.archive) != 0) {
+            link->st.archive_errors++;
+        }
+        link->flushed_at = link->st.archived;
+        link->last_flush = now;
+    }
+    pthread_mutex_unlock(&link->mu);
+    return ilrs_ground_link_poll(link, now);
 }
 
 static void *service(void *arg)
