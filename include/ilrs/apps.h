@@ -803,6 +803,8 @@ void ilrs_link_app_destroy(ilrs_link_app_t *app);
 void ilrs_link_app_def(ilrs_link_app_t *app, ilrs_app_def_t *def);
 /**
  * @brief Hand one received TC frame (copied) to the app; processed at its next step.
+ *        Call it from the thread running the flight instance (between runs); other
+ *        threads deliver frames through the @c input callback instead.
  * @return 0, ILRS_EINVAL (NULL, empty, longer than 1024), ILRS_EFULL (queue full: counted).
  */
 int ilrs_link_app_uplink(ilrs_link_app_t *app, const uint8_t *frame, size_t len);

@@ -199,9 +199,9 @@ static inline ilrs_tai_t rig_now(rig_t *r)
     return ilrs_time_now(ilrs_fsw_time(r->fsw));
 }
 
-/* Build the rig; @p rate_bps 0 = unlimited downlink. */
-static inline void rig_init(rig_t *r, double rate_bps, double drop_down, double drop_up,
-                            uint64_t seed)
+/* Build the rig; @p rate_bps 0 = unlimited downlink; @p hal / @p radio: rate from a hal radio. */
+static inline void rig_init_hal(rig_t *r, double rate_bps, double drop_down, double drop_up,
+                                uint64_t seed, ilrs_hal_t *hal, const char *radio)
 {
     memset(r, 0, sizeof *r);
     r->down = calloc(RIG_MAX_FRAMES, RIG_FRAME_LEN);
@@ -220,7 +220,11 @@ static inline void rig_init(rig_t *r, double rate_bps, double drop_down, double 
                              .rate_bps = rate_bps,
                              .output = rig_output,
                              .output_user = r,
-                             .apid = RIG_LINK_APID};
+                             .apid = RIG_LINK_APID,
+                             .hal = hal};
+    if (radio != NULL) {
+        snprintf(lc.radio, sizeof lc.radio, "%s", radio);
+    }
     lc.routes[lc.route_count++] = (ilrs_link_route_t){RIG_ECHO_APID, 0};
     lc.routes[lc.route_count++] = (ilrs_link_route_t){ILRS_FSW_APID_EVENTS, 0};
     lc.routes[lc.route_count++] = (ilrs_link_route_t){RIG_LINK_APID, 0};
@@ -264,6 +268,12 @@ static inline void rig_init(rig_t *r, double rate_bps, double drop_down, double 
     ilrs_ground_source_t inner;
     ilrs_ground_memsource_bind(r->mem, &inner);
     assert_int_equal(ilrs_ground_link_bind_source(r->gl, &inner, &r->src), 0);
+}
+
+static inline void rig_init(rig_t *r, double rate_bps, double drop_down, double drop_up,
+                            uint64_t seed)
+{
+    rig_init_hal(r, rate_bps, drop_down, drop_up, seed, NULL, NULL);
 }
 
 static inline void rig_fini(rig_t *r)

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "apps/apps_test_hal.h"
 #include "link/link_rig.h"
 
 static bool all_final(rig_t *r, const int64_t *ids, size_t n, ilrs_ground_cmd_state_t at_least)
@@ -208,6 +209,31 @@ static void rate_limited_downlink(void **state)
     /* the science stream (17 kbit/s) exceeds the rate: data waits, then the queue fills */
     assert_true(ls.rate_limited > 0);
     assert_int_equal(ls.tm_frames, frames);
+    rig_fini(&r);
+}
+
+/* The rate and the link state come from the hal radio (64 kbit/s in the test hal). */
+static void hal_rate_and_link_state(void **state)
+{
+    (void)state;
+    th_t hal;
+    th_init(&hal);
+    assert_int_equal(th_add_radio(&hal, "radio.dte", true), 0);
+    rig_t r;
+    rig_init_hal(&r, 0, 0, 0, 13, &hal.hal, "radio.dte");
+    const double frame_bits = 8.0 * RIG_FRAME_LEN;
+    assert_int_equal(ilrs_fsw_run(r.fsw, INT64_C(5000000000)), 0);
+    size_t up = r.down_n;
+    assert_true(up <= (size_t)(64000.0 * 5.0 / frame_bits) + 1);
+    /* 6400 bit per 100 ms step: at least one frame (data or the idle CLCW carrier) each step */
+    assert_true(up >= 49);
+    r.down_n = 0;
+    hal.radio_up[0] = false;
+    assert_int_equal(ilrs_fsw_run(r.fsw, INT64_C(2000000000)), 0);
+    assert_int_equal(r.down_n, 0); /* no link: nothing sent, nothing saved for later */
+    hal.radio_up[0] = true;
+    assert_int_equal(ilrs_fsw_run(r.fsw, INT64_C(100000000)), 0);
+    assert_true(r.down_n <= (size_t)(64000.0 * 0.1 / frame_bits) + 1);
     rig_fini(&r);
 }
 
@@ -432,6 +458,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(telemetry_and_commands),
     cmocka_unit_test(lossy_channel_exactly_once),
     cmocka_unit_test(rate_limited_downlink),
+    cmocka_unit_test(hal_rate_and_link_state),
     cmocka_unit_test(bad_frames_counted),
     cmocka_unit_test(udp_loopback),
     cmocka_unit_test(udp_service_thread),
