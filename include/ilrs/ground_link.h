@@ -45,6 +45,8 @@
 extern "C" {
 #endif
 
+/** The ilrs spacecraft ID (= ILRS_LINK_DEFAULT_SCID; a project choice, not SANA-assigned). */
+#define ILRS_GROUND_LINK_DEFAULT_SCID 0x1A5u
 /** Default APID of the station's LINK_CMD_RESPONSE packet (= ILRS_LINK_APID_CMD_RESPONSE). */
 #define ILRS_GROUND_LINK_RESPONSE_APID 0x12Au
 /** Commands waiting for transmission or a final state. */
