@@ -230,7 +230,8 @@ int cli_ground(int argc, char **argv)
     }
     ilrs_ground_source_t linked = {0};
     if (rc == 0 && link_listen != NULL) {
-        ilrs_ground_link_config_t lc = {.scid = ILRS_GROUND_LINK_DEFAULT_SCID, .dict = dict, .archive = archive};
+        ilrs_ground_link_config_t lc = {
+            .scid = ILRS_GROUND_LINK_DEFAULT_SCID, .dict = dict, .archive = archive};
         rc = ilrs_ground_link_create(&lc, &run_link);
         if (rc == 0) {
             rc = ilrs_ground_link_udp_open(run_link, link_addr, link_port,
