@@ -119,7 +119,10 @@ extern "C" {
     X(GROUND_CRYPTO, -522, "cryptographic library failure")                              \
     /* hal (-600 .. -699) */                                                             \
     X(HAL_NODEV, -600, "no such hal device")                                             \
-    X(HAL_UNPOWERED, -601, "hal device not powered")
+    X(HAL_UNPOWERED, -601, "hal device not powered")                                     \
+    /* station (-800 .. -899) */                                                         \
+    X(STATION_CONFIG, -800, "scenario cannot be represented by the station models")      \
+    X(STATION_RUN, -801, "station run failed")
 
 /** Error codes; 0 (ILRS_OK) is success. */
 enum ilrs_error {

@@ -17,5 +17,6 @@
 #include <ilrs/hal.h>
 #include <ilrs/twin.h>
 #include <ilrs/apps.h>
+#include <ilrs/station.h>
 
 #endif

@@ -41,6 +41,7 @@ int cli_ground_run(const char *addr, unsigned short port, const struct ilrs_dict
                    const struct ilrs_ground_source *source);
 int cli_fsw(int argc, char **argv);
 int cli_scenario(int argc, char **argv);
+int cli_run(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 

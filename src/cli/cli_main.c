@@ -16,6 +16,7 @@ static const cli_command_t commands[] = {
     {"serve", "browse a finished run directory in the mission-control web UI", cli_serve},
     {"fsw", "run the flight framework and its core apps, print a summary", cli_fsw},
     {"scenario", "check a station scenario file and summarise it", cli_scenario},
+    {"run", "play a station scenario on virtual time: archive, events, report", cli_run},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];

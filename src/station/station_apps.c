@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: Apache-2.0
+// The station's flight apps, configured from the scenario: the one seam between
+// the run and the station-apps module (include/ilrs/apps.h). Each app gets its
+// configuration from the scenario and the hardware map (hal device names are
+// the twin's: "<battery>.soc", "<array>.power", "<line>.current",
+// "<node>.temp", switches named after lines and heaters), is created before the
+// flight instance starts and destroyed after it.
+//
+// Apps wired here: POWER (load lines, shedding by state of charge, survival;
+// the hub's awake line is shed last: hibernation), THERMAL (one thermostat
+// zone per scenario heater), PAYLOAD (one manifest per scenario payload; it
+// reads the ports and reports each read as a PLD_DATA record, which DOWNLINK
+// stores and plays back) and MODE (nominal, power-safe on shedding, survival).
+// LC and SC put the station to sleep at sunset and wake it at sunrise (below).
+// Not wired yet: STORAGE and COMM (DOWNLINK does their part of the work for now).
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "station/station_int.h"
+
+#define PLD_DATA_APID   0x1F0u /* PLD_DATA records (payload host -> DOWNLINK) */
+#define PLD_STATUS_APID 0x200u /* + payload index: each hosted payload's status */
+
+struct station_apps {
+    ilrs_pwr_app_t *power;
+    ilrs_thm_app_t *thermal;
+    ilrs_pld_app_t *payload;
+    ilrs_mode_app_t *mode;
+    ilrs_lc_app_t *lc;
+    ilrs_sc_app_t *sc;
+    size_t hosted; /* scenario payloads 0..hosted-1 are hosted by PLD */
+    uint32_t line_on_mask, line_shed1_mask, line_survival_mask;
+};
+
+/* Shedding level of a line from its role: essential lines and heater lines are
+ * never shed (night survival needs both); science and mobile loads go first,
+ * communications second. */
+static uint8_t shed_level_of(const ilrs_scenario_t *sc, const station_hw_map_t *m, size_t line,
+                             bool *survival)
+{
+    const char *name = m->lines[line].name;
+    *survival = false;
+    if (strcmp(name, ST_HUB_AWAKE_LINE) == 0) {
+        return 2; /* hibernate at the deepest level */
+    }
+    for (size_t i = 0; i < sc->power.line_count; i++) {
+        if (strcmp(sc->power.lines[i].id, name) == 0 && !sc->power.lines[i].switchable) {
+            *survival = true;
+            return 0;
+        }
+    }
+    if ((int)line == m->unswitched_line || strcmp(name, sc->hub.line) == 0) {
+        *survival = true;
+        return 0;
+    }
+    for (size_t h = 0; h < m->config.n_heaters; h++) {
+        if (m->heaters[h].line == (int)line) {
+            *survival = true;
+            return 0;
+        }
+    }
+    for (size_t r = 0; r < m->config.n_radios; r++) {
+        if (m->radio_lines[r] == (int)line) {
+            return 2;
+        }
+    }
+    return 1;
+}
+
+static int make_power(const ilrs_scenario_t *sc, const station_hw_map_t *m, ilrs_hal_t *hal,
+                      station_apps_t *a, char *error, size_t cap)
+{
+    ilrs_pwr_config_t c;
+    memset(&c, 0, sizeof c);
+    c.hal = hal;
+    if (m->config.n_batteries > ILRS_PWR_MAX_SENSORS || m->config.n_lines > ILRS_PWR_MAX_LINES) {
+        snprintf(error, cap, "POWER app: at most %d batteries and %d lines, scenario has %zu, %zu",
+                 ILRS_PWR_MAX_SENSORS, ILRS_PWR_MAX_LINES, m->config.n_batteries,
+                 m->config.n_lines);
+        return ILRS_ESTATION_CONFIG;
+    }
+    double min_soc = 1.0;
+    for (size_t i = 0; i < m->config.n_batteries; i++) {
+        snprintf(c.soc_sensors[c.soc_sensor_count++], ILRS_APPS_NAME_MAX, "%.26s.soc",
+                 m->batteries[i].name);
+        min_soc = fmin(min_soc, m->batteries[i].soc_min);
+    }
+    for (size_t i = 0; i < m->config.n_arrays && c.source_sensor_count < ILRS_PWR_MAX_SENSORS;
+         i++) {
+        snprintf(c.source_sensors[c.source_sensor_count++], ILRS_APPS_NAME_MAX, "%.24s.power",
+                 m->arrays[i].name);
+    }
+    for (size_t i = 0; i < m->config.n_rtgs && c.source_sensor_count < ILRS_PWR_MAX_SENSORS; i++) {
+        if (m->rtgs[i].electric_w_bol > 0.0) {
+            snprintf(c.source_sensors[c.source_sensor_count++], ILRS_APPS_NAME_MAX, "%.24s.power",
+                     m->rtgs[i].name);
+        }
+    }
+    snprintf(c.bus_voltage_sensor, sizeof c.bus_voltage_sensor, "bus.voltage");
+    for (size_t i = 0; i < m->config.n_lines; i++) {
+        ilrs_pwr_line_config_t *l = &c.lines[c.line_count++];
+        snprintf(l->name, sizeof l->name, "%s", m->lines[i].name);
+        snprintf(l->current_sensor, sizeof l->current_sensor, "%.22s.current", m->lines[i].name);
+        l->shed_level = shed_level_of(sc, m, i, &l->survival);
+        l->enabled = m->lines[i].on;
+        a->line_on_mask |= l->enabled ? 1u << i : 0u;
+        a->line_shed1_mask |= l->shed_level == 1 ? 1u << i : 0u;
+        a->line_survival_mask |= l->survival ? 1u << i : 0u;
+    }
+    // Two shedding levels above the batteries' floor: science and rovers first,
+    // then communications (assumed operating policy, docs/station.md).
+    c.level_count = 2;
+    c.shed_soc[0] = fmin(0.9, min_soc + 0.20);
+    c.shed_soc[1] = fmin(0.85, min_soc + 0.10);
+    c.restore_hysteresis = 0.05;
+    c.persistence = 60;
+    int rc = ilrs_pwr_app_create(&c, &a->power);
+    if (rc != 0) {
+        snprintf(error, cap, "POWER app configuration refused: %s", ilrs_strerror(rc));
+    }
+    return rc;
+}
+
+static int make_thermal(const station_hw_map_t *m, ilrs_hal_t *hal, station_apps_t *a, char *error,
+                        size_t cap)
+{
+    ilrs_thm_config_t c;
+    memset(&c, 0, sizeof c);
+    c.hal = hal;
+    if (m->config.n_heaters > ILRS_THM_MAX_ZONES) {
+        snprintf(error, cap, "THERMAL app: at most %d heaters, scenario has %zu",
+                 ILRS_THM_MAX_ZONES, m->config.n_heaters);
+        return ILRS_ESTATION_CONFIG;
+    }
+    for (size_t h = 0; h < m->config.n_heaters; h++) {
+        ilrs_thm_zone_config_t *z = &c.zones[c.zone_count++];
+        // Zone names are telemetry field prefixes: [a-z0-9_].
+        size_t k = 0;
+        for (const char *p = m->heaters[h].name; *p && k + 1 < sizeof z->name; p++) {
+            z->name[k++] = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
+        }
+        z->name[k] = '\0';
+        snprintf(z->sensor, sizeof z->sensor, "%.25s.temp", m->nodes[m->heaters[h].node].name);
+        snprintf(z->heater, sizeof z->heater, "%s", m->heaters[h].name);
+        z->survival = true;
+        z->on_k = m->heater_on_k[h];
+        z->off_k = m->heater_off_k[h];
+        z->survival_on_k = m->heater_on_k[h];
+        z->survival_off_k = m->heater_off_k[h];
+    }
+    int rc = ilrs_thm_app_create(&c, &a->thermal);
+    if (rc != 0) {
+        snprintf(error, cap, "THERMAL app configuration refused: %s", ilrs_strerror(rc));
+    }
+    return rc;
+}
+
+static int make_payload(const ilrs_scenario_t *sc, const station_hw_map_t *m, ilrs_hal_t *hal,
+                        station_apps_t *a, char *error, size_t cap)
+{
+    ilrs_pld_config_t *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        return ILRS_ENOMEM;
+    }
+    c->hal = hal;
+    if (m->config.n_arrays > 0) {
+        // Day: the first array makes more than 1 % of its area x efficiency x 1361 W/m2.
+        snprintf(c->sun_sensor, sizeof c->sun_sensor, "%.24s.power", m->arrays[0].name);
+        c->sun_threshold_w = 0.01 * m->arrays[0].area_m2 * m->arrays[0].efficiency * 1361.0;
+    }
+    for (size_t r = 0; r < sc->radio_count; r++) {
+        if (sc->radios[r].link == ILRS_SCENARIO_LINK_DTE) {
+            snprintf(c->earth_radio, sizeof c->earth_radio, "%s", sc->radios[r].id);
+            break;
+        }
+    }
+    c->data_apid = PLD_DATA_APID;
+    // Payload management at 0.1 Hz: modes, constraints and duty cycles change on
+    // minutes; hang detection needs 120 s. (Its step publishes every hosted
+    // payload's status packet, the costliest step of the station at 1 Hz.)
+    c->rate_hz = 0.1;
+    size_t n =
+        sc->payload_count < ILRS_PLD_MAX_PAYLOADS ? sc->payload_count : ILRS_PLD_MAX_PAYLOADS;
+    if (sc->payload_count > ILRS_PLD_MAX_PAYLOADS) {
+        snprintf(error, cap, "payloads: the payload host takes %d payloads, the scenario has %zu",
+                 ILRS_PLD_MAX_PAYLOADS, sc->payload_count);
+        free(c);
+        return ILRS_ESTATION_CONFIG;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ilrs_scenario_payload_t *s = &sc->payloads[i];
+        const ilrs_hw_payload_params_t *hp = &m->payloads[i];
+        ilrs_pld_manifest_t *p = &c->payloads[c->payload_count++];
+        snprintf(p->id, sizeof p->id, "%s", s->id);
+        snprintf(p->owner, sizeof p->owner, "%s", s->partner);
+        const ilrs_scenario_partner_t *pt = ilrs_scenario_find_partner(sc, s->partner);
+        snprintf(p->owner_name, sizeof p->owner_name, "%.63s", pt ? pt->name : s->partner);
+        snprintf(p->line, sizeof p->line, "%s", m->lines[hp->line].name);
+        snprintf(p->temp_sensor, sizeof p->temp_sensor, "%.25s.temp", m->nodes[hp->node].name);
+        p->apid = (uint16_t)(PLD_STATUS_APID + i);
+        // The twin's payload has two levels (standby, active): the manifest too.
+        p->mode_count = 2;
+        p->power_w[0] = hp->power_standby_w;
+        p->power_w[1] = hp->power_active_w;
+        p->science_mode = 1;
+        p->data_rate_bps = s->data_rate_bps;
+        p->duty_cycle = s->duty_cycle;
+        p->duty_period_s = s->duty_period_s;
+        p->needs_sun = s->needs_sun;
+        p->needs_earth = s->needs_earth_in_view;
+        p->night_only = s->night_only;
+        p->temp_min_k = s->min_operating_k;
+        p->temp_max_k = s->max_operating_k;
+        p->priority = (uint8_t)s->priority;
+    }
+    a->hosted = n;
+    int rc = ilrs_pld_app_create(c, &a->payload);
+    free(c);
+    if (rc != 0) {
+        snprintf(error, cap, "PAYLOAD app configuration refused: %s", ilrs_strerror(rc));
+    }
+    return rc;
+}
+
+static int make_mode(station_apps_t *a, char *error, size_t cap)
+{
+    ilrs_mode_config_t c;
+    memset(&c, 0, sizeof c);
+    c.entry[ILRS_MODE_NOMINAL] = (ilrs_mode_entry_t){a->line_on_mask, false, true};
+    c.entry[ILRS_MODE_POWER_SAFE] =
+        (ilrs_mode_entry_t){a->line_on_mask & ~a->line_shed1_mask, false, false};
+    c.entry[ILRS_MODE_NIGHT_SURVIVAL] = (ilrs_mode_entry_t){a->line_survival_mask, true, false};
+    c.entry[ILRS_MODE_SAFE] = (ilrs_mode_entry_t){a->line_survival_mask, true, false};
+    c.initial = ILRS_MODE_NOMINAL;
+    c.power_safe_level = 1;
+    c.auto_restore = true;
+    c.has_power = true;
+    c.has_thermal = a->thermal != NULL;
+    c.has_payload = a->payload != NULL;
+    int rc = ilrs_mode_app_create(&c, &a->mode);
+    if (rc != 0) {
+        snprintf(error, cap, "MODE app configuration refused: %s", ilrs_strerror(rc));
+    }
+    return rc;
+}
+
+/* Night survival on board, without the ground (the station must outlive long
+ * loss of contact): LC watches the payload host's day flag (array power above
+ * its threshold, in PAYLOAD_HK); 10 consecutive dark samples start RTS 1, which
+ * puts the station in NIGHT_SURVIVAL (only survival lines: the hub hibernates);
+ * 10 consecutive lit samples start RTS 2, back to NOMINAL. This is how Chang'e-3/4
+ * slept through the night, here in cFS LC/SC terms. */
+static const char night_sequences[] = "rts 1\n"
+                                      "0 ModeSet NIGHT_SURVIVAL\n"
+                                      "rts 2\n"
+                                      "0 ModeSet NOMINAL\n";
+
+static int make_autonomy(station_apps_t *a, ilrs_fsw_t *fsw, uint16_t payload_apid, char *error,
+                         size_t cap)
+{
+    ilrs_lc_config_t lc;
+    memset(&lc, 0, sizeof lc);
+    lc.wp[0] = (ilrs_lc_watchpoint_t){payload_apid, "day", ILRS_LC_EQ, 0.0, 1};
+    lc.wp[1] = (ilrs_lc_watchpoint_t){payload_apid, "day", ILRS_LC_EQ, 1.0, 1};
+    lc.wp_count = 2;
+    lc.ap[0] = (ilrs_lc_actionpoint_t){{0}, 1, 10, 1, ILRS_LC_AP_ACTIVE, "sunset"};
+    lc.ap[1] = (ilrs_lc_actionpoint_t){{1}, 1, 10, 2, ILRS_LC_AP_ACTIVE, "sunrise"};
+    lc.ap_count = 2;
+    ilrs_sc_config_t sc = {.text = night_sequences};
+    ilrs_app_def_t def;
+    int rc = ilrs_lc_app_create(&lc, &a->lc);
+    if (rc == 0) {
+        ilrs_lc_app_def(a->lc, &def);
+        rc = ilrs_fsw_add_app(fsw, &def, NULL);
+    }
+    if (rc == 0) {
+        rc = ilrs_sc_app_create(&sc, &a->sc);
+    }
+    if (rc == 0) {
+        ilrs_sc_app_def(a->sc, &def);
+        // SC schedules by time, not by steps: at 1 Hz a command goes out within
+        // 1 s of its time, enough for these sequences, and the executive runs one
+        // frame a second instead of ten (a tenth of the run's cost).
+        def.rate_hz = 1.0;
+        def.slot = 0;
+        rc = ilrs_fsw_add_app(fsw, &def, NULL);
+    }
+    if (rc != 0) {
+        snprintf(error, cap, "LC/SC (night survival) configuration refused: %s", ilrs_strerror(rc));
+    }
+    return rc;
+}
+
+int ilrs__station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map,
+                              ilrs_hal_t *hal, ilrs_fsw_t *fsw, station_apps_t **out, char *error,
+                              size_t cap)
+{
+    *out = NULL;
+    station_apps_t *a = calloc(1, sizeof *a);
+    if (a == NULL) {
+        return ILRS_ENOMEM;
+    }
+    ilrs_app_def_t def;
+    int rc = make_power(sc, map, hal, a, error, cap);
+    if (rc == 0) {
+        ilrs_pwr_app_def(a->power, &def);
+        rc = ilrs_fsw_add_app(fsw, &def, NULL);
+    }
+    if (rc == 0 && map->config.n_heaters > 0) {
+        rc = make_thermal(map, hal, a, error, cap);
+        if (rc == 0) {
+            ilrs_thm_app_def(a->thermal, &def);
+            rc = ilrs_fsw_add_app(fsw, &def, NULL);
+        }
+    }
+    ilrs_app_t *pld_app = NULL;
+    if (rc == 0 && sc->payload_count > 0) {
+        rc = make_payload(sc, map, hal, a, error, cap);
+        if (rc == 0) {
+            ilrs_pld_app_def(a->payload, &def);
+            rc = ilrs_fsw_add_app(fsw, &def, &pld_app);
+        }
+    }
+    if (rc == 0) {
+        rc = make_mode(a, error, cap);
+        if (rc == 0) {
+            ilrs_mode_app_def(a->mode, &def);
+            rc = ilrs_fsw_add_app(fsw, &def, NULL);
+        }
+    }
+    if (rc == 0 && pld_app != NULL) {
+        rc = make_autonomy(a, fsw, ilrs_app_apid(pld_app), error, cap);
+    }
+    if (rc != 0) {
+        if (error[0] == '\0') {
+            snprintf(error, cap, "station apps: %s", ilrs_strerror(rc));
+        }
+        ilrs__station_apps_destroy(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
+}
+
+void ilrs__station_apps_destroy(station_apps_t *a)
+{
+    if (a != NULL) {
+        ilrs_pwr_app_destroy(a->power);
+        ilrs_thm_app_destroy(a->thermal);
+        ilrs_pld_app_destroy(a->payload);
+        ilrs_mode_app_destroy(a->mode);
+        ilrs_lc_app_destroy(a->lc);
+        ilrs_sc_app_destroy(a->sc);
+        free(a);
+    }
+}
+
+bool ilrs__station_apps_hosts_payload(const station_apps_t *a, size_t index)
+{
+    return a != NULL && a->payload != NULL && index < a->hosted;
+}
+
+uint16_t ilrs__station_apps_data_apid(const station_apps_t *a)
+{
+    return a != NULL && a->payload != NULL ? PLD_DATA_APID : 0;
+}
+
+uint16_t ilrs__station_apps_payload_apid(const station_apps_t *a, size_t index)
+{
+    return ilrs__station_apps_hosts_payload(a, index) ? (uint16_t)(PLD_STATUS_APID + index) : 0;
+}
+
+const char *ilrs__station_apps_mode(const station_apps_t *a)
+{
+    if (a == NULL || a->mode == NULL) {
+        return "";
+    }
+    return ilrs_mode_name(ilrs_mode_app_current(a->mode));
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: Apache-2.0
+// The ground's ingest for the station run: the one seam between the run and
+// the ground archive (include/ilrs/ground.h). Every telemetry packet that
+// reaches the ground is archived (parameters decoded through the dictionary,
+// each row with its owning partner); an event packet is also entered as an
+// event row, decoded from its layout (fsw.h, ILRS_EVS_PACKET_LEN).
+//
+// The ground is its own thread (ARCHITECTURE.md: threads only at the edges,
+// the ground among them): the run loop hands each arriving packet to a FIFO and
+// goes on; one writer thread drains the FIFO in order, so the archive's content
+// and file are the same as if written inline (determinism). The ground knows
+// the station only through its dictionary: the writer works on its own copy,
+// parsed from the station dictionary's JSON, never touching flight memory.
+//
+// Flush policy: the archive commits every simulated day of data time (the
+// archive's commit_interval; hourly commits rewrote the open segments of every
+// parameter 24 times a day and cost a third of a year's run) and on every flush
+// request (the run asks daily and at the end), so a run killed midway leaves a
+// readable archive of everything up to the last simulated day.
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ilrs/ccsds.h>
+#include <ilrs/ground.h>
+
+#include "station/station_int.h"
+
+#define FIFO_BYTES ((size_t)8 << 20)
+#define ENTRY_HEAD 12u /* u32 length (0 = flush marker), i64 receive time */
+
+struct station_archive {
+    ilrs_ground_archive_t *ar;
+    ilrs_dict_t *dict; /* the ground's copy */
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full, idle;
+    uint8_t *fifo;
+    size_t head, used;
+    bool stop, busy;
+    uint64_t accepted, rejected;
+    int error; /* first database error */
+};
+
+static uint16_t be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void fifo_copy_out(const station_archive_t *a, size_t off, void *dst, size_t n)
+{
+    size_t at = (a->head + off) % FIFO_BYTES;
+    size_t first = n < FIFO_BYTES - at ? n : FIFO_BYTES - at;
+    memcpy(dst, a->fifo + at, first);
+    memcpy((uint8_t *)dst + first, a->fifo, n - first);
+}
+
+static void fifo_copy_in(station_archive_t *a, const void *src, size_t n)
+{
+    size_t at = (a->head + a->used) % FIFO_BYTES;
+    size_t first = n < FIFO_BYTES - at ? n : FIFO_BYTES - at;
+    memcpy(a->fifo + at, src, first);
+    memcpy(a->fifo, (const uint8_t *)src + first, n - first);
+    a->used += n;
+}
+
+static int ingest(station_archive_t *a, const uint8_t *pkt, size_t len, ilrs_tai_t receive)
+{
+    int rc = ilrs_ground_archive_ingest(a->ar, a->dict, pkt, len, receive);
+    if (rc != 0 || len != ILRS_EVS_PACKET_LEN || ilrs_ccsds_get_apid(pkt) != ILRS_FSW_APID_EVENTS) {
+        return rc;
+    }
+    char app[ILRS_EVS_APP_NAME_MAX], text[ILRS_EVS_TEXT_MAX];
+    memcpy(app, pkt + 12, sizeof app);
+    app[sizeof app - 1] = '\0';
+    memcpy(text, pkt + 42, sizeof text);
+    text[sizeof text - 1] = '\0';
+    ilrs_tai_t t = receive;
+    (void)ilrs_ccsds_tlm_get_time(pkt, len, &t);
+    ilrs_ground_event_t ev = {.time = t,
+                              .owner = NULL,
+                              .app = app,
+                              .id = be16(pkt + 34),
+                              .name = NULL,
+                              .severity = pkt[36],
+                              .message = text};
+    return ilrs_ground_archive_add_event(a->ar, a->dict, &ev);
+}
+
+static void *writer(void *arg)
+{
+    station_archive_t *a = arg;
+    uint8_t *pkt = malloc(0x10000);
+    pthread_mutex_lock(&a->mu);
+    for (;;) {
+        while (a->used == 0 && !a->stop) {
+            a->busy = false;
+            pthread_cond_broadcast(&a->idle);
+            pthread_cond_wait(&a->not_empty, &a->mu);
+        }
+        if (a->used == 0 && a->stop) {
+            break;
+        }
+        a->busy = true;
+        uint8_t head[ENTRY_HEAD];
+        fifo_copy_out(a, 0, head, ENTRY_HEAD);
+        uint32_t len;
+        int64_t t;
+        memcpy(&len, head, 4);
+        memcpy(&t, head + 4, 8);
+        if (pkt != NULL) {
+            fifo_copy_out(a, ENTRY_HEAD, pkt, len);
+        }
+        a->head = (a->head + ENTRY_HEAD + len) % FIFO_BYTES;
+        a->used -= ENTRY_HEAD + len;
+        pthread_cond_signal(&a->not_full);
+        pthread_mutex_unlock(&a->mu);
+        int rc;
+        if (len == 0) {
+            rc = ilrs_ground_archive_flush(a->ar);
+        } else {
+            rc = pkt != NULL ? ingest(a, pkt, len, (ilrs_tai_t)t) : ILRS_ENOMEM;
+        }
+        pthread_mutex_lock(&a->mu);
+        if (len > 0 && rc == 0) {
+            a->accepted++;
+        } else if (len > 0 && rc != ILRS_EGROUND_DB && rc != ILRS_ENOMEM) {
+            a->rejected++; /* counted and stored by the archive as a rejected packet */
+        } else if (rc != 0 && a->error == 0) {
+            a->error = rc;
+        }
+    }
+    a->busy = false;
+    pthread_cond_broadcast(&a->idle);
+    pthread_mutex_unlock(&a->mu);
+    free(pkt);
+    return NULL;
+}
+
+int ilrs__station_archive_open(const char *path, const ilrs_dict_t *station_dict,
+                               station_archive_t **out)
+{
+    *out = NULL;
+    station_archive_t *a = calloc(1, sizeof *a);
+    if (a == NULL) {
+        return ILRS_ENOMEM;
+    }
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->not_empty, NULL);
+    pthread_cond_init(&a->not_full, NULL);
+    pthread_cond_init(&a->idle, NULL);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    int rc = mem == NULL ? ILRS_ENOMEM : ilrs_dict_write_json(station_dict, mem);
+    if (mem != NULL && fclose(mem) != 0 && rc == 0) {
+        rc = ILRS_EIO;
+    }
+    char error[256] = "";
+    if (rc == 0) {
+        rc = ilrs_dict_parse_json(text, len, &a->dict, error, sizeof error);
+        if (rc != 0) {
+            ilrs_log(ILRS_LOG_ERROR, "station", "station dictionary does not reload: %s", error);
+        }
+    }
+    free(text);
+    ilrs_ground_archive_options_t o = {.segment_samples = 1024,
+                                       .commit_samples = 1u << 20,
+                                       .commit_interval = (ilrs_tai_t)86400 * 1000000000};
+    if (rc == 0) {
+        rc = ilrs_ground_archive_open(path, &o, &a->ar);
+    }
+    if (rc == 0) {
+        a->fifo = malloc(FIFO_BYTES);
+        rc = a->fifo == NULL ? ILRS_ENOMEM : 0;
+    }
+    if (rc == 0) {
+        rc = pthread_create(&a->thread, NULL, writer, a) == 0 ? 0 : ILRS_ENOMEM;
+        a->started = rc == 0;
+    }
+    if (rc != 0) {
+        ilrs__station_archive_close(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
+}
+
+static int enqueue(station_archive_t *a, const uint8_t *pkt, size_t len, ilrs_tai_t receive)
+{
+    if (len > 0xFFFFu) {
+        return ILRS_EINVAL;
+    }
+    uint8_t head[ENTRY_HEAD];
+    uint32_t l = (uint32_t)len;
+    int64_t t = receive;
+    memcpy(head, &l, 4);
+    memcpy(head + 4, &t, 8);
+    pthread_mutex_lock(&a->mu);
+    while (a->used + ENTRY_HEAD + len > FIFO_BYTES) {
+        pthread_cond_wait(&a->not_full, &a->mu);
+    }
+    fifo_copy_in(a, head, ENTRY_HEAD);
+    if (len > 0) {
+        fifo_copy_in(a, pkt, len);
+    }
+    a->busy = true;
+    int rc = a->error;
+    pthread_cond_signal(&a->not_empty);
+    pthread_mutex_unlock(&a->mu);
+    return rc;
+}
+
+int ilrs__station_archive_packet(station_archive_t *a, const uint8_t *pkt, size_t len,
+                                 ilrs_tai_t receive)
+{
+    return len == 0 ? ILRS_EINVAL : enqueue(a, pkt, len, receive);
+}
+
+int ilrs__station_archive_flush(station_archive_t *a)
+{
+    return enqueue(a, NULL, 0, 0);
+}
+
+int ilrs__station_archive_sync(station_archive_t *a)
+{
+    int rc = ilrs__station_archive_flush(a);
+    pthread_mutex_lock(&a->mu);
+    while (a->used > 0 || a->busy) {
+        pthread_cond_wait(&a->idle, &a->mu);
+    }
+    if (rc == 0) {
+        rc = a->error;
+    }
+    pthread_mutex_unlock(&a->mu);
+    return rc;
+}
+
+void ilrs__station_archive_close(station_archive_t *a)
+{
+    if (a == NULL) {
+        return;
+    }
+    if (a->started) {
+        pthread_mutex_lock(&a->mu);
+        a->stop = true;
+        pthread_cond_signal(&a->not_empty);
+        pthread_mutex_unlock(&a->mu);
+        pthread_join(a->thread, NULL);
+    }
+    ilrs_ground_archive_close(a->ar);
+    ilrs_dict_destroy(a->dict);
+    free(a->fifo);
+    pthread_cond_destroy(&a->idle);
+    pthread_cond_destroy(&a->not_full);
+    pthread_cond_destroy(&a->not_empty);
+    pthread_mutex_destroy(&a->mu);
+    free(a);
+}
+
+uint64_t ilrs__station_archive_accepted(station_archive_t *a)
+{
+    pthread_mutex_lock(&a->mu);
+    uint64_t n = a->accepted;
+    pthread_mutex_unlock(&a->mu);
+    return n;
+}

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Private parts of the station run (include/ilrs/station.h):
+ *  - station_config.c  scenario -> hardware twin parameters (+ refusals)
+ *  - station_env.c     lunar environment at the site on a coarse grid
+ *  - station_apps.c    the station's flight apps from the scenario (the seam
+ *                      to the station-apps module)
+ *  - station_downlink.c the DOWNLINK flight app (bus -> storage -> radios)
+ *  - station_archive.c the ground's ingest (the seam to the ground archive)
+ *  - station_run.c     create, the run loop, faults, the space link
+ *  - station_report.c  text summary, summary.json, report.html
+ *
+ * Invariants: the loop is single-threaded and reads no host clock except to
+ * report wall time and speed, which never reach the archive or the flight
+ * software; every random draw comes from one ilrs_rng_t seeded by the run's
+ * seed, in a fixed order.
+ */
+#ifndef ILRS_STATION_INT_H
+#define ILRS_STATION_INT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <ilrs/apps.h>
+#include <ilrs/dict.h>
+#include <ilrs/fsw.h>
+#include <ilrs/hal.h>
+#include <ilrs/scenario.h>
+#include <ilrs/station.h>
+#include <ilrs/twin.h>
+
+#define ST_MAX_LINES      (ILRS_SCENARIO_MAX_LINES + 2) /* + the unswitched bus, hub awake */
+#define ST_HUB_AWAKE_LINE "hub_awake"
+#define ST_MAX_HEATERS    64
+#define ST_MAX_RTGS       (ILRS_SCENARIO_MAX_RHUS + ILRS_SCENARIO_MAX_RTGS)
+#define ST_MAX_COUPLINGS  ILRS_HW_COUPLINGS_MAX
+#define ST_MAX_PAYLOADS   (ILRS_SCENARIO_MAX_PAYLOADS + ILRS_SCENARIO_MAX_ROVERS)
+#define ST_LINK_EARTH     0u          /* hw link target of direct-to-Earth radios */
+#define ST_LINK_RELAY0    1u          /* first relay; relay r uses target 1 + r */
+#define ST_SPEED_OF_LIGHT 299792458.0 /* m/s, exact (SI) */
+#define ST_PI             3.14159265358979323846
+
+/* ---- scenario -> hardware twin ---------------------------------------------------- */
+
+typedef struct station_hw_map {
+    ilrs_hw_array_params_t arrays[ILRS_SCENARIO_MAX_ARRAYS];
+    ilrs_hw_battery_params_t batteries[ILRS_SCENARIO_MAX_BATTERIES];
+    int battery_nodes[ILRS_SCENARIO_MAX_BATTERIES];
+    ilrs_hw_rtg_params_t rtgs[ST_MAX_RTGS];
+    int rtg_nodes[ST_MAX_RTGS];
+    ilrs_hw_line_params_t lines[ST_MAX_LINES];
+    ilrs_hw_heater_params_t heaters[ST_MAX_HEATERS];
+    double heater_on_k[ST_MAX_HEATERS], heater_off_k[ST_MAX_HEATERS];
+    ilrs_hw_node_params_t nodes[ILRS_SCENARIO_MAX_NODES];
+    double node_min_k[ILRS_SCENARIO_MAX_NODES], node_max_k[ILRS_SCENARIO_MAX_NODES];
+    ilrs_hw_coupling_t couplings[ST_MAX_COUPLINGS];
+    ilrs_hw_radio_params_t radios[ILRS_SCENARIO_MAX_RADIOS];
+    int radio_lines[ILRS_SCENARIO_MAX_RADIOS], radio_nodes[ILRS_SCENARIO_MAX_RADIOS];
+    ilrs_hw_payload_params_t payloads[ST_MAX_PAYLOADS];
+    int payload_scenario[ST_MAX_PAYLOADS]; /* scenario payload index, -1 - rover index */
+    uint64_t storage_bytes[1];
+    ilrs_hw_config_t config;
+    int unswitched_line; /* index of the implicit unswitched bus line, -1 if none */
+    char warnings[4][160];
+    size_t warning_count;
+} station_hw_map_t;
+
+/** Map @p sc to @p map (config points into map). 0 or ILRS_ESTATION_CONFIG with @p error. */
+int ilrs__station_map_hardware(const ilrs_scenario_t *sc, station_hw_map_t *map, char *error,
+                               size_t cap);
+/** Index of a line / node / heater / radio / payload by name in the map, or -1. */
+int ilrs__station_map_line(const station_hw_map_t *map, const char *name);
+int ilrs__station_map_node(const station_hw_map_t *map, const char *name);
+int ilrs__station_map_heater(const station_hw_map_t *map, const char *name);
+
+/* ---- environment -------------------------------------------------------------------- */
+
+/** The environment at one grid instant. */
+typedef struct station_env_sample {
+    double t_s; /* since the epoch */
+    double flux_w_m2;
+    double sun_el_deg, sun_az_deg, sun_visible;
+    double earth_el_deg, earth_az_deg, earth_visible, earth_distance_m;
+    double relay_el_deg[ILRS_SCENARIO_MAX_RELAYS], relay_range_m[ILRS_SCENARIO_MAX_RELAYS];
+    double regolith_k;
+    double sink_k; /* radiative sink of a vertical radiator */
+} station_env_sample_t;
+
+typedef struct station_env station_env_t;
+
+int ilrs__station_env_create(const ilrs_scenario_t *sc, double duration_s, double step_s,
+                             station_env_t **out, char *error, size_t cap);
+void ilrs__station_env_destroy(station_env_t *env);
+/** Sample at grid time @p t_s (advances the regolith column: call in increasing order). */
+int ilrs__station_env_sample(station_env_t *env, double t_s, station_env_sample_t *out);
+/** Contact state at @p t_s from the precomputed windows (cursor-based, increasing t). */
+bool ilrs__station_env_dte(station_env_t *env, double t_s);
+bool ilrs__station_env_relay_site(station_env_t *env, size_t relay, double t_s);
+bool ilrs__station_env_relay_earth(station_env_t *env, size_t relay, double t_s);
+size_t ilrs__station_env_relay_count(const station_env_t *env);
+
+/* ---- flight apps -------------------------------------------------------------------- */
+
+typedef struct station_downlink station_downlink_t;
+
+/** What the DOWNLINK app needs. */
+typedef struct station_downlink_config {
+    ilrs_hal_t *hal;
+    size_t radio_count;
+    uint16_t radio_ids[ILRS_SCENARIO_MAX_RADIOS];
+    size_t payload_count;
+    uint16_t payload_ids[ST_MAX_PAYLOADS];
+    uint8_t payload_priority[ST_MAX_PAYLOADS];
+    bool hosted[ST_MAX_PAYLOADS]; /* read by the payload host (PLD_DATA), not by DOWNLINK */
+    char payload_names[ST_MAX_PAYLOADS][ILRS_HW_NAME_MAX];
+    uint16_t data_apid;                    /* PLD_DATA from the payload host (0 = none) */
+    uint16_t extra_apids[ST_MAX_PAYLOADS]; /* more telemetry to downlink (payload status) */
+    size_t extra_count;
+    uint32_t tm_interval_s; /* at most one packet per APID per interval (events: all) */
+    uint16_t storage_id;
+    size_t tm_buffer_bytes; /* telemetry held on board while out of contact */
+} station_downlink_config_t;
+
+int ilrs__station_downlink_create(const station_downlink_config_t *cfg, station_downlink_t **out);
+void ilrs__station_downlink_destroy(station_downlink_t *dl);
+void ilrs__station_downlink_def(station_downlink_t *dl, ilrs_app_def_t *def);
+/** Bytes of payload @p i produced / held / refused so far. */
+void ilrs__station_downlink_payload(const station_downlink_t *dl, size_t i, uint64_t *produced,
+                                    uint64_t *held, uint64_t *lost);
+uint64_t ilrs__station_downlink_tm_dropped(const station_downlink_t *dl);
+
+/** Science chunk marker: the first octets of a radio buffer that carries science data. */
+#define ST_SCIENCE_MAGIC 0x5343494Eu /* "SCIN" */
+
+/** The station apps from the scenario (station_apps.c). */
+typedef struct station_apps station_apps_t;
+int ilrs__station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map,
+                              ilrs_hal_t *hal, ilrs_fsw_t *fsw, station_apps_t **out, char *error,
+                              size_t cap);
+void ilrs__station_apps_destroy(station_apps_t *apps);
+/** True when the payload host hosts scenario payload @p index (reads its port). */
+bool ilrs__station_apps_hosts_payload(const station_apps_t *apps, size_t index);
+/** PLD_DATA APID (0 = no payload host) and the status APID of hosted payload @p index. */
+uint16_t ilrs__station_apps_data_apid(const station_apps_t *apps);
+uint16_t ilrs__station_apps_payload_apid(const station_apps_t *apps, size_t index);
+/** Current station mode name ("" when no mode manager). */
+const char *ilrs__station_apps_mode(const station_apps_t *apps);
+
+/* ---- ground archive seam -------------------------------------------------------------- */
+
+typedef struct station_archive station_archive_t;
+/** Open @p path (a fresh SQLite file) with a ground copy of @p station_dict and
+ *  start the writer thread. */
+int ilrs__station_archive_open(const char *path, const ilrs_dict_t *station_dict,
+                               station_archive_t **out);
+/** Hand a packet to the ground (copied; in order). Returns a past database error. */
+int ilrs__station_archive_packet(station_archive_t *ar, const uint8_t *pkt, size_t len,
+                                 ilrs_tai_t receive);
+/** Ask for a commit after what was handed so far (asynchronous). */
+int ilrs__station_archive_flush(station_archive_t *ar);
+/** Flush and wait until everything handed so far is committed. */
+int ilrs__station_archive_sync(station_archive_t *ar);
+void ilrs__station_archive_close(station_archive_t *ar);
+uint64_t ilrs__station_archive_accepted(station_archive_t *ar);
+
+/* ---- the station ----------------------------------------------------------------------- */
+
+/** A packet or science chunk in flight on the space link. */
+typedef struct station_flight {
+    double arrive_s; /* mission time it reaches the ground */
+    uint32_t len;
+    int32_t payload; /* >= 0: science of hw payload i (no content kept); -1: packet */
+    uint8_t *data;   /* packet: its octets (owned by the flight until delivered) */
+} station_flight_t;
+
+/** A FIFO of flights (grows; the space link is not flight code). */
+typedef struct station_flightq {
+    station_flight_t *items;
+    size_t head, count, cap;
+} station_flightq_t;
+
+/** Octets queued in one radio (its sent_bytes not yet covering them). */
+typedef struct station_radio_fifo {
+    station_flightq_t q;
+    uint64_t acked;     /* bytes of q's popped items, cumulative */
+    uint64_t sent_base; /* radio sent_bytes at start */
+    bool proximity;     /* to relay 0; else direct to Earth */
+} station_radio_fifo_t;
+
+typedef struct station_fault_state {
+    const ilrs_scenario_fault_t *f;
+    double next_s; /* next arrival (deterministic: at_s) */
+    double end_s;  /* active until (0 = not active or permanent) */
+    bool active, done;
+    int hw_kind;
+    size_t hw_index;
+    char match[4][ILRS_SCENARIO_ID_MAX]; /* an FDIR event naming one of these names it */
+    size_t match_count;
+} station_fault_state_t;
+
+typedef struct station_timeline_item {
+    double t_s;
+    uint8_t kind; /* 0 event (severity in level), 1 fault injected, 2 fault ended, 3 mode */
+    uint8_t level;
+    char text[96];
+} station_timeline_item_t;
+
+typedef struct station_series {
+    size_t n, cap;
+    float *t_d, *soc, *p_in, *p_out, *sun_el, *earth_el, *relay_el, *regolith_k;
+    float *node_k;                               /* n x node_count */
+    uint8_t *contact;                            /* bit 0 DTE up, bit 1 relay up, bit 2 brownout */
+    double *part_prod, *part_stored, *part_down; /* n x partner_count, bytes */
+    double last_in_j, last_out_j, last_t_s;      /* ledger at the previous sample */
+} station_series_t;
+
+struct ilrs_station {
+    const ilrs_scenario_t *sc;
+    ilrs_station_options_t opt;
+    uint64_t seed;
+    double duration_s;
+    ilrs_rng_t rng;
+    station_hw_map_t map;
+    ilrs_hw_station_t *hw;
+    ilrs_hal_t hal_twin; /* the twin's hal */
+    ilrs_hal_t hal;      /* what flight code sees: the twin's, radio_send watched */
+    ilrs_hal_ops_t hal_ops;
+    station_env_t *env;
+    station_env_sample_t env_a, env_b;
+    ilrs_fsw_t *fsw;
+    station_apps_t *apps;
+    station_downlink_t *downlink;
+    station_archive_t *archive;
+    int archive_error;
+    FILE *events_log;
+    char out_dir[ILRS_SCENARIO_FILE_MAX];
+    /* space link */
+    station_radio_fifo_t fifo[ILRS_SCENARIO_MAX_RADIOS];
+    uint64_t store_bytes;      /* packet octets in flight now */
+    station_flightq_t air;     /* sent, waiting for the light time (by arrival) */
+    station_flightq_t relay_q; /* at relay 0, waiting for a relay <-> Earth window */
+    double relay_credit;       /* relay -> Earth bytes allowed and not used this second */
+    uint64_t store_dropped;    /* packets lost: more than STORE_BYTES in flight */
+    /* faults */
+    station_fault_state_t faults[ILRS_SCENARIO_MAX_FAULTS];
+    ilrs_station_fault_result_t fault_results[ILRS_SCENARIO_MAX_FAULTS];
+    /* results */
+    ilrs_station_node_result_t node_results[ILRS_SCENARIO_MAX_NODES];
+    ilrs_station_partner_result_t partner_results[ILRS_SCENARIO_MAX_PARTNERS];
+    int payload_partner[ST_MAX_PAYLOADS]; /* hw payload -> partner index (-1: rover/none) */
+    uint64_t payload_down[ST_MAX_PAYLOADS];
+    ilrs_station_summary_t sum;
+    station_series_t series;
+    station_timeline_item_t *timeline;
+    size_t timeline_count, timeline_cap;
+    uint64_t last_event_seq;
+    double t_s; /* mission time played */
+    double sun_up_s, earth_up_s, contact_s;
+    char last_mode[ILRS_STATION_ID_MAX];
+    bool ran;
+    volatile sig_atomic_t stop;
+};
+
+/* station_report.c */
+int ilrs__station_series_push(ilrs_station_t *st);
+void ilrs__station_series_free(station_series_t *s);
+
+#endif
