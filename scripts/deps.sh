@@ -8,7 +8,7 @@ DEBS="build-essential cmake pkg-config clang libclang-rt-14-dev \
 liberfa-dev libcmocka-dev libgsl-dev libgdal-dev gdal-bin libyaml-dev \
 libsqlite3-dev libpq-dev postgresql libjansson-dev libsodium-dev libssl-dev libxml2-utils \
 libmicrohttpd-dev libwebsockets-dev libcairo2-dev libfontconfig-dev libcurl4-openssl-dev \
-chromium"
+chromium tshark libpcap-dev"
 
 missing=""
 for p in $DEBS; do

@@ -680,6 +680,137 @@ int ilrs_apps_station_add(ilrs_apps_station_t *st, ilrs_fsw_t *fsw);
 /** @brief Destroy every app object (after the flight instance). */
 void ilrs_apps_station_destroy(ilrs_apps_station_t *st);
 
+
+/* ========================================================================= */
+/* LINK: space link endpoint (cFS TO/CI): TM frames down, TC frames up           */
+/* ========================================================================= */
+
+/*
+ * Downlink: the app subscribes to the telemetry listed in its routes (APID →
+ * virtual channel: 0 real-time HK and events, 1 playback, 2 science), queues the
+ * packets on the TM virtual channel multiplexer (ccsds.h, CCSDS 132.0-B-3) and,
+ * every step, produces as many fixed-length TM frames as the radio's data rate
+ * allows (rate x step period, in whole frames), each with the FARM-1 CLCW in its
+ * OCF, handing them to the output callback (a UDP socket in the real-time station,
+ * a buffer in tests). When nothing is queued one Only Idle Data frame per step
+ * still carries the CLCW (if the rate allows a frame).
+ *
+ * Uplink: TC frames (CCSDS 232.0-B-4) given to ilrs_link_app_uplink() or pulled
+ * from the input callback are decoded (wrong SCID, CRC and format errors counted
+ * and reported by event), passed through FARM-1 (232.1-B-2; rejections counted),
+ * and the command packets of accepted frames go into ilrs_fsw_command() so they
+ * are checked against the dictionary like any command. For each command the app
+ * publishes a LINK_CMD_RESPONSE packet (APID response_apid, on VC 0) naming the
+ * command's APID, sequence count and function code and the ingest result: the
+ * ground uses it to mark the command executed or failed.
+ *
+ * Wiring in a station process (see docs/space-link.md "Link endpoints"):
+ *
+ *     ilrs_link_config_t lc = {.scid = 0x1A5, .output = udp_send, .output_user = &sock,
+ *                              .input = udp_recv, .input_user = &sock, .rate_bps = 256000};
+ *     ilrs_link_reference_routes(&lc);
+ *     ilrs_link_app_t *link;  ilrs_link_app_create(&lc, &link);
+ *     ilrs_app_def_t def;     ilrs_link_app_def(link, &def);  ilrs_fsw_add_app(fsw, &def, NULL);
+ */
+
+#define ILRS_LINK_MAX_ROUTES 64
+#define ILRS_LINK_UPLINK_QUEUE 32         /**< TC frames held for the next step */
+#define ILRS_LINK_APID_HK 0x129u          /**< LINK_HK in the reference configuration */
+#define ILRS_LINK_APID_CMD_RESPONSE 0x12Au /**< default response_apid */
+#define ILRS_LINK_DEFAULT_SCID 0x1A5u     /**< ilrs spacecraft ID (docs/space-link.md) */
+#define ILRS_LINK_DEFAULT_FRAME_LEN 1115u /**< TM frame octets (CCSDS R-S interleave 5 size) */
+
+/** LINK_CMD_RESPONSE layout (after the 12-octet telemetry header). */
+#define ILRS_LINK_RESPONSE_LEN 24u
+#define ILRS_LINK_RESPONSE_OFF_APID 12u   /**< U16: the command's APID */
+#define ILRS_LINK_RESPONSE_OFF_SEQ 14u    /**< U16: its sequence count */
+#define ILRS_LINK_RESPONSE_OFF_FC 16u     /**< U8: its function code (0 if unreadable) */
+#define ILRS_LINK_RESPONSE_OFF_RESULT 17u /**< I32: ilrs_fsw_command()'s return code */
+#define ILRS_LINK_RESPONSE_OFF_FRAME 21u  /**< U8: N(S) of the TC frame that carried it */
+#define ILRS_LINK_RESPONSE_OFF_INDEX 22u  /**< U16: index of the packet in that frame */
+
+/**
+ * Frame output: one TM frame of @p len octets (borrowed for the call).
+ * Return 0, or a negative ILRS_E code (counted as an output error; the frame is lost).
+ */
+typedef int (*ilrs_link_output_fn)(void *user, const uint8_t *frame, size_t len);
+/**
+ * Frame input, polled every step until it returns ILRS_EEMPTY: copy one received
+ * TC frame into @p buf (@p cap octets) and set @p len; return 0, or ILRS_EEMPTY.
+ */
+typedef int (*ilrs_link_input_fn)(void *user, uint8_t *buf, size_t cap, size_t *len);
+
+/** One downlink route: telemetry APID → TM virtual channel (0..6). */
+typedef struct ilrs_link_route {
+    uint16_t apid;
+    uint8_t vc;
+} ilrs_link_route_t;
+
+/** LINK configuration. */
+typedef struct ilrs_link_config {
+    uint16_t scid;       /**< spacecraft ID, 0..1023 (TM and TC) */
+    uint16_t frame_len;  /**< TM frame length, 0 = ILRS_LINK_DEFAULT_FRAME_LEN */
+    uint8_t tc_vcid;     /**< TC virtual channel served by FARM-1 (0..63) */
+    uint8_t farm_window; /**< FARM-1 window W, even 2..254 (0 = 16) */
+    ilrs_link_route_t routes[ILRS_LINK_MAX_ROUTES];
+    size_t route_count;
+    size_t vc_queue_octets; /**< packet queue per VC in use (0 = 65536) */
+    /** Downlink rate in bit/s; 0 = unlimited (every queued packet goes each step). */
+    double rate_bps;
+    /** Optional: take the rate and link state from this hal radio (overrides rate_bps). */
+    ilrs_hal_t *hal;
+    char radio[ILRS_APPS_NAME_MAX];
+    ilrs_link_output_fn output; /**< required */
+    void *output_user;
+    ilrs_link_input_fn input; /**< optional */
+    void *input_user;
+    double rate_hz;         /**< step rate (0 = 10 Hz) */
+    uint16_t apid;          /**< HK / command APID (0 = assigned) */
+    uint16_t response_apid; /**< 0 = ILRS_LINK_APID_CMD_RESPONSE */
+} ilrs_link_config_t;
+
+/** LINK counters (the same values as its HK). */
+typedef struct ilrs_link_status {
+    uint64_t tm_frames, idle_frames, tm_packets, tm_octets;
+    uint64_t tm_dropped;      /**< packets refused by a full VC queue */
+    uint64_t tm_bad;          /**< subscribed packets failing the CCSDS check */
+    uint64_t output_errors;   /**< frames the output callback refused */
+    uint64_t rate_limited;    /**< steps that ended with data still queued */
+    uint64_t tc_frames;       /**< TC frames received */
+    uint64_t tc_crc, tc_scid, tc_format; /**< TC frames rejected by the decoder */
+    uint64_t tc_queue_full;   /**< TC frames refused by ilrs_link_app_uplink() */
+    uint64_t farm_accepted, farm_rejected, farm_lockouts;
+    uint64_t cmd_packets, cmd_accepted, cmd_rejected;
+    uint64_t cmd_bad;         /**< data fields not made of whole space packets */
+    uint32_t clcw;            /**< the CLCW sent in the last frame */
+} ilrs_link_status_t;
+
+typedef struct ilrs_link_app ilrs_link_app_t;
+
+/** @brief Add the reference routes: every station app's HK and events on VC 0,
+ *         payload status and PLD_DATA on VC 2. Replaces @p cfg's routes. */
+void ilrs_link_reference_routes(ilrs_link_config_t *cfg);
+/**
+ * @brief Create (config copied).
+ * @return 0, ILRS_EINVAL (no output, SCID > 1023, frame length outside 7+6+2..2048,
+ *         TC VCID > 63, odd window, route VC > 6 or APID > 2046, too many
+ *         routes, negative rate, no radio name with a hal), ILRS_ENOMEM.
+ */
+int ilrs_link_app_create(const ilrs_link_config_t *cfg, ilrs_link_app_t **out);
+/** @brief Free (after the flight instance that ran it). Accepts NULL. */
+void ilrs_link_app_destroy(ilrs_link_app_t *app);
+/** @brief The app definition "LINK". */
+void ilrs_link_app_def(ilrs_link_app_t *app, ilrs_app_def_t *def);
+/**
+ * @brief Hand one received TC frame (copied) to the app; processed at its next step.
+ *        Call it from the thread running the flight instance (between runs); other
+ *        threads deliver frames through the @c input callback instead.
+ * @return 0, ILRS_EINVAL (NULL, empty, longer than 1024), ILRS_EFULL (queue full: counted).
+ */
+int ilrs_link_app_uplink(ilrs_link_app_t *app, const uint8_t *frame, size_t len);
+/** @brief Counters. */
+void ilrs_link_app_status(const ilrs_link_app_t *app, ilrs_link_status_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,6 +12,7 @@
 #include <ilrs/fsw.h>
 #include <ilrs/ground.h>
 #include <ilrs/ground_server.h>
+#include <ilrs/ground_link.h>
 #include <ilrs/scenario.h>
 #include <ilrs/hal.h>
 #include <ilrs/twin.h>

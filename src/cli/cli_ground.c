@@ -9,6 +9,7 @@
 
 #include <ilrs/dict.h>
 #include <ilrs/ground.h>
+#include <ilrs/ground_link.h>
 #include <ilrs/ground_server.h>
 
 #include "cli/cli.h"
@@ -17,7 +18,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: ilrs ground [--listen ADDR:PORT] [--db URL] [--dict FILE] [--users FILE]\n"
-            "                   [--web DIR]\n"
+            "                   [--web DIR] [--link-listen ADDR:PORT] [--link-station HOST:PORT]\n"
             "\n"
             "Runs the mission-control server: the HTTP + WebSocket API and the Open MCT\n"
             "web UI (open http://ADDR:PORT/ in a browser). Accounts come from the user\n"
@@ -33,6 +34,15 @@ static void usage(FILE *out)
             "                      SQLite archive, else in the current directory\n"
             "  --web DIR           web UI directory (index.html, plugin/, node_modules/),\n"
             "                      default $ILRS_WEB_DIR or ./web\n"
+            "  --link-listen ADDR:PORT\n"
+            "                      receive the station's TM frames (UDP, one frame per\n"
+            "                      datagram, SCID 0x1A5, 1115 octets): packets go to the\n"
+            "                      archive (--db) and to live clients\n"
+            "  --link-station HOST:PORT\n"
+            "                      send TC frames (FOP-1) carrying the queued commands to\n"
+            "                      the station; needs --link-listen (the CLCW comes back\n"
+            "                      in the TM frames). Command states: sent, accepted\n"
+            "                      (CLCW), executed/failed (the station's LINK_CMD_RESPONSE)\n"
             "  --help              show this text\n");
 }
 
@@ -55,6 +65,9 @@ int cli_ground_parse_listen(const char *text, char *addr, size_t cap, uint16_t *
     *port = (uint16_t)p;
     return 0;
 }
+
+/* The space link endpoint of this run (`ilrs ground --link-listen`), NULL without. */
+static ilrs_ground_link_t *run_link;
 
 int cli_ground_run(const char *addr, uint16_t port, const ilrs_dict_t *dict,
                    const char *users_path, const char *web_dir, const ilrs_ground_source_t *source)
@@ -85,6 +98,17 @@ int cli_ground_run(const char *addr, uint16_t port, const ilrs_dict_t *dict,
         fprintf(stderr, "ilrs: cannot start the server: %s\n", ilrs_strerror(rc));
         goto out;
     }
+    if (run_link != NULL) {
+        ilrs_ground_link_set_server(run_link, server);
+        rc = ilrs_ground_link_start(run_link);
+        if (rc != 0) {
+            fprintf(stderr, "ilrs: cannot start the space link endpoint: %s\n",
+                    ilrs_strerror(rc));
+            goto out;
+        }
+        printf("ilrs: space link: TM frames on UDP port %u\n",
+               (unsigned)ilrs_ground_link_udp_port(run_link));
+    }
     printf("ilrs: mission control on http://%s:%u/ (Ctrl-C to stop)\n", addr,
            (unsigned)ilrs_ground_server_port(server));
     fflush(stdout);
@@ -93,6 +117,10 @@ int cli_ground_run(const char *addr, uint16_t port, const ilrs_dict_t *dict,
     fprintf(stderr, "ilrs: stopping (signal %d)\n", sig);
     status = 0;
 out:
+    if (run_link != NULL) {
+        ilrs_ground_link_stop(run_link); /* no more publishing before the server goes */
+        ilrs_ground_link_set_server(run_link, NULL);
+    }
     ilrs_ground_server_destroy(server);
     ilrs_ground_users_close(users);
     return status;
@@ -101,7 +129,7 @@ out:
 int cli_ground(int argc, char **argv)
 {
     const char *listen = "127.0.0.1:8080", *db = NULL, *dict_path = NULL;
-    const char *users_path = NULL;
+    const char *users_path = NULL, *link_listen = NULL, *link_station = NULL;
     const char *web = getenv("ILRS_WEB_DIR") != NULL ? getenv("ILRS_WEB_DIR") : "web";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -114,6 +142,8 @@ int cli_ground(int argc, char **argv)
                             : strcmp(a, "--dict") == 0  ? &dict_path
                             : strcmp(a, "--users") == 0 ? &users_path
                             : strcmp(a, "--web") == 0   ? &web
+                            : strcmp(a, "--link-listen") == 0  ? &link_listen
+                            : strcmp(a, "--link-station") == 0 ? &link_station
                                                         : NULL;
         if (slot == NULL) {
             fprintf(stderr, "ilrs ground: unknown option '%s'\n\n", a);
@@ -129,6 +159,25 @@ int cli_ground(int argc, char **argv)
     char addr[64];
     uint16_t port = 0;
     if (cli_ground_parse_listen(listen, addr, sizeof addr, &port) != 0) {
+        return 2;
+    }
+    char link_addr[256] = "", station_host[256] = "";
+    uint16_t link_port = 0, station_port = 0;
+    if (link_station != NULL && link_listen == NULL) {
+        fprintf(stderr, "ilrs ground: --link-station needs --link-listen (the CLCW arrives "
+                        "in the TM frames)\n");
+        return 2;
+    }
+    if (link_listen != NULL &&
+        ilrs_ground_link_parse_endpoint(link_listen, link_addr, sizeof link_addr, &link_port) != 0) {
+        fprintf(stderr, "ilrs ground: --link-listen '%s': expected ADDR:PORT, e.g. 0.0.0.0:10025\n",
+                link_listen);
+        return 2;
+    }
+    if (link_station != NULL && ilrs_ground_link_parse_endpoint(link_station, station_host,
+                                                                sizeof station_host,
+                                                                &station_port) != 0) {
+        fprintf(stderr, "ilrs ground: --link-station '%s': expected HOST:PORT\n", link_station);
         return 2;
     }
     /* The user store defaults to users.sqlite next to a SQLite archive. */
@@ -179,9 +228,30 @@ int cli_ground(int argc, char **argv)
             ilrs_ground_memsource_bind(mem, &source);
         }
     }
-    if (rc == 0) {
-        status = cli_ground_run(addr, port, dict, users_path, web, &source);
+    ilrs_ground_source_t linked = {0};
+    if (rc == 0 && link_listen != NULL) {
+        ilrs_ground_link_config_t lc = {
+            .scid = ILRS_GROUND_LINK_DEFAULT_SCID, .dict = dict, .archive = archive};
+        rc = ilrs_ground_link_create(&lc, &run_link);
+        if (rc == 0) {
+            rc = ilrs_ground_link_udp_open(run_link, link_addr, link_port,
+                                           link_station != NULL ? station_host : NULL,
+                                           station_port);
+        }
+        if (rc == 0) {
+            rc = ilrs_ground_link_bind_source(run_link, &source, &linked);
+        }
+        if (rc != 0) {
+            fprintf(stderr, "ilrs ground: space link endpoint %s: %s\n", link_listen,
+                    ilrs_strerror(rc));
+        }
     }
+    if (rc == 0) {
+        status = cli_ground_run(addr, port, dict, users_path, web,
+                                run_link != NULL ? &linked : &source);
+    }
+    ilrs_ground_link_destroy(run_link);
+    run_link = NULL;
     if (archive != NULL) {
         ilrs_ground_archive_source_destroy(&source);
         if (ilrs_ground_archive_close(archive) != 0) {
