@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <ilrs/apps.h>
 #include <ilrs/base.h>
 #include <ilrs/scenario.h>
 
@@ -44,6 +45,26 @@ extern "C" {
 #define ILRS_STATION_VERDICT_MAX 256 /**< the one-line verdict */
 
 typedef struct ilrs_station ilrs_station_t;
+
+/**
+ * Real-time space link of a station process (`ilrs station --realtime`,
+ * station_realtime.c): the LINK flight app (apps.h) added to the station's flight
+ * software, its TM frames handed to @c output and its TC frames pulled from
+ * @c input (both called from the thread running ilrs_station_run()).
+ */
+typedef struct ilrs_station_link {
+    ilrs_link_output_fn output; /**< required: one TM frame per call */
+    void *output_user;
+    ilrs_link_input_fn input; /**< optional: polled every LINK step until ILRS_EEMPTY */
+    void *input_user;
+    /** false: the link follows the first direct-to-Earth radio of the twin (its rate,
+     *  nothing while the geometry or a fault has it down); true: always up at
+     *  @c rate_bps (demonstrations, tests). */
+    bool always_up;
+    double rate_bps; /**< with always_up; 0 = ILRS_STATION_LINK_DEFAULT_BPS */
+} ilrs_station_link_t;
+
+#define ILRS_STATION_LINK_DEFAULT_BPS 2.0e6 /**< --link-always downlink rate, bit/s */
 
 /** Progress callback: @p done_s of @p total_s simulated; @p now mission time (TAI). */
 typedef void (*ilrs_station_progress_fn)(void *user, double done_s, double total_s, ilrs_tai_t now);
@@ -60,6 +81,11 @@ typedef struct ilrs_station_options {
     ilrs_station_progress_fn progress; /**< may be NULL */
     void *progress_user;
     double progress_interval_s; /**< simulated seconds between calls, default 1 day */
+    /** > 0: pace the loop by the host clock, @c realtime_speed mission seconds per
+     *  wall second (station_realtime.c); 0: as fast as possible (deterministic). */
+    double realtime_speed;
+    /** Optional real-time space link (borrowed; must outlive the station). */
+    const ilrs_station_link_t *link;
 } ilrs_station_options_t;
 
 /** @brief Fill @p opts with the defaults. */
@@ -159,6 +185,12 @@ int ilrs_station_run(ilrs_station_t *st);
 
 /** @brief Ask a running ilrs_station_run() to stop at the next second (signal-safe). */
 void ilrs_station_request_stop(ilrs_station_t *st);
+
+/**
+ * @brief Counters of the real-time LINK app (options.link).
+ * @return 0, or ILRS_ENOENT when the station has no link.
+ */
+int ilrs_station_link_status(const ilrs_station_t *st, ilrs_link_status_t *out);
 
 /** @brief Results so far (arrays borrowed from @p st, valid until destroy). */
 void ilrs_station_get_summary(const ilrs_station_t *st, ilrs_station_summary_t *out);

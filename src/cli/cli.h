@@ -42,6 +42,7 @@ int cli_ground_run(const char *addr, unsigned short port, const struct ilrs_dict
 int cli_fsw(int argc, char **argv);
 int cli_scenario(int argc, char **argv);
 int cli_run(int argc, char **argv);
+int cli_station_rt(int argc, char **argv);
 
 /* Shared helpers (cli_util.c). */
 

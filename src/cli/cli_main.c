@@ -17,6 +17,8 @@ static const cli_command_t commands[] = {
     {"fsw", "run the flight framework and its core apps, print a summary", cli_fsw},
     {"scenario", "check a station scenario file and summarise it", cli_scenario},
     {"run", "play a station scenario on virtual time: archive, events, report", cli_run},
+    {"station", "run the station in real time with its space link to `ilrs ground` (UDP)",
+     cli_station_rt},
 };
 
 static const size_t command_count = sizeof commands / sizeof commands[0];

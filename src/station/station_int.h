@@ -9,6 +9,7 @@
  *  - station_archive.c the ground's ingest (the seam to the ground archive)
  *  - station_run.c     create, the run loop, faults, the space link
  *  - station_report.c  text summary, summary.json, report.html
+ *  - station_realtime.c pacing by the host clock and the LINK app (real time)
  *
  * Invariants: the loop is single-threaded and reads no host clock except to
  * report wall time and speed, which never reach the archive or the flight
@@ -261,7 +262,16 @@ struct ilrs_station {
     char last_mode[ILRS_STATION_ID_MAX];
     bool ran;
     volatile sig_atomic_t stop;
+    /* real time (station_realtime.c) */
+    ilrs_link_app_t *link;
+    double rt_wall0, rt_last_flush;
+    bool rt_started;
 };
+
+/* station_realtime.c: add the LINK app (options.link) before the flight software
+ * starts; pace one loop second by the host clock (options.realtime_speed). */
+int ilrs__station_rt_add_link(ilrs_station_t *st, char *error, size_t cap);
+void ilrs__station_rt_pace(ilrs_station_t *st);
 
 /* station_report.c */
 int ilrs__station_series_push(ilrs_station_t *st);

@@ -684,7 +684,14 @@ static int make_flight(ilrs_station_t *st, char *error, size_t cap)
     }
     ilrs_app_def_t def;
     ilrs__station_downlink_def(st->downlink, &def);
-    if ((rc = ilrs_fsw_add_app(st->fsw, &def, NULL)) != 0 || (rc = ilrs_fsw_start(st->fsw)) != 0) {
+    if ((rc = ilrs_fsw_add_app(st->fsw, &def, NULL)) != 0) {
+        set_error(error, cap, "flight software start: %s", ilrs_strerror(rc));
+        return rc;
+    }
+    if ((rc = ilrs__station_rt_add_link(st, error, cap)) != 0) {
+        return rc;
+    }
+    if ((rc = ilrs_fsw_start(st->fsw)) != 0) {
         set_error(error, cap, "flight software start: %s", ilrs_strerror(rc));
     }
     return rc;
@@ -795,6 +802,7 @@ void ilrs_station_destroy(ilrs_station_t *st)
         return;
     }
     ilrs_fsw_destroy(st->fsw);
+    ilrs_link_app_destroy(st->link);
     ilrs__station_apps_destroy(st->apps);
     ilrs__station_downlink_destroy(st->downlink);
     ilrs__station_archive_close(st->archive);
@@ -1041,6 +1049,7 @@ int ilrs_station_run(ilrs_station_t *st)
                              tai_of(st, st->t_s + 1.0));
             next_progress += st->opt.progress_interval_s;
         }
+        ilrs__station_rt_pace(st);
     }
     drain_events(st);
     update_partners(st);
