@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <ilrs/fsw.h>
 
 #include <ilrs/ground_link.h>
 #include <ilrs/scenario.h>
@@ -35,7 +38,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: ilrs station [SCENARIO] --realtime [--speed N] [--link-ground HOST:PORT]\n"
             "                    [--link-listen ADDR:PORT] [--link-always] [--days N] [--seed S]\n"
-            "                    [--out DIR] [--quiet]\n"
+            "                    [--epoch now|UTC] [--out DIR] [--quiet]\n"
             "Run the station of `ilrs run` (lunar environment, hardware twin, flight software)\n"
             "paced by the wall clock, with its space link on UDP: telemetry frames to the\n"
             "ground (`ilrs ground --link-listen`), command frames from it.\n"
@@ -54,6 +57,11 @@ static void usage(FILE *out)
             "                  horizon or the radio is off or failed\n"
             "  --days N        mission days to play (default: the scenario's duration)\n"
             "  --seed S        random seed (default: the scenario's seed)\n"
+            "  --epoch now|YYYY-MM-DDTHH:MM:SSZ\n"
+            "                  start the mission at this UTC instant instead of the scenario's\n"
+            "                  epoch (the Sun, Earth and relays follow); with `now` and\n"
+            "                  --speed 1 the packets' times are the wall clock's, so the\n"
+            "                  browser's Realtime plots show them\n"
             "  --out DIR       outputs as for `ilrs run` (default station-out); the ground\n"
             "                  reads DIR/dictionary.json (--dict)\n"
             "  --quiet         print only the verdict line at the end\n");
@@ -183,6 +191,47 @@ static int parse_days(const char *text, double *seconds)
     return cli_parse_duration(text, seconds);
 }
 
+/* --epoch: "now" or YYYY-MM-DDTHH:MM:SS[Z] (UTC). 0 or -1 with a message. */
+static int parse_epoch(const char *v, ilrs_utc_t *utc)
+{
+    memset(utc, 0, sizeof *utc);
+    if (strcmp(v, "now") == 0) {
+        struct timespec ts;
+        struct tm tm;
+        if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || gmtime_r(&ts.tv_sec, &tm) == NULL) {
+            fprintf(stderr, "ilrs station: --epoch now: cannot read the clock\n");
+            return -1;
+        }
+        *utc = (ilrs_utc_t){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                            tm.tm_hour,        tm.tm_min,     tm.tm_sec < 60 ? tm.tm_sec : 59, 0};
+        return 0;
+    }
+    char z = 'Z', extra = 0;
+    int n = sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &utc->year, &utc->month, &utc->day,
+                   &utc->hour, &utc->minute, &utc->second, &z, &extra);
+    if ((n != 6 && n != 7) || z != 'Z') {
+        fprintf(stderr, "ilrs station: --epoch: expected now or YYYY-MM-DDTHH:MM:SSZ, got '%s'\n",
+                v);
+        return -1;
+    }
+    return 0;
+}
+
+/* Replace the scenario's epoch (the environment and the flight clock start there). */
+static int set_epoch(ilrs_scenario_t *sc, const ilrs_utc_t *utc, const char *text)
+{
+    ilrs_tai_t tai = 0;
+    int rc = ilrs_time_from_utc(utc, &tai);
+    if (rc != 0) {
+        fprintf(stderr, "ilrs station: --epoch %s: %s\n", text, ilrs_strerror(rc));
+        return -1;
+    }
+    sc->epoch_tai = tai;
+    snprintf(sc->epoch_utc, sizeof sc->epoch_utc, "%04d-%02d-%02dT%02d:%02d:%02dZ", utc->year,
+             utc->month, utc->day, utc->hour, utc->minute, utc->second);
+    return 0;
+}
+
 static void print_end(ilrs_station_t *st, const udp_link_t *u, bool quiet, const char *out_dir)
 {
     ilrs_station_summary_t sum;
@@ -210,7 +259,8 @@ static void print_end(ilrs_station_t *st, const udp_link_t *u, bool quiet, const
 int cli_station_rt(int argc, char **argv)
 {
     const char *file = NULL, *out_dir = "station-out";
-    const char *ground = "127.0.0.1:10025", *listen = "127.0.0.1:10026";
+    const char *ground = "127.0.0.1:10025", *listen = "127.0.0.1:10026", *epoch = NULL;
+    ilrs_utc_t epoch_utc;
     ilrs_station_options_t opt;
     ilrs_station_options_default(&opt);
     ilrs_station_link_t link = {0};
@@ -238,6 +288,11 @@ int cli_station_rt(int argc, char **argv)
             }
         } else if (v != NULL && strcmp(a, "--seed") == 0) {
             if (parse_seed(argv[++i], &opt) != 0) {
+                return 2;
+            }
+        } else if (v != NULL && strcmp(a, "--epoch") == 0) {
+            epoch = argv[++i];
+            if (parse_epoch(epoch, &epoch_utc) != 0) {
                 return 2;
             }
         } else if (v != NULL && strcmp(a, "--out") == 0) {
@@ -296,6 +351,10 @@ int cli_station_rt(int argc, char **argv)
     }
     if (rc != 0) {
         fprintf(stderr, "ilrs station: %s: %s; nothing was run\n", file, ilrs_strerror(rc));
+        goto out;
+    }
+    if (epoch != NULL && set_epoch(sc, &epoch_utc, epoch) != 0) {
+        status = 2;
         goto out;
     }
     link.output = tm_out;

@@ -26,6 +26,8 @@
 #define PACE_SLIP_S 2.0
 /* Wall seconds between flushes of the outputs (events.log, archive) in real time. */
 #define FLUSH_WALL_S 5.0
+/* LINK_DROP_ERR's event ID (docs/space-link.md "LINK app": events). */
+#define LINK_DROP_EVENT_ID 13u
 
 static double mono_now(void)
 {
@@ -48,8 +50,11 @@ static void add_route(ilrs_link_config_t *lc, uint16_t apid, uint8_t vc)
 
 /* The station's own routes (its APIDs are not the reference configuration's,
  * ilrs_link_reference_routes()): every app's HK and the event packets on VC 0
- * (real time), the payload status packets and PLD_DATA on VC 2 (science). Called
- * after every other app is added, so each one's APID is known. */
+ * (real time), the payload status packets on VC 2 (science). PLD_DATA stays on
+ * board: it is the payload host's bookkeeping for DOWNLINK (bytes read per
+ * payload, many a second), whose science reaches the ground through the radios
+ * and storage of the twin. Called after every other app is added, so each one's
+ * APID is known. */
 static void add_routes(ilrs_station_t *st, ilrs_link_config_t *lc)
 {
     lc->route_count = 0;
@@ -65,7 +70,6 @@ static void add_routes(ilrs_station_t *st, ilrs_link_config_t *lc)
     for (size_t p = 0; p < st->sc->payload_count; p++) {
         add_route(lc, ilrs__station_apps_payload_apid(st->apps, p), ILRS_CCSDS_VC_SCIENCE);
     }
-    add_route(lc, ilrs__station_apps_data_apid(st->apps), ILRS_CCSDS_VC_SCIENCE);
 }
 
 int ilrs__station_rt_add_link(ilrs_station_t *st, char *error, size_t cap)
@@ -114,6 +118,18 @@ int ilrs__station_rt_add_link(ilrs_station_t *st, char *error, size_t cap)
     ilrs_link_app_def(st->link, &def);
     if ((rc = ilrs_fsw_add_app(st->fsw, &def, NULL)) != 0) {
         snprintf(error, cap, "LINK app: %s", ilrs_strerror(rc));
+        return rc;
+    }
+    // While the link is down the real-time VC queues fill and every further packet
+    // is dropped (counted in LINK_HK tm_dropped): report the first few drops by
+    // event, not one per packet for the whole pass (cFE EVS binary filter).
+    ilrs_app_t *app = ilrs_exec_find_app(ilrs_fsw_exec(st->fsw), def.name);
+    if (app != NULL) {
+        rc = ilrs_evs_set_filter(ilrs_fsw_evs(st->fsw), (uint16_t)ilrs_app_index(app),
+                                 LINK_DROP_EVENT_ID, ILRS_EVS_FIRST_8_STOP);
+        if (rc != 0) {
+            snprintf(error, cap, "LINK app event filter: %s", ilrs_strerror(rc));
+        }
     }
     return rc;
 }
