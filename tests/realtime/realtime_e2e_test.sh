@@ -52,6 +52,21 @@ count_points() {
 "$ilrs" station --realtime --speed 0 2>/dev/null; [ $? = 2 ] || fail "--speed 0 accepted"
 "$ilrs" station --realtime --link-ground nonsense 2>/dev/null; [ $? = 2 ] || fail "--link-ground nonsense accepted"
 
+# --- without --link-always the link follows the direct-to-Earth radio: the default
+# scenario starts with the Earth below the horizon of the south pole (no frames);
+# a week later the Earth is up (frames). Nothing listens: the datagrams are lost.
+frames_sent() {
+    sed -n 's/.*space link: \([0-9]*\) TM frames sent.*/\1/p' "$1"
+}
+"$ilrs" station scenarios/south-pole.yaml --realtime --speed 36000 --days 2h --out "$dir/down" \
+    --link-listen 127.0.0.1:0 --link-ground 127.0.0.1:9 >"$dir/down.out" 2>&1 ||
+    fail "radio-following run failed: $(cat "$dir/down.out")"
+[ "$(frames_sent "$dir/down.out")" = 0 ] || fail "frames sent with the Earth below the horizon"
+"$ilrs" station scenarios/south-pole.yaml --realtime --speed 36000 --days 2h --out "$dir/up" \
+    --epoch 2030-01-08T00:00:00Z --link-listen 127.0.0.1:0 --link-ground 127.0.0.1:9 \
+    >"$dir/up.out" 2>&1 || fail "radio-following run failed: $(cat "$dir/up.out")"
+[ "$(frames_sent "$dir/up.out")" -gt 0 ] || fail "no frames with the Earth up"
+
 # --- accounts
 echo 'operator password 1' | "$ilrs" user add olga --role operator --password-stdin \
     --users "$dir/users.sqlite" 2>/dev/null || fail "user add (operator) failed"
