@@ -125,7 +125,8 @@ static int resolve(const char *opt, const char *text, struct sockaddr_in *out)
 static int open_socket(udp_link_t *u, const char *listen, const char *ground)
 {
     struct sockaddr_in la;
-    if (resolve("--link-listen", listen, &la) != 0 || resolve("--link-ground", ground, &u->ground) != 0) {
+    if (resolve("--link-listen", listen, &la) != 0 ||
+        resolve("--link-ground", ground, &u->ground) != 0) {
         return 2;
     }
     u->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -202,13 +203,18 @@ static int parse_epoch(const char *v, ilrs_utc_t *utc)
             fprintf(stderr, "ilrs station: --epoch now: cannot read the clock\n");
             return -1;
         }
-        *utc = (ilrs_utc_t){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                            tm.tm_hour,        tm.tm_min,     tm.tm_sec < 60 ? tm.tm_sec : 59, 0};
+        *utc = (ilrs_utc_t){tm.tm_year + 1900,
+                            tm.tm_mon + 1,
+                            tm.tm_mday,
+                            tm.tm_hour,
+                            tm.tm_min,
+                            tm.tm_sec < 60 ? tm.tm_sec : 59,
+                            0};
         return 0;
     }
     char z = 'Z', extra = 0;
-    int n = sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &utc->year, &utc->month, &utc->day,
-                   &utc->hour, &utc->minute, &utc->second, &z, &extra);
+    int n = sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &utc->year, &utc->month, &utc->day, &utc->hour,
+                   &utc->minute, &utc->second, &z, &extra);
     if ((n != 6 && n != 7) || z != 'Z') {
         fprintf(stderr, "ilrs station: --epoch: expected now or YYYY-MM-DDTHH:MM:SSZ, got '%s'\n",
                 v);
@@ -366,8 +372,7 @@ int cli_station_rt(int argc, char **argv)
     opt.out_dir = out_dir;
     opt.progress_interval_s = 3600.0;
     if (!quiet) {
-        fprintf(stderr, "ilrs station: preparing %s (horizon, orbits, contact windows)...\n",
-                file);
+        fprintf(stderr, "ilrs station: preparing %s (horizon, orbits, contact windows)...\n", file);
     }
     char error[512] = "";
     rc = ilrs_station_create(sc, &opt, &st, error, sizeof error);
