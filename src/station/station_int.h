@@ -265,6 +265,7 @@ struct ilrs_station {
     /* real time (station_realtime.c) */
     ilrs_link_app_t *link;
     double rt_wall0, rt_last_flush;
+    uint64_t rt_slips; /* times the host fell behind (warned once) */
     bool rt_started;
 };
 

@@ -149,7 +149,7 @@ void ilrs__station_rt_pace(ilrs_station_t *st)
     }
     double due = st->rt_wall0 + (st->t_s + 1.0) / speed;
     if (now - due > PACE_SLIP_S) {
-        ilrs_log(ILRS_LOG_WARN, "station",
+        ilrs_log(st->rt_slips++ == 0 ? ILRS_LOG_WARN : ILRS_LOG_DEBUG, "station",
                  "real time: %.1f s behind the wall clock at mission second %.0f; the host "
                  "cannot keep %.3gx, continuing from now",
                  now - due, st->t_s, speed);
