@@ -166,6 +166,83 @@ static void heater_failure_detected(void **state)
     teardown(f);
 }
 
+/* A working heater too small to hold its zone (the zone keeps cooling, only
+ * slower) is not a failed heater: the trend check compares with the cooling rate
+ * before switch-on. */
+static void undersized_heater_not_flagged(void **state)
+{
+    (void)state;
+    fx_t *f = setup();
+    f->h.hal.sen_value[f->bat_t] = 300.0; /* a long cool-down: the baseline */
+    f->h.hal.zones[0].heat_k_s = -0.004;  /* on: cools at 0.004 K/s instead of 0.01 */
+    harness_run(&f->h, 6 * 3600);
+    ilrs_thm_zone_status_t z;
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_true(z.heater_on);
+    assert_false(z.failed);
+    assert_true(f->h.hal.sen_value[f->bat_t] < 278.0 - 50.0); /* really undersized */
+    assert_int_equal(count_events(&f->h, "THERMAL", THM_HEATER_FAIL_ERR_EID), 0);
+    /* the same zone with an open element: no change of the trend -> failed */
+    f->h.hal.zones[0].heater_failed = true;
+    harness_run(&f->h, 2 * 600 + 10);
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_true(z.failed);
+    assert_non_null(strstr(last_event(&f->h, "THERMAL", THM_HEATER_FAIL_ERR_EID), "trend"));
+    teardown(f);
+}
+
+/* Step the harness second by second, the heater current sense following the
+ * switch and the element (0.9 A when drawing, 0 when open or off). */
+static void run_with_current(fx_t *f, int cur, int seconds)
+{
+    for (int s = 0; s < seconds; s++) {
+        const th_zone_t *z = &f->h.hal.zones[0];
+        f->h.hal.sen_value[cur] = f->h.hal.sw_cmd[f->bat_h] && !z->heater_failed ? 0.9 : 0.0;
+        harness_run(&f->h, 1);
+    }
+}
+
+/* With a current sense on the heater output an open element is found within
+ * seconds of switching on, and an undersized heater that draws is never failed. */
+static void open_heater_from_current(void **state)
+{
+    (void)state;
+    fx_t *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    harness_init(&f->h);
+    th_t *t = &f->h.hal;
+    th_init(t);
+    f->bat_h = th_add_switch(t, "heater.bat", false);
+    f->bat_t = th_add_sensor(t, "battery.temp", 279.0);
+    int cur = th_add_sensor(t, "heater.bat.current", 0.0);
+    th_add_zone(t, f->bat_t, f->bat_h, -0.002, 0.01); /* undersized */
+    ilrs_thm_config_t c = {.hal = &t->hal, .zone_count = 1};
+    ilrs_thm_zone_config_t z0 = {.name = "battery", .sensor = "battery.temp",
+                                 .heater = "heater.bat", .on_k = 278, .off_k = 283,
+                                 .survival_on_k = 263, .survival_off_k = 268};
+    c.zones[0] = z0;
+    assert_int_equal(ilrs_thm_app_create(&c, &f->thm), 0);
+    ilrs_app_def_t def;
+    ilrs_thm_app_def(f->thm, &def);
+    assert_int_equal(ilrs_fsw_add_app(f->h.fsw, &def, NULL), 0);
+    assert_int_equal(ilrs_fsw_start(f->h.fsw), 0);
+    run_with_current(f, cur, 12 * 3600);
+    ilrs_thm_zone_status_t z;
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_true(z.heater_on);
+    assert_false(z.failed);
+    assert_true(t->sen_value[f->bat_t] < 278.0 - 50.0);
+    t->zones[0].heater_failed = true;
+    run_with_current(f, cur, 30);
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_true(z.failed);
+    assert_false(t->sw_cmd[f->bat_h]);
+    const char *ev = last_event(&f->h, "THERMAL", THM_HEATER_FAIL_ERR_EID);
+    assert_non_null(strstr(ev, "heater.bat"));
+    assert_non_null(strstr(ev, "open element"));
+    teardown(f);
+}
+
 static void bad_configuration(void **state)
 {
     (void)state;
@@ -191,6 +268,8 @@ static void bad_configuration(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(thermostat_cycling),
     cmocka_unit_test(heater_failure_detected),
+    cmocka_unit_test(undersized_heater_not_flagged),
+    cmocka_unit_test(open_heater_from_current),
     cmocka_unit_test(bad_configuration),
 };
 
