@@ -243,6 +243,46 @@ static void open_heater_from_current(void **state)
     teardown(f);
 }
 
+/* A sensor that repeats one value (the scripted zone model changes it every
+ * second, as noise does on the twin) is declared stuck: one event naming the
+ * zone and sensor, the heater runs open loop at its learnt duty cycle, and the
+ * zone is restored when the sensor moves again. */
+static void stuck_sensor_detected(void **state)
+{
+    (void)state;
+    fx_t *f = setup();
+    harness_run(&f->h, 4 * 3600); /* thermostat cycling: duty about 1/3 */
+    /* stick the battery sensor: the zone model no longer moves its reading */
+    th_zone_t keep = f->h.hal.zones[0];
+    f->h.hal.zones[0].heat_k_s = f->h.hal.zones[0].cool_k_s = 0.0;
+    uint32_t on_s = 0;
+    for (int s = 0; s < 2 * 3600; s++) {
+        harness_run(&f->h, 1);
+        on_s += f->h.hal.sw_cmd[f->bat_h] ? 1u : 0u;
+    }
+    f->h.hal.zones[0] = keep;
+    assert_int_equal(count_events(&f->h, "THERMAL", THM_SENSOR_STUCK_ERR_EID), 1);
+    const char *ev = last_event(&f->h, "THERMAL", THM_SENSOR_STUCK_ERR_EID);
+    assert_non_null(strstr(ev, "battery.temp"));
+    assert_non_null(strstr(ev, "stuck"));
+    ilrs_thm_zone_status_t z;
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_false(z.sensor_valid);
+    assert_false(z.failed); /* a stuck sensor is not a heater failure */
+    /* open loop near the learnt duty (250 s on per 750 s cycle = 1/3) */
+    assert_true(on_s > 0.25 * 2 * 3600 && on_s < 0.42 * 2 * 3600);
+    /* the healthy zone keeps its thermostat */
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 1, &z), 0);
+    assert_true(z.sensor_valid);
+    /* moving again: restored, thermostat resumed */
+    harness_run(&f->h, 600);
+    assert_int_equal(count_events(&f->h, "THERMAL", THM_SENSOR_OK_INF_EID), 1);
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_true(z.sensor_valid);
+    assert_int_equal(count_events(&f->h, "THERMAL", THM_SENSOR_STUCK_ERR_EID), 1);
+    teardown(f);
+}
+
 static void bad_configuration(void **state)
 {
     (void)state;
@@ -270,6 +310,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(heater_failure_detected),
     cmocka_unit_test(undersized_heater_not_flagged),
     cmocka_unit_test(open_heater_from_current),
+    cmocka_unit_test(stuck_sensor_detected),
     cmocka_unit_test(bad_configuration),
 };
 

@@ -14,8 +14,13 @@
 // heater that adds less than fail_min_rise_k to that trend is failed. An
 // undersized but working heater slows the cooling and is never flagged. A
 // failed heater is switched off, counted and reported (event naming zone and
-// heater) until ThmResetHeater. Telemetry is its HK packet; events in
-// thermal_eid.h.
+// heater) until ThmResetHeater. Stuck sensors: a zone temperature that repeats
+// the same value for STUCK_SAMPLES consecutive samples, while the sensor's
+// noise (any real housekeeping ADC channel with noise above its quantum)
+// makes every sample differ, is declared stuck: the reading is not used and
+// the heater runs open loop at the duty cycle it had over the hours before
+// (the usual fallback of a thermostat that lost its sensor) until the sensor
+// moves again. Telemetry is its HK packet; events in thermal_eid.h.
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -42,6 +47,12 @@ enum zone_state { Z_OFF = 0, Z_ON = 1, Z_FAILED = 2, Z_NOSENSOR = 3 };
  * noise. The pre-switch-on rate needs a baseline of at least half the window
  * (snapshots are taken every half window while the heater is off). */
 #define FILTER_TAU_S 120.0
+/* Stuck sensor: this many identical consecutive samples (2 min at 1 Hz). */
+#define STUCK_SAMPLES 120
+/* Open-loop fallback: duty cycle learnt with this time constant (s), applied
+ * over this period (s). */
+#define DUTY_TAU_S (6.0 * 3600.0)
+#define DUTY_PERIOD_S 1200.0
 
 typedef struct zone {
     uint16_t sensor, heater, current;
@@ -57,6 +68,11 @@ typedef struct zone {
     double rate_before; /* K/s before the last switch-on (<= 0 when cooling) */
     bool rate_known;
     uint32_t open_count;
+    /* stuck-sensor detection and the open-loop fallback */
+    double last_raw, duty, duty_n;
+    uint32_t same_count;
+    bool stuck, duty_valid;
+    ilrs_tai_t duty_t0;
     uint32_t cycles;
     uint8_t state;
     char name_temp[ILRS_APPS_NAME_MAX + 8], name_state[ILRS_APPS_NAME_MAX + 8];
@@ -69,7 +85,7 @@ struct ilrs_thm_app {
     const ilrs_dict_command_t *cmd_surv, *cmd_reset;
     zone_t z[ILRS_THM_MAX_ZONES];
     bool survival;
-    uint32_t failures, cycles, sensor_errors, hal_errors;
+    uint32_t failures, cycles, sensor_errors, hal_errors, stuck_sensors;
 };
 
 static bool setpoints_ok(const thm_table_t *t, size_t n, char *error, size_t cap)
@@ -216,6 +232,14 @@ static const apps_event_t events[] = {
      "a configured hal device is missing or refused an operation"},
     {THM_TABLE_INF_EID, "THM_TABLE_INF", ILRS_EVENT_INFO, "set point table generation %u in force",
      "a new THM_SETPOINTS image was committed and is used from this step"},
+    {THM_SENSOR_STUCK_ERR_EID, "THM_SENSOR_STUCK_ERR", ILRS_EVENT_ERROR,
+     "zone %s sensor %s stuck at %.2f K for %u samples: marked invalid, heater %s open loop at "
+     "%.0f %% duty",
+     "a zone sensor repeated one value where its noise must change it; the heater runs at its "
+     "learnt duty cycle"},
+    {THM_SENSOR_OK_INF_EID, "THM_SENSOR_OK_INF", ILRS_EVENT_INFO,
+     "zone %s sensor %s restored: %.2f K, thermostat resumed",
+     "a stuck or invalid zone sensor reads live values again"},
 };
 
 static int resolve(ilrs_app_t *app, ilrs_thm_app_t *a, ilrs_hal_kind_t kind, const char *name,
@@ -280,7 +304,9 @@ static int thm_init(ilrs_app_t *app, void *ctx)
         }
         z->on = z->failed = z->sensor_error = z->valid = z->filt_valid = false;
         z->snap_ok[0] = z->snap_ok[1] = z->rate_known = false;
-        z->open_count = 0;
+        z->open_count = z->same_count = 0;
+        z->stuck = z->duty_valid = false;
+        z->duty = z->duty_n = 0.0;
         z->temp_k = z->filt_k = 0;
         z->state = Z_OFF;
     }
@@ -298,6 +324,7 @@ static int thm_init(ilrs_app_t *app, void *ctx)
         {"heater_cycles", NULL, ILRS_DICT_U32, &a->cycles},
         {"sensor_errors", NULL, ILRS_DICT_U32, &a->sensor_errors},
         {"hal_errors", NULL, ILRS_DICT_U32, &a->hal_errors},
+        {"stuck_sensors", NULL, ILRS_DICT_U32, &a->stuck_sensors},
     };
     if (rc == 0) {
         rc = apps_hk_counters(app, counters, APPS_COUNT(counters));
@@ -429,6 +456,47 @@ static void check_heater(ilrs_app_t *app, ilrs_thm_app_t *a, size_t i, ilrs_tai_
     }
 }
 
+/* Stuck-sensor detection for zone i with a valid reading @p v. Returns true
+ * while the sensor is stuck (the zone then ran open loop this step). */
+static bool stuck_check(ilrs_app_t *app, ilrs_thm_app_t *a, size_t i, double v, ilrs_tai_t now)
+{
+    zone_t *z = &a->z[i];
+    const ilrs_thm_zone_config_t *zc = &a->cfg.zones[i];
+    /* bit-identical repeats: a live channel with noise never repeats for long */
+    bool same = z->same_count > 0 ? v == z->last_raw : false;
+    z->same_count = same ? z->same_count + 1 : 1;
+    z->last_raw = v;
+    if (!same && z->stuck) {
+        z->stuck = false; /* moves again: the normal path reports the restoration */
+        return false;
+    }
+    if (z->same_count < STUCK_SAMPLES && !z->stuck) {
+        return false;
+    }
+    bool hold = !z->failed && (!a->survival || zc->survival);
+    if (!z->stuck) {
+        z->stuck = true;
+        z->sensor_error = true; /* reported back when it moves again */
+        z->duty_t0 = now;
+        a->stuck_sensors++;
+        a->sensor_errors++;
+        ilrs_app_event(app, THM_SENSOR_STUCK_ERR_EID, ILRS_EVENT_ERROR,
+                       "zone %s sensor %s stuck at %.2f K for %u samples: marked invalid, heater "
+                       "%s open loop at %.0f %% duty",
+                       zc->name, zc->sensor, v, (unsigned)z->same_count, zc->heater,
+                       hold && z->duty_valid ? 100.0 * z->duty : 0.0);
+    }
+    z->valid = false;
+    bool on = false;
+    if (hold && z->duty_valid) {
+        double phase = fmod(apps_seconds(now, z->duty_t0), DUTY_PERIOD_S) / DUTY_PERIOD_S;
+        on = phase < z->duty;
+    }
+    set_heater(app, a, i, on);
+    z->state = Z_NOSENSOR;
+    return true;
+}
+
 static int thm_step(ilrs_app_t *app, void *ctx)
 {
     ilrs_thm_app_t *a = ctx;
@@ -446,6 +514,9 @@ static int thm_step(ilrs_app_t *app, void *ctx)
         z->valid = ilrs_hal_sensor_read(a->cfg.hal, z->sensor, &r) == 0 && r.valid &&
                    isfinite(r.value);
         bool active = !a->survival || zc->survival;
+        if (z->valid && stuck_check(app, a, i, r.value, now)) {
+            continue; /* open loop on the learnt duty cycle */
+        }
         if (!z->valid) {
             bool hold = a->survival && zc->survival;
             if (!z->sensor_error) {
@@ -460,6 +531,11 @@ static int thm_step(ilrs_app_t *app, void *ctx)
             }
             z->state = Z_NOSENSOR;
             continue;
+        }
+        if (z->sensor_error) {
+            ilrs_app_event(app, THM_SENSOR_OK_INF_EID, ILRS_EVENT_INFO,
+                           "zone %s sensor %s restored: %.2f K, thermostat resumed", zc->name,
+                           zc->sensor, r.value);
         }
         z->sensor_error = false;
         z->temp_k = r.value;
@@ -479,6 +555,12 @@ static int thm_step(ilrs_app_t *app, void *ctx)
             check_heater(app, a, i, now);
         }
         z->state = z->failed ? Z_FAILED : z->on ? Z_ON : Z_OFF;
+        /* the duty cycle of the thermostat, for an open-loop fallback */
+        /* a running mean at first, then exponential with DUTY_TAU_S */
+        double tau_n = DUTY_TAU_S * (a->cfg.rate_hz > 0 ? a->cfg.rate_hz : 1.0);
+        z->duty_n = z->duty_n < tau_n ? z->duty_n + 1.0 : tau_n;
+        z->duty += ((z->on ? 1.0 : 0.0) - z->duty) / z->duty_n;
+        z->duty_valid = true;
     }
     return 0;
 }
@@ -487,7 +569,7 @@ static void thm_reset(ilrs_app_t *app, void *ctx)
 {
     (void)app;
     ilrs_thm_app_t *a = ctx;
-    a->failures = a->cycles = a->sensor_errors = a->hal_errors = 0;
+    a->failures = a->cycles = a->sensor_errors = a->hal_errors = a->stuck_sensors = 0;
 }
 
 void ilrs_thm_app_def(ilrs_thm_app_t *app, ilrs_app_def_t *def)
