@@ -233,8 +233,7 @@ static const apps_event_t events[] = {
     {THM_TABLE_INF_EID, "THM_TABLE_INF", ILRS_EVENT_INFO, "set point table generation %u in force",
      "a new THM_SETPOINTS image was committed and is used from this step"},
     {THM_SENSOR_STUCK_ERR_EID, "THM_SENSOR_STUCK_ERR", ILRS_EVENT_ERROR,
-     "zone %s sensor %s stuck at %.2f K for %u samples: marked invalid, heater %s open loop at "
-     "%.0f %% duty",
+     "zone %s sensor %s stuck at %.2f K (%u samples): invalid, heater %s open loop %.0f %% duty",
      "a zone sensor repeated one value where its noise must change it; the heater runs at its "
      "learnt duty cycle"},
     {THM_SENSOR_OK_INF_EID, "THM_SENSOR_OK_INF", ILRS_EVENT_INFO,
@@ -430,7 +429,7 @@ static void check_heater(ilrs_app_t *app, ilrs_thm_app_t *a, size_t i, ilrs_tai_
         z->open_count = c.value < HEATER_OPEN_A ? z->open_count + 1 : 0;
         if (z->open_count >= OPEN_SAMPLES) {
             char why[96];
-            snprintf(why, sizeof why, "open element, %.3f A with the switch on (%u samples)",
+            snprintf(why, sizeof why, "open element, %.3f A while on (%u samples)",
                      c.value, (unsigned)z->open_count);
             declare_failed(app, a, i, why);
         }
@@ -481,8 +480,8 @@ static bool stuck_check(ilrs_app_t *app, ilrs_thm_app_t *a, size_t i, double v, 
         a->stuck_sensors++;
         a->sensor_errors++;
         ilrs_app_event(app, THM_SENSOR_STUCK_ERR_EID, ILRS_EVENT_ERROR,
-                       "zone %s sensor %s stuck at %.2f K for %u samples: marked invalid, heater "
-                       "%s open loop at %.0f %% duty",
+                       "zone %s sensor %s stuck at %.2f K (%u samples): invalid, heater %s open "
+                       "loop %.0f %% duty",
                        zc->name, zc->sensor, v, (unsigned)z->same_count, zc->heater,
                        hold && z->duty_valid ? 100.0 * z->duty : 0.0);
     }
