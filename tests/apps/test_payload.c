@@ -201,7 +201,17 @@ static void hang_power_cycle(void **state)
     assert_int_equal(ilrs_pld_app_payload(f->pld, 0, &s), 0);
     assert_true(s.bytes > before);
     assert_int_equal(s.hangs, 1);
+    /* producing again: one recovery event naming the payload */
+    assert_int_equal(count_events(&f->h, "PAYLOAD", PLD_RECOVERED_INF_EID), 1);
+    assert_non_null(strstr(last_event(&f->h, "PAYLOAD", PLD_RECOVERED_INF_EID), "recovered"));
     harness_run(&f->h, 120);
+    assert_int_equal(count_events(&f->h, "PAYLOAD", PLD_HANG_ERR_EID), 1);
+
+    /* A payload that reset on a power blip the host did not see (standby while
+     * commanded on) is commanded again: not a hang. */
+    f->h.hal.pl[f->seis].mode = 0;
+    harness_run(&f->h, 180);
+    assert_int_equal(f->h.hal.pl[f->seis].mode, 1);
     assert_int_equal(count_events(&f->h, "PAYLOAD", PLD_HANG_ERR_EID), 1);
 
     /* A payload that does not take its mode is a hang too. */

@@ -57,6 +57,8 @@ typedef struct payload {
     ilrs_tai_t since;       /* when the current mode was commanded */
     ilrs_tai_t last_data;
     ilrs_tai_t cycle_until; /* 0: not cycling */
+    ilrs_tai_t mismatch_since; /* 0: the reported mode is the commanded one */
+    bool recovering;        /* power cycled for a hang, not yet producing again */
     uint64_t bytes;
     double rate_bps;        /* over the last step */
     double temp_k;
@@ -364,6 +366,9 @@ static const apps_event_t events[] = {
      "a manifest was refused (invalid, duplicate, no hal port, APID or name taken)"},
     {PLD_MODE_INF_EID, "PLD_MODE_INF", ILRS_EVENT_INFO, "%s (%s) mode %u requested",
      "a payload's operating mode was set by its SetMode command"},
+    {PLD_RECOVERED_INF_EID, "PLD_RECOVERED_INF", ILRS_EVENT_INFO,
+     "%s (%s) recovered: producing again after the power cycle",
+     "a payload power cycled for a hang produces data again"},
     {PLD_HANG_ERR_EID, "PLD_HANG_ERR", ILRS_EVENT_ERROR,
      "%s (%s) hung: %s for %.0f s; power cycling %s",
      "a producing payload did not take its mode or produced no data: its line is power cycled"},
@@ -515,16 +520,37 @@ static const char *inhibit_name(uint8_t v)
 static void hang_check(ilrs_app_t *app, ilrs_pld_app_t *a, payload_t *p, ilrs_tai_t now)
 {
     if (p->mode == 0 || !p->powered || p->cycle_until != 0) {
+        p->mismatch_since = 0;
         return;
     }
     const char *what = NULL;
     double since = 0;
     double cmd_age = apps_seconds(now, p->since);
-    if (p->reported != p->mode && cmd_age >= a->cfg.hang_timeout_s) {
+    /* A payload that reset (a power blip the host did not see) reports standby:
+     * command the mode again; only one that keeps refusing for the timeout
+     * is hung. The age is that of the mismatch, not of the last command. */
+    if (p->reported != p->mode) {
+        if (p->mismatch_since == 0) {
+            p->mismatch_since = now;
+        }
+        if (ilrs_hal_payload_command(a->cfg.hal, p->port, p->mode) != 0) {
+            a->hal_errors++;
+        }
+    } else {
+        p->mismatch_since = 0;
+    }
+    /* No data: a payload whose hardware runs its own duty cycle may be silent
+     * for the off part of a period (phases not aligned with the host's). */
+    double quiet = a->cfg.hang_timeout_s;
+    if (p->m.duty_cycle < 1.0) {
+        quiet += (1.0 - p->m.duty_cycle) * p->m.duty_period_s;
+    }
+    double mismatch_age = p->mismatch_since != 0 ? apps_seconds(now, p->mismatch_since) : 0.0;
+    if (p->reported != p->mode && mismatch_age >= a->cfg.hang_timeout_s) {
         what = "mode not taken";
-        since = cmd_age;
-    } else if (p->m.data_rate_bps > 0.0 && apps_seconds(now, p->last_data) >= a->cfg.hang_timeout_s &&
-               cmd_age >= a->cfg.hang_timeout_s) {
+        since = mismatch_age;
+    } else if (p->m.data_rate_bps > 0.0 && apps_seconds(now, p->last_data) >= quiet &&
+               cmd_age >= quiet) {
         what = "no data";
         since = apps_seconds(now, p->last_data);
     }
@@ -546,6 +572,8 @@ static void hang_check(ilrs_app_t *app, ilrs_pld_app_t *a, payload_t *p, ilrs_ta
     }
     /* wait for the cycle (plus a margin for POWER's next step), then start again */
     p->cycle_until = now + (ilrs_tai_t)((a->cfg.cycle_off_s + 3.0) * 1e9);
+    p->recovering = true;
+    p->mismatch_since = 0;
     p->mode = 0;
     p->since = p->last_data = now;
 }
@@ -608,6 +636,12 @@ static int pld_step(ilrs_app_t *app, void *ctx)
             }
             p->last_data = now;
             publish_data(app, a, p, got, now);
+            if (p->recovering) {
+                p->recovering = false;
+                ilrs_app_event(app, PLD_RECOVERED_INF_EID, ILRS_EVENT_INFO,
+                               "%s (%s) recovered: producing again after the power cycle",
+                               p->m.id, p->m.owner);
+            }
         }
         p->rate_bps = dt > 0 ? (double)got * 8.0 / dt : 0.0;
         if (p->temp_id != UINT16_MAX) {
