@@ -204,18 +204,17 @@ static void run_with_current(fx_t *f, int cur, int seconds)
 
 /* With a current sense on the heater output an open element is found within
  * seconds of switching on, and an undersized heater that draws is never failed. */
-static void open_heater_from_current(void **state)
+static fx_t *current_fixture(double start_k, double heat_k_s, double cool_k_s, int *cur)
 {
-    (void)state;
     fx_t *f = calloc(1, sizeof *f);
     assert_non_null(f);
     harness_init(&f->h);
     th_t *t = &f->h.hal;
     th_init(t);
     f->bat_h = th_add_switch(t, "heater.bat", false);
-    f->bat_t = th_add_sensor(t, "battery.temp", 279.0);
-    int cur = th_add_sensor(t, "heater.bat.current", 0.0);
-    th_add_zone(t, f->bat_t, f->bat_h, -0.002, 0.01); /* undersized */
+    f->bat_t = th_add_sensor(t, "battery.temp", start_k);
+    *cur = th_add_sensor(t, "heater.bat.current", 0.0);
+    th_add_zone(t, f->bat_t, f->bat_h, heat_k_s, cool_k_s);
     ilrs_thm_config_t c = {.hal = &t->hal, .zone_count = 1};
     ilrs_thm_zone_config_t z0 = {.name = "battery", .sensor = "battery.temp",
                                  .heater = "heater.bat", .on_k = 278, .off_k = 283,
@@ -226,6 +225,15 @@ static void open_heater_from_current(void **state)
     ilrs_thm_app_def(f->thm, &def);
     assert_int_equal(ilrs_fsw_add_app(f->h.fsw, &def, NULL), 0);
     assert_int_equal(ilrs_fsw_start(f->h.fsw), 0);
+    return f;
+}
+
+static void open_heater_from_current(void **state)
+{
+    (void)state;
+    int cur;
+    fx_t *f = current_fixture(279.0, -0.002, 0.01, &cur); /* undersized */
+    th_t *t = &f->h.hal;
     run_with_current(f, cur, 12 * 3600);
     ilrs_thm_zone_status_t z;
     assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
@@ -283,6 +291,27 @@ static void stuck_sensor_detected(void **state)
     teardown(f);
 }
 
+/* A heater the thermostat never needs is pulsed once a day (functional test):
+ * a healthy one passes, a latent open element is found. */
+static void idle_heater_checkout(void **state)
+{
+    (void)state;
+    int cur;
+    fx_t *f = current_fixture(320.0, 0.001, 0.0001, &cur); /* warm: never needs heat */
+    run_with_current(f, cur, 2 * 86400 + 60);
+    ilrs_thm_zone_status_t z;
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_int_equal(z.cycles, 2); /* one pulse a day */
+    assert_false(z.heater_on);
+    assert_false(z.failed);
+    f->h.hal.zones[0].heater_failed = true;
+    run_with_current(f, cur, 86400 + 60);
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_true(z.failed);
+    assert_int_equal(count_events(&f->h, "THERMAL", THM_HEATER_FAIL_ERR_EID), 1);
+    teardown(f);
+}
+
 static void bad_configuration(void **state)
 {
     (void)state;
@@ -311,6 +340,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(undersized_heater_not_flagged),
     cmocka_unit_test(open_heater_from_current),
     cmocka_unit_test(stuck_sensor_detected),
+    cmocka_unit_test(idle_heater_checkout),
     cmocka_unit_test(bad_configuration),
 };
 

@@ -13,6 +13,9 @@
 // is compared with the change the pre-switch-on cooling rate predicts; a
 // heater that adds less than fail_min_rise_k to that trend is failed. An
 // undersized but working heater slows the cooling and is never flagged. A
+// heater with a current sense that the thermostat has not switched on for
+// CHECKOUT_PERIOD_S is pulsed on for CHECKOUT_S (a periodic functional test)
+// so that a latent open element is found before the night needs it. A
 // failed heater is switched off, counted and reported (event naming zone and
 // heater) until ThmResetHeater. Stuck sensors: a zone temperature that repeats
 // the same value for STUCK_SAMPLES consecutive samples, while the sensor's
@@ -43,6 +46,9 @@ enum zone_state { Z_OFF = 0, Z_ON = 1, Z_FAILED = 2, Z_NOSENSOR = 3 };
  * heater (0.11 A) is 8 sigma above it, an open one 3 sigma below. */
 #define HEATER_OPEN_A 0.03
 #define OPEN_SAMPLES 10
+/* Periodic checkout of an idle heater with a current sense (s). */
+#define CHECKOUT_PERIOD_S 86400.0
+#define CHECKOUT_S 15.0
 /* Trend check: temperature low-pass filter time constant (s) against sensor
  * noise. The pre-switch-on rate needs a baseline of at least half the window
  * (snapshots are taken every half window while the heater is off). */
@@ -68,6 +74,8 @@ typedef struct zone {
     double rate_before; /* K/s before the last switch-on (<= 0 when cooling) */
     bool rate_known;
     uint32_t open_count;
+    ilrs_tai_t last_on;      /* last time the heater was on (or init) */
+    ilrs_tai_t checkout_end; /* 0: no checkout pulse in progress */
     /* stuck-sensor detection and the open-loop fallback */
     double last_raw, duty, duty_n;
     uint32_t same_count;
@@ -304,6 +312,8 @@ static int thm_init(ilrs_app_t *app, void *ctx)
         z->on = z->failed = z->sensor_error = z->valid = z->filt_valid = false;
         z->snap_ok[0] = z->snap_ok[1] = z->rate_known = false;
         z->open_count = z->same_count = 0;
+        z->last_on = ilrs_app_time(app);
+        z->checkout_end = 0;
         z->stuck = z->duty_valid = false;
         z->duty = z->duty_n = 0.0;
         z->temp_k = z->filt_k = 0;
@@ -410,6 +420,32 @@ static void track(zone_t *z, ilrs_tai_t now, double window_s)
         z->snap_t[1] = now;
         z->snap_k[1] = z->filt_k;
         z->snap_ok[1] = true;
+    }
+}
+
+/* Periodic functional test of a heater the thermostat leaves off: pulse it on
+ * for CHECKOUT_S (its current is then checked like any on-time), once per
+ * CHECKOUT_PERIOD_S. Only with a current sense, never on a failed heater. */
+static void checkout(ilrs_app_t *app, ilrs_thm_app_t *a, size_t i, ilrs_tai_t now, bool active,
+                     double on_k)
+{
+    zone_t *z = &a->z[i];
+    if (z->checkout_end != 0) {
+        if (now >= z->checkout_end || z->failed || !active) {
+            z->checkout_end = 0;
+            if (!(z->temp_k < on_k)) { /* unless the thermostat wants it on anyway */
+                set_heater(app, a, i, false);
+            }
+        }
+        return;
+    }
+    if (!z->has_current || z->failed || z->on || !active ||
+        apps_seconds(now, z->last_on) < CHECKOUT_PERIOD_S) {
+        return;
+    }
+    set_heater(app, a, i, true);
+    if (z->on) {
+        z->checkout_end = now + (ilrs_tai_t)(CHECKOUT_S * 1e9);
     }
 }
 
@@ -539,18 +575,18 @@ static int thm_step(ilrs_app_t *app, void *ctx)
         z->sensor_error = false;
         z->temp_k = r.value;
         track(z, now, a->cfg.fail_window_s);
+        double on_k = a->survival ? t->survival_on_k[i] : t->on_k[i];
+        double off_k = a->survival ? t->survival_off_k[i] : t->off_k[i];
         if (z->failed || !active) {
             set_heater(app, a, i, false);
-        } else {
-            double on_k = a->survival ? t->survival_on_k[i] : t->on_k[i];
-            double off_k = a->survival ? t->survival_off_k[i] : t->off_k[i];
-            if (z->temp_k < on_k) {
-                set_heater(app, a, i, true);
-            } else if (z->temp_k > off_k) {
-                set_heater(app, a, i, false);
-            }
+        } else if (z->temp_k < on_k) {
+            set_heater(app, a, i, true);
+        } else if (z->temp_k > off_k && z->checkout_end == 0) {
+            set_heater(app, a, i, false);
         }
+        checkout(app, a, i, now, active, on_k);
         if (z->on) {
+            z->last_on = now;
             check_heater(app, a, i, now);
         }
         z->state = z->failed ? Z_FAILED : z->on ? Z_ON : Z_OFF;
