@@ -56,7 +56,8 @@ typedef struct peer_group {
     bool ok[ILRS_PWR_MAX_SENSORS];
     bool flagged[ILRS_PWR_MAX_SENSORS];            /* reported (latched) */
     double capacity[ILRS_PWR_MAX_SENSORS];         /* relative to the start */
-    double sum[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS];
+    double sum[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS];  /* of v[i] dt */
+    double sumj[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS]; /* of v[j] dt */
     double t[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS];
     double base[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS];
     double var[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS];
@@ -409,9 +410,10 @@ static void peers_init(ilrs_pwr_app_t *a, const ilrs_pwr_config_t *c)
         a->sources.name[i] = c->source_sensors[i];
     }
     /* batteries: "<battery>.current" beside "<battery>.soc", when the hal has it;
-     * 0.3 A (8 W at 28 V) keeps the idle float current out */
+     * 0.15 A (4 W at 28 V) keeps an idle battery's sensor noise out but takes in
+     * a hibernating station's night load */
     a->batteries.n = 0;
-    a->batteries.floor = 0.3;
+    a->batteries.floor = 0.15;
     for (size_t i = 0; i < c->soc_sensor_count; i++) {
         const char *soc = c->soc_sensors[i];
         size_t len = strlen(soc);
@@ -448,13 +450,15 @@ static int group_step(ilrs_pwr_app_t *a, peer_group_t *g, bool read, double dt, 
                 !(fabs(g->v[j]) >= g->floor) || (g->v[i] > 0) != (g->v[j] > 0)) {
                 continue;
             }
-            g->sum[i][j] += g->v[i] / g->v[j] * dt;
+            /* ratio of the block sums: no bias from noise on small values */
+            g->sum[i][j] += g->v[i] * dt;
+            g->sumj[i][j] += g->v[j] * dt;
             g->t[i][j] += dt;
             if (g->t[i][j] < PEER_BLOCK_S) {
                 continue;
             }
-            double m = g->sum[i][j] / g->t[i][j];
-            g->sum[i][j] = g->t[i][j] = 0.0;
+            double m = g->sum[i][j] / g->sumj[i][j];
+            g->sum[i][j] = g->sumj[i][j] = g->t[i][j] = 0.0;
             if (g->blocks[i][j] == 0) {
                 g->base[i][j] = m;
                 g->blocks[i][j] = 1;
