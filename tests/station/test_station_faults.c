@@ -95,7 +95,49 @@ static void default_scenario_faults_detected(void **state)
     remove_outputs(dir);
 }
 
+/* The default scenario survives its first 30 days (two darknesses at the ridge)
+ * with every node inside its limits and no heater declared failed: working
+ * thermal control (THERMAL used to switch off healthy undersized heaters and the
+ * bus browned out on day 15.5). The year is played by bench/bench_station. */
+static void default_scenario_survives_30_days(void **state)
+{
+    (void)state;
+    char dir[128];
+    ilrs_station_summary_t s;
+    ilrs_station_t *st = NULL;
+    ilrs_scenario_t *sc = NULL;
+    run("scenarios/south-pole.yaml", 30.0, 0, false, dir, sizeof dir, &s, &st, &sc);
+    if (!s.survived) {
+        fail_msg("default scenario did not survive 30 days: %s", s.verdict);
+    }
+    print_message("30 days: minimum SOC %.3f\n", s.min_soc);
+    assert_true(s.min_soc > 0.4); /* about 0.69 at the 2030-01-16..19 darkness */
+    for (size_t i = 0; i < s.node_count; i++) {
+        if (s.nodes[i].excursion_s > 0.0) {
+            fail_msg("node %s outside %.1f..%.1f K for %.0f s (%.1f..%.1f K)", s.nodes[i].name,
+                     s.nodes[i].limit_min_k, s.nodes[i].limit_max_k, s.nodes[i].excursion_s,
+                     s.nodes[i].min_k, s.nodes[i].max_k);
+        }
+    }
+    /* no heater declared failed (the injected heater failure is on day 120) */
+    ilrs_station_destroy(st);
+    char path[256];
+    snprintf(path, sizeof path, "%s/events.log", dir);
+    size_t len = 0;
+    char *log = read_all(path, &len);
+    assert_non_null(log);
+    for (char *line = strtok(log, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        if (strstr(line, "THERMAL") != NULL && strstr(line, "failed:") != NULL) {
+            fail_msg("a heater was declared failed: %s", line);
+        }
+    }
+    free(log);
+    ilrs_scenario_destroy(sc);
+    remove_outputs(dir);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(default_scenario_survives_30_days),
     cmocka_unit_test(default_scenario_faults_detected),
 };
 
