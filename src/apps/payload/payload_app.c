@@ -654,15 +654,23 @@ static int pld_step(ilrs_app_t *app, void *ctx)
             p->cycle_until = 0;
         }
     }
-    /* decisions: by priority (1 first), then manifest order, within the power budget */
+    /* decisions: by priority (1 first), then manifest order, within the power
+     * budget; the order by a stable insertion sort (a handful of payloads; was a
+     * scan of all 256 priorities per step, 5 % of a station run) */
+    size_t order[ILRS_PLD_MAX_PAYLOADS];
+    for (size_t i = 0; i < a->count; i++) {
+        size_t k = i;
+        while (k > 0 && a->p[order[k - 1]].m.priority > a->p[i].m.priority) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = i;
+    }
     double used = 0;
     a->producing = 0;
-    for (uint32_t prio = 0; prio <= 255; prio++) {
-        for (size_t i = 0; i < a->count; i++) {
-            payload_t *p = &a->p[i];
-            if (p->m.priority != prio) {
-                continue;
-            }
+    {
+        for (size_t oi = 0; oi < a->count; oi++) {
+            payload_t *p = &a->p[order[oi]];
             uint8_t why = constraints(a, p, now);
             double need = p->m.power_w[p->science_mode < p->m.mode_count ? p->science_mode : 0];
             if (why == INH_NONE && a->cfg.power_budget_w > 0 &&
