@@ -42,6 +42,10 @@ static const ilrs_dict_enum_t inhibit_labels[] = {
     {INH_UNPOWERED, "UNPOWERED"}, {INH_STANDBY, "STANDBY"},
 };
 
+/* Re-enable a payload switched off for temperature this far inside its limits (K):
+ * ten times the 0.2 K noise of a housekeeping temperature channel. */
+#define THERMAL_MARGIN_K 2.0
+
 typedef struct payload {
     ilrs_pld_manifest_t m;
     uint16_t port, temp_id;
@@ -493,9 +497,13 @@ static uint8_t constraints(ilrs_pld_app_t *a, payload_t *p, ilrs_tai_t now)
     if (m->needs_earth && !a->earth) {
         return INH_EARTH;
     }
-    if ((m->temp_min_k != 0.0 || m->temp_max_k != 0.0) && p->temp_id != UINT16_MAX &&
-        (p->temp_k < m->temp_min_k || p->temp_k > m->temp_max_k)) {
-        return INH_THERMAL;
+    if ((m->temp_min_k != 0.0 || m->temp_max_k != 0.0) && p->temp_id != UINT16_MAX) {
+        /* hysteresis: once out, back in only THERMAL_MARGIN_K inside the limits,
+         * so sensor noise at a limit does not toggle the payload every step */
+        double margin = p->inhibit == INH_THERMAL ? THERMAL_MARGIN_K : 0.0;
+        if (p->temp_k < m->temp_min_k + margin || p->temp_k > m->temp_max_k - margin) {
+            return INH_THERMAL;
+        }
     }
     if (m->duty_cycle < 1.0) {
         double t = apps_seconds(now, a->t0);
