@@ -142,11 +142,14 @@ typedef struct ilrs_thm_config {
     ilrs_thm_zone_config_t zones[ILRS_THM_MAX_ZONES];
     size_t zone_count;
     /**
-     * Heater failure: a heater on for fail_window_s whose zone is not warmer than
-     * when the window started by at least fail_min_rise_k (i.e. it keeps cooling
-     * or stays flat) is declared failed (event, counted, heater switched off).
+     * Heater failure. If the hal has a sensor "<heater>.current" (A), a heater
+     * whose switch is on but which draws under 0.03 A for 10 consecutive samples
+     * is failed (open element). Otherwise a trend check: a heater on for
+     * fail_window_s whose zone warmed less than fail_min_rise_k over what its
+     * cooling rate just before switch-on predicts is failed. Failed heaters are
+     * switched off, counted and reported until ThmResetHeater.
      */
-    double fail_window_s;   /**< 0 = 1800 s */
+    double fail_window_s;   /**< 0 = 3600 s */
     double fail_min_rise_k; /**< 0 = 0.5 K */
     double rate_hz;         /**< 0 = 1 Hz */
     uint16_t apid;

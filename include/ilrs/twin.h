@@ -1348,6 +1348,7 @@ typedef enum ilrs_hw_quantity {
     ILRS_HW_Q_LINE_CURRENT,     /**< index: line, A */
     ILRS_HW_Q_NODE_TEMP,        /**< index: node, K */
     ILRS_HW_Q_RTG_POWER,        /**< index: rtg, W electrical */
+    ILRS_HW_Q_HEATER_CURRENT,   /**< index: heater, A through its element (0 when open) */
     ILRS_HW_Q_COUNT
 } ilrs_hw_quantity_t;
 

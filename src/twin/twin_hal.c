@@ -141,7 +141,8 @@ static void add_sensor(ilrs_hw_station_t *st, const char *base, const char *what
 
 static size_t standard_sensor_count(const ilrs_hw_config_t *c)
 {
-    return 1 + c->n_arrays + 4 * c->n_batteries + c->n_lines + c->n_nodes + c->n_rtgs;
+    return 1 + c->n_arrays + 4 * c->n_batteries + c->n_lines + c->n_nodes + c->n_rtgs +
+           c->n_heaters;
 }
 
 static void standard_sensors(ilrs_hw_station_t *st)
@@ -167,6 +168,13 @@ static void standard_sensors(ilrs_hw_station_t *st)
     for (size_t i = 0; i < st->n_rtgs; i++) {
         add_sensor(st, st->rtgs[i].p.name, ".power", ILRS_HW_Q_RTG_POWER, (int)i, 0.1);
     }
+    // Heater current, as the current-sensing switch (SSPC/LCL) of each heater
+    // output reports it: the way a power distribution unit tells an open
+    // element (no current while commanded on) from a working one. Appended last
+    // so that the other sensors keep their ids.
+    for (size_t i = 0; i < st->n_heaters; i++) {
+        add_sensor(st, st->heaters[i].p.name, ".current", ILRS_HW_Q_HEATER_CURRENT, (int)i, 0.01);
+    }
 }
 
 static size_t quantity_limit(const ilrs_hw_config_t *c, ilrs_hw_quantity_t q)
@@ -188,6 +196,8 @@ static size_t quantity_limit(const ilrs_hw_config_t *c, ilrs_hw_quantity_t q)
         return c->n_nodes;
     case ILRS_HW_Q_RTG_POWER:
         return c->n_rtgs;
+    case ILRS_HW_Q_HEATER_CURRENT:
+        return c->n_heaters;
     default:
         return 0;
     }
@@ -804,6 +814,11 @@ static double sensor_true(const ilrs_hw_station_t *st, size_t i)
         return st->thermal.t_k[k];
     case ILRS_HW_Q_RTG_POWER:
         return st->rtgs[k].electric_w;
+    case ILRS_HW_Q_HEATER_CURRENT: {
+        const hw_heater_t *h = &st->heaters[k];
+        bool flowing = h->commanded && !h->failed && st->lines[h->p.line].powered;
+        return flowing ? h->p.power_w / st->bus_v : 0.0;
+    }
     default:
         return 0.0;
     }
@@ -926,6 +941,7 @@ static const char *quantity_unit(ilrs_hw_quantity_t q)
     case ILRS_HW_Q_ARRAY_CURRENT:
     case ILRS_HW_Q_BATTERY_CURRENT:
     case ILRS_HW_Q_LINE_CURRENT:
+    case ILRS_HW_Q_HEATER_CURRENT:
         return "A";
     case ILRS_HW_Q_BATTERY_TEMP:
     case ILRS_HW_Q_NODE_TEMP:

@@ -8,6 +8,8 @@
 
 #include "apps_test.h"
 
+#include "apps/comm/comm_eid.h"
+
 #include "apps/hs/hs_eid.h"
 #include "apps/power/power_eid.h"
 
@@ -161,6 +163,59 @@ static void comm_next_contact_prediction(void **state)
     assert_int_equal(ilrs_com_app_create(&cc, &com), ILRS_EINVAL);
 }
 
+/* A radio whose link is down inside its predicted window is in outage: one
+ * event naming it, the link moves to the other radio, a second event when the
+ * link is back; a link down outside every window is no outage. */
+static void comm_outage_detected(void **state)
+{
+    (void)state;
+    harness_t h;
+    harness_init(&h);
+    th_init(&h.hal);
+    int relay = th_add_radio(&h.hal, "radio.relay", true);
+    int earth = th_add_radio(&h.hal, "radio.earth", true);
+    ilrs_tai_t t0 = ilrs_time_now(ilrs_fsw_time(h.fsw));
+    ilrs_com_config_t cc = {.hal = &h.hal.hal, .radio_count = 2, .window_count = 2};
+    snprintf(cc.radios[0].name, ILRS_APPS_NAME_MAX, "radio.relay");
+    snprintf(cc.radios[1].name, ILRS_APPS_NAME_MAX, "radio.earth");
+    cc.radios[1].direct_to_earth = true;
+    cc.windows[0] = (ilrs_com_window_t){.start = t0, .end = t0 + INT64_C(2000000000000),
+                                        .radio = 0};
+    cc.windows[1] = (ilrs_com_window_t){.start = t0, .end = t0 + INT64_C(1000000000000),
+                                        .radio = 1};
+    ilrs_com_app_t *com = NULL;
+    assert_int_equal(ilrs_com_app_create(&cc, &com), 0);
+    ilrs_app_def_t def;
+    ilrs_com_app_def(com, &def);
+    assert_int_equal(ilrs_fsw_add_app(h.fsw, &def, NULL), 0);
+    harness_run(&h, 100);
+    ilrs_com_status_t s;
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.selected, 1); /* direct-to-Earth first */
+    h.hal.radio_up[earth] = false;    /* outage inside the Earth window */
+    harness_run(&h, 50);
+    assert_int_equal(count_events(&h, "COMM", COM_OUTAGE_ERR_EID), 0);
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.selected, 0); /* already on the relay */
+    harness_run(&h, 20);
+    assert_int_equal(count_events(&h, "COMM", COM_OUTAGE_ERR_EID), 1);
+    const char *ev = last_event(&h, "COMM", COM_OUTAGE_ERR_EID);
+    assert_non_null(strstr(ev, "radio.earth outage"));
+    assert_non_null(strstr(ev, "link now radio.relay"));
+    h.hal.radio_up[earth] = true;
+    harness_run(&h, 5);
+    assert_int_equal(count_events(&h, "COMM", COM_OUTAGE_INF_EID), 1);
+    assert_non_null(strstr(last_event(&h, "COMM", COM_OUTAGE_INF_EID), "restored"));
+    /* after the Earth window (t > 1000 s) a dead Earth link is no outage */
+    harness_run(&h, 900);
+    h.hal.radio_up[earth] = false;
+    harness_run(&h, 300);
+    assert_int_equal(count_events(&h, "COMM", COM_OUTAGE_ERR_EID), 1);
+    (void)relay;
+    ilrs_fsw_destroy(h.fsw);
+    ilrs_com_app_destroy(com);
+}
+
 static void hs_watchdog_and_event_action(void **state)
 {
     (void)state;
@@ -247,6 +302,7 @@ static void hs_watchdog_and_event_action(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(comm_windows_selection_and_playback),
+    cmocka_unit_test(comm_outage_detected),
     cmocka_unit_test(comm_next_contact_prediction),
     cmocka_unit_test(hs_watchdog_and_event_action),
 };

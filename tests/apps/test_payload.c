@@ -201,7 +201,17 @@ static void hang_power_cycle(void **state)
     assert_int_equal(ilrs_pld_app_payload(f->pld, 0, &s), 0);
     assert_true(s.bytes > before);
     assert_int_equal(s.hangs, 1);
+    /* producing again: one recovery event naming the payload */
+    assert_int_equal(count_events(&f->h, "PAYLOAD", PLD_RECOVERED_INF_EID), 1);
+    assert_non_null(strstr(last_event(&f->h, "PAYLOAD", PLD_RECOVERED_INF_EID), "recovered"));
     harness_run(&f->h, 120);
+    assert_int_equal(count_events(&f->h, "PAYLOAD", PLD_HANG_ERR_EID), 1);
+
+    /* A payload that reset on a power blip the host did not see (standby while
+     * commanded on) is commanded again: not a hang. */
+    f->h.hal.pl[f->seis].mode = 0;
+    harness_run(&f->h, 180);
+    assert_int_equal(f->h.hal.pl[f->seis].mode, 1);
     assert_int_equal(count_events(&f->h, "PAYLOAD", PLD_HANG_ERR_EID), 1);
 
     /* A payload that does not take its mode is a hang too. */
@@ -211,6 +221,38 @@ static void hang_power_cycle(void **state)
     harness_run(&f->h, 65);
     assert_int_equal(count_events(&f->h, "PAYLOAD", PLD_HANG_ERR_EID), 2);
     assert_non_null(strstr(last_event(&f->h, "PAYLOAD", PLD_HANG_ERR_EID), "mode not taken"));
+    teardown(f);
+}
+
+/* Temperature limits with hysteresis: out at the limit, back in only 2 K inside,
+ * so a reading dithering at the limit does not toggle the payload. */
+static void thermal_limit_hysteresis(void **state)
+{
+    (void)state;
+    fx_t *f = setup(0.0);
+    int temp = th_add_sensor(&f->h.hal, "dust.temp", 290.0);
+    (void)temp;
+    ilrs_pld_manifest_t m;
+    manifest(&m, "dust", "esa", "line.payload2", 0x302, 2);
+    snprintf(m.temp_sensor, sizeof m.temp_sensor, "dust.temp");
+    m.temp_min_k = 240.0;
+    m.temp_max_k = 300.0;
+    assert_int_equal(ilrs_pld_app_add(f->pld, &m), 0);
+    harness_run(&f->h, 3);
+    assert_int_equal(f->h.hal.pl[f->dust].mode, 1);
+    size_t before = count_events(&f->h, "PAYLOAD", PLD_INHIBIT_INF_EID);
+    for (int k = 0; k < 20; k++) { /* dithering across 300 K */
+        f->h.hal.sen_value[temp] = k % 2 ? 300.1 : 299.9;
+        harness_run(&f->h, 1);
+    }
+    assert_int_equal(f->h.hal.pl[f->dust].mode, 0);
+    assert_int_equal(count_events(&f->h, "PAYLOAD", PLD_INHIBIT_INF_EID), before + 1);
+    f->h.hal.sen_value[temp] = 298.5; /* inside, but not by 2 K */
+    harness_run(&f->h, 3);
+    assert_int_equal(f->h.hal.pl[f->dust].mode, 0);
+    f->h.hal.sen_value[temp] = 297.9;
+    harness_run(&f->h, 3);
+    assert_int_equal(f->h.hal.pl[f->dust].mode, 1);
     teardown(f);
 }
 
@@ -273,6 +315,7 @@ static void duty_cycle(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(runtime_registration_and_commands),
     cmocka_unit_test(hang_power_cycle),
+    cmocka_unit_test(thermal_limit_hysteresis),
     cmocka_unit_test(constraints_and_budget),
     cmocka_unit_test(duty_cycle),
 };

@@ -166,6 +166,152 @@ static void heater_failure_detected(void **state)
     teardown(f);
 }
 
+/* A working heater too small to hold its zone (the zone keeps cooling, only
+ * slower) is not a failed heater: the trend check compares with the cooling rate
+ * before switch-on. */
+static void undersized_heater_not_flagged(void **state)
+{
+    (void)state;
+    fx_t *f = setup();
+    f->h.hal.sen_value[f->bat_t] = 300.0; /* a long cool-down: the baseline */
+    f->h.hal.zones[0].heat_k_s = -0.004;  /* on: cools at 0.004 K/s instead of 0.01 */
+    harness_run(&f->h, 6 * 3600);
+    ilrs_thm_zone_status_t z;
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_true(z.heater_on);
+    assert_false(z.failed);
+    assert_true(f->h.hal.sen_value[f->bat_t] < 278.0 - 50.0); /* really undersized */
+    assert_int_equal(count_events(&f->h, "THERMAL", THM_HEATER_FAIL_ERR_EID), 0);
+    /* the same zone with an open element: no change of the trend -> failed */
+    f->h.hal.zones[0].heater_failed = true;
+    harness_run(&f->h, 2 * 600 + 10);
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_true(z.failed);
+    assert_non_null(strstr(last_event(&f->h, "THERMAL", THM_HEATER_FAIL_ERR_EID), "trend"));
+    teardown(f);
+}
+
+/* Step the harness second by second, the heater current sense following the
+ * switch and the element (0.9 A when drawing, 0 when open or off). */
+static void run_with_current(fx_t *f, int cur, int seconds)
+{
+    for (int s = 0; s < seconds; s++) {
+        const th_zone_t *z = &f->h.hal.zones[0];
+        f->h.hal.sen_value[cur] = f->h.hal.sw_cmd[f->bat_h] && !z->heater_failed ? 0.9 : 0.0;
+        harness_run(&f->h, 1);
+    }
+}
+
+/* With a current sense on the heater output an open element is found within
+ * seconds of switching on, and an undersized heater that draws is never failed. */
+static fx_t *current_fixture(double start_k, double heat_k_s, double cool_k_s, int *cur)
+{
+    fx_t *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    harness_init(&f->h);
+    th_t *t = &f->h.hal;
+    th_init(t);
+    f->bat_h = th_add_switch(t, "heater.bat", false);
+    f->bat_t = th_add_sensor(t, "battery.temp", start_k);
+    *cur = th_add_sensor(t, "heater.bat.current", 0.0);
+    th_add_zone(t, f->bat_t, f->bat_h, heat_k_s, cool_k_s);
+    ilrs_thm_config_t c = {.hal = &t->hal, .zone_count = 1};
+    ilrs_thm_zone_config_t z0 = {.name = "battery", .sensor = "battery.temp",
+                                 .heater = "heater.bat", .on_k = 278, .off_k = 283,
+                                 .survival_on_k = 263, .survival_off_k = 268};
+    c.zones[0] = z0;
+    assert_int_equal(ilrs_thm_app_create(&c, &f->thm), 0);
+    ilrs_app_def_t def;
+    ilrs_thm_app_def(f->thm, &def);
+    assert_int_equal(ilrs_fsw_add_app(f->h.fsw, &def, NULL), 0);
+    assert_int_equal(ilrs_fsw_start(f->h.fsw), 0);
+    return f;
+}
+
+static void open_heater_from_current(void **state)
+{
+    (void)state;
+    int cur;
+    fx_t *f = current_fixture(279.0, -0.002, 0.01, &cur); /* undersized */
+    th_t *t = &f->h.hal;
+    run_with_current(f, cur, 12 * 3600);
+    ilrs_thm_zone_status_t z;
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_true(z.heater_on);
+    assert_false(z.failed);
+    assert_true(t->sen_value[f->bat_t] < 278.0 - 50.0);
+    t->zones[0].heater_failed = true;
+    run_with_current(f, cur, 30);
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_true(z.failed);
+    assert_false(t->sw_cmd[f->bat_h]);
+    const char *ev = last_event(&f->h, "THERMAL", THM_HEATER_FAIL_ERR_EID);
+    assert_non_null(strstr(ev, "heater.bat"));
+    assert_non_null(strstr(ev, "open element"));
+    teardown(f);
+}
+
+/* A sensor that repeats one value (the scripted zone model changes it every
+ * second, as noise does on the twin) is declared stuck: one event naming the
+ * zone and sensor, the heater runs open loop at its learnt duty cycle, and the
+ * zone is restored when the sensor moves again. */
+static void stuck_sensor_detected(void **state)
+{
+    (void)state;
+    fx_t *f = setup();
+    harness_run(&f->h, 4 * 3600); /* thermostat cycling: duty about 1/3 */
+    /* stick the battery sensor: the zone model no longer moves its reading */
+    th_zone_t keep = f->h.hal.zones[0];
+    f->h.hal.zones[0].heat_k_s = f->h.hal.zones[0].cool_k_s = 0.0;
+    uint32_t on_s = 0;
+    for (int s = 0; s < 2 * 3600; s++) {
+        harness_run(&f->h, 1);
+        on_s += f->h.hal.sw_cmd[f->bat_h] ? 1u : 0u;
+    }
+    f->h.hal.zones[0] = keep;
+    assert_int_equal(count_events(&f->h, "THERMAL", THM_SENSOR_STUCK_ERR_EID), 1);
+    const char *ev = last_event(&f->h, "THERMAL", THM_SENSOR_STUCK_ERR_EID);
+    assert_non_null(strstr(ev, "battery.temp"));
+    assert_non_null(strstr(ev, "stuck"));
+    ilrs_thm_zone_status_t z;
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_false(z.sensor_valid);
+    assert_false(z.failed); /* a stuck sensor is not a heater failure */
+    /* open loop near the learnt duty (250 s on per 750 s cycle = 1/3) */
+    assert_true(on_s > 0.25 * 2 * 3600 && on_s < 0.42 * 2 * 3600);
+    /* the healthy zone keeps its thermostat */
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 1, &z), 0);
+    assert_true(z.sensor_valid);
+    /* moving again: restored, thermostat resumed */
+    harness_run(&f->h, 600);
+    assert_int_equal(count_events(&f->h, "THERMAL", THM_SENSOR_OK_INF_EID), 1);
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_true(z.sensor_valid);
+    assert_int_equal(count_events(&f->h, "THERMAL", THM_SENSOR_STUCK_ERR_EID), 1);
+    teardown(f);
+}
+
+/* A heater the thermostat never needs is pulsed once a day (functional test):
+ * a healthy one passes, a latent open element is found. */
+static void idle_heater_checkout(void **state)
+{
+    (void)state;
+    int cur;
+    fx_t *f = current_fixture(320.0, 0.001, 0.0001, &cur); /* warm: never needs heat */
+    run_with_current(f, cur, 2 * 86400 + 60);
+    ilrs_thm_zone_status_t z;
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_int_equal(z.cycles, 2); /* one pulse a day */
+    assert_false(z.heater_on);
+    assert_false(z.failed);
+    f->h.hal.zones[0].heater_failed = true;
+    run_with_current(f, cur, 86400 + 60);
+    assert_int_equal(ilrs_thm_app_zone(f->thm, 0, &z), 0);
+    assert_true(z.failed);
+    assert_int_equal(count_events(&f->h, "THERMAL", THM_HEATER_FAIL_ERR_EID), 1);
+    teardown(f);
+}
+
 static void bad_configuration(void **state)
 {
     (void)state;
@@ -191,6 +337,10 @@ static void bad_configuration(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(thermostat_cycling),
     cmocka_unit_test(heater_failure_detected),
+    cmocka_unit_test(undersized_heater_not_flagged),
+    cmocka_unit_test(open_heater_from_current),
+    cmocka_unit_test(stuck_sensor_detected),
+    cmocka_unit_test(idle_heater_checkout),
     cmocka_unit_test(bad_configuration),
 };
 

@@ -406,7 +406,7 @@ static void hal_enumeration_and_round_trips(void **state)
     (void)state;
     fixture_t *f = make(1);
     assert_int_equal(ilrs_hal_count(&f->hal, ILRS_HAL_SWITCH), 8 + 4);
-    assert_int_equal(ilrs_hal_count(&f->hal, ILRS_HAL_SENSOR), 1 + 2 + 8 + 8 + 8 + 3);
+    assert_int_equal(ilrs_hal_count(&f->hal, ILRS_HAL_SENSOR), 1 + 2 + 8 + 8 + 8 + 3 + 4);
     assert_int_equal(ilrs_hal_count(&f->hal, ILRS_HAL_RADIO), 2);
     assert_int_equal(ilrs_hal_count(&f->hal, ILRS_HAL_PAYLOAD), 8);
     assert_int_equal(ilrs_hal_count(&f->hal, ILRS_HAL_STORAGE), 1);

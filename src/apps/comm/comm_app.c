@@ -9,6 +9,11 @@
 // of the step (rate x dt minus the real-time bytes, bounded by the radio queue's
 // room under fill_limit) is requested from STORAGE (StoDownlink through the
 // command ingest), which serves the partners by priority and fair share.
+// Outage detection (with a window table): a radio whose hal link stays down
+// for OUTAGE_S inside a predicted contact window (its geometry says the link
+// must close) is in outage: an event names it and the link selection moves to
+// another available radio (the selection skips radios without link); a second
+// event when its link is back.
 // Events in comm_eid.h.
 #include <stdlib.h>
 
@@ -24,8 +29,14 @@ struct ilrs_com_app {
     ilrs_com_status_t st;
     int8_t selected;
     bool link_up, in_window;
-    uint32_t playback_errors;
+    uint32_t playback_errors, outages;
+    ilrs_tai_t down_since[ILRS_COM_MAX_RADIOS]; /* 0: up or outside its windows */
+    bool outage[ILRS_COM_MAX_RADIOS];
 };
+
+/* A link down this long inside its predicted window is an outage (s): longer
+ * than an acquisition or a rate change at the window's start. */
+#define OUTAGE_S 60.0
 
 int ilrs_com_app_create(const ilrs_com_config_t *cfg, ilrs_com_app_t **out)
 {
@@ -141,6 +152,12 @@ static const apps_event_t events[] = {
      "playback request of %llu B refused: %s", "the StoDownlink request could not be sent"},
     {COM_SET_INF_EID, "COM_SET_INF", ILRS_EVENT_INFO, "%s %s",
      "link preference or playback changed by command"},
+    {COM_OUTAGE_ERR_EID, "COM_OUTAGE_ERR", ILRS_EVENT_ERROR,
+     "radio %s outage: link down %.0f s inside a predicted contact; link now %s",
+     "a radio's link stayed down inside its predicted contact window: radio outage"},
+    {COM_OUTAGE_INF_EID, "COM_OUTAGE_INF", ILRS_EVENT_INFO,
+     "radio %s link restored after %.0f s of outage",
+     "the link of a radio in outage is up again"},
 };
 
 static int com_init(ilrs_app_t *app, void *ctx)
@@ -182,12 +199,17 @@ static int com_init(ilrs_app_t *app, void *ctx)
         {"next_contact", "s", ILRS_DICT_F64, &a->st.next_contact_s},
         {"switches", NULL, ILRS_DICT_U32, &a->st.switches},
         {"playback_errors", NULL, ILRS_DICT_U32, &a->playback_errors},
+        {"outages", NULL, ILRS_DICT_U32, &a->outages},
     };
     if (rc == 0) {
         rc = apps_hk_counters(app, counters, APPS_COUNT(counters));
     }
     a->selected = -1;
     a->st.selected = -1;
+    for (size_t i = 0; i < ILRS_COM_MAX_RADIOS; i++) {
+        a->down_since[i] = 0;
+        a->outage[i] = false;
+    }
     a->last_step = ilrs_app_time(app);
     return rc;
 }
@@ -207,6 +229,39 @@ static bool in_window(const ilrs_com_app_t *a, size_t r, ilrs_tai_t now, ilrs_ta
     return in;
 }
 
+/* Outage detection: a link down inside its predicted window for OUTAGE_S. */
+static void outage_check(ilrs_app_t *app, ilrs_com_app_t *a, const ilrs_hal_radio_status_t *rs,
+                         const bool *predicted, int pick, ilrs_tai_t now)
+{
+    for (size_t i = 0; i < a->cfg.radio_count; i++) {
+        if (rs[i].link_up || !predicted[i]) {
+            if (a->outage[i] && rs[i].link_up) {
+                ilrs_app_event(app, COM_OUTAGE_INF_EID, ILRS_EVENT_INFO,
+                               "radio %s link restored after %.0f s of outage",
+                               a->cfg.radios[i].name, apps_seconds(now, a->down_since[i]));
+            }
+            if (rs[i].link_up || !a->outage[i]) {
+                a->outage[i] = false;
+                a->down_since[i] = 0;
+            }
+            continue;
+        }
+        if (a->down_since[i] == 0) {
+            a->down_since[i] = now;
+        }
+        double down = apps_seconds(now, a->down_since[i]);
+        if (!a->outage[i] && down >= OUTAGE_S) {
+            a->outage[i] = true;
+            a->outages++;
+            ilrs_app_event(app, COM_OUTAGE_ERR_EID, ILRS_EVENT_ERROR,
+                           "radio %s outage: link down %.0f s inside a predicted contact; link "
+                           "now %s",
+                           a->cfg.radios[i].name, down,
+                           pick >= 0 ? a->cfg.radios[pick].name : "none");
+        }
+    }
+}
+
 static int com_step(ilrs_app_t *app, void *ctx)
 {
     ilrs_com_app_t *a = ctx;
@@ -219,9 +274,11 @@ static int com_step(ilrs_app_t *app, void *ctx)
     ilrs_tai_t next = 0;
     bool any_window = false;
     int best = 0;
+    bool predicted[ILRS_COM_MAX_RADIOS] = {false};
     for (size_t i = 0; i < a->cfg.radio_count; i++) {
         bool ok = ilrs_hal_radio_status(a->cfg.hal, a->radio_id[i], &rs[i]) == 0;
         bool win = a->cfg.window_count == 0 || in_window(a, i, now, &next);
+        predicted[i] = a->cfg.window_count > 0 && win;
         any_window = any_window || (a->cfg.window_count > 0 && win);
         rs[i].link_up = ok && rs[i].link_up && win;
         /* score: 2 = available and of the preferred kind, 1 = available */
@@ -232,6 +289,7 @@ static int com_step(ilrs_app_t *app, void *ctx)
             pick = (int)i;
         }
     }
+    outage_check(app, a, rs, predicted, pick, now);
     if (pick != a->st.selected) {
         ilrs_app_event(app, COM_LINK_INF_EID, ILRS_EVENT_INFO, "link %s -> %s (%.0f bit/s)",
                        a->st.selected >= 0 ? a->cfg.radios[a->st.selected].name : "none",

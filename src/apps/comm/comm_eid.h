@@ -7,4 +7,6 @@
 #define COM_PLAYBACK_ERR_EID 12 /* the playback request was refused */
 #define COM_SET_INF_EID      13 /* preference, playback or windows changed by command */
 #define COM_WINDOW_ERR_EID   14 /* a window upload was refused */
+#define COM_OUTAGE_ERR_EID   15 /* a radio's link is down inside a predicted contact */
+#define COM_OUTAGE_INF_EID   16 /* the link of a radio in outage is back */
 #endif

@@ -11,4 +11,5 @@
 #define PLD_NAME_ERR_EID     16 /* a command named an unknown payload */
 #define PLD_HAL_ERR_EID      17 /* hal refused an operation */
 #define PLD_CYCLE_ERR_EID    18 /* the power cycle could not be requested */
+#define PLD_RECOVERED_INF_EID 19 /* a payload power cycled for a hang produces again */
 #endif

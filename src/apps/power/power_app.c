@@ -7,6 +7,25 @@
 // applies night survival (only survival lines stay on), runs requested power
 // cycles and the charge regulator switch, and drives every line switch to the
 // resulting state. Telemetry is its HK packet; events in power_eid.h.
+//
+// Fault detection by peers (FDIR): identical units working side by side share
+// their work in a fixed ratio, whatever the Sun or the load does, so a unit
+// whose ratio to a peer drops is the one that degraded. Two peer groups:
+//  - sources (the source power sensors): the two azimuth-tracking arrays of a
+//    station see the same Sun; one whose output falls against its peer has
+//    lost cells (micrometeoroid, dust): "array degradation" event;
+//  - batteries (the "<battery>.current" sensor beside each "<battery>.soc"
+//    gauge): parallel batteries on one bus share charge and discharge current
+//    by capacity (their internal resistances scale inversely with it), so a
+//    battery whose share drops lost capacity, a string for a step of 1/strings:
+//    "battery string loss" event, and the shedding thresholds are raised so
+//    that the same energy stays in reserve on the smaller battery.
+// A pair is judged only when both units carry at least a floor value with the
+// same sign, in blocks of PEER_BLOCK_S of such time; it counts as peers once
+// its block-mean ratio has been steady (relative spread under PEER_SPREAD) for
+// PEER_LEARN blocks, which excludes unlike pairs (an array against an RTG);
+// a ratio below its baseline by PEER_DROP for two blocks in a row names the
+// unit. Hand-written: a running-ratio comparator is a few lines, no library.
 #include <stdlib.h>
 
 #include "apps/apps_int.h"
@@ -21,8 +40,36 @@ enum line_state {
     LINE_TRIPPED = 5,  /* commanded on, read back tripped */
 };
 
+#define PEER_BLOCK_S 900.0 /* s of qualifying samples per block */
+#define PEER_LEARN 12      /* steady blocks before a pair counts as peers */
+#define PEER_SPREAD 0.03   /* relative standard deviation of a peer ratio */
+#define PEER_DROP 0.08     /* relative drop of the ratio that names a unit */
+#define PEER_ALPHA (1.0 / 12.0) /* baseline update per block */
+
+/* One group of like units and the running ratio of every ordered pair. */
+typedef struct peer_group {
+    size_t n;
+    uint16_t id[ILRS_PWR_MAX_SENSORS];
+    const char *name[ILRS_PWR_MAX_SENSORS];
+    double floor;                                  /* |value| to take part */
+    double v[ILRS_PWR_MAX_SENSORS];                /* this step's values */
+    bool ok[ILRS_PWR_MAX_SENSORS];
+    bool flagged[ILRS_PWR_MAX_SENSORS];            /* reported (latched) */
+    double capacity[ILRS_PWR_MAX_SENSORS];         /* relative to the start */
+    double sum[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS];  /* of v[i] dt */
+    double sumj[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS]; /* of v[j] dt */
+    double t[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS];
+    double base[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS];
+    double var[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS];
+    uint32_t blocks[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS];
+    uint32_t low[ILRS_PWR_MAX_SENSORS][ILRS_PWR_MAX_SENSORS];
+} peer_group_t;
+
 struct ilrs_pwr_app {
     ilrs_pwr_config_t cfg;
+    peer_group_t sources, batteries;
+    ilrs_tai_t last_t;
+    uint32_t source_faults, battery_faults;
     /* resolved at init */
     uint16_t soc_id[ILRS_PWR_MAX_SENSORS], src_id[ILRS_PWR_MAX_SENSORS];
     uint16_t volt_id, charge_id;
@@ -301,6 +348,13 @@ static const apps_event_t events[] = {
      "every SOC gauge reads invalid: shedding decisions are suspended"},
     {PWR_HAL_ERR_EID, "PWR_HAL_ERR", ILRS_EVENT_ERROR, "hal device '%s' (%s): %s",
      "a configured hal device is missing or refused an operation"},
+    {PWR_SOURCE_ERR_EID, "PWR_SOURCE_ERR", ILRS_EVENT_ERROR,
+     "%s: array degradation, output %.0f %% of its share against peer %s",
+     "a power source's output fell against an identical peer for two blocks: degraded"},
+    {PWR_BATTERY_ERR_EID, "PWR_BATTERY_ERR", ILRS_EVENT_ERROR,
+     "%s: battery string loss, current share %.0f %% vs %s; shed at %.2f %.2f %.2f %.2f",
+     "a battery's share of the bus current fell against its peer: capacity lost; the shedding "
+     "thresholds are raised to keep the same energy in reserve"},
 };
 
 static void counter_name(char *out, size_t cap, const char *prefix, const char *dev)
@@ -324,6 +378,167 @@ static int resolve(ilrs_app_t *app, ilrs_pwr_app_t *a, ilrs_hal_kind_t kind, con
     return rc;
 }
 
+/* ---- FDIR by peers --------------------------------------------------------------- */
+
+static double read_sensor(ilrs_pwr_app_t *a, uint16_t id, bool *valid);
+
+static void group_reset(peer_group_t *g)
+{
+    size_t n = g->n;
+    const char *names[ILRS_PWR_MAX_SENSORS];
+    uint16_t ids[ILRS_PWR_MAX_SENSORS];
+    memcpy(names, g->name, sizeof names);
+    memcpy(ids, g->id, sizeof ids);
+    double floor_v = g->floor;
+    memset(g, 0, sizeof *g);
+    g->n = n;
+    g->floor = floor_v;
+    memcpy(g->name, names, sizeof names);
+    memcpy(g->id, ids, sizeof ids);
+    for (size_t i = 0; i < n; i++) {
+        g->capacity[i] = 1.0;
+    }
+}
+
+static void peers_init(ilrs_pwr_app_t *a, const ilrs_pwr_config_t *c)
+{
+    /* sources: every source power sensor; 10 W keeps night and dawn out */
+    a->sources.n = c->source_sensor_count;
+    a->sources.floor = 10.0;
+    for (size_t i = 0; i < c->source_sensor_count; i++) {
+        a->sources.id[i] = a->src_id[i];
+        a->sources.name[i] = c->source_sensors[i];
+    }
+    /* batteries: "<battery>.current" beside "<battery>.soc", when the hal has it;
+     * 0.15 A (4 W at 28 V) keeps an idle battery's sensor noise out but takes in
+     * a hibernating station's night load */
+    a->batteries.n = 0;
+    a->batteries.floor = 0.15;
+    for (size_t i = 0; i < c->soc_sensor_count; i++) {
+        const char *soc = c->soc_sensors[i];
+        size_t len = strlen(soc);
+        if (len < 4 || strcmp(soc + len - 4, ".soc") != 0) {
+            continue;
+        }
+        char cur[ILRS_APPS_NAME_MAX + 8];
+        snprintf(cur, sizeof cur, "%.*s.current", (int)(len - 4), soc);
+        uint16_t id;
+        if (apps_find(c->hal, ILRS_HAL_SENSOR, cur, &id) == 0) {
+            a->batteries.id[a->batteries.n] = id;
+            a->batteries.name[a->batteries.n] = soc; /* the battery's gauge names it */
+            a->batteries.n++;
+        }
+    }
+    group_reset(&a->sources);
+    group_reset(&a->batteries);
+    a->last_t = 0;
+}
+
+/* One step of a group: read, accumulate pair ratios, close blocks. Returns the
+ * index of a unit found degraded this step (or -1); *peer and *share say
+ * against whom and how much. */
+static int group_step(ilrs_pwr_app_t *a, peer_group_t *g, bool read, double dt, int *peer,
+                      double *share)
+{
+    int found = -1;
+    for (size_t i = 0; read && i < g->n; i++) {
+        g->v[i] = read_sensor(a, g->id[i], &g->ok[i]);
+    }
+    for (size_t i = 0; i < g->n; i++) {
+        for (size_t j = 0; j < g->n; j++) {
+            if (i == j || !g->ok[i] || !g->ok[j] || !(fabs(g->v[i]) >= g->floor) ||
+                !(fabs(g->v[j]) >= g->floor) || (g->v[i] > 0) != (g->v[j] > 0)) {
+                continue;
+            }
+            /* ratio of the block sums: no bias from noise on small values */
+            g->sum[i][j] += g->v[i] * dt;
+            g->sumj[i][j] += g->v[j] * dt;
+            g->t[i][j] += dt;
+            if (g->t[i][j] < PEER_BLOCK_S) {
+                continue;
+            }
+            double m = g->sum[i][j] / g->sumj[i][j];
+            g->sum[i][j] = g->sumj[i][j] = g->t[i][j] = 0.0;
+            if (g->blocks[i][j] == 0) {
+                g->base[i][j] = m;
+                g->blocks[i][j] = 1;
+                continue;
+            }
+            double rel = (m - g->base[i][j]) / g->base[i][j];
+            bool peers = g->blocks[i][j] >= PEER_LEARN && sqrt(g->var[i][j]) < PEER_SPREAD;
+            if (peers && rel < -PEER_DROP) {
+                if (++g->low[i][j] >= 2 && !g->flagged[i]) {
+                    g->flagged[i] = true;
+                    g->capacity[i] *= m / g->base[i][j];
+                    found = (int)i;
+                    *peer = (int)j;
+                    *share = m / g->base[i][j];
+                }
+                if (g->low[i][j] >= 2) {
+                    /* the new ratio is the new normal for every pair of i */
+                    for (size_t k = 0; k < g->n; k++) {
+                        g->blocks[i][k] = g->blocks[k][i] = 0;
+                        g->low[i][k] = g->low[k][i] = 0;
+                        g->var[i][k] = g->var[k][i] = 0.0;
+                    }
+                }
+                continue;
+            }
+            g->low[i][j] = 0;
+            g->var[i][j] += PEER_ALPHA * (rel * rel - g->var[i][j]);
+            g->base[i][j] += PEER_ALPHA * (m - g->base[i][j]);
+            g->blocks[i][j]++;
+        }
+    }
+    return found;
+}
+
+static void peers_step(ilrs_app_t *app, ilrs_pwr_app_t *a)
+{
+    ilrs_tai_t now = ilrs_app_time(app);
+    double dt = a->last_t != 0 ? apps_seconds(now, a->last_t) : 0.0;
+    a->last_t = now;
+    if (!(dt > 0.0) || dt > 60.0) {
+        return; /* first step, or a gap: no integration across it */
+    }
+    int peer = -1;
+    double share = 1.0;
+    int i = group_step(a, &a->sources, false, dt, &peer, &share); /* read by measure() */
+    if (i >= 0) {
+        a->source_faults++;
+        ilrs_app_event(app, PWR_SOURCE_ERR_EID, ILRS_EVENT_ERROR,
+                       "%s: array degradation, output %.0f %% of its share against peer %s",
+                       a->sources.name[i], 100.0 * share, a->sources.name[peer]);
+    }
+    i = group_step(a, &a->batteries, true, dt, &peer, &share);
+    if (i >= 0) {
+        a->battery_faults++;
+        /* keep the same energy in reserve: a threshold t on the old total
+         * capacity is t / k on the new one (k = remaining fraction) */
+        double k = 0.0;
+        for (size_t b = 0; b < a->batteries.n; b++) {
+            k += a->batteries.capacity[b] / (double)a->batteries.n;
+        }
+        double t[ILRS_PWR_MAX_LEVELS] = {0};
+        for (size_t l = 0; l < a->cfg.level_count; l++) {
+            t[l] = a->shed_soc[l] / (k > 0.5 ? k : 0.5);
+            double cap = 0.9 - 0.02 * (double)l; /* stay below 1 and descending */
+            t[l] = t[l] < cap ? t[l] : cap;
+            if (l > 0 && !(t[l] < t[l - 1])) {
+                t[l] = t[l - 1] - 0.01;
+            }
+        }
+        if (thresholds_ok(t, a->cfg.level_count, a->hysteresis)) {
+            memcpy(a->shed_soc, t, sizeof t);
+        }
+        ilrs_app_event(app, PWR_BATTERY_ERR_EID, ILRS_EVENT_ERROR,
+                       "%s: battery string loss, current share %.0f %% vs %s; shed at %.2f %.2f "
+                       "%.2f %.2f",
+                       a->batteries.name[i], 100.0 * share, a->batteries.name[peer],
+                       a->shed_soc[0], a->shed_soc[1], a->shed_soc[2], a->shed_soc[3]);
+    }
+}
+
 static int pwr_init(ilrs_app_t *app, void *ctx)
 {
     ilrs_pwr_app_t *a = ctx;
@@ -337,6 +552,9 @@ static int pwr_init(ilrs_app_t *app, void *ctx)
     }
     if (rc == 0) {
         rc = resolve(app, a, ILRS_HAL_SENSOR, c->bus_voltage_sensor, &a->volt_id);
+    }
+    if (rc == 0) {
+        peers_init(a, c);
     }
     if (rc == 0) {
         rc = resolve(app, a, ILRS_HAL_SWITCH, c->charge_switch, &a->charge_id);
@@ -384,6 +602,8 @@ static int pwr_init(ilrs_app_t *app, void *ctx)
         {"cycles", NULL, ILRS_DICT_U32, &a->cycles},
         {"trips", NULL, ILRS_DICT_U32, &a->trips},
         {"hal_errors", NULL, ILRS_DICT_U32, &a->hal_errors},
+        {"source_faults", NULL, ILRS_DICT_U32, &a->source_faults},
+        {"battery_faults", NULL, ILRS_DICT_U32, &a->battery_faults},
     };
     if (rc == 0) {
         rc = apps_hk_counters(app, counters, APPS_COUNT(counters));
@@ -439,6 +659,8 @@ static void measure(ilrs_pwr_app_t *a)
     for (size_t i = 0; i < c->source_sensor_count; i++) {
         double v = read_sensor(a, a->src_id[i], &ok);
         a->power_in_w += ok ? v : 0.0;
+        a->sources.v[i] = v; /* for the peer comparison */
+        a->sources.ok[i] = ok;
     }
     a->bus_v = 28.0;
     if (a->volt_id != UINT16_MAX) {
@@ -578,6 +800,7 @@ static int pwr_step(ilrs_app_t *app, void *ctx)
 {
     ilrs_pwr_app_t *a = ctx;
     measure(a);
+    peers_step(app, a);
     shedding(app, a);
     charge_control(app, a);
     drive_lines(app, a);

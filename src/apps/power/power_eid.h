@@ -14,4 +14,6 @@
 #define PWR_CHARGE_INF_EID    19 /* charging stopped at soc_max / resumed */
 #define PWR_SOC_ERR_EID       20 /* no valid SOC gauge */
 #define PWR_HAL_ERR_EID       21 /* a configured device is missing at init */
+#define PWR_SOURCE_ERR_EID    22 /* a source fell below its peers: array degradation */
+#define PWR_BATTERY_ERR_EID   23 /* a battery's current share fell: string loss */
 #endif

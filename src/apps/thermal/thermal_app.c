@@ -4,9 +4,26 @@
 // (heater on below on_k, off above off_k), set points from the parameter table
 // THM_SETPOINTS (loadable from the ground through TBL), survival set points for
 // the survival heaters in survival mode (other heaters off), and heater failure
-// detection: a heater that has been on for fail_window_s without its zone
-// warming by fail_min_rise_k is declared failed (event, switched off, counted)
-// until ThmResetHeater. Telemetry is its HK packet; events in thermal_eid.h.
+// detection, the way spacecraft power distribution does it: an open (failed)
+// heater element draws no current. When the hal has a current sensor for the
+// heater ("<heater>.current", the current-sensing switch of its output), a
+// heater that reads under HEATER_OPEN_A for OPEN_SAMPLES consecutive samples
+// while its switch is on is declared failed. Without one, a thermal-trend
+// check: the zone's filtered temperature change over fail_window_s of heating
+// is compared with the change the pre-switch-on cooling rate predicts; a
+// heater that adds less than fail_min_rise_k to that trend is failed. An
+// undersized but working heater slows the cooling and is never flagged. A
+// heater with a current sense that the thermostat has not switched on for
+// CHECKOUT_PERIOD_S is pulsed on for CHECKOUT_S (a periodic functional test)
+// so that a latent open element is found before the night needs it. A
+// failed heater is switched off, counted and reported (event naming zone and
+// heater) until ThmResetHeater. Stuck sensors: a zone temperature that repeats
+// the same value for STUCK_SAMPLES consecutive samples, while the sensor's
+// noise (any real housekeeping ADC channel with noise above its quantum)
+// makes every sample differ, is declared stuck: the reading is not used and
+// the heater runs open loop at the duty cycle it had over the hours before
+// (the usual fallback of a thermostat that lost its sensor) until the sensor
+// moves again. Telemetry is its HK packet; events in thermal_eid.h.
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -23,12 +40,47 @@ typedef struct thm_table {
 
 enum zone_state { Z_OFF = 0, Z_ON = 1, Z_FAILED = 2, Z_NOSENSOR = 3 };
 
+/* Current-based open-heater detection: below this many amperes with the switch
+ * on for OPEN_SAMPLES consecutive samples. 0.03 A is 0.84 W at 28 V, under any
+ * heater worth a switch; with a 0.01 A (1 sigma) current sense a working 3 W
+ * heater (0.11 A) is 8 sigma above it, an open one 3 sigma below. */
+#define HEATER_OPEN_A 0.03
+#define OPEN_SAMPLES 10
+/* Periodic checkout of an idle heater with a current sense (s). */
+#define CHECKOUT_PERIOD_S 86400.0
+#define CHECKOUT_S 15.0
+/* Trend check: temperature low-pass filter time constant (s) against sensor
+ * noise. The pre-switch-on rate needs a baseline of at least half the window
+ * (snapshots are taken every half window while the heater is off). */
+#define FILTER_TAU_S 120.0
+/* Stuck sensor: this many identical consecutive samples (2 min at 1 Hz). */
+#define STUCK_SAMPLES 120
+/* Open-loop fallback: duty cycle learnt with this time constant (s), applied
+ * over this period (s). */
+#define DUTY_TAU_S (6.0 * 3600.0)
+#define DUTY_PERIOD_S 1200.0
+
 typedef struct zone {
-    uint16_t sensor, heater;
-    double temp_k;
-    bool valid, on, failed, sensor_error;
-    ilrs_tai_t window_t;
+    uint16_t sensor, heater, current;
+    bool has_current;
+    double temp_k, filt_k;
+    bool valid, filt_valid, on, failed, sensor_error;
+    ilrs_tai_t window_t, last_t;
     double window_k;
+    /* pre-switch-on trend: two snapshots of the filtered temperature while off */
+    ilrs_tai_t snap_t[2];
+    double snap_k[2];
+    bool snap_ok[2];
+    double rate_before; /* K/s before the last switch-on (<= 0 when cooling) */
+    bool rate_known;
+    uint32_t open_count;
+    ilrs_tai_t last_on;      /* last time the heater was on (or init) */
+    ilrs_tai_t checkout_end; /* 0: no checkout pulse in progress */
+    /* stuck-sensor detection and the open-loop fallback */
+    double last_raw, duty, duty_n;
+    uint32_t same_count;
+    bool stuck, duty_valid;
+    ilrs_tai_t duty_t0;
     uint32_t cycles;
     uint8_t state;
     char name_temp[ILRS_APPS_NAME_MAX + 8], name_state[ILRS_APPS_NAME_MAX + 8];
@@ -41,7 +93,7 @@ struct ilrs_thm_app {
     const ilrs_dict_command_t *cmd_surv, *cmd_reset;
     zone_t z[ILRS_THM_MAX_ZONES];
     bool survival;
-    uint32_t failures, cycles, sensor_errors, hal_errors;
+    uint32_t failures, cycles, sensor_errors, hal_errors, stuck_sensors;
 };
 
 static bool setpoints_ok(const thm_table_t *t, size_t n, char *error, size_t cap)
@@ -93,7 +145,7 @@ int ilrs_thm_app_create(const ilrs_thm_config_t *cfg, ilrs_thm_app_t **out)
     }
     a->cfg = *cfg;
     if (a->cfg.fail_window_s == 0) {
-        a->cfg.fail_window_s = 1800.0;
+        a->cfg.fail_window_s = 3600.0;
     }
     if (a->cfg.fail_min_rise_k == 0) {
         a->cfg.fail_min_rise_k = 0.5;
@@ -172,8 +224,9 @@ static int cmd_reset(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
 
 static const apps_event_t events[] = {
     {THM_HEATER_FAIL_ERR_EID, "THM_HEATER_FAIL_ERR", ILRS_EVENT_ERROR,
-     "zone %s heater %s failed: on %.0f s, %.2f K -> %.2f K; switched off",
-     "a heater on for the failure window did not warm its zone by fail_min_rise_k"},
+     "zone %s heater %s failed: %s; switched off",
+     "heater failure: open element (no current while switched on), or without a current "
+     "sensor no warming over the pre-switch-on trend in fail_window_s"},
     {THM_HEATER_RESET_INF_EID, "THM_HEATER_RESET_INF", ILRS_EVENT_INFO,
      "zone %s heater returned to service", "ThmResetHeater cleared a heater failure"},
     {THM_SURVIVAL_INF_EID, "THM_SURVIVAL_INF", ILRS_EVENT_INFO, "survival set points %s",
@@ -187,6 +240,13 @@ static const apps_event_t events[] = {
      "a configured hal device is missing or refused an operation"},
     {THM_TABLE_INF_EID, "THM_TABLE_INF", ILRS_EVENT_INFO, "set point table generation %u in force",
      "a new THM_SETPOINTS image was committed and is used from this step"},
+    {THM_SENSOR_STUCK_ERR_EID, "THM_SENSOR_STUCK_ERR", ILRS_EVENT_ERROR,
+     "zone %s sensor %s stuck at %.2f K (%u samples): invalid, heater %s open loop %.0f %% duty",
+     "a zone sensor repeated one value where its noise must change it; the heater runs at its "
+     "learnt duty cycle"},
+    {THM_SENSOR_OK_INF_EID, "THM_SENSOR_OK_INF", ILRS_EVENT_INFO,
+     "zone %s sensor %s restored: %.2f K, thermostat resumed",
+     "a stuck or invalid zone sensor reads live values again"},
 };
 
 static int resolve(ilrs_app_t *app, ilrs_thm_app_t *a, ilrs_hal_kind_t kind, const char *name,
@@ -240,11 +300,23 @@ static int thm_init(ilrs_app_t *app, void *ctx)
         if (rc == 0) {
             rc = resolve(app, a, ILRS_HAL_SWITCH, c->zones[i].heater, &z->heater);
         }
+        if (rc == 0) {
+            /* optional: the heater's current sense; no event when absent */
+            char cname[ILRS_APPS_NAME_MAX + 16];
+            snprintf(cname, sizeof cname, "%s.current", c->zones[i].heater);
+            z->has_current = apps_find(c->hal, ILRS_HAL_SENSOR, cname, &z->current) == 0;
+        }
         if (rc == 0 && ilrs_hal_switch_set(c->hal, z->heater, false) != 0) {
             a->hal_errors++; /* start from a known state: every heater off */
         }
-        z->on = z->failed = z->sensor_error = z->valid = false;
-        z->temp_k = 0;
+        z->on = z->failed = z->sensor_error = z->valid = z->filt_valid = false;
+        z->snap_ok[0] = z->snap_ok[1] = z->rate_known = false;
+        z->open_count = z->same_count = 0;
+        z->last_on = ilrs_app_time(app);
+        z->checkout_end = 0;
+        z->stuck = z->duty_valid = false;
+        z->duty = z->duty_n = 0.0;
+        z->temp_k = z->filt_k = 0;
         z->state = Z_OFF;
     }
     if (rc == 0) {
@@ -261,6 +333,7 @@ static int thm_init(ilrs_app_t *app, void *ctx)
         {"heater_cycles", NULL, ILRS_DICT_U32, &a->cycles},
         {"sensor_errors", NULL, ILRS_DICT_U32, &a->sensor_errors},
         {"hal_errors", NULL, ILRS_DICT_U32, &a->hal_errors},
+        {"stuck_sensors", NULL, ILRS_DICT_U32, &a->stuck_sensors},
     };
     if (rc == 0) {
         rc = apps_hk_counters(app, counters, APPS_COUNT(counters));
@@ -291,12 +364,172 @@ static void set_heater(ilrs_app_t *app, ilrs_thm_app_t *a, size_t i, bool on)
         return;
     }
     z->on = on;
+    z->open_count = 0;
     if (on) {
+        ilrs_tai_t now = ilrs_app_time(app);
         z->cycles++;
         a->cycles++;
-        z->window_t = ilrs_app_time(app);
-        z->window_k = z->temp_k;
+        z->window_t = now;
+        z->window_k = z->filt_k;
+        /* the cooling (or warming) rate just before switching on, from the
+         * older snapshot if the newer one is too recent for a baseline */
+        z->rate_known = false;
+        for (int k = 0; k < 2 && !z->rate_known; k++) {
+            double dt = z->snap_ok[k] ? apps_seconds(now, z->snap_t[k]) : 0.0;
+            if (dt >= 0.5 * a->cfg.fail_window_s) {
+                z->rate_before = (z->filt_k - z->snap_k[k]) / dt;
+                z->rate_known = true;
+            }
+        }
+    } else {
+        z->snap_ok[0] = z->snap_ok[1] = false; /* heating disturbs the baseline */
     }
+}
+
+static void declare_failed(ilrs_app_t *app, ilrs_thm_app_t *a, size_t i, const char *why)
+{
+    zone_t *z = &a->z[i];
+    const ilrs_thm_zone_config_t *zc = &a->cfg.zones[i];
+    z->failed = true;
+    a->failures++;
+    set_heater(app, a, i, false);
+    ilrs_app_event(app, THM_HEATER_FAIL_ERR_EID, ILRS_EVENT_ERROR,
+                   "zone %s heater %s failed: %s; switched off", zc->name, zc->heater, why);
+}
+
+/* Low-pass filter of the zone temperature (first order, time constant
+ * FILTER_TAU_S) and the off-state snapshots of the trend baseline. */
+static void track(zone_t *z, ilrs_tai_t now, double window_s)
+{
+    if (!z->filt_valid) {
+        z->filt_k = z->temp_k;
+        z->filt_valid = true;
+    } else {
+        double dt = apps_seconds(now, z->last_t);
+        double alpha = dt > 0 ? 1.0 - exp(-dt / FILTER_TAU_S) : 0.0;
+        z->filt_k += alpha * (z->temp_k - z->filt_k);
+    }
+    z->last_t = now;
+    if (z->on) {
+        return;
+    }
+    if (!z->snap_ok[1] || apps_seconds(now, z->snap_t[1]) >= 0.5 * window_s) {
+        z->snap_t[0] = z->snap_t[1];
+        z->snap_k[0] = z->snap_k[1];
+        z->snap_ok[0] = z->snap_ok[1];
+        z->snap_t[1] = now;
+        z->snap_k[1] = z->filt_k;
+        z->snap_ok[1] = true;
+    }
+}
+
+/* Periodic functional test of a heater the thermostat leaves off: pulse it on
+ * for CHECKOUT_S (its current is then checked like any on-time), once per
+ * CHECKOUT_PERIOD_S. Only with a current sense, never on a failed heater. */
+static void checkout(ilrs_app_t *app, ilrs_thm_app_t *a, size_t i, ilrs_tai_t now, bool active,
+                     double on_k)
+{
+    zone_t *z = &a->z[i];
+    if (z->checkout_end != 0) {
+        if (now >= z->checkout_end || z->failed || !active) {
+            z->checkout_end = 0;
+            if (!(z->temp_k < on_k)) { /* unless the thermostat wants it on anyway */
+                set_heater(app, a, i, false);
+            }
+        }
+        return;
+    }
+    if (!z->has_current || z->failed || z->on || !active ||
+        apps_seconds(now, z->last_on) < CHECKOUT_PERIOD_S) {
+        return;
+    }
+    set_heater(app, a, i, true);
+    if (z->on) {
+        z->checkout_end = now + (ilrs_tai_t)(CHECKOUT_S * 1e9);
+    }
+}
+
+/* Heater failure detection for zone i (heater on). */
+static void check_heater(ilrs_app_t *app, ilrs_thm_app_t *a, size_t i, ilrs_tai_t now)
+{
+    zone_t *z = &a->z[i];
+    if (z->has_current) {
+        ilrs_hal_switch_state_t sw;
+        ilrs_hal_reading_t c;
+        /* only a switch that is really on (line up, not tripped) must draw */
+        if (ilrs_hal_switch_get(a->cfg.hal, z->heater, &sw) != 0 || !sw.on ||
+            ilrs_hal_sensor_read(a->cfg.hal, z->current, &c) != 0 || !c.valid) {
+            z->open_count = 0;
+            return;
+        }
+        z->open_count = c.value < HEATER_OPEN_A ? z->open_count + 1 : 0;
+        if (z->open_count >= OPEN_SAMPLES) {
+            char why[96];
+            snprintf(why, sizeof why, "open element, %.3f A while on (%u samples)",
+                     c.value, (unsigned)z->open_count);
+            declare_failed(app, a, i, why);
+        }
+        return;
+    }
+    double dt = apps_seconds(now, z->window_t);
+    if (dt < a->cfg.fail_window_s) {
+        return;
+    }
+    /* warming over the trend before switch-on; without a baseline, over flat */
+    double before = z->rate_known ? z->rate_before : 0.0;
+    double gain = (z->filt_k - z->window_k) - before * dt;
+    if (gain < a->cfg.fail_min_rise_k) {
+        char why[128];
+        snprintf(why, sizeof why,
+                 "on %.0f s, %.2f K -> %.2f K, %.2f K over the %+.2f K/h trend before", dt,
+                 z->window_k, z->filt_k, gain, before * 3600.0);
+        declare_failed(app, a, i, why);
+    } else {
+        /* working: judge the next window against the same pre-switch-on rate */
+        z->window_t = now;
+        z->window_k = z->filt_k;
+    }
+}
+
+/* Stuck-sensor detection for zone i with a valid reading @p v. Returns true
+ * while the sensor is stuck (the zone then ran open loop this step). */
+static bool stuck_check(ilrs_app_t *app, ilrs_thm_app_t *a, size_t i, double v, ilrs_tai_t now)
+{
+    zone_t *z = &a->z[i];
+    const ilrs_thm_zone_config_t *zc = &a->cfg.zones[i];
+    /* bit-identical repeats: a live channel with noise never repeats for long */
+    bool same = z->same_count > 0 ? v == z->last_raw : false;
+    z->same_count = same ? z->same_count + 1 : 1;
+    z->last_raw = v;
+    if (!same && z->stuck) {
+        z->stuck = false; /* moves again: the normal path reports the restoration */
+        return false;
+    }
+    if (z->same_count < STUCK_SAMPLES && !z->stuck) {
+        return false;
+    }
+    bool hold = !z->failed && (!a->survival || zc->survival);
+    if (!z->stuck) {
+        z->stuck = true;
+        z->sensor_error = true; /* reported back when it moves again */
+        z->duty_t0 = now;
+        a->stuck_sensors++;
+        a->sensor_errors++;
+        ilrs_app_event(app, THM_SENSOR_STUCK_ERR_EID, ILRS_EVENT_ERROR,
+                       "zone %s sensor %s stuck at %.2f K (%u samples): invalid, heater %s open "
+                       "loop %.0f %% duty",
+                       zc->name, zc->sensor, v, (unsigned)z->same_count, zc->heater,
+                       hold && z->duty_valid ? 100.0 * z->duty : 0.0);
+    }
+    z->valid = false;
+    bool on = false;
+    if (hold && z->duty_valid) {
+        double phase = fmod(apps_seconds(now, z->duty_t0), DUTY_PERIOD_S) / DUTY_PERIOD_S;
+        on = phase < z->duty;
+    }
+    set_heater(app, a, i, on);
+    z->state = Z_NOSENSOR;
+    return true;
 }
 
 static int thm_step(ilrs_app_t *app, void *ctx)
@@ -316,6 +549,9 @@ static int thm_step(ilrs_app_t *app, void *ctx)
         z->valid = ilrs_hal_sensor_read(a->cfg.hal, z->sensor, &r) == 0 && r.valid &&
                    isfinite(r.value);
         bool active = !a->survival || zc->survival;
+        if (z->valid && stuck_check(app, a, i, r.value, now)) {
+            continue; /* open loop on the learnt duty cycle */
+        }
         if (!z->valid) {
             bool hold = a->survival && zc->survival;
             if (!z->sensor_error) {
@@ -331,36 +567,35 @@ static int thm_step(ilrs_app_t *app, void *ctx)
             z->state = Z_NOSENSOR;
             continue;
         }
+        if (z->sensor_error) {
+            ilrs_app_event(app, THM_SENSOR_OK_INF_EID, ILRS_EVENT_INFO,
+                           "zone %s sensor %s restored: %.2f K, thermostat resumed", zc->name,
+                           zc->sensor, r.value);
+        }
         z->sensor_error = false;
         z->temp_k = r.value;
+        track(z, now, a->cfg.fail_window_s);
+        double on_k = a->survival ? t->survival_on_k[i] : t->on_k[i];
+        double off_k = a->survival ? t->survival_off_k[i] : t->off_k[i];
         if (z->failed || !active) {
             set_heater(app, a, i, false);
-        } else {
-            double on_k = a->survival ? t->survival_on_k[i] : t->on_k[i];
-            double off_k = a->survival ? t->survival_off_k[i] : t->off_k[i];
-            if (z->temp_k < on_k) {
-                set_heater(app, a, i, true);
-            } else if (z->temp_k > off_k) {
-                set_heater(app, a, i, false);
-            }
+        } else if (z->temp_k < on_k) {
+            set_heater(app, a, i, true);
+        } else if (z->temp_k > off_k && z->checkout_end == 0) {
+            set_heater(app, a, i, false);
         }
-        /* failure detection over a window of continuous heating */
-        if (z->on && apps_seconds(now, z->window_t) >= a->cfg.fail_window_s) {
-            if (z->temp_k - z->window_k < a->cfg.fail_min_rise_k) {
-                double start_k = z->window_k;
-                z->failed = true;
-                a->failures++;
-                set_heater(app, a, i, false);
-                ilrs_app_event(app, THM_HEATER_FAIL_ERR_EID, ILRS_EVENT_ERROR,
-                               "zone %s heater %s failed: on %.0f s, %.2f K -> %.2f K; switched "
-                               "off",
-                               zc->name, zc->heater, a->cfg.fail_window_s, start_k, z->temp_k);
-            } else {
-                z->window_t = now;
-                z->window_k = z->temp_k;
-            }
+        checkout(app, a, i, now, active, on_k);
+        if (z->on) {
+            z->last_on = now;
+            check_heater(app, a, i, now);
         }
         z->state = z->failed ? Z_FAILED : z->on ? Z_ON : Z_OFF;
+        /* the duty cycle of the thermostat, for an open-loop fallback */
+        /* a running mean at first, then exponential with DUTY_TAU_S */
+        double tau_n = DUTY_TAU_S * (a->cfg.rate_hz > 0 ? a->cfg.rate_hz : 1.0);
+        z->duty_n = z->duty_n < tau_n ? z->duty_n + 1.0 : tau_n;
+        z->duty += ((z->on ? 1.0 : 0.0) - z->duty) / z->duty_n;
+        z->duty_valid = true;
     }
     return 0;
 }
@@ -369,7 +604,7 @@ static void thm_reset(ilrs_app_t *app, void *ctx)
 {
     (void)app;
     ilrs_thm_app_t *a = ctx;
-    a->failures = a->cycles = a->sensor_errors = a->hal_errors = 0;
+    a->failures = a->cycles = a->sensor_errors = a->hal_errors = a->stuck_sensors = 0;
 }
 
 void ilrs_thm_app_def(ilrs_thm_app_t *app, ilrs_app_def_t *def)

@@ -9,4 +9,6 @@
 #define THM_ZONE_ERR_EID         14 /* a command named an unknown zone */
 #define THM_HAL_ERR_EID          15 /* a configured device is missing or refused */
 #define THM_TABLE_INF_EID        16 /* new set points in force */
+#define THM_SENSOR_STUCK_ERR_EID 17 /* a zone's sensor repeats one value: stuck */
+#define THM_SENSOR_OK_INF_EID    18 /* a stuck or invalid zone sensor reads live again */
 #endif
