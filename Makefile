@@ -31,10 +31,10 @@ $(FUZZ)/CMakeCache.txt:
 build: deps $(RELEASE)/CMakeCache.txt
 	$(CMAKE) --build $(RELEASE) -j $(JOBS)
 
-# The main job. Until the station scenario exists this runs the flight framework
-# with its core apps for one day of virtual time.
+# The main job: the default scenario (scenarios/south-pole.yaml) for its mission year,
+# outputs in run-out/ (archive.sqlite, events.log, summary.json, report.html).
 run: build
-	./$(RELEASE)/ilrs fsw --duration 1d $(RUN_ARGS)
+	./$(RELEASE)/ilrs run $(RUN_ARGS)
 
 test: deps test-release test-asan test-fuzz
 	@echo "make test: all suites passed (release, asan+ubsan, fuzz)"

@@ -1100,7 +1100,7 @@ void ilrs_station_get_summary(const ilrs_station_t *st, ilrs_station_summary_t *
     out->survived = st->sum.failure_at == 0;
     if (out->survived) {
         snprintf(out->verdict, sizeof out->verdict,
-                 st->t_s >= st->duration_s ? "survived: the bus never browned out"
+                 st->t_s >= st->duration_s ? "the bus never browned out"
                                            : "no brownout so far (run stopped early)");
     }
     if (!isfinite(out->min_soc)) {
