@@ -11,28 +11,12 @@
 
 #include "ilrs_test.h"
 
-/* Run `$ILRS_BIN args` with stderr merged into stdout; return the exit status. */
-static int run(const char *args, char *out, size_t cap)
-{
-    const char *bin = getenv("ILRS_BIN");
-    assert_non_null(bin);
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", bin, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
 static void check_valid_prints_summary(void **state)
 {
     (void)state;
     static char out[65536];
     assert_int_equal(
-        run("scenario check " ILRS_TEST_SRC("scenarios/south-pole.yaml"), out, sizeof out), 0);
+        ilrs_test_run("scenario check " ILRS_TEST_SRC("scenarios/south-pole.yaml"), out, sizeof out), 0);
     assert_non_null(strstr(out, "site      Connecting Ridge -89.4500 deg lat, 222.7000 deg E"));
     assert_non_null(strstr(out, "relay     queqiao2: queqiao2-12h, 300 x 8600 km, i 54.8 deg"));
     assert_non_null(strstr(out, "payload   seismometer [igg]"));
@@ -55,7 +39,7 @@ static void check_broken_lists_errors(void **state)
     static char out[65536];
     char args[256];
     snprintf(args, sizeof args, "scenario check %s", path);
-    int rc = run(args, out, sizeof out);
+    int rc = ilrs_test_run(args, out, sizeof out);
     unlink(path);
     assert_int_equal(rc, 1);
     char expect[512];
@@ -70,12 +54,12 @@ static void check_usage(void **state)
 {
     (void)state;
     static char out[65536];
-    assert_int_equal(run("scenario check --help", out, sizeof out), 0);
+    assert_int_equal(ilrs_test_run("scenario check --help", out, sizeof out), 0);
     assert_non_null(strstr(out, "usage: ilrs scenario check"));
-    assert_int_equal(run("scenario check", out, sizeof out), 2);
-    assert_int_equal(run("scenario check --bogus x.yaml", out, sizeof out), 2);
-    assert_int_equal(run("scenario frobnicate", out, sizeof out), 2);
-    assert_int_equal(run("scenario check /nonexistent/x.yaml", out, sizeof out), 1);
+    assert_int_equal(ilrs_test_run("scenario check", out, sizeof out), 2);
+    assert_int_equal(ilrs_test_run("scenario check --bogus x.yaml", out, sizeof out), 2);
+    assert_int_equal(ilrs_test_run("scenario frobnicate", out, sizeof out), 2);
+    assert_int_equal(ilrs_test_run("scenario check /nonexistent/x.yaml", out, sizeof out), 1);
     assert_non_null(strstr(out, "/nonexistent/x.yaml: cannot open"));
 }
 

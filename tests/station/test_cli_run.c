@@ -11,22 +11,6 @@
 
 #include "ilrs_test.h"
 
-/* Run `$ILRS_BIN args` with stderr merged into stdout; return the exit status. */
-static int run(const char *args, char *out, size_t cap)
-{
-    const char *bin = getenv("ILRS_BIN");
-    assert_non_null(bin);
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", bin, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
 static void run_one_day_prints_summary_and_outputs(void **state)
 {
     (void)state;
@@ -36,7 +20,7 @@ static void run_one_day_prints_summary_and_outputs(void **state)
     char args[512];
     snprintf(args, sizeof args, "run %s --days 1 --seed 5 --out %s",
              ILRS_TEST_SRC("scenarios/south-pole.yaml"), dir);
-    assert_int_equal(run(args, out, sizeof out), 0);
+    assert_int_equal(ilrs_test_run(args, out, sizeof out), 0);
     assert_non_null(strstr(out, "SURVIVED"));
     assert_non_null(strstr(out, "minimum state of charge"));
     assert_non_null(strstr(out, "science per partner"));
@@ -59,7 +43,7 @@ static void missing_scenario_runs_nothing(void **state)
 {
     (void)state;
     static char out[65536];
-    assert_int_equal(run("run /nonexistent/none.yaml --out /tmp/ilrs-cli-none", out, sizeof out),
+    assert_int_equal(ilrs_test_run("run /nonexistent/none.yaml --out /tmp/ilrs-cli-none", out, sizeof out),
                      1);
     assert_non_null(strstr(out, "nothing was run"));
     struct stat sb;
@@ -78,7 +62,7 @@ static void broken_scenario_runs_nothing(void **state)
     static char out[65536];
     char args[256];
     snprintf(args, sizeof args, "run %s", path);
-    int rc = run(args, out, sizeof out);
+    int rc = ilrs_test_run(args, out, sizeof out);
     unlink(path);
     assert_int_equal(rc, 1);
     assert_non_null(strstr(out, "duration: must be > 0"));
@@ -89,11 +73,11 @@ static void bad_options_are_usage_errors(void **state)
 {
     (void)state;
     static char out[65536];
-    assert_int_equal(run("run --days -4", out, sizeof out), 2);
-    assert_int_equal(run("run --seed x1", out, sizeof out), 2);
+    assert_int_equal(ilrs_test_run("run --days -4", out, sizeof out), 2);
+    assert_int_equal(ilrs_test_run("run --seed x1", out, sizeof out), 2);
     assert_non_null(strstr(out, "--seed"));
-    assert_int_equal(run("run --frobnicate", out, sizeof out), 2);
-    assert_int_equal(run("run --help", out, sizeof out), 0);
+    assert_int_equal(ilrs_test_run("run --frobnicate", out, sizeof out), 2);
+    assert_int_equal(ilrs_test_run("run --help", out, sizeof out), 0);
     assert_non_null(strstr(out, "usage: ilrs run"));
 }
 

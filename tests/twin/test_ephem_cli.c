@@ -12,22 +12,6 @@
 
 #include <ilrs/twin.h>
 
-/* Run "ilrs <args>" and capture stdout+stderr; returns the exit status. */
-static int run(const char *args, char *out, size_t cap)
-{
-    const char *bin = getenv("ILRS_BIN");
-    assert_non_null(bin);
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", bin, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
 static void env_rejects_bad_input(void **state)
 {
     (void)state;
@@ -49,7 +33,7 @@ static void env_rejects_bad_input(void **state)
         {"env --site -89,0 --from 2031-01-01 --days 1 --ephemeris spk", 1, "coverage"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        int status = run(cases[i].args, out, sizeof out);
+        int status = ilrs_test_run(cases[i].args, out, sizeof out);
         if (status != cases[i].status || strstr(out, cases[i].needle) == NULL) {
             fprintf(stderr, "ilrs %s -> %d: %s\n", cases[i].args, status, out);
         }
@@ -58,7 +42,7 @@ static void env_rejects_bad_input(void **state)
         /* No work done: no summary printed. */
         assert_null(strstr(out, "sun elevation"));
     }
-    assert_int_equal(run("env --help", out, sizeof out), 0);
+    assert_int_equal(ilrs_test_run("env --help", out, sizeof out), 0);
     assert_non_null(strstr(out, "sun_fraction"));
 }
 
@@ -75,7 +59,7 @@ static void env_csv_matches_library(void **state)
              "env --site -89.45,222.7,10 --from 2026-03-01T00:00:00Z --to 2026-03-03 --step 1h "
              "--csv %s",
              path);
-    assert_int_equal(run(args, out, sizeof out), 0);
+    assert_int_equal(ilrs_test_run(args, out, sizeof out), 0);
     assert_non_null(strstr(out, "used spk for 49 samples, analytic for 0"));
     assert_non_null(strstr(out, "sun elevation: min"));
 
