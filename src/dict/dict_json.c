@@ -594,6 +594,19 @@ static int read_partners(reader_t *r, const json_t *array)
     return 0;
 }
 
+/* An optional "length" in the JSON must equal the length the dictionary computed. */
+static int check_length(reader_t *r, const char *path, bool has_length, int64_t length,
+                        uint32_t computed)
+{
+    if (!has_length || (uint32_t)length == computed) {
+        return 0;
+    }
+    char sub[PATH_MAX_LEN];
+    ilrs__dict_errf(sub, sizeof sub, "%s.length", path);
+    return fail(r, ILRS_EFORMAT, sub, "%lld disagrees with the computed %u", (long long)length,
+                (unsigned)computed);
+}
+
 static int read_packets(reader_t *r, const json_t *array)
 {
     static const char *const keys[] = {"name",        "apid",   "owner",  "app",
@@ -636,10 +649,7 @@ static int read_packets(reader_t *r, const json_t *array)
             rc = fail(r, rc, path, "%s", err);
             goto out_free;
         }
-        if (has_length && (uint32_t)length != stored->length) {
-            ilrs__dict_errf(sub, sizeof sub, "%s.length", path);
-            rc = fail(r, ILRS_EFORMAT, sub, "%lld disagrees with the computed %u",
-                      (long long)length, (unsigned)stored->length);
+        if ((rc = check_length(r, path, has_length, length, stored->length)) != 0) {
             goto out_free;
         }
         rc = check_layout(r, path, "fields", stored->fields, fields, has_offset, count);
@@ -694,10 +704,7 @@ static int read_commands(reader_t *r, const json_t *array)
             rc = fail(r, rc, path, "%s", err);
             goto out_free;
         }
-        if (has_length && (uint32_t)length != stored->length) {
-            ilrs__dict_errf(sub, sizeof sub, "%s.length", path);
-            rc = fail(r, ILRS_EFORMAT, sub, "%lld disagrees with the computed %u",
-                      (long long)length, (unsigned)stored->length);
+        if ((rc = check_length(r, path, has_length, length, stored->length)) != 0) {
             goto out_free;
         }
         rc = check_layout(r, path, "args", stored->args, args, has_offset, count);

@@ -1546,6 +1546,51 @@ static void view_to_sample(const param_t *p, const ground_sample_view_t *v, ilrs
     s->bytes_len = v->bytes_len;
 }
 
+/* Visit the samples of one stored segment blob with s <= time <= e. */
+static int visit_segment(const param_t *p, const uint8_t *blob, size_t len, ilrs_tai_t s,
+                         ilrs_tai_t e, visit_fn fn, void *ctx)
+{
+    ground_segment_reader_t r;
+    ground_sample_view_t v;
+    int rc = ilrs__ground_segment_open(&r, blob, len);
+    if (rc != 0) {
+        return rc;
+    }
+    while ((rc = ilrs__ground_segment_next(&r, &v)) == 1) {
+        if (v.time >= s && v.time <= e && (rc = fn(ctx, p, &v)) != 0) {
+            return rc;
+        }
+    }
+    return rc;
+}
+
+/* Visit the samples of p's in-memory buffer (not yet in a segment) with s <= time <= e. */
+static int visit_buffer(const param_t *p, ilrs_tai_t s, ilrs_tai_t e, visit_fn fn, void *ctx)
+{
+    ground_sample_view_t v = {.kind = p->buf_kind, .has_eng = (p->flags & GROUND_SEG_ENG) != 0};
+    for (uint32_t i = 0; i < p->count; i++) {
+        if (p->times[i] < s || p->times[i] > e) {
+            continue;
+        }
+        v.time = p->times[i];
+        v.value = p->values[i];
+        v.eng = p->eng[i];
+        v.limit = (p->flags & GROUND_SEG_LIMIT) ? p->limit[i] : (uint8_t)ILRS_DICT_LIMIT_NONE;
+        v.bytes = NULL;
+        v.bytes_len = 0;
+        if (p->buf_kind == ILRS_GROUND_KIND_BYTES) {
+            uint32_t start = i > 0 ? p->bytes_end[i - 1] : 0;
+            v.bytes = p->bytes != NULL ? p->bytes + start : NULL; /* NULL: only empty values */
+            v.bytes_len = p->bytes_end[i] - start;
+        }
+        int rc = fn(ctx, p, &v);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
 /* Visit every sample of p with s <= time <= e: archived segments (of @p owner, "" for
  * all: a parameter whose owner changed keeps its earlier segments' owner), then the
  * buffer (always of the current owner). */
@@ -1582,17 +1627,7 @@ static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, const char *
         }
         size_t len;
         const uint8_t *blob = a->ops->col_blob(st, 1, &len);
-        ground_segment_reader_t r;
-        ground_sample_view_t v;
-        if ((rc = ilrs__ground_segment_open(&r, blob, len)) != 0) {
-            break;
-        }
-        while ((rc = ilrs__ground_segment_next(&r, &v)) == 1) {
-            if (v.time >= s && v.time <= e && (rc = fn(ctx, p, &v)) != 0) {
-                break;
-            }
-        }
-        if (rc != 0) {
+        if ((rc = visit_segment(p, blob, len, s, e, fn, ctx)) != 0) {
             break;
         }
     }
@@ -1600,25 +1635,7 @@ static int scan_samples(ilrs_ground_archive_t *a, const param_t *p, const char *
     if (rc < 0) {
         return rc;
     }
-    ground_sample_view_t v = {.kind = p->buf_kind, .has_eng = (p->flags & GROUND_SEG_ENG) != 0};
-    for (uint32_t i = 0; i < p->count; i++) {
-        if (p->times[i] < s || p->times[i] > e) {
-            continue;
-        }
-        v.time = p->times[i];
-        v.value = p->values[i];
-        v.eng = p->eng[i];
-        v.limit = (p->flags & GROUND_SEG_LIMIT) ? p->limit[i] : (uint8_t)ILRS_DICT_LIMIT_NONE;
-        if (p->buf_kind == ILRS_GROUND_KIND_BYTES) {
-            uint32_t start = i > 0 ? p->bytes_end[i - 1] : 0;
-            v.bytes = p->bytes != NULL ? p->bytes + start : NULL; /* NULL: only empty values */
-            v.bytes_len = p->bytes_end[i] - start;
-        }
-        if ((rc = fn(ctx, p, &v)) != 0) {
-            return rc;
-        }
-    }
-    return 0;
+    return visit_buffer(p, s, e, fn, ctx);
 }
 
 static const uint8_t bytes_marker;
@@ -1740,26 +1757,9 @@ static int visit_latest(void *vctx, const param_t *p, const ground_sample_view_t
 static int query_latest(ilrs_ground_archive_t *a, const param_t *p, const char *owner, ilrs_tai_t s,
                         ilrs_tai_t e, latest_ctx_t *c)
 {
-    int rc = 0;
-    ground_sample_view_t v = {.kind = p->buf_kind, .has_eng = (p->flags & GROUND_SEG_ENG) != 0};
-    for (uint32_t i = 0; i < p->count; i++) {
-        if (p->times[i] < s || p->times[i] > e) {
-            continue;
-        }
-        v.time = p->times[i];
-        v.value = p->values[i];
-        v.eng = p->eng[i];
-        v.limit = (p->flags & GROUND_SEG_LIMIT) ? p->limit[i] : (uint8_t)ILRS_DICT_LIMIT_NONE;
-        v.bytes = NULL;
-        v.bytes_len = 0;
-        if (p->buf_kind == ILRS_GROUND_KIND_BYTES) {
-            uint32_t start = i > 0 ? p->bytes_end[i - 1] : 0;
-            v.bytes = p->bytes != NULL ? p->bytes + start : NULL; /* NULL: only empty values */
-            v.bytes_len = p->bytes_end[i] - start;
-        }
-        if ((rc = visit_latest(c, p, &v)) != 0) {
-            return rc;
-        }
+    int rc = visit_buffer(p, s, e, visit_latest, c);
+    if (rc != 0) {
+        return rc;
     }
     ground_stmt_t *st = a->st[ST_SEG_LATEST];
     if ((rc = a->ops->bind_i64(st, 1, p->id)) != 0 || (rc = a->ops->bind_i64(st, 2, s)) != 0 ||
@@ -1778,16 +1778,7 @@ static int query_latest(ilrs_ground_archive_t *a, const param_t *p, const char *
         }
         size_t len;
         const uint8_t *blob = a->ops->col_blob(st, 2, &len);
-        ground_segment_reader_t r;
-        if ((rc = ilrs__ground_segment_open(&r, blob, len)) != 0) {
-            break;
-        }
-        while ((rc = ilrs__ground_segment_next(&r, &v)) == 1) {
-            if (v.time >= s && v.time <= e && (rc = visit_latest(c, p, &v)) != 0) {
-                break;
-            }
-        }
-        if (rc != 0) {
+        if ((rc = visit_segment(p, blob, len, s, e, visit_latest, c)) != 0) {
             break;
         }
     }

@@ -10,7 +10,6 @@
 //      with the partner's own session).
 // Exit status 0 on success; any failure prints what was expected and what was seen.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,8 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
-const require = createRequire(path.join(repo, 'web', 'package.json'));
-const { chromium } = require('playwright-core');
+import { launchBrowser, login, plotKeepsChanging } from '../browser_lib.mjs';
 
 const PASSWORD = 'correct horse battery';
 const serverPath = process.argv[2];
@@ -58,22 +56,10 @@ async function main() {
   const profile = mkdtempSync(path.join(tmpdir(), 'ilrs-chromium-'));
   let context;
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--no-first-run']
-    });
-    const page = context.pages()[0] || (await context.newPage());
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    let page;
+    ({ context, page } = await launchBrowser(profile));
     const base = `http://127.0.0.1:${port}/`;
-    await page.goto(base);
-
-    // Log in as the esa partner.
-    await page.fill('#ilrs-login input[name=user]', 'erik');
-    await page.fill('#ilrs-login input[name=password]', PASSWORD);
-    await page.click('#ilrs-login button[type=submit]');
-    await page.waitForSelector('#ilrs-login', { state: 'detached', timeout: 30000 });
+    await login(page, base, 'erik', PASSWORD); // the esa partner
 
     // 1. The tree: own root, not the other partner's.
     // (The partners page, which lists every partner's name, may be open beside it.)
@@ -88,27 +74,9 @@ async function main() {
     // 2. A live plot: expand its legend and hold the mouse near the right end of the
     //    plot; the legend shows the timestamp of the sample nearest the cursor, which
     //    keeps changing only if new samples keep arriving (over the WebSocket).
-    await page.goto(`${base}#/browse/ilrs:root-esa/ilrs:packet-ESA_HK/ilrs:ESA_HK.temperature?tc.mode=local&tc.startDelta=60000&tc.endDelta=5000&tc.timeSystem=utc`);
-    await page.locator('.c-plot-legend__view-control').first().click({ timeout: 30000 });
-    const chart = page.locator('.gl-plot-display-area').first();
-    await chart.waitFor({ timeout: 30000 });
-    const box = await chart.boundingBox();
-    const value = page.locator('.plot-wrapper-expanded-legend .plot-series-value').first();
-    const readValue = async () => {
-      await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
-      await page.mouse.move(box.x + box.width * 0.9 + 1, box.y + box.height / 2);
-      return (await value.textContent()).trim();
-    };
-    let first = await readValue();
-    for (let i = 0; i < 100 && (first === '' || first === '--'); i++) {
-      await page.waitForTimeout(200);
-      first = await readValue();
-    }
-    let changed = false;
-    for (let i = 0; i < 100 && !changed; i++) {
-      await page.waitForTimeout(200);
-      changed = (await readValue()) !== first;
-    }
+    const { first, changed } = await plotKeepsChanging(page,
+      `${base}#/browse/ilrs:root-esa/ilrs:packet-ESA_HK/ilrs:ESA_HK.temperature?tc.mode=local&tc.startDelta=60000&tc.endDelta=5000&tc.timeSystem=utc`,
+      0.9, 100);
     if (!changed) {
       await shot(page, 'plot-failed');
       fail(`the plot legend value stayed at '${first}'`);

@@ -11,7 +11,6 @@
 //   4. astron's telemetry and command are refused with 403 from its own session.
 // Usage: node browser_realtime_test.mjs ILRS (from the repository root).
 import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
@@ -20,8 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
-const require = createRequire(path.join(repo, 'web', 'package.json'));
-const { chromium } = require('playwright-core');
+import { launchBrowser, login, plotKeepsChanging } from '../browser_lib.mjs';
 
 const ilrs = process.argv[2];
 const PASSWORD = 'partner password 1';
@@ -96,20 +94,10 @@ async function main() {
     const port = Number((await ground.match)[1]);
 
     const profile = path.join(dir, 'chromium');
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--no-first-run']
-    });
-    const page = context.pages()[0] || (await context.newPage());
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    let page;
+    ({ context, page } = await launchBrowser(profile));
     const base = `http://127.0.0.1:${port}/`;
-    await page.goto(base);
-    await page.fill('#ilrs-login input[name=user]', 'ivan');
-    await page.fill('#ilrs-login input[name=password]', PASSWORD);
-    await page.click('#ilrs-login button[type=submit]');
-    await page.waitForSelector('#ilrs-login', { state: 'detached', timeout: 30000 });
+    await login(page, base, 'ivan', PASSWORD);
 
     // 1. Own root in the tree, not astron's.
     const tree = (name) => page.locator('.c-tree__item', { hasText: name });
@@ -122,27 +110,9 @@ async function main() {
 
     // 2. Live plot (Realtime conductor, last 2 minutes): the legend value nearest
     //    the right end changes when new samples arrive.
-    await page.goto(`${base}#/browse/ilrs:root-igg/ilrs:packet-SEISMOMETER_STATUS/ilrs:SEISMOMETER_STATUS.bytes?tc.mode=local&tc.startDelta=120000&tc.endDelta=5000&tc.timeSystem=utc`);
-    await page.locator('.c-plot-legend__view-control').first().click({ timeout: 30000 });
-    const chart = page.locator('.gl-plot-display-area').first();
-    await chart.waitFor({ timeout: 30000 });
-    const box = await chart.boundingBox();
-    const value = page.locator('.plot-wrapper-expanded-legend .plot-series-value').first();
-    const readValue = async () => {
-      await page.mouse.move(box.x + box.width * 0.97, box.y + box.height / 2);
-      await page.mouse.move(box.x + box.width * 0.97 + 1, box.y + box.height / 2);
-      return (await value.textContent()).trim();
-    };
-    let first = await readValue();
-    for (let i = 0; i < 150 && (first === '' || first === '--'); i++) {
-      await page.waitForTimeout(200);
-      first = await readValue();
-    }
-    let changed = false;
-    for (let i = 0; i < 150 && !changed; i++) {
-      await page.waitForTimeout(200);
-      changed = (await readValue()) !== first;
-    }
+    const { first, changed } = await plotKeepsChanging(page,
+      `${base}#/browse/ilrs:root-igg/ilrs:packet-SEISMOMETER_STATUS/ilrs:SEISMOMETER_STATUS.bytes?tc.mode=local&tc.startDelta=120000&tc.endDelta=5000&tc.timeSystem=utc`,
+      0.97, 150);
     await shot(page, 'plot');
     if (!changed) fail(`the plot legend value stayed at '${first}'`);
 
