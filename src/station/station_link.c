@@ -12,13 +12,16 @@
 //    VC 0 real-time housekeeping and events, VC 1 playback (packets generated
 //    before the current pass began: held on board while out of contact), VC 2
 //    science (payload status packets), the routes of station_realtime.c;
-//  - at the end of each mission second every queued octet is framed (a 1 s
-//    frame release time: the last frame of a VC is completed with an idle
-//    packet, 133.0-B-2 §4.1.3) with a CLCW in the OCF and the FECF (CRC-16);
+//  - at the end of each mission second full data fields are framed, and a
+//    partly filled one once it has waited RELEASE_S or the link is lost (then
+//    completed with an idle packet, 133.0-B-2 §4.1.3), each frame with a CLCW in
+//    the OCF and the FECF (CRC-16);
 //  - each frame's fate is drawn from the link's own generator (seeded from the
 //    run's seed, so the run stays deterministic without moving the draws of the
 //    twin or of the faults): lost while the ground receiver acquires lock after
-//    an AOS or a rate change, else Binomial(8 x 1115, BER) bits really flipped
+//    an AOS or a rate change, or sent after the instant of LOS within the last
+//    second of a pass (the twin's link state is per second; the frame is held
+//    a second until the next one tells), else Binomial(8 x 1115, BER) bits really flipped
 //    in the frame (the CRC at the ground finds them, or, 2^-16 of long error
 //    patterns, does not: counted as undetected);
 //  - frames travel like the packets did before: light time direct to Earth, or
@@ -45,7 +48,6 @@
 // Viterbi decoder they come in bursts): both stated simplifications. A frame
 // of n bits is bad with probability 1 - (1 - Pb)^n.
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +70,10 @@
  * checked in tests/station/test_station_link.c. */
 #define BPSK_REF_X 11.297521329854227
 #define LINK_SEED_SALT UINT64_C(0x4C494E4B5F524E47) /* "LINK_RNG": the link's own stream */
+/* VC frame release time: a partly filled data field waits at most this long for
+ * more packets before it is completed with an idle packet and sent (a managed
+ * parameter of the multiplexer, assumed; 10 s of latency for real-time HK sampled
+ * once a minute). Full data fields go at once. */
 #define RELEASE_S 10.0
 #define BUDGET_REFRESH 1e-3 /* re-evaluate the budget when the distance moved this fraction */
 
@@ -91,13 +97,13 @@ typedef struct link_tx {
     uint64_t sci_pos;  /* science octets framed on this channel */
     bool sci_cur_bad;  /* fate of the science frame being filled */
     bool sent_any;     /* transmitted this second */
+    station_flightq_t hold; /* made last second: the ground's fate known a second later */
 } link_tx_t;
 
 struct station_link {
     ilrs_station_t *st;
     ilrs_rng_t rng;
     size_t data_len;
-    double release_s;
     uint32_t ocf;
     link_tx_t tx[ILRS_SCENARIO_MAX_RADIOS];
     size_t n_tx;
@@ -323,9 +329,10 @@ static void deliver(station_link_t *l, station_flight_t *f)
 /* ---- the station end ---------------------------------------------------------------------- */
 
 /* Link state of radio @p r after the twin's step: acquisition, Eb/N0, error rates. */
-static void update_channel(station_link_t *l, link_tx_t *tx, const ilrs_hw_radio_t *hr, double t)
+static bool update_channel(station_link_t *l, link_tx_t *tx, const ilrs_hw_radio_t *hr, double t)
 {
     bool up = hr->link_up;
+    bool los = tx->was_up && !up;
     double rate = up ? hr->link.rate_bps : 0.0;
     if (up && (!tx->was_up || rate != tx->rate_bps)) {
         if (!tx->was_up) {
@@ -335,7 +342,6 @@ static void update_channel(station_link_t *l, link_tx_t *tx, const ilrs_hw_radio
                         8.0 * FRAME_LEN / rate;
         tx->budget_m = 0.0;
         l->res.acquisitions++;
-        if (getenv("ACQDBG")) fprintf(stderr, "acq t=%.0f was_up=%d rate %g -> %g acq %.2f\n", t, tx->was_up, tx->rate_bps, rate, tx->acq_end_s - t);
     }
     tx->was_up = up;
     tx->rate_bps = rate;
@@ -348,6 +354,7 @@ static void update_channel(station_link_t *l, link_tx_t *tx, const ilrs_hw_radio
         tx->fer = ilrs__station_link_fer(tx->ber, 8u * FRAME_LEN);
         tx->budget_m = d;
     }
+    return los;
 }
 
 /* Fraction of this second [t, t+1) the ground receiver is still acquiring. */
@@ -357,15 +364,51 @@ static double acquiring(const link_tx_t *tx, double t)
     return phi <= 0.0 ? 0.0 : (phi >= 1.0 ? 1.0 : phi);
 }
 
-static int route(station_link_t *l, link_tx_t *tx, station_flight_t *g)
+/* A frame or science chunk made this second: held one second (its loss at LOS is
+ * known only when the next second finds the link down), then routed. */
+static int hold(station_link_t *l, link_tx_t *tx, station_flight_t *g)
+{
+    g->arrive_s = l->st->t_s + (tx->proximity ? l->relay_lt_s : l->earth_lt_s);
+    return ilrs__station_q_push(&tx->hold, g);
+}
+
+/* Last second's flights of radio @p tx go on: to the relay, or towards the Earth.
+ * @p los: the link was lost during that second, at a uniform instant; what was
+ * sent after it is lost (each frame with the probability of being after it). */
+static int release_held(station_link_t *l, link_tx_t *tx, bool los)
 {
     ilrs_station_t *st = l->st;
-    if (tx->proximity) {
-        g->arrive_s = st->t_s + l->relay_lt_s;
-        return ilrs__station_q_push(&st->relay_q, g);
+    double cut = los ? 1.0 - ilrs_rng_uniform(&l->rng) : 0.0; /* fraction after LOS */
+    station_flight_t *f;
+    while ((f = ilrs__station_q_front(&tx->hold)) != NULL) {
+        station_flight_t g = *f;
+        ilrs__station_q_pop(&tx->hold);
+        if (los && g.payload >= 0) {
+            uint64_t dl = l->data_len, left = g.len - g.lost;
+            uint64_t m = (left + dl - 1) / dl;
+            uint64_t k = ilrs__station_link_binomial(&l->rng, m, cut);
+            uint64_t extra = k * dl < left ? k * dl : left;
+            g.lost += (uint32_t)extra;
+            l->res.science_bytes_lost += extra;
+            l->res.vc[ILRS_CCSDS_VC_SCIENCE].frames_lost += k;
+        } else if (los && g.payload == -1 && ilrs_rng_uniform(&l->rng) < cut) {
+            l->res.vc[g.vcid].frames_lost++;
+            l->res.bit_errors -= g.flips;
+            l->resolved[g.vcid] += g.ends;
+            l->frame_bytes -= g.len;
+            free(g.data);
+            continue;
+        }
+        int rc = ilrs__station_q_push(tx->proximity ? &st->relay_q : &st->air, &g);
+        if (rc != 0) {
+            if (g.payload == -1) {
+                l->frame_bytes -= g.len;
+            }
+            free(g.data);
+            return rc;
+        }
     }
-    g->arrive_s = st->t_s + l->earth_lt_s;
-    return ilrs__station_q_push(&st->air, g);
+    return 0;
 }
 
 /* Make the next frame of virtual channel @p want of radio @p r from its queued
@@ -408,7 +451,7 @@ static int emit_frame(station_link_t *l, size_t r, uint8_t want)
     g.flips = ilrs__station_link_corrupt(&l->rng, fr, FRAME_LEN, tx->ber);
     l->res.bit_errors += g.flips;
     l->frame_bytes += FRAME_LEN;
-    rc = route(l, tx, &g);
+    rc = hold(l, tx, &g);
     if (rc != 0) {
         l->frame_bytes -= FRAME_LEN;
         free(fr);
@@ -496,7 +539,19 @@ int ilrs__station_link_step(ilrs_station_t *st, const station_env_sample_t *e)
         station_radio_fifo_t *fo = &st->fifo[r];
         link_tx_t *tx = &l->tx[r];
         const ilrs_hw_radio_t *hr = ilrs_hw_station_radio(st->hw, r);
-        update_channel(l, tx, hr, st->t_s);
+        bool los = update_channel(l, tx, hr, st->t_s);
+        if (los) {
+            // The link went down during this step: nothing more was sent, and last
+            // second's partly filled frames went out then (released at LOS).
+            for (uint8_t v = 0; rc == 0 && v < ILRS_STATION_LINK_VCS; v++) {
+                if (ilrs_ccsds_tm_mux_pending(&tx->mux, v) > 0) {
+                    rc = emit_frame(l, r, v);
+                }
+            }
+        }
+        if (rc != 0 || (rc = release_held(l, tx, los)) != 0) {
+            return rc;
+        }
         uint64_t sent = hr->sent_bytes - fo->sent_base;
         station_flight_t *f;
         tx->sent_any = false;
@@ -512,7 +567,7 @@ int ilrs__station_link_step(ilrs_station_t *st, const station_env_sample_t *e)
                 free(g.data);
             } else if (g.payload >= 0) {
                 g.lost = frame_science(l, r, g.len);
-                rc = route(l, tx, &g);
+                rc = hold(l, tx, &g);
             }
             if (rc != 0) {
                 return rc;
@@ -526,7 +581,7 @@ int ilrs__station_link_step(ilrs_station_t *st, const station_env_sample_t *e)
                 rc = emit_frame(l, r, v);
             }
             if (rc == 0 && ilrs_ccsds_tm_mux_pending(&tx->mux, v) > 0 &&
-                st->t_s - tx->oldest_s[v] >= l->release_s - 0.5) {
+                st->t_s - tx->oldest_s[v] >= RELEASE_S - 0.5) {
                 rc = emit_frame(l, r, v);
             }
         }
@@ -600,7 +655,6 @@ int ilrs__station_link_create(ilrs_station_t *st, char *error, size_t cap)
     st->space = l;
     l->st = st;
     l->res.min_ebn0_db = NAN;
-    l->release_s = getenv("RELS") ? atof(getenv("RELS")) : RELEASE_S;
     ilrs_rng_seed(&l->rng, st->seed ^ LINK_SEED_SALT);
     // No uplink in `ilrs run`: the OCF carries a CLCW of an idle FARM-1 (V(R) 0, no
     // lockout), as the LINK app's would before the first command.
@@ -662,6 +716,7 @@ void ilrs__station_link_destroy(station_link_t *l)
             free(tx->ring[v]);
             free(tx->ends[v].v);
         }
+        ilrs__station_q_free(&tx->hold);
         ilrs_ground_link_destroy(tx->ground);
     }
     free(l);
