@@ -16,7 +16,8 @@
  * Invariants: the loop is single-threaded and reads no host clock except to
  * report wall time and speed, which never reach the archive or the flight
  * software; every random draw comes from one ilrs_rng_t seeded by the run's
- * seed, in a fixed order.
+ * seed, in a fixed order (the space link has its own, seeded from the same seed,
+ * so its draws leave the twin's and the faults' unchanged).
  */
 #ifndef ILRS_STATION_INT_H
 #define ILRS_STATION_INT_H

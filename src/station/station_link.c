@@ -68,13 +68,13 @@
 #define ACQ_MAX_S 1.0
 /* Uncoded BPSK: 1/2 erfc(sqrt(x)) = 1e-6 at x = 11.2975 (10.530 dB), by bisection;
  * checked in tests/station/test_station_link.c. */
-#define BPSK_REF_X 11.297521329854227
+#define BPSK_REF_X     11.297521329854227
 #define LINK_SEED_SALT UINT64_C(0x4C494E4B5F524E47) /* "LINK_RNG": the link's own stream */
 /* VC frame release time: a partly filled data field waits at most this long for
  * more packets before it is completed with an idle packet and sent (a managed
  * parameter of the multiplexer, assumed; 10 s of latency for real-time HK sampled
  * once a minute). Full data fields go at once. */
-#define RELEASE_S 10.0
+#define RELEASE_S      10.0
 #define BUDGET_REFRESH 1e-3 /* re-evaluate the budget when the distance moved this fraction */
 
 typedef struct ends_fifo {
@@ -94,9 +94,9 @@ typedef struct link_tx {
     double rate_bps, up_since_s, acq_end_s;
     double budget_m; /* distance of the current Eb/N0 (0: stale) */
     double ebn0_db, ber, fer;
-    uint64_t sci_pos;  /* science octets framed on this channel */
-    bool sci_cur_bad;  /* fate of the science frame being filled */
-    bool sent_any;     /* transmitted this second */
+    uint64_t sci_pos;       /* science octets framed on this channel */
+    bool sci_cur_bad;       /* fate of the science frame being filled */
+    bool sent_any;          /* transmitted this second */
     station_flightq_t hold; /* made last second: the ground's fate known a second later */
 } link_tx_t;
 
@@ -435,8 +435,8 @@ static int emit_frame(station_link_t *l, size_t r, uint8_t want)
     if (ilrs_ccsds_tm_mux_pending(&tx->mux, vc) == 0) {
         tx->oldest_s[vc] = INFINITY;
     }
-    station_flight_t g = {.len = FRAME_LEN, .payload = -1, .data = fr, .radio = (uint8_t)r,
-                          .vcid = vc};
+    station_flight_t g = {
+        .len = FRAME_LEN, .payload = -1, .data = fr, .radio = (uint8_t)r, .vcid = vc};
     g.ends = ends_pop_upto(&tx->ends[vc], tx->taken[vc]);
     ilrs_station_link_vc_t *v = &l->res.vc[vc];
     v->frames_sent++;
@@ -470,8 +470,7 @@ static int frame_packet(station_link_t *l, size_t r, const uint8_t *pkt, size_t 
     link_tx_t *tx = &l->tx[r];
     ilrs_tai_t made = 0;
     uint8_t vc = ILRS_CCSDS_VC_HOUSEKEEPING;
-    if (ilrs_ccsds_tlm_get_time(pkt, len, &made) == 0 &&
-        made < tai_at(l->st, tx->up_since_s)) {
+    if (ilrs_ccsds_tlm_get_time(pkt, len, &made) == 0 && made < tai_at(l->st, tx->up_since_s)) {
         vc = ILRS_CCSDS_VC_PLAYBACK; /* generated before this pass: held on board */
     } else if (len >= ILRS_CCSDS_PRIMARY_LEN && is_set(l->science_apid, ilrs_ccsds_get_apid(pkt))) {
         vc = ILRS_CCSDS_VC_SCIENCE;

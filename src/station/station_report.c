@@ -205,8 +205,7 @@ int ilrs_station_write_text(const ilrs_station_t *st, FILE *f)
                 (unsigned long long)k->acquisitions, (unsigned long long)s.tm_packets_lost,
                 (unsigned long long)k->vc[0].packets_lost,
                 (unsigned long long)k->vc[1].packets_lost,
-                (unsigned long long)k->vc[2].packets_lost,
-                (unsigned long long)k->packets_in_flight,
+                (unsigned long long)k->vc[2].packets_lost, (unsigned long long)k->packets_in_flight,
                 k->science_bytes_sent
                     ? 100.0 * (double)k->science_bytes_lost / (double)k->science_bytes_sent
                     : 0.0);
@@ -244,8 +243,7 @@ static json_t *link_json(const ilrs_station_link_result_t *k)
         json_object_set_new(x, "frames_bad_fecf", json_integer((json_int_t)c->frames_bad));
         json_object_set_new(x, "frames_lost", json_integer((json_int_t)c->frames_lost));
         json_object_set_new(x, "packets_sent", json_integer((json_int_t)c->packets_sent));
-        json_object_set_new(x, "packets_delivered",
-                            json_integer((json_int_t)c->packets_delivered));
+        json_object_set_new(x, "packets_delivered", json_integer((json_int_t)c->packets_delivered));
         json_object_set_new(x, "packets_lost", json_integer((json_int_t)c->packets_lost));
         json_array_append_new(vcs, x);
         sent += c->frames_sent;
