@@ -75,7 +75,12 @@
  * parameter of the multiplexer, assumed; 10 s of latency for real-time HK sampled
  * once a minute). Full data fields go at once. */
 #define RELEASE_S      10.0
-#define BUDGET_REFRESH 1e-3 /* re-evaluate the budget when the distance moved this fraction */
+#define BUDGET_REFRESH 1e-3
+#define POOL_FRAMES                                                                                \
+    1024u /* frame buffers kept for reuse (a frame is made every ~10 s) */ /* re-evaluate the      \
+                                                                              budget when the      \
+                                                                              distance moved this  \
+                                                                              fraction */
 
 typedef struct ends_fifo {
     uint64_t *v; /* cumulative octet positions where queued packets end */
@@ -113,6 +118,8 @@ struct station_link {
     uint64_t frame_bytes;                     /* frame octets in flight */
     ilrs_tai_t rx_time;                       /* ground receive time of the frame at hand */
     double earth_lt_s, relay_lt_s;            /* light times this second */
+    uint8_t *pool[POOL_FRAMES];               /* frame buffers for reuse */
+    size_t pool_n;
 };
 
 /* ---- flight queues ---------------------------------------------------------------------- */
@@ -189,6 +196,20 @@ static uint16_t ends_pop_upto(ends_fifo_t *e, uint64_t taken)
         n++;
     }
     return n;
+}
+
+static uint8_t *frame_get(station_link_t *l)
+{
+    return l->pool_n > 0 ? l->pool[--l->pool_n] : malloc(FRAME_LEN);
+}
+
+static void frame_put(station_link_t *l, uint8_t *fr)
+{
+    if (l->pool_n < POOL_FRAMES) {
+        l->pool[l->pool_n++] = fr;
+    } else {
+        free(fr);
+    }
 }
 
 /* ---- error model ------------------------------------------------------------------------- */
@@ -322,7 +343,7 @@ static void deliver(station_link_t *l, station_flight_t *f)
         l->res.frames_undetected++;
     }
     l->resolved[f->vcid] += f->ends;
-    free(f->data);
+    frame_put(l, f->data);
     f->data = NULL;
 }
 
@@ -396,7 +417,7 @@ static int release_held(station_link_t *l, link_tx_t *tx, bool los)
             l->res.bit_errors -= g.flips;
             l->resolved[g.vcid] += g.ends;
             l->frame_bytes -= g.len;
-            free(g.data);
+            frame_put(l, g.data);
             continue;
         }
         int rc = ilrs__station_q_push(tx->proximity ? &st->relay_q : &st->air, &g);
@@ -421,14 +442,14 @@ static int emit_frame(station_link_t *l, size_t r, uint8_t want)
         tx->mux.vc[v].priority = v == want ? 0 : 1;
     }
     size_t before = ilrs_ccsds_tm_mux_pending(&tx->mux, want);
-    uint8_t *fr = malloc(FRAME_LEN);
+    uint8_t *fr = frame_get(l);
     if (fr == NULL) {
         return ILRS_ENOMEM;
     }
     uint8_t vc = 0;
     int rc = ilrs_ccsds_tm_mux_next_frame(&tx->mux, l->ocf, fr, FRAME_LEN, &vc);
     if (rc != 0 || vc != want) {
-        free(fr); /* nothing queued on it: an idle-only frame carries nothing */
+        frame_put(l, fr); /* nothing queued on it: an idle-only frame carries nothing */
         return rc;
     }
     tx->taken[vc] += before - ilrs_ccsds_tm_mux_pending(&tx->mux, vc);
@@ -445,7 +466,7 @@ static int emit_frame(station_link_t *l, size_t r, uint8_t want)
         l->frame_bytes + FRAME_LEN > FRAME_STORE_BYTES) {
         v->frames_lost++; /* never received: the packets ending here are resolved now */
         l->resolved[vc] += g.ends;
-        free(fr);
+        frame_put(l, fr);
         return 0;
     }
     g.flips = ilrs__station_link_corrupt(&l->rng, fr, FRAME_LEN, tx->ber);
@@ -454,7 +475,7 @@ static int emit_frame(station_link_t *l, size_t r, uint8_t want)
     rc = hold(l, tx, &g);
     if (rc != 0) {
         l->frame_bytes -= FRAME_LEN;
-        free(fr);
+        frame_put(l, fr);
     }
     return rc;
 }
@@ -543,7 +564,7 @@ int ilrs__station_link_step(ilrs_station_t *st, const station_env_sample_t *e)
             // The link went down during this step: nothing more was sent, and last
             // second's partly filled frames went out then (released at LOS).
             for (uint8_t v = 0; rc == 0 && v < ILRS_STATION_LINK_VCS; v++) {
-                if (ilrs_ccsds_tm_mux_pending(&tx->mux, v) > 0) {
+                if (tx->pushed[v] > tx->taken[v]) {
                     rc = emit_frame(l, r, v);
                 }
             }
@@ -575,11 +596,12 @@ int ilrs__station_link_step(ilrs_station_t *st, const station_env_sample_t *e)
         // Frame release at the end of the second: full data fields go; a partly
         // filled one goes (completed with an idle packet) once its oldest octet
         // has waited RELEASE_S.
+        // Octets queued on a VC: pushed - taken (= ilrs_ccsds_tm_mux_pending()).
         for (uint8_t v = 0; rc == 0 && v < ILRS_STATION_LINK_VCS; v++) {
-            while (rc == 0 && ilrs_ccsds_tm_mux_pending(&tx->mux, v) >= l->data_len) {
+            while (rc == 0 && tx->pushed[v] - tx->taken[v] >= l->data_len) {
                 rc = emit_frame(l, r, v);
             }
-            if (rc == 0 && ilrs_ccsds_tm_mux_pending(&tx->mux, v) > 0 &&
+            if (rc == 0 && tx->pushed[v] > tx->taken[v] &&
                 st->t_s - tx->oldest_s[v] >= RELEASE_S - 0.5) {
                 rc = emit_frame(l, r, v);
             }
@@ -717,6 +739,9 @@ void ilrs__station_link_destroy(station_link_t *l)
         }
         ilrs__station_q_free(&tx->hold);
         ilrs_ground_link_destroy(tx->ground);
+    }
+    for (size_t i = 0; i < l->pool_n; i++) {
+        free(l->pool[i]);
     }
     free(l);
 }

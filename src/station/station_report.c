@@ -331,6 +331,7 @@ int ilrs_station_write_json(const ilrs_station_t *st, FILE *f)
         json_object_set_new(x, "stored_bytes", json_integer((json_int_t)p->stored_bytes));
         json_object_set_new(x, "downlinked_bytes", json_integer((json_int_t)p->downlinked_bytes));
         json_object_set_new(x, "lost_bytes", json_integer((json_int_t)p->lost_bytes));
+        json_object_set_new(x, "link_lost_bytes", json_integer((json_int_t)p->link_lost_bytes));
         json_array_append_new(parts, x);
     }
     json_object_set_new(o, "partners", parts);
