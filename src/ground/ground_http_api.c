@@ -19,7 +19,9 @@
  *
  * Large answers (telemetry history) are written with a small string builder
  * rather than jansson objects: a day of 1 Hz samples is 86 400 points and the
- * builder avoids one allocation per number.
+ * builder avoids one allocation per number; numbers are formatted by
+ * ilrs__format_double() (shortest round-trip digits, ground_dtoa.c) and
+ * timestamps by sb_int().
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -75,17 +77,14 @@ static void sb_puts(sb_t *sb, const char *s)
     sb_add(sb, s, strlen(s));
 }
 
-/* A JSON number; NaN and infinities (not JSON) become null. %.17g always reads
- * back as the same IEEE 754 binary64 value. */
+/* A JSON number: the shortest text that reads back as exactly @p v (Grisu2,
+ * ground_dtoa.c); NaN and infinities (not JSON) become null. */
 static void sb_number(sb_t *sb, double v)
 {
-    char buf[32];
-    if (!isfinite(v)) {
-        sb_puts(sb, "null");
-        return;
+    sb_reserve(sb, ILRS__DOUBLE_TEXT_MAX);
+    if (!sb->failed) {
+        sb->len += ilrs__format_double(v, sb->data + sb->len);
     }
-    int n = snprintf(buf, sizeof buf, "%.17g", v);
-    sb_add(sb, buf, (size_t)n);
 }
 
 /* A decimal integer; written directly because it is most of a history answer. */
@@ -579,41 +578,11 @@ static int handle_object(ctx_t *c, const char *ns, const char *key)
     return respond_json(c->resp, 200, obj);
 }
 
-/* Formatted doubles of one answer, direct-mapped on the value's bits. Telemetry is
- * quantized (ADC counts times a calibration), so a day of one parameter repeats a
- * few thousand values; reusing their text saves most of the %.17g work, and the
- * text is the same either way. */
-#define NUMBER_CACHE 4096
-
-typedef struct number_cache {
-    uint64_t bits[NUMBER_CACHE];
-    uint8_t len[NUMBER_CACHE]; /* 0: empty */
-    char text[NUMBER_CACHE][26];
-} number_cache_t;
-
 typedef struct history_state {
     sb_t sb;
     size_t count;
     bool minmax;
-    number_cache_t *cache; /* NULL: format every value */
 } history_state_t;
-
-static void sb_number_cached(sb_t *sb, number_cache_t *cache, double v)
-{
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    if (cache == NULL || !isfinite(v)) {
-        sb_number(sb, v);
-        return;
-    }
-    size_t slot = (size_t)((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 52) % NUMBER_CACHE;
-    if (cache->len[slot] == 0 || cache->bits[slot] != bits) {
-        int n = snprintf(cache->text[slot], sizeof cache->text[slot], "%.17g", v);
-        cache->len[slot] = (uint8_t)n;
-        cache->bits[slot] = bits;
-    }
-    sb_add(sb, cache->text[slot], cache->len[slot]);
-}
 
 #define HISTORY_TOO_MANY 1
 
@@ -626,12 +595,12 @@ static int history_point(void *user, const ilrs_ground_point_t *p)
     sb_puts(&h->sb, h->count == 0 ? "{\"timestamp\":" : ",{\"timestamp\":");
     sb_int(&h->sb, p->time_ms);
     sb_puts(&h->sb, ",\"value\":");
-    sb_number_cached(&h->sb, h->cache, p->value);
+    sb_number(&h->sb, p->value);
     if (h->minmax) {
         sb_puts(&h->sb, ",\"min\":");
-        sb_number_cached(&h->sb, h->cache, p->min);
+        sb_number(&h->sb, p->min);
         sb_puts(&h->sb, ",\"max\":");
-        sb_number_cached(&h->sb, h->cache, p->max);
+        sb_number(&h->sb, p->max);
     }
     sb_puts(&h->sb, "}");
     h->count++;
@@ -686,11 +655,9 @@ static int handle_telemetry(ctx_t *c, const char *key)
         return respond_json(c->resp, 200, json_array());
     }
     history_state_t h = {.minmax = strategy == ILRS_GROUND_SOURCE_MINMAX};
-    h.cache = calloc(1, sizeof *h.cache); /* optional: without it every value is formatted */
     sb_puts(&h.sb, "[");
     int rc = c->server->source.history(c->server->source.ctx, key, start, end, strategy,
                                        (size_t)size, history_point, &h);
-    free(h.cache);
     if (rc == HISTORY_TOO_MANY) {
         free(h.sb.data);
         return respond_error(c->resp, 413,
