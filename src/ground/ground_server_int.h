@@ -30,6 +30,7 @@ struct ilrs_ground_server {
     char listen_addr[64];
     char web_root[1024];
     char openmct_dist[1024];
+    char files_dir[1024];           /* "" when no data products are served */
     char station_name[128];
     const ilrs_dict_t *dict;
     ilrs_ground_users_t *users;
