@@ -347,7 +347,8 @@ typedef int (*ilrs_ground_file_fn)(void *user, const ilrs_ground_file_t *f);
 
 /**
  * @brief Record (or replace, by partner and name) a data product in the catalog;
- *        committed at once.
+ *        committed with the next commit (ilrs_ground_archive_flush(), close, or
+ *        the durability policy), visible to this handle at once.
  * @return 0, ILRS_EINVAL (NULL or empty strings, negative size, start > end),
  *         ILRS_EGROUND_DB.
  */
@@ -380,7 +381,8 @@ int ilrs_ground_archive_last_packet_ms(ilrs_ground_archive_t *archive, uint16_t 
  *        (DIR/<partner>/<PACKET>_<YYYY-MM-DD>.csv: a header "time_utc,time_ms,"
  *        then the fields, one row per archived packet), each recorded in the
  *        catalog with its size and SHA-256. Files are written to a temporary name
- *        and renamed. Deterministic: the content depends on the archive only.
+ *        and renamed; the catalog is committed once at the end. Deterministic: the
+ *        content depends on the archive only.
  * @param[in] dir the products' root (created if missing), e.g. RUN/files.
  * @param[in] days 0 for ILRS_GROUND_FILES_DAYS.
  * @param[out] written number of files written (may be NULL).

@@ -66,6 +66,7 @@ enum {
     ST_FILE_UPSERT,
     ST_FILE_SCAN,
     ST_PKT_LAST,
+    ST_PKT_SCAN_APID,
     ST_COUNT
 };
 
@@ -144,6 +145,11 @@ static const struct {
                       "ORDER BY partner, name",
                       2},
     [ST_PKT_LAST] = {"SELECT t_end FROM packet WHERE apid = $1 ORDER BY t_end DESC LIMIT 1", 1},
+    /* ST_PKT_SCAN for one APID, written so the (apid, t_end) index is used (the OR
+     * forms of ST_PKT_SCAN make both planners read every row and its blob). */
+    [ST_PKT_SCAN_APID] = {"SELECT apid, owner, name, data FROM packet WHERE apid = $1 AND t_end >= "
+                          "$2 AND t_start <= $3 AND (owner = $4 OR $4 = '') ORDER BY id",
+                          4},
 };
 
 /* DDL: %1$s is the id column type, %2$s the blob type (ground_backend_ops_t). */
@@ -2145,12 +2151,22 @@ int ilrs_ground_archive_packets(ilrs_ground_archive_t *a, const char *owner, uin
     }
     ilrs_tai_t s = ms_to_ns(start_ms, false), e = ms_to_ns(end_ms, true);
     packet_collect_t c = {0};
-    ground_stmt_t *st = a->st[ST_PKT_SCAN];
+    ground_stmt_t *st;
     int rc;
-    if ((rc = a->ops->bind_text(st, 1, owner != NULL ? owner : "")) != 0 ||
-        (rc = a->ops->bind_i64(st, 2, apid)) != 0 || (rc = a->ops->bind_i64(st, 3, s)) != 0 ||
-        (rc = a->ops->bind_i64(st, 4, e)) != 0) {
-        return rc;
+    if (apid != 0xFFFF) {
+        st = a->st[ST_PKT_SCAN_APID];
+        if ((rc = a->ops->bind_i64(st, 1, apid)) != 0 || (rc = a->ops->bind_i64(st, 2, s)) != 0 ||
+            (rc = a->ops->bind_i64(st, 3, e)) != 0 ||
+            (rc = a->ops->bind_text(st, 4, owner != NULL ? owner : "")) != 0) {
+            return rc;
+        }
+    } else {
+        st = a->st[ST_PKT_SCAN];
+        if ((rc = a->ops->bind_text(st, 1, owner != NULL ? owner : "")) != 0 ||
+            (rc = a->ops->bind_i64(st, 2, apid)) != 0 || (rc = a->ops->bind_i64(st, 3, s)) != 0 ||
+            (rc = a->ops->bind_i64(st, 4, e)) != 0) {
+            return rc;
+        }
     }
     while ((rc = a->ops->step(st)) == GROUND_ROW) {
         size_t len;
@@ -2258,7 +2274,10 @@ int ilrs_ground_archive_add_file(ilrs_ground_archive_t *a, const ilrs_ground_fil
         rollback(a);
         return rc;
     }
-    return commit(a);
+    /* Committed with the next commit (flush, close, policy): a batch of products
+     * costs one commit, not one each. */
+    a->pending++;
+    return 0;
 }
 
 int ilrs_ground_archive_files(ilrs_ground_archive_t *a, const char *partner, const char *name,

@@ -278,5 +278,6 @@ int ilrs_ground_files_write(ilrs_ground_archive_t *archive, const ilrs_dict_t *d
             }
         }
     }
-    return rc;
+    int frc = ilrs_ground_archive_flush(archive);
+    return rc != 0 ? rc : frc;
 }

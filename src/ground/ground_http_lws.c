@@ -521,7 +521,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 {
     pss_t *p = user;
     ilrs_ground_server_t *server;
-    if (p == NULL && reason != LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION) {
+    if (p == NULL && (reason == LWS_CALLBACK_HTTP || reason == LWS_CALLBACK_HTTP_BODY ||
+                      reason == LWS_CALLBACK_HTTP_BODY_COMPLETION ||
+                      reason == LWS_CALLBACK_HTTP_WRITEABLE || reason == LWS_CALLBACK_CLOSED_HTTP)) {
         /* No per-session data: lws refused the request itself (e.g. a URI that
          * decodes to a NUL octet) before binding it; nothing of ours to do. */
         return lws_callback_http_dummy(wsi, reason, user, in, len);
