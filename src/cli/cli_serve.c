@@ -116,17 +116,21 @@ int cli_serve(int argc, char **argv)
     if (rc == 0 && catalogued == 0) {
         size_t written = 0;
         rc = ilrs_ground_files_write(archive, dict, files_dir, 0, &written);
-        fprintf(stderr, "ilrs serve: wrote %zu data product(s) in %s\n", written, files_dir);
+        if (rc == 0) {
+            fprintf(stderr, "ilrs serve: wrote %zu data product(s) in %s\n", written, files_dir);
+        }
     }
-    if (rc != 0) {
-        fprintf(stderr, "ilrs serve: data products: %s\n", ilrs_strerror(rc));
-        goto out_close;
+    bool products = rc == 0;
+    if (!products) {
+        /* Telemetry, events and commands are still worth serving. */
+        fprintf(stderr, "ilrs serve: data products unavailable (%s); serving the rest\n",
+                ilrs_strerror(rc));
     }
     rc = ilrs_ground_archive_source_create(archive, dict, &source);
     if (rc == 0) {
-        status = cli_ground_run(addr, port, dict, users_path, web, &source, files_dir);
+        status = cli_ground_run(addr, port, dict, users_path, web, &source,
+                                products ? files_dir : NULL);
     }
-out_close:
     ilrs_ground_archive_source_destroy(&source);
     if (ilrs_ground_archive_close(archive) != 0) {
         status = 1;
