@@ -4,9 +4,9 @@
  * their catalog (the data_file table of the archive, ground_archive.c).
  *
  * One product per partner payload packet per UTC day: files/<partner>/
- * <PACKET>_<YYYY-MM-DD>.csv, a CSV (RFC 4180: comma separated, CRLF-free "\n"
- * lines are accepted by RFC 4180 readers in practice; fields quoted only when
- * they hold text) with a header row "time_utc,time_ms,<field>..." and one row per
+ * <PACKET>_<YYYY-MM-DD>.csv, CSV as in RFC 4180 (comma separated, text fields
+ * quoted with '"' doubled) except that lines end in LF rather than CRLF, with a
+ * header row "time_utc,time_ms,<field>..." and one row per
  * archived packet: integers exactly, floats as engineering values in the
  * shortest digits that read back exactly (ilrs__format_double), strings quoted,
  * bytes in hex. Content and catalog depend on the archive only, so writing the
