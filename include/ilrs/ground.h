@@ -329,6 +329,76 @@ int ilrs_ground_archive_packets(ilrs_ground_archive_t *archive, const char *owne
 int ilrs_ground_archive_rejected(ilrs_ground_archive_t *archive, int64_t start_ms, int64_t end_ms,
                                  ilrs_ground_packet_fn fn, void *user);
 
+/* ---- data products (files written from the archive, docs/ground.md) ---------- */
+
+/** A data product in the catalog; strings borrowed (valid during a callback). */
+typedef struct ilrs_ground_file {
+    const char *partner; /**< owning partner (dictionary owner id) */
+    const char *name;    /**< file name inside files/<partner>/ */
+    const char *payload; /**< the telemetry packet it was made from */
+    int64_t size;        /**< octets */
+    const char *sha256;  /**< lower-case hex SHA-256 of the content */
+    int64_t start_ms;    /**< archive ms of the first row's data */
+    int64_t end_ms;      /**< archive ms of the last row's data */
+    int64_t created_ms;  /**< archive ms the product stands for (its day's end): data
+                              time, not the wall clock, so a rewrite is identical */
+} ilrs_ground_file_t;
+typedef int (*ilrs_ground_file_fn)(void *user, const ilrs_ground_file_t *f);
+
+/**
+ * @brief Record (or replace, by partner and name) a data product in the catalog;
+ *        committed with the next commit (ilrs_ground_archive_flush(), close, or
+ *        the durability policy), visible to this handle at once.
+ * @return 0, ILRS_EINVAL (NULL or empty strings, negative size, start > end),
+ *         ILRS_EGROUND_DB.
+ */
+int ilrs_ground_archive_add_file(ilrs_ground_archive_t *archive, const ilrs_ground_file_t *file);
+
+/**
+ * @brief Catalog entries by partner then name, of @p partner unless NULL, named
+ *        @p name unless NULL.
+ * @return 0, the callback's non-zero value, ILRS_EINVAL, ILRS_EGROUND_DB.
+ */
+int ilrs_ground_archive_files(ilrs_ground_archive_t *archive, const char *partner,
+                              const char *name, ilrs_ground_file_fn fn, void *user);
+
+/**
+ * @brief Generation time (archive ms) of the newest archived packet of @p apid.
+ * @return 0, ILRS_ENOENT (none), ILRS_EINVAL, ILRS_EGROUND_DB.
+ */
+int ilrs_ground_archive_last_packet_ms(ilrs_ground_archive_t *archive, uint16_t apid,
+                                       int64_t *last_ms);
+
+/** Default number of UTC days (the newest ones) ilrs_ground_files_write() covers. */
+#define ILRS_GROUND_FILES_DAYS 7
+/** Longest data-product or partner name accepted in a file path. */
+#define ILRS_GROUND_FILE_NAME_MAX 128
+
+/**
+ * @brief Write the partners' data products from the archive: for every partner
+ *        (every dictionary owner but "station") and each of its telemetry packets,
+ *        one CSV file per UTC day for the newest @p days days with data
+ *        (DIR/<partner>/<PACKET>_<YYYY-MM-DD>.csv: a header "time_utc,time_ms,"
+ *        then the fields, one row per archived packet), each recorded in the
+ *        catalog with its size and SHA-256. Files are written to a temporary name
+ *        and renamed; the catalog is committed once at the end. Deterministic: the
+ *        content depends on the archive only.
+ * @param[in] dir the products' root (created if missing), e.g. RUN/files.
+ * @param[in] days 0 for ILRS_GROUND_FILES_DAYS.
+ * @param[out] written number of files written (may be NULL).
+ * @return 0, ILRS_EINVAL, ILRS_EIO (cannot create or write: logged),
+ *         ILRS_EGROUND_DB, ILRS_ENOMEM.
+ */
+int ilrs_ground_files_write(ilrs_ground_archive_t *archive, const ilrs_dict_t *dict,
+                            const char *dir, int days, size_t *written);
+
+/**
+ * @brief True when @p name is a safe path component for a data product or partner:
+ *        1..ILRS_GROUND_FILE_NAME_MAX characters of [A-Za-z0-9._-], not starting
+ *        with '.', no "..". Slashes, NUL, '%' and every other octet are refused.
+ */
+bool ilrs_ground_file_name_valid(const char *name, size_t len);
+
 /** @brief Archive ms of a TAI time: floor(ns / 1e6). */
 int64_t ilrs_ground_time_ms(ilrs_tai_t time);
 

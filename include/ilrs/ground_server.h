@@ -242,6 +242,10 @@ typedef struct ilrs_ground_source {
                           int64_t now_ms, const char *detail);
     int (*commands)(void *ctx, const char *owner, int64_t start_ms, int64_t end_ms,
                     int (*fn)(void *user, const ilrs_ground_source_command_t *c), void *user);
+    /** Data-product catalog (ground.h) of @p partner unless NULL, named @p name
+     *  unless NULL, by partner then name; times in Unix ms. NULL: no products. */
+    int (*files)(void *ctx, const char *partner, const char *name,
+                 int (*fn)(void *user, const ilrs_ground_file_t *f), void *user);
 } ilrs_ground_source_t;
 
 /**
@@ -265,6 +269,9 @@ int ilrs_ground_memsource_add_sample(ilrs_ground_memsource_t *mem, const char *n
 /** @brief Append an event (strings copied). @return 0, ILRS_EINVAL, ILRS_ENOMEM. */
 int ilrs_ground_memsource_add_event(ilrs_ground_memsource_t *mem,
                                     const ilrs_ground_source_event_t *event);
+/** @brief Add a data-product catalog entry (strings copied; times in Unix ms).
+ *  @return 0, ILRS_EINVAL, ILRS_ENOMEM. */
+int ilrs_ground_memsource_add_file(ilrs_ground_memsource_t *mem, const ilrs_ground_file_t *file);
 
 /**
  * @brief Serve the telemetry archive through @p source: history, events and the
@@ -301,6 +308,8 @@ typedef struct ilrs_ground_server_options {
     const char *web_root;    /**< directory served at "/" (index.html, plugin/); NULL: none */
     const char *openmct_dist; /**< Open MCT's prebuilt dist/, served at /openmct; NULL: none */
     const char *station_name; /**< root object's name, default "ILRS station" */
+    const char *files_dir;    /**< data products' root (files_dir/<partner>/<name>, the
+                                   source's catalog); NULL: none are served */
 } ilrs_ground_server_options_t;
 
 /** Request counters since the server was created. */
@@ -317,6 +326,8 @@ typedef struct ilrs_ground_server_stats {
     uint64_t ws_clients;    /**< WebSocket connections accepted */
     uint64_t ws_samples;    /**< samples pushed to WebSocket clients */
     uint64_t ws_dropped;    /**< samples dropped because a client fell behind */
+    uint64_t bad_file_name; /**< 400: a data-product path that is not a safe name */
+    uint64_t files_sent;    /**< data products downloaded */
 } ilrs_ground_server_stats_t;
 
 /** A request as the router sees it (everything borrowed). */
@@ -336,6 +347,9 @@ typedef struct ilrs_ground_response {
     char *body;                /**< JSON text (malloc) */
     size_t body_len;
     int64_t retry_after_ms;    /**< 429 only */
+    const char *content_type;  /**< static string; NULL: application/json */
+    char filename[ILRS_GROUND_FILE_NAME_MAX + 1]; /**< "" or a download's name
+                                                       (Content-Disposition) */
 } ilrs_ground_response_t;
 
 /** @brief Free a response's body and zero it. Accepts NULL. */

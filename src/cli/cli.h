@@ -38,7 +38,7 @@ struct ilrs_ground_source;
 int cli_ground_parse_listen(const char *text, char *addr, size_t cap, unsigned short *port);
 int cli_ground_run(const char *addr, unsigned short port, const struct ilrs_dict *dict,
                    const char *users_path, const char *web_dir,
-                   const struct ilrs_ground_source *source);
+                   const struct ilrs_ground_source *source, const char *files_dir);
 int cli_fsw(int argc, char **argv);
 int cli_scenario(int argc, char **argv);
 int cli_run(int argc, char **argv);

@@ -70,7 +70,8 @@ int cli_ground_parse_listen(const char *text, char *addr, size_t cap, uint16_t *
 static ilrs_ground_link_t *run_link;
 
 int cli_ground_run(const char *addr, uint16_t port, const ilrs_dict_t *dict,
-                   const char *users_path, const char *web_dir, const ilrs_ground_source_t *source)
+                   const char *users_path, const char *web_dir, const ilrs_ground_source_t *source,
+                   const char *files_dir)
 {
     ilrs_ground_users_t *users = NULL;
     ilrs_ground_server_t *server = NULL;
@@ -83,7 +84,8 @@ int cli_ground_run(const char *addr, uint16_t port, const ilrs_dict_t *dict,
     }
     snprintf(dist, sizeof dist, "%s/node_modules/openmct/dist", web_dir);
     ilrs_ground_server_options_t options = {
-        .listen_addr = addr, .port = port, .web_root = web_dir, .openmct_dist = dist};
+        .listen_addr = addr, .port = port, .web_root = web_dir, .openmct_dist = dist,
+        .files_dir = files_dir};
     /* Block the stop signals before the service thread exists, so only sigwait sees them. */
     sigset_t stop;
     sigemptyset(&stop);
@@ -248,7 +250,7 @@ int cli_ground(int argc, char **argv)
     }
     if (rc == 0) {
         status = cli_ground_run(addr, port, dict, users_path, web,
-                                run_link != NULL ? &linked : &source);
+                                run_link != NULL ? &linked : &source, NULL);
     }
     ilrs_ground_link_destroy(run_link);
     run_link = NULL;

@@ -20,13 +20,22 @@ static void usage(FILE *out)
             "\n"
             "Serves a finished run directory in the mission-control web UI: its archive\n"
             "DIR/archive.sqlite and dictionary DIR/dictionary.json. Accounts come from\n"
-            "the user store ('ilrs user add --users FILE'). Stops on Ctrl-C or SIGTERM.\n"
+            "the user store ('ilrs user add --users FILE'). Partners' data products\n"
+            "(daily CSV per payload, the newest 7 days with data) are served from\n"
+            "DIR/files/, written there on the first serve. Stops on Ctrl-C or SIGTERM.\n"
             "\n"
             "options:\n"
             "  --listen ADDR:PORT  address and port, default 127.0.0.1:8080 (port 0: any)\n"
             "  --users FILE        user store, default DIR/users.sqlite\n"
             "  --web DIR           web UI directory, default $ILRS_WEB_DIR or ./web\n"
             "  --help              show this text\n");
+}
+
+static int count_file(void *user, const ilrs_ground_file_t *f)
+{
+    (void)f;
+    (*(size_t *)user)++;
+    return 0;
 }
 
 int cli_serve(int argc, char **argv)
@@ -98,9 +107,29 @@ int cli_serve(int argc, char **argv)
         fprintf(stderr, "ilrs serve: %s: %s\n", archive_path, ilrs_strerror(rc));
         goto out;
     }
+    /* The partners' data products (docs/ground.md): written once, on the first
+     * serve of a run whose catalog is empty, from the archive only. */
+    char files_dir[4096];
+    snprintf(files_dir, sizeof files_dir, "%s/files", dir);
+    size_t catalogued = 0;
+    rc = ilrs_ground_archive_files(archive, NULL, NULL, count_file, &catalogued);
+    if (rc == 0 && catalogued == 0) {
+        size_t written = 0;
+        rc = ilrs_ground_files_write(archive, dict, files_dir, 0, &written);
+        if (rc == 0) {
+            fprintf(stderr, "ilrs serve: wrote %zu data product(s) in %s\n", written, files_dir);
+        }
+    }
+    bool products = rc == 0;
+    if (!products) {
+        /* Telemetry, events and commands are still worth serving. */
+        fprintf(stderr, "ilrs serve: data products unavailable (%s); serving the rest\n",
+                ilrs_strerror(rc));
+    }
     rc = ilrs_ground_archive_source_create(archive, dict, &source);
     if (rc == 0) {
-        status = cli_ground_run(addr, port, dict, users_path, web, &source);
+        status = cli_ground_run(addr, port, dict, users_path, web, &source,
+                                products ? files_dir : NULL);
     }
     ilrs_ground_archive_source_destroy(&source);
     if (ilrs_ground_archive_close(archive) != 0) {

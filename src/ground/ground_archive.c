@@ -63,6 +63,10 @@ enum {
     ST_CMD_STATE_INSERT,
     ST_CMD_SCAN,
     ST_META_GET,
+    ST_FILE_UPSERT,
+    ST_FILE_SCAN,
+    ST_PKT_LAST,
+    ST_PKT_SCAN_APID,
     ST_COUNT
 };
 
@@ -130,6 +134,22 @@ static const struct {
                      "queued_time >= $2 AND queued_time <= $3 ORDER BY queued_time, id",
                      3},
     [ST_META_GET] = {"SELECT value FROM meta WHERE key = 'schema'", 0},
+    [ST_FILE_UPSERT] = {"INSERT INTO data_file(partner, name, payload, size, sha256, t_start, "
+                        "t_end, created) VALUES($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT "
+                        "(partner, name) DO UPDATE SET payload = excluded.payload, size = "
+                        "excluded.size, sha256 = excluded.sha256, t_start = excluded.t_start, "
+                        "t_end = excluded.t_end, created = excluded.created",
+                        8},
+    [ST_FILE_SCAN] = {"SELECT partner, name, payload, size, sha256, t_start, t_end, created FROM "
+                      "data_file WHERE (partner = $1 OR $1 = '') AND (name = $2 OR $2 = '') "
+                      "ORDER BY partner, name",
+                      2},
+    [ST_PKT_LAST] = {"SELECT t_end FROM packet WHERE apid = $1 ORDER BY t_end DESC LIMIT 1", 1},
+    /* ST_PKT_SCAN for one APID, written so the (apid, t_end) index is used (the OR
+     * forms of ST_PKT_SCAN make both planners read every row and its blob). */
+    [ST_PKT_SCAN_APID] = {"SELECT apid, owner, name, data FROM packet WHERE apid = $1 AND t_end >= "
+                          "$2 AND t_start <= $3 AND (owner = $4 OR $4 = '') ORDER BY id",
+                          4},
 };
 
 /* DDL: %1$s is the id column type, %2$s the blob type (ground_backend_ops_t). */
@@ -163,6 +183,11 @@ static const char *const schema_ddl[] = {
     "CREATE TABLE IF NOT EXISTS command_state(id %1$s, command_id BIGINT NOT NULL REFERENCES "
     "command(id), owner TEXT NOT NULL, state_time BIGINT NOT NULL, state TEXT NOT NULL, detail "
     "TEXT NOT NULL)",
+    /* Catalog of the data products written from the archive (ground_files.c); added
+     * to schema 1 archives on open, as the table is new and nothing else changed. */
+    "CREATE TABLE IF NOT EXISTS data_file(id %1$s, partner TEXT NOT NULL, name TEXT NOT NULL, "
+    "payload TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL, t_start BIGINT NOT NULL, "
+    "t_end BIGINT NOT NULL, created BIGINT NOT NULL, UNIQUE(partner, name))",
     "INSERT INTO meta(key, value) VALUES('schema', '" SCHEMA_VERSION "') ON CONFLICT DO NOTHING",
 };
 
@@ -2126,12 +2151,22 @@ int ilrs_ground_archive_packets(ilrs_ground_archive_t *a, const char *owner, uin
     }
     ilrs_tai_t s = ms_to_ns(start_ms, false), e = ms_to_ns(end_ms, true);
     packet_collect_t c = {0};
-    ground_stmt_t *st = a->st[ST_PKT_SCAN];
+    ground_stmt_t *st;
     int rc;
-    if ((rc = a->ops->bind_text(st, 1, owner != NULL ? owner : "")) != 0 ||
-        (rc = a->ops->bind_i64(st, 2, apid)) != 0 || (rc = a->ops->bind_i64(st, 3, s)) != 0 ||
-        (rc = a->ops->bind_i64(st, 4, e)) != 0) {
-        return rc;
+    if (apid != 0xFFFF) {
+        st = a->st[ST_PKT_SCAN_APID];
+        if ((rc = a->ops->bind_i64(st, 1, apid)) != 0 || (rc = a->ops->bind_i64(st, 2, s)) != 0 ||
+            (rc = a->ops->bind_i64(st, 3, e)) != 0 ||
+            (rc = a->ops->bind_text(st, 4, owner != NULL ? owner : "")) != 0) {
+            return rc;
+        }
+    } else {
+        st = a->st[ST_PKT_SCAN];
+        if ((rc = a->ops->bind_text(st, 1, owner != NULL ? owner : "")) != 0 ||
+            (rc = a->ops->bind_i64(st, 2, apid)) != 0 || (rc = a->ops->bind_i64(st, 3, s)) != 0 ||
+            (rc = a->ops->bind_i64(st, 4, e)) != 0) {
+            return rc;
+        }
     }
     while ((rc = a->ops->step(st)) == GROUND_ROW) {
         size_t len;
@@ -2213,4 +2248,90 @@ int ilrs_ground_archive_rejected(ilrs_ground_archive_t *a, int64_t start_ms, int
     }
     a->ops->reset(st);
     return rc == GROUND_DONE ? 0 : rc;
+}
+
+/* ------------------------------------------------------------------------- */
+/* data-product catalog                                                       */
+/* ------------------------------------------------------------------------- */
+
+int ilrs_ground_archive_add_file(ilrs_ground_archive_t *a, const ilrs_ground_file_t *f)
+{
+    if (a == NULL || f == NULL || f->partner == NULL || f->partner[0] == '\0' ||
+        f->name == NULL || f->name[0] == '\0' || f->payload == NULL || f->sha256 == NULL ||
+        f->size < 0 || f->start_ms > f->end_ms) {
+        return ILRS_EINVAL;
+    }
+    ground_stmt_t *st = a->st[ST_FILE_UPSERT];
+    int rc;
+    if ((rc = begin_tx(a)) != 0 || (rc = a->ops->bind_text(st, 1, f->partner)) != 0 ||
+        (rc = a->ops->bind_text(st, 2, f->name)) != 0 ||
+        (rc = a->ops->bind_text(st, 3, f->payload)) != 0 ||
+        (rc = a->ops->bind_i64(st, 4, f->size)) != 0 ||
+        (rc = a->ops->bind_text(st, 5, f->sha256)) != 0 ||
+        (rc = a->ops->bind_i64(st, 6, f->start_ms)) != 0 ||
+        (rc = a->ops->bind_i64(st, 7, f->end_ms)) != 0 ||
+        (rc = a->ops->bind_i64(st, 8, f->created_ms)) != 0 || (rc = run(a, st)) != 0) {
+        rollback(a);
+        return rc;
+    }
+    /* Committed with the next commit (flush, close, policy): a batch of products
+     * costs one commit, not one each. */
+    a->pending++;
+    return 0;
+}
+
+int ilrs_ground_archive_files(ilrs_ground_archive_t *a, const char *partner, const char *name,
+                              ilrs_ground_file_fn fn, void *user)
+{
+    if (a == NULL || fn == NULL) {
+        return ILRS_EINVAL;
+    }
+    ground_stmt_t *st = a->st[ST_FILE_SCAN];
+    int rc;
+    if ((rc = a->ops->bind_text(st, 1, partner != NULL ? partner : "")) != 0 ||
+        (rc = a->ops->bind_text(st, 2, name != NULL ? name : "")) != 0) {
+        return rc;
+    }
+    while ((rc = a->ops->step(st)) == GROUND_ROW) {
+        ilrs_ground_file_t f = {.partner = a->ops->col_text(st, 0),
+                                .name = a->ops->col_text(st, 1),
+                                .payload = a->ops->col_text(st, 2),
+                                .size = a->ops->col_i64(st, 3),
+                                .sha256 = a->ops->col_text(st, 4),
+                                .start_ms = a->ops->col_i64(st, 5),
+                                .end_ms = a->ops->col_i64(st, 6),
+                                .created_ms = a->ops->col_i64(st, 7)};
+        if ((rc = fn(user, &f)) != 0) {
+            break;
+        }
+    }
+    a->ops->reset(st);
+    return rc == GROUND_DONE ? 0 : rc;
+}
+
+int ilrs_ground_archive_last_packet_ms(ilrs_ground_archive_t *a, uint16_t apid, int64_t *last_ms)
+{
+    if (last_ms != NULL) {
+        *last_ms = 0;
+    }
+    if (a == NULL || last_ms == NULL || apid > ILRS_CCSDS_APID_MAX) {
+        return ILRS_EINVAL;
+    }
+    int rc = chunk_flush(a, apid);
+    if (rc != 0) {
+        return rc;
+    }
+    ground_stmt_t *st = a->st[ST_PKT_LAST];
+    if ((rc = a->ops->bind_i64(st, 1, apid)) != 0) {
+        return rc;
+    }
+    rc = a->ops->step(st);
+    if (rc == GROUND_ROW) {
+        *last_ms = ilrs_ground_time_ms(a->ops->col_i64(st, 0));
+        rc = 0;
+    } else if (rc == GROUND_DONE) {
+        rc = ILRS_ENOENT;
+    }
+    a->ops->reset(st);
+    return rc;
 }

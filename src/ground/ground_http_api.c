@@ -19,14 +19,19 @@
  *
  * Large answers (telemetry history) are written with a small string builder
  * rather than jansson objects: a day of 1 Hz samples is 86 400 points and the
- * builder avoids one allocation per number.
+ * builder avoids one allocation per number; numbers are formatted by
+ * ilrs__format_double() (shortest round-trip digits, ground_dtoa.c) and
+ * timestamps by sb_int().
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -75,17 +80,14 @@ static void sb_puts(sb_t *sb, const char *s)
     sb_add(sb, s, strlen(s));
 }
 
-/* A JSON number; NaN and infinities (not JSON) become null. %.17g always reads
- * back as the same IEEE 754 binary64 value. */
+/* A JSON number: the shortest text that reads back as exactly @p v (Grisu2,
+ * ground_dtoa.c); NaN and infinities (not JSON) become null. */
 static void sb_number(sb_t *sb, double v)
 {
-    char buf[32];
-    if (!isfinite(v)) {
-        sb_puts(sb, "null");
-        return;
+    sb_reserve(sb, ILRS__DOUBLE_TEXT_MAX);
+    if (!sb->failed) {
+        sb->len += ilrs__format_double(v, sb->data + sb->len);
     }
-    int n = snprintf(buf, sizeof buf, "%.17g", v);
-    sb_add(sb, buf, (size_t)n);
 }
 
 /* A decimal integer; written directly because it is most of a history answer. */
@@ -579,41 +581,11 @@ static int handle_object(ctx_t *c, const char *ns, const char *key)
     return respond_json(c->resp, 200, obj);
 }
 
-/* Formatted doubles of one answer, direct-mapped on the value's bits. Telemetry is
- * quantized (ADC counts times a calibration), so a day of one parameter repeats a
- * few thousand values; reusing their text saves most of the %.17g work, and the
- * text is the same either way. */
-#define NUMBER_CACHE 4096
-
-typedef struct number_cache {
-    uint64_t bits[NUMBER_CACHE];
-    uint8_t len[NUMBER_CACHE]; /* 0: empty */
-    char text[NUMBER_CACHE][26];
-} number_cache_t;
-
 typedef struct history_state {
     sb_t sb;
     size_t count;
     bool minmax;
-    number_cache_t *cache; /* NULL: format every value */
 } history_state_t;
-
-static void sb_number_cached(sb_t *sb, number_cache_t *cache, double v)
-{
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    if (cache == NULL || !isfinite(v)) {
-        sb_number(sb, v);
-        return;
-    }
-    size_t slot = (size_t)((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 52) % NUMBER_CACHE;
-    if (cache->len[slot] == 0 || cache->bits[slot] != bits) {
-        int n = snprintf(cache->text[slot], sizeof cache->text[slot], "%.17g", v);
-        cache->len[slot] = (uint8_t)n;
-        cache->bits[slot] = bits;
-    }
-    sb_add(sb, cache->text[slot], cache->len[slot]);
-}
 
 #define HISTORY_TOO_MANY 1
 
@@ -626,12 +598,12 @@ static int history_point(void *user, const ilrs_ground_point_t *p)
     sb_puts(&h->sb, h->count == 0 ? "{\"timestamp\":" : ",{\"timestamp\":");
     sb_int(&h->sb, p->time_ms);
     sb_puts(&h->sb, ",\"value\":");
-    sb_number_cached(&h->sb, h->cache, p->value);
+    sb_number(&h->sb, p->value);
     if (h->minmax) {
         sb_puts(&h->sb, ",\"min\":");
-        sb_number_cached(&h->sb, h->cache, p->min);
+        sb_number(&h->sb, p->min);
         sb_puts(&h->sb, ",\"max\":");
-        sb_number_cached(&h->sb, h->cache, p->max);
+        sb_number(&h->sb, p->max);
     }
     sb_puts(&h->sb, "}");
     h->count++;
@@ -686,11 +658,9 @@ static int handle_telemetry(ctx_t *c, const char *key)
         return respond_json(c->resp, 200, json_array());
     }
     history_state_t h = {.minmax = strategy == ILRS_GROUND_SOURCE_MINMAX};
-    h.cache = calloc(1, sizeof *h.cache); /* optional: without it every value is formatted */
     sb_puts(&h.sb, "[");
     int rc = c->server->source.history(c->server->source.ctx, key, start, end, strategy,
                                        (size_t)size, history_point, &h);
-    free(h.cache);
     if (rc == HISTORY_TOO_MANY) {
         free(h.sb.data);
         return respond_error(c->resp, 413,
@@ -1073,7 +1043,8 @@ static int handle_stats(ctx_t *c)
     ilrs_ground_server_get_stats(c->server, &s);
     return respond_json(
         c->resp, 200,
-        json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+        json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+                  "s:I}",
                   "requests", (json_int_t)s.requests, "status_2xx", (json_int_t)s.status_2xx,
                   "status_4xx", (json_int_t)s.status_4xx, "status_5xx", (json_int_t)s.status_5xx,
                   "bad_request", (json_int_t)s.bad_json, "oversize", (json_int_t)s.oversize,
@@ -1081,7 +1052,145 @@ static int handle_stats(ctx_t *c)
                   (json_int_t)s.unauthorized, "forbidden", (json_int_t)s.forbidden, "throttled",
                   (json_int_t)s.throttled, "commands", (json_int_t)s.commands, "ws_clients",
                   (json_int_t)s.ws_clients, "ws_samples", (json_int_t)s.ws_samples, "ws_dropped",
-                  (json_int_t)s.ws_dropped));
+                  (json_int_t)s.ws_dropped, "bad_file_name", (json_int_t)s.bad_file_name,
+                  "files_sent", (json_int_t)s.files_sent));
+}
+
+/* ---- data products ---------------------------------------------------------------- */
+
+#define FILE_BODY_MAX (64 * 1024 * 1024) /* largest product served from memory */
+
+static int collect_file(void *user, const ilrs_ground_file_t *f)
+{
+    char url[2 * ILRS_GROUND_FILE_NAME_MAX + 16];
+    snprintf(url, sizeof url, "/api/files/%s/%s", f->partner, f->name);
+    return json_array_append_new(
+               user, json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:s}", "partner",
+                               f->partner, "name", f->name, "payload", f->payload, "size",
+                               (json_int_t)f->size, "sha256", f->sha256, "start_ms",
+                               (json_int_t)f->start_ms, "end_ms", (json_int_t)f->end_ms,
+                               "created_ms", (json_int_t)f->created_ms, "url", url)) != 0
+               ? ILRS_ENOMEM
+               : 0;
+}
+
+/* GET /api/files: the products the caller may read (operators and viewers all,
+ * a partner its own). */
+static int handle_file_list(ctx_t *c)
+{
+    json_t *list = json_array();
+    if (c->server->source.files != NULL && c->server->files_dir[0] != '\0') {
+        int rc = c->server->source.files(c->server->source.ctx, owner_filter(&c->id), NULL,
+                                         collect_file, list);
+        if (rc != 0) {
+            json_decref(list);
+            return respond_error(c->resp, 500, "file catalog: %s", ilrs_strerror(rc));
+        }
+    }
+    return respond_json(c->resp, 200, list);
+}
+
+static int bad_file_path(ctx_t *c, const char *what)
+{
+    pthread_mutex_lock(&c->server->lock);
+    c->server->stats.bad_file_name++;
+    pthread_mutex_unlock(&c->server->lock);
+    return respond_error(c->resp, 400,
+                         "%s: a file path is /api/files/<partner>/<name>, each 1..%d characters "
+                         "of A-Z a-z 0-9 . _ - (no '..', no leading '.', no other '/')",
+                         what, ILRS_GROUND_FILE_NAME_MAX);
+}
+
+static int found_file(void *user, const ilrs_ground_file_t *f)
+{
+    *(int64_t *)user = f->size;
+    return 1;
+}
+
+/* GET /api/files/{partner}/{name}: one product, whole, with its type. */
+static int handle_file_get(ctx_t *c, const char *rest)
+{
+    const char *slash = strchr(rest, '/');
+    if (slash == NULL) {
+        return bad_file_path(c, "missing file name");
+    }
+    size_t plen = (size_t)(slash - rest);
+    const char *name = slash + 1;
+    if (!ilrs_ground_file_name_valid(rest, plen)) {
+        return bad_file_path(c, "bad partner in file path");
+    }
+    if (!ilrs_ground_file_name_valid(name, strlen(name))) {
+        return bad_file_path(c, "bad file name");
+    }
+    char partner[ILRS_GROUND_FILE_NAME_MAX + 1];
+    memcpy(partner, rest, plen);
+    partner[plen] = '\0';
+    char resource[2 * ILRS_GROUND_FILE_NAME_MAX + 16];
+    snprintf(resource, sizeof resource, "file:%s/%s", partner, name);
+    if (ilrs_dict_find_partner(c->server->dict, partner) == NULL) {
+        return respond_error(c->resp, 404, "no partner '%s' in the dictionary", partner);
+    }
+    if (!ilrs__may_read(&c->id, partner)) {
+        return refuse(c, 403, resource, "files of partner '%s' belong to another partner",
+                      partner);
+    }
+    int64_t size = -1;
+    int rc = c->server->source.files != NULL && c->server->files_dir[0] != '\0'
+                 ? c->server->source.files(c->server->source.ctx, partner, name, found_file,
+                                           &size)
+                 : 0;
+    if (rc != 0 && rc != 1) {
+        return respond_error(c->resp, 500, "file catalog: %s", ilrs_strerror(rc));
+    }
+    if (size < 0) {
+        return respond_error(c->resp, 404, "no file '%s' of partner '%s' in the catalog", name,
+                             partner);
+    }
+    char path[sizeof c->server->files_dir + 2 * ILRS_GROUND_FILE_NAME_MAX + 4];
+    snprintf(path, sizeof path, "%s/%s/%s", c->server->files_dir, partner, name);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return respond_error(c->resp, 500, "file '%s' of partner '%s' is catalogued but missing",
+                             name, partner);
+    }
+    if (st.st_size != size || size > FILE_BODY_MAX) {
+        close(fd);
+        return respond_error(c->resp, 500,
+                             "file '%s' of partner '%s' has %lld octets, the catalog says %lld",
+                             name, partner, (long long)st.st_size, (long long)size);
+    }
+    char *body = malloc((size_t)size + 1);
+    size_t got = 0;
+    while (body != NULL && got < (size_t)size) {
+        ssize_t n = read(fd, body + got, (size_t)size - got);
+        if (n <= 0) {
+            break;
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    if (body == NULL || got != (size_t)size) {
+        free(body);
+        return respond_error(c->resp, 500, "cannot read file '%s' of partner '%s'", name,
+                             partner);
+    }
+    body[size] = '\0';
+    size_t nlen = strlen(name);
+    c->resp->status = 200;
+    c->resp->body = body;
+    c->resp->body_len = (size_t)size;
+    c->resp->content_type = nlen > 4 && strcmp(name + nlen - 4, ".csv") == 0
+                                ? "text/csv; charset=utf-8"
+                                : "application/octet-stream";
+    snprintf(c->resp->filename, sizeof c->resp->filename, "%s", name);
+    pthread_mutex_lock(&c->server->lock);
+    c->server->stats.files_sent++;
+    pthread_mutex_unlock(&c->server->lock);
+    return 0;
 }
 
 /* ---- WebSocket messages ---------------------------------------------------------- */
@@ -1149,6 +1258,8 @@ typedef enum route {
     R_PARTNERS,
     R_AUDIT,
     R_STATS,
+    R_FILES,
+    R_FILE,
 } route_t;
 
 /* Match the path; for R_OBJECT/R_TELEMETRY fill the segments. GET or POST expected. */
@@ -1164,6 +1275,7 @@ static route_t match(const char *path, const char **method_ok, char *seg1, char 
         {"/api/commands", "GET POST", R_COMMANDS}, {"/api/commands/history", "GET", R_HISTORY},
         {"/api/events", "GET", R_EVENTS},      {"/api/partners", "GET", R_PARTNERS},
         {"/api/audit", "GET", R_AUDIT},        {"/api/stats", "GET", R_STATS},
+        {"/api/files", "GET", R_FILES},
     };
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
         if (strcmp(path, fixed[i].path) == 0) {
@@ -1183,6 +1295,14 @@ static route_t match(const char *path, const char **method_ok, char *seg1, char 
         seg1[slash - ns] = '\0';
         strcpy(seg2, slash + 1);
         return R_OBJECT;
+    }
+    if (strncmp(path, "/api/files/", 11) == 0) {
+        /* Checked by the handler after authentication (400 on a bad name). */
+        if (strlen(path + 11) >= cap) {
+            return R_NONE;
+        }
+        strcpy(seg1, path + 11);
+        return R_FILE;
     }
     if (strncmp(path, "/api/telemetry/", 15) == 0) {
         const char *key = path + 15;
@@ -1282,6 +1402,8 @@ static int route(ctx_t *c)
     case R_PARTNERS: return handle_partners(c);
     case R_AUDIT: return handle_audit(c);
     case R_STATS: return handle_stats(c);
+    case R_FILES: return handle_file_list(c);
+    case R_FILE: return handle_file_get(c, seg1);
     default: return respond_error(c->resp, 404, "no API endpoint %s", req->path);
     }
 }

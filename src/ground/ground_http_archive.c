@@ -143,6 +143,29 @@ static int archive_events(void *ctx, const char *owner, int64_t start_ms, int64_
                                       ilrs_ground_unix_to_archive_ms(end_ms), relay_event, &r);
 }
 
+typedef struct file_relay {
+    int (*fn)(void *user, const ilrs_ground_file_t *f);
+    void *user;
+} file_relay_t;
+
+static int relay_file(void *user, const ilrs_ground_file_t *f)
+{
+    file_relay_t *r = user;
+    ilrs_ground_file_t out = *f;
+    out.start_ms = ilrs_ground_archive_to_unix_ms(f->start_ms);
+    out.end_ms = ilrs_ground_archive_to_unix_ms(f->end_ms);
+    out.created_ms = ilrs_ground_archive_to_unix_ms(f->created_ms);
+    return r->fn(r->user, &out);
+}
+
+static int archive_files(void *ctx, const char *partner, const char *name,
+                         int (*fn)(void *user, const ilrs_ground_file_t *f), void *user)
+{
+    archive_ctx_t *a = ctx;
+    file_relay_t r = {fn, user};
+    return ilrs_ground_archive_files(a->archive, partner, name, relay_file, &r);
+}
+
 static ilrs_tai_t unix_ms_to_tai(int64_t unix_ms)
 {
     return (ilrs_tai_t)ilrs_ground_unix_to_archive_ms(unix_ms) * 1000000;
@@ -253,6 +276,7 @@ int ilrs_ground_archive_source_create(ilrs_ground_archive_t *archive, const ilrs
     source->ctx = a;
     source->history = archive_history;
     source->events = archive_events;
+    source->files = archive_files;
     source->command_add = archive_command_add;
     source->command_update = archive_command_update;
     source->commands = archive_commands;

@@ -187,13 +187,24 @@ static int http_respond(struct lws *wsi, pss_t *p)
     uint8_t hdr[LWS_PRE + 1024];
     uint8_t *start = hdr + LWS_PRE, *pos = start, *end = hdr + sizeof hdr - 1;
     int rc = 0;
-    if (lws_add_http_common_headers(wsi, (unsigned)resp.status, "application/json",
+    if (lws_add_http_common_headers(wsi, (unsigned)resp.status,
+                                    resp.content_type != NULL ? resp.content_type
+                                                              : "application/json",
                                     (lws_filepos_t)resp.body_len, &pos, end) != 0 ||
         lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
                                     (const unsigned char *)"no-store", 8, &pos, end) != 0 ||
         lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
                                     (const unsigned char *)"nosniff", 7, &pos, end) != 0) {
         rc = -1;
+    }
+    if (rc == 0 && resp.filename[0] != '\0') {
+        /* The router only sets names of [A-Za-z0-9._-]: no quoting needed. */
+        char disp[ILRS_GROUND_FILE_NAME_MAX + 32];
+        int n = snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", resp.filename);
+        if (lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
+                                        (const unsigned char *)disp, n, &pos, end) != 0) {
+            rc = -1;
+        }
     }
     if (rc == 0 && resp.status == 429) {
         char secs[32];
@@ -510,6 +521,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 {
     pss_t *p = user;
     ilrs_ground_server_t *server;
+    if (p == NULL && (reason == LWS_CALLBACK_HTTP || reason == LWS_CALLBACK_HTTP_BODY ||
+                      reason == LWS_CALLBACK_HTTP_BODY_COMPLETION ||
+                      reason == LWS_CALLBACK_HTTP_WRITEABLE || reason == LWS_CALLBACK_CLOSED_HTTP)) {
+        /* No per-session data: lws refused the request itself (e.g. a URI that
+         * decodes to a NUL octet) before binding it; nothing of ours to do. */
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    }
     switch (reason) {
     case LWS_CALLBACK_HTTP:
         http_begin(wsi, p);
@@ -665,6 +683,8 @@ int ilrs_ground_server_create(const ilrs_ground_server_options_t *options,
              s->options.web_root != NULL ? s->options.web_root : "");
     snprintf(s->openmct_dist, sizeof s->openmct_dist, "%s",
              s->options.openmct_dist != NULL ? s->options.openmct_dist : "");
+    snprintf(s->files_dir, sizeof s->files_dir, "%s",
+             s->options.files_dir != NULL ? s->options.files_dir : "");
     snprintf(s->station_name, sizeof s->station_name, "%s",
              s->options.station_name != NULL ? s->options.station_name : "ILRS station");
     s->dict = dict;

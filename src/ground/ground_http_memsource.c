@@ -34,6 +34,11 @@ typedef struct mem_command {
     ilrs_ground_cmd_state_t state;
 } mem_command_t;
 
+typedef struct mem_file {
+    char *partner, *name, *payload, *sha256;
+    int64_t size, start_ms, end_ms, created_ms;
+} mem_file_t;
+
 struct ilrs_ground_memsource {
     pthread_mutex_t lock;
     series_t *series;
@@ -42,6 +47,8 @@ struct ilrs_ground_memsource {
     size_t event_count, event_cap;
     mem_command_t *commands;
     size_t command_count, command_cap;
+    mem_file_t *files;
+    size_t file_count, file_cap;
 };
 
 static const char *const state_names[ILRS_GROUND_CMDSTATE_COUNT] = {
@@ -102,6 +109,13 @@ void ilrs_ground_memsource_destroy(ilrs_ground_memsource_t *mem)
         free(mem->series[i].time_ms);
         free(mem->series[i].value);
     }
+    for (size_t i = 0; i < mem->file_count; i++) {
+        free(mem->files[i].partner);
+        free(mem->files[i].name);
+        free(mem->files[i].payload);
+        free(mem->files[i].sha256);
+    }
+    free(mem->files);
     for (size_t i = 0; i < mem->event_count; i++) {
         mem_event_t *e = &mem->events[i];
         free(e->owner);
@@ -392,8 +406,62 @@ static int mem_commands(void *ctx, const char *owner, int64_t start_ms, int64_t 
     return rc;
 }
 
+int ilrs_ground_memsource_add_file(ilrs_ground_memsource_t *mem, const ilrs_ground_file_t *file)
+{
+    if (mem == NULL || file == NULL || file->partner == NULL || file->name == NULL ||
+        file->payload == NULL || file->sha256 == NULL) {
+        return ILRS_EINVAL;
+    }
+    pthread_mutex_lock(&mem->lock);
+    int rc = grow((void **)&mem->files, &mem->file_cap, mem->file_count + 1, sizeof *mem->files);
+    if (rc == 0) {
+        mem_file_t *f = &mem->files[mem->file_count];
+        f->partner = dup_text(file->partner);
+        f->name = dup_text(file->name);
+        f->payload = dup_text(file->payload);
+        f->sha256 = dup_text(file->sha256);
+        f->size = file->size;
+        f->start_ms = file->start_ms;
+        f->end_ms = file->end_ms;
+        f->created_ms = file->created_ms;
+        if (f->partner == NULL || f->name == NULL || f->payload == NULL || f->sha256 == NULL) {
+            free(f->partner);
+            free(f->name);
+            free(f->payload);
+            free(f->sha256);
+            rc = ILRS_ENOMEM;
+        } else {
+            mem->file_count++;
+        }
+    }
+    pthread_mutex_unlock(&mem->lock);
+    return rc;
+}
+
+/* Entries in insertion order (the tests add them sorted). */
+static int mem_files(void *ctx, const char *partner, const char *name,
+                     int (*fn)(void *user, const ilrs_ground_file_t *f), void *user)
+{
+    ilrs_ground_memsource_t *mem = ctx;
+    int rc = 0;
+    pthread_mutex_lock(&mem->lock);
+    for (size_t i = 0; i < mem->file_count && rc == 0; i++) {
+        const mem_file_t *m = &mem->files[i];
+        if ((partner != NULL && strcmp(partner, m->partner) != 0) ||
+            (name != NULL && strcmp(name, m->name) != 0)) {
+            continue;
+        }
+        ilrs_ground_file_t f = {m->partner, m->name, m->payload, m->size, m->sha256,
+                                m->start_ms, m->end_ms, m->created_ms};
+        rc = fn(user, &f);
+    }
+    pthread_mutex_unlock(&mem->lock);
+    return rc;
+}
+
 void ilrs_ground_memsource_bind(ilrs_ground_memsource_t *mem, ilrs_ground_source_t *source)
 {
+    source->files = mem_files;
     source->ctx = mem;
     source->history = mem_history;
     source->events = mem_events;

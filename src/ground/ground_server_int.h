@@ -30,6 +30,7 @@ struct ilrs_ground_server {
     char listen_addr[64];
     char web_root[1024];
     char openmct_dist[1024];
+    char files_dir[1024];           /* "" when no data products are served */
     char station_name[128];
     const ilrs_dict_t *dict;
     ilrs_ground_users_t *users;
@@ -67,6 +68,13 @@ typedef struct ilrs__ws_msg {
 
 /* Parse one client message: 0, or ILRS_EFORMAT with msg->error set (answer 400). */
 int ilrs__ws_parse(const char *text, size_t len, ilrs__ws_msg_t *msg);
+
+/* Longest text of ilrs__format_double() with its NUL. */
+#define ILRS__DOUBLE_TEXT_MAX 32
+/* A double as a JSON number with the fewest digits that read back (strtod) as
+ * exactly @p v (Grisu2, ground_dtoa.c); NaN and infinities as "null". Returns the
+ * length written (NUL-terminated). */
+size_t ilrs__format_double(double v, char out[ILRS__DOUBLE_TEXT_MAX]);
 
 /* Counts a response status in the stats (takes the lock). */
 void ilrs__server_count(ilrs_ground_server_t *server, int status);

@@ -29,6 +29,8 @@
 #include <ilrs/dict.h>
 #include <ilrs/ground.h>
 
+#include <sodium.h>
+
 #include "../dict/dict_sample.h"
 
 typedef struct archive_fx {
@@ -1033,6 +1035,119 @@ static void archive_second_handle_reads_committed(void **state)
     assert_int_equal(h.samples[0].raw_int, 1018);
     ilrs_ground_history_free(&h);
     assert_int_equal(ilrs_ground_archive_close(r), 0);
+}
+
+/* ---- data products ------------------------------------------------------------ */
+
+typedef struct file_list {
+    int n;
+    char names[16][160];
+    char partner[16][32];
+    char payload[16][32];
+    char sha[16][65];
+    int64_t size[16];
+} file_list_t;
+
+static int collect_file_entry(void *user, const ilrs_ground_file_t *f)
+{
+    file_list_t *l = user;
+    if (l->n < 16) {
+        snprintf(l->names[l->n], sizeof l->names[0], "%s", f->name);
+        snprintf(l->partner[l->n], sizeof l->partner[0], "%s", f->partner);
+        snprintf(l->payload[l->n], sizeof l->payload[0], "%s", f->payload);
+        snprintf(l->sha[l->n], sizeof l->sha[0], "%s", f->sha256);
+        l->size[l->n] = f->size;
+    }
+    l->n++;
+    return 0;
+}
+
+/* Read a whole file (test helper); returns malloc'd text, length in *len. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    *len = fread(buf, 1, (1 << 20) - 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Partners' daily products: one CSV per UTC day of the partner's packet, none for
+ * the station, catalogued with the size and SHA-256 of what is on disk; writing
+ * again gives identical files. */
+static void archive_data_products(void **state)
+{
+    archive_fx_t *fx = fx_get(state);
+    ilrs_ground_archive_t *a = open_archive(fx, NULL);
+    ingest_power(fx, a, 0, 5);
+    uint8_t pkt[64];
+    const int n_pkts = 30;
+    for (int i = 0; i < n_pkts; i++) {
+        ilrs_tai_t t = T0 + (int64_t)i * 3600 * ILRS_NS_PER_S; /* hourly, over two UTC days */
+        size_t len = build_lms(fx, pkt, sizeof pkt, t, i);
+        assert_int_equal(ilrs_ground_archive_ingest(a, fx->dict, pkt, len, t), 0);
+    }
+    char dir[] = "/tmp/ilrs_products_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char root[300];
+    snprintf(root, sizeof root, "%s/files", dir);
+    size_t written = 0;
+    assert_int_equal(ilrs_ground_files_write(a, fx->dict, root, 7, &written), 0);
+    assert_true(written >= 2 && written <= 3);
+    file_list_t all = {0}, cnsa = {0}, esa = {0};
+    assert_int_equal(ilrs_ground_archive_files(a, NULL, NULL, collect_file_entry, &all), 0);
+    assert_int_equal(all.n, (int)written); /* nothing for the station */
+    assert_int_equal(ilrs_ground_archive_files(a, "cnsa", NULL, collect_file_entry, &cnsa), 0);
+    assert_int_equal(cnsa.n, (int)written);
+    assert_int_equal(ilrs_ground_archive_files(a, "esa", NULL, collect_file_entry, &esa), 0);
+    assert_int_equal(esa.n, 0);
+    int rows = 0;
+    for (int i = 0; i < cnsa.n; i++) {
+        assert_string_equal(cnsa.partner[i], "cnsa");
+        assert_string_equal(cnsa.payload[i], "LMS_HK");
+        assert_true(strncmp(cnsa.names[i], "LMS_HK_20", 9) == 0);
+        char path[600];
+        snprintf(path, sizeof path, "%s/cnsa/%s", root, cnsa.names[i]);
+        size_t len = 0;
+        char *text = slurp(path, &len);
+        assert_int_equal((int64_t)len, cnsa.size[i]);
+        unsigned char digest[crypto_hash_sha256_BYTES];
+        char hex[2 * crypto_hash_sha256_BYTES + 1];
+        crypto_hash_sha256(digest, (const unsigned char *)text, len);
+        sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+        assert_string_equal(hex, cnsa.sha[i]);
+        assert_true(strncmp(text, "time_utc,time_ms,detector_temp,counts\n", 38) == 0);
+        for (size_t k = 38; k < len; k++) {
+            rows += text[k] == '\n';
+        }
+        free(text);
+        file_list_t one = {0};
+        assert_int_equal(ilrs_ground_archive_files(a, "cnsa", cnsa.names[i], collect_file_entry,
+                                                   &one),
+                         0);
+        assert_int_equal(one.n, 1);
+    }
+    assert_int_equal(rows, n_pkts);
+    /* deterministic: a second write replaces the entries with identical ones */
+    assert_int_equal(ilrs_ground_files_write(a, fx->dict, root, 7, &written), 0);
+    file_list_t again = {0};
+    assert_int_equal(ilrs_ground_archive_files(a, NULL, NULL, collect_file_entry, &again), 0);
+    assert_int_equal(again.n, cnsa.n);
+    for (int i = 0; i < again.n; i++) {
+        assert_string_equal(again.sha[i], cnsa.sha[i]);
+    }
+    /* one day only: just the newest */
+    assert_int_equal(ilrs_ground_files_write(a, fx->dict, root, 1, &written), 0);
+    assert_int_equal(written, 1);
+    ilrs_ground_file_t bad = {.partner = "", .name = "x.csv", .payload = "P", .sha256 = ""};
+    assert_int_equal(ilrs_ground_archive_add_file(a, &bad), ILRS_EINVAL);
+    assert_int_equal(ilrs_ground_archive_close(a), 0);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 #endif

@@ -80,5 +80,6 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(archive_dictionary_change, pg_setup, pg_teardown),
     cmocka_unit_test_setup_teardown(archive_owner_change, pg_setup, pg_teardown),
     cmocka_unit_test_setup_teardown(archive_second_handle_reads_committed, pg_setup, pg_teardown),
+    cmocka_unit_test_setup_teardown(archive_data_products, pg_setup, pg_teardown),
 };
 ILRS_TEST_MAIN(tests)

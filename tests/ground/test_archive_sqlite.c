@@ -294,6 +294,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(archive_owner_change, sqlite_setup, sqlite_teardown),
     cmocka_unit_test_setup_teardown(archive_second_handle_reads_committed, sqlite_setup,
                                     sqlite_teardown),
+    cmocka_unit_test_setup_teardown(archive_data_products, sqlite_setup,
+                                    sqlite_teardown),
     cmocka_unit_test_setup_teardown(sqlite_url_forms, sqlite_setup, sqlite_teardown),
     cmocka_unit_test_setup_teardown(sqlite_schema_version_checked, sqlite_setup, sqlite_teardown),
     cmocka_unit_test_setup_teardown(sqlite_corrupt_segment_reported, sqlite_setup, sqlite_teardown),

@@ -7,10 +7,12 @@
 //   3. the command panel validates arguments, sends SetEsaHeater, and the command
 //      appears in the history with state "queued"; the event log shows esa's event;
 //   4. cnsa's telemetry and commands are refused with 403 (asked from the page
-//      with the partner's own session).
+//      with the partner's own session);
+//   5. the data-products view lists esa's files and none of cnsa's, a click
+//      downloads the CSV, and cnsa's file is refused with 403.
 // Exit status 0 on success; any failure prints what was expected and what was seen.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +122,46 @@ async function main() {
     });
     if (statuses.telemetry !== 403 || statuses.object !== 403 || statuses.command !== 403 || statuses.own !== 200) {
       fail(`expected 403/403/403 for cnsa and 200 for esa, got ${JSON.stringify(statuses)}`);
+    }
+
+    // 5. Data products: own files listed and downloadable, the other partner's absent
+    //    from the list and refused when asked for.
+    await page.goto(`${base}#/browse/ilrs:files`);
+    const filesTable = page.locator('table.ilrs-files');
+    await filesTable.waitFor({ timeout: 30000 });
+    const names = await page.locator('table.ilrs-files a.ilrs-download').allTextContents();
+    await shot(page, 'files');
+    const wanted = ['ESA_HK_2026-01-01.csv', 'ESA_HK_2026-01-02.csv'];
+    if (JSON.stringify(names) !== JSON.stringify(wanted)) {
+      fail(`the esa partner's files are ${JSON.stringify(names)}, expected ${JSON.stringify(wanted)}`);
+    }
+    const [dl] = await Promise.all([
+      page.waitForEvent('download', { timeout: 15000 }),
+      page.locator('a.ilrs-download', { hasText: 'ESA_HK_2026-01-01.csv' }).click()
+    ]);
+    const csv = readFileSync(await dl.path(), 'utf8');
+    const lines = csv.trim().split('\n');
+    if (dl.suggestedFilename() !== 'ESA_HK_2026-01-01.csv' ||
+        lines[0] !== 'time_utc,time_ms,temperature,heater' || lines.length !== 25 ||
+        !lines[1].startsWith('2026-01-01T00:00:00.000Z,1767225600000,20,0')) {
+      fail(`download '${dl.suggestedFilename()}' has ${lines.length} lines starting '${lines.slice(0, 2).join(' | ')}'`);
+    }
+    const fileStatuses = await page.evaluate(async () => {
+      const get = async (p) => (await fetch(p, { headers: { Authorization: `Bearer ${sessionStorage.getItem('ilrs.token')}` } })).status;
+      return {
+        other: await get('/api/files/cnsa/CNSA_HK_2026-01-01.csv'),
+        own: await get('/api/files/esa/ESA_HK_2026-01-02.csv'),
+        // libwebsockets decodes %2F and folds '..' segments before routing, so this
+        // arrives as /api/files/cnsa/... and is refused as another partner's file.
+        traversal: await get('/api/files/esa/..%2Fcnsa%2FCNSA_HK_2026-01-01.csv'),
+        dots: await get('/api/files/esa/ESA_HK..csv'),
+        hidden: await get('/api/files/esa/.ESA_HK_2026-01-01.csv.tmp'),
+        missing: await get('/api/files/esa/ESA_HK_2030-01-01.csv')
+      };
+    });
+    const expectedFiles = { other: 403, own: 200, traversal: 403, dots: 400, hidden: 400, missing: 404 };
+    if (JSON.stringify(fileStatuses) !== JSON.stringify(expectedFiles)) {
+      fail(`file requests answered ${JSON.stringify(fileStatuses)}, expected ${JSON.stringify(expectedFiles)}`);
     }
     console.log('browser test: ok');
   } finally {

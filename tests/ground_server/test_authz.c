@@ -8,6 +8,8 @@
  */
 #include "ilrs_test.h"
 
+#include <sys/stat.h>
+
 #include <jansson.h>
 
 #include "ground_server_fixture.h"
@@ -372,6 +374,192 @@ static void authz_history_numbers_exact(void **state)
     free(values);
 }
 
+/* ---- data products ---------------------------------------------------------------- */
+
+typedef struct files_fx {
+    fixture_t f;
+    char dir[64];
+} files_fx_t;
+
+static const char esa_csv[] = "time_utc,time_ms,temperature,heater\n"
+                              "2026-01-01T00:00:00.000Z,1767225600000,21.5,1\n";
+static const char cnsa_csv[] = "time_utc,time_ms,temperature,heater\n"
+                               "2026-01-01T00:00:00.000Z,1767225600000,-3.25,0\n";
+
+static void put_product(files_fx_t *x, const char *partner, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", x->dir, partner);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/%s/%s", x->dir, partner, name);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(text, 1, strlen(text), out), strlen(text));
+    fclose(out);
+    ilrs_ground_file_t e = {.partner = partner, .name = name, .payload = "HK",
+                            .size = (int64_t)strlen(text), .sha256 = "00",
+                            .start_ms = 1767225600000, .end_ms = 1767225600000,
+                            .created_ms = 1767311999999};
+    assert_int_equal(ilrs_ground_memsource_add_file(x->f.mem, &e), 0);
+}
+
+static int files_setup(void **state)
+{
+    files_fx_t *x = calloc(1, sizeof *x);
+    if (x == NULL) {
+        return -1;
+    }
+    snprintf(x->dir, sizeof x->dir, "/tmp/ilrs_files_XXXXXX");
+    if (mkdtemp(x->dir) == NULL) {
+        free(x);
+        return -1;
+    }
+    ilrs_ground_server_options_t o = {.files_dir = x->dir};
+    if (fixture_setup(&x->f, &o) != 0) {
+        return -1;
+    }
+    put_product(x, "esa", "ESA_HK_2026-01-01.csv", esa_csv);
+    put_product(x, "cnsa", "CNSA_HK_2026-01-01.csv", cnsa_csv);
+    *state = x;
+    return 0;
+}
+
+static int files_teardown(void **state)
+{
+    files_fx_t *x = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", x->dir);
+    int rc = system(cmd);
+    fixture_teardown(&x->f);
+    free(x);
+    return rc == 0 ? 0 : -1;
+}
+
+static int file_get(fixture_t *f, const char *path, int who, ilrs_ground_response_t *resp)
+{
+    char auth[ILRS_GROUND_TOKEN_LEN + 16];
+    snprintf(auth, sizeof auth, "Bearer %s", f->tokens[who]);
+    ilrs_ground_request_t req = {.method = "GET", .path = path, .authorization = auth,
+                                 .client = "test"};
+    assert_int_equal(ilrs_ground_server_handle(f->server, &req, resp), 0);
+    return resp->status;
+}
+
+/* GET /api/files lists what the caller may read: all for operators and viewers,
+ * its own for a partner. */
+static void authz_files_list(void **state)
+{
+    files_fx_t *x = *state;
+    const struct {
+        int who;
+        size_t n;
+        const char *first;
+    } cases[] = {{FIX_OPERATOR, 2, "esa"}, {FIX_VIEWER, 2, "esa"}, {FIX_ESA, 1, "esa"},
+                 {FIX_CNSA, 1, "cnsa"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = NULL;
+        assert_int_equal(fixture_call(&x->f, "GET", "/api/files", NULL, cases[i].who, NULL, &out),
+                         200);
+        json_t *list = json_loads(out, 0, NULL);
+        assert_non_null(list);
+        assert_int_equal(json_array_size(list), cases[i].n);
+        json_t *first = json_array_get(list, 0);
+        assert_string_equal(json_string_value(json_object_get(first, "partner")), cases[i].first);
+        char url[128];
+        snprintf(url, sizeof url, "/api/files/%s/%s", cases[i].first,
+                 json_string_value(json_object_get(first, "name")));
+        assert_string_equal(json_string_value(json_object_get(first, "url")), url);
+        json_decref(list);
+        free(out);
+    }
+    assert_int_equal(fixture_call(&x->f, "GET", "/api/files", NULL, -1, NULL, NULL), 401);
+}
+
+/* A partner downloads its own products (content, type, name); another partner's
+ * is refused with 403 and an audit record; operators and viewers read all. */
+static void authz_files_download(void **state)
+{
+    files_fx_t *x = *state;
+    fixture_t *f = &x->f;
+    ilrs_ground_response_t r;
+    assert_int_equal(file_get(f, "/api/files/esa/ESA_HK_2026-01-01.csv", FIX_ESA, &r), 200);
+    assert_int_equal(r.body_len, strlen(esa_csv));
+    assert_memory_equal(r.body, esa_csv, r.body_len);
+    assert_string_equal(r.content_type, "text/csv; charset=utf-8");
+    assert_string_equal(r.filename, "ESA_HK_2026-01-01.csv");
+    ilrs_ground_response_fini(&r);
+
+    int before = refused_count(f, NULL);
+    assert_int_equal(file_get(f, "/api/files/cnsa/CNSA_HK_2026-01-01.csv", FIX_ESA, &r), 403);
+    assert_null(r.content_type);
+    assert_null(strstr(r.body, "-3.25")); /* refused, not leaked */
+    ilrs_ground_response_fini(&r);
+    refused_t last;
+    assert_int_equal(refused_count(f, &last), before + 1);
+    assert_string_equal(last.resource, "file:cnsa/CNSA_HK_2026-01-01.csv");
+    /* also for a name that does not exist: refusal does not reveal the catalog */
+    assert_int_equal(file_get(f, "/api/files/cnsa/NOPE.csv", FIX_ESA, &r), 403);
+    ilrs_ground_response_fini(&r);
+
+    assert_int_equal(file_get(f, "/api/files/cnsa/CNSA_HK_2026-01-01.csv", FIX_OPERATOR, &r),
+                     200);
+    assert_memory_equal(r.body, cnsa_csv, r.body_len);
+    ilrs_ground_response_fini(&r);
+    assert_int_equal(file_get(f, "/api/files/cnsa/CNSA_HK_2026-01-01.csv", FIX_VIEWER, &r), 200);
+    ilrs_ground_response_fini(&r);
+    assert_int_equal(file_get(f, "/api/files/esa/ESA_HK_2026-01-02.csv", FIX_ESA, &r), 404);
+    ilrs_ground_response_fini(&r);
+    assert_int_equal(file_get(f, "/api/files/nasa/X.csv", FIX_OPERATOR, &r), 404);
+    ilrs_ground_response_fini(&r);
+    ilrs_ground_server_stats_t st;
+    ilrs_ground_server_get_stats(f->server, &st);
+    assert_int_equal(st.files_sent, 3);
+    assert_int_equal(st.bad_file_name, 0);
+}
+
+/* Path names: traversal, slashes, hidden names, control octets, '%' and over-long
+ * names are 400 with a sentence, counted, never audited as refusals. */
+static void authz_files_bad_names(void **state)
+{
+    files_fx_t *x = *state;
+    fixture_t *f = &x->f;
+    char longname[300];
+    snprintf(longname, sizeof longname, "/api/files/esa/%0200d.csv", 0);
+    const char *bad[] = {
+        "/api/files/esa/../cnsa/CNSA_HK_2026-01-01.csv",
+        "/api/files/esa/..",
+        "/api/files/esa",
+        "/api/files/esa/",
+        "/api/files//ESA_HK_2026-01-01.csv",
+        "/api/files/esa/sub/ESA_HK_2026-01-01.csv",
+        "/api/files/esa/.ESA_HK_2026-01-01.csv.tmp",
+        "/api/files/esa/ESA_HK..csv",
+        "/api/files/esa/%2e%2e%2fcnsa",
+        "/api/files/esa/a\x01.csv",
+        "/api/files/../../etc/passwd",
+        longname,
+    };
+    int before = refused_count(f, NULL);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ilrs_ground_response_t r;
+        int status = file_get(f, bad[i], FIX_OPERATOR, &r);
+        if (status != 400) {
+            fail_msg("%s: status %d, expected 400 (%s)", bad[i], status, r.body);
+        }
+        json_t *j = json_loads(r.body, 0, NULL);
+        assert_non_null(j);
+        assert_non_null(strstr(json_string_value(json_object_get(j, "message")), "file path"));
+        json_decref(j);
+        ilrs_ground_response_fini(&r);
+    }
+    assert_int_equal(refused_count(f, NULL), before);
+    ilrs_ground_server_stats_t st;
+    ilrs_ground_server_get_stats(f->server, &st);
+    assert_int_equal(st.bad_file_name, sizeof bad / sizeof bad[0]);
+    assert_true(ilrs_ground_file_name_valid("LMS_HK_2026-01-01.csv", 21));
+    assert_false(ilrs_ground_file_name_valid("a\0b", 3));
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(authz_history_numbers_exact, setup, teardown),
     cmocka_unit_test_setup_teardown(authz_telemetry_matrix, setup, teardown),
@@ -380,5 +568,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(authz_command_validation, setup, teardown),
     cmocka_unit_test_setup_teardown(authz_bad_requests, setup, teardown),
     cmocka_unit_test_setup_teardown(authz_telemetry_values, setup, teardown),
+    cmocka_unit_test_setup_teardown(authz_files_list, files_setup, files_teardown),
+    cmocka_unit_test_setup_teardown(authz_files_download, files_setup, files_teardown),
+    cmocka_unit_test_setup_teardown(authz_files_bad_names, files_setup, files_teardown),
 };
 ILRS_TEST_MAIN(tests)

@@ -4,7 +4,8 @@
 // /api/telemetry), real-time telemetry over one WebSocket (/api/realtime) with
 // batched delivery, limit evaluation from the dictionary's limits, an event log
 // view, a command panel built from the dictionary with argument validation and a
-// command history with states, and a partners page.
+// command history with states, a partners page and the caller's data products
+// (files) with downloads.
 // The server decides what a user may see and do; this plugin only mirrors its
 // answers (a 403 is shown, never hidden).
 (function (global) {
@@ -367,6 +368,75 @@
     });
   }
 
+  // ---- data products ----------------------------------------------------------------
+
+  // Downloads carry the session token, so a plain link cannot fetch them: the
+  // file is fetched with the Authorization header and handed to the browser as a
+  // Blob under its own name.
+  async function download(url, name) {
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${token()}` } });
+    if (!res.ok) {
+      let body = null;
+      try {
+        body = await res.json();
+      } catch (e) {
+        body = null;
+      }
+      throw new ApiError(res.status, body);
+    }
+    const blob = await res.blob();
+    const href = URL.createObjectURL(blob);
+    const a = el('a', { href, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    global.setTimeout(() => URL.revokeObjectURL(href), 10000);
+  }
+
+  function size(n) {
+    return n >= 1048576 ? `${(n / 1048576).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
+  }
+
+  // The caller's data products (the server lists only what the caller may read:
+  // a partner its own, operators and viewers every partner's). Not polled: the
+  // catalog changes rarely, and a re-render would move the links under the mouse.
+  function filesView() {
+    return {
+      async show(element) {
+        const status = el('p', { class: 'ilrs-files-status', role: 'status' }, '');
+        const render = async () => {
+          const list = await api('GET', '/api/files');
+          const rows = list.map((f) => {
+            const link = el('a', { class: 'ilrs-download', href: f.url, 'data-name': f.name }, f.name);
+            link.addEventListener('click', (ev) => {
+              ev.preventDefault();
+              status.textContent = `Downloading ${f.name}...`;
+              download(f.url, f.name).then(
+                () => { status.textContent = `Downloaded ${f.name}`; },
+                (e) => { status.textContent = `${f.name}: ${e.message}`; });
+            });
+            return {
+              cells: [link, f.partner, f.payload, size(f.size), `${utc(f.start_ms)} to ${utc(f.end_ms)}`,
+                el('code', { title: f.sha256 }, f.sha256.slice(0, 16))]
+            };
+          });
+          const refresh = el('button', { class: 'ilrs-files-refresh' }, 'Refresh');
+          refresh.addEventListener('click', () => render().catch((e) => { status.textContent = e.message; }));
+          element.replaceChildren(el('h2', {}, 'Data products'), refresh, status,
+            rows.length === 0
+              ? el('p', { class: 'ilrs-files-empty' }, 'No data products for you yet.')
+              : table(['file', 'partner', 'payload', 'size', 'data (UTC)', 'SHA-256'], rows, 'ilrs-files'));
+        };
+        try {
+          await render();
+        } catch (e) {
+          element.replaceChildren(el('p', { class: 'ilrs-error', role: 'alert' }, e.message));
+        }
+      },
+      destroy() {}
+    };
+  }
+
   // ---- limits ----------------------------------------------------------------------
 
   function limitEvaluator(domainObject) {
@@ -404,19 +474,25 @@
     return function install(openmct) {
       const realtime = new Realtime();
       const partners = { namespace: NAMESPACE, key: 'partners' };
+      const files = { namespace: NAMESPACE, key: 'files' };
 
       openmct.types.addType('ilrs.telemetry', { name: 'ILRS telemetry point', cssClass: 'icon-telemetry' });
       openmct.types.addType('ilrs.events', { name: 'ILRS event log', cssClass: 'icon-list-view' });
       openmct.types.addType('ilrs.commands', { name: 'ILRS command panel', cssClass: 'icon-command' });
       openmct.types.addType('ilrs.partners', { name: 'ILRS partners', cssClass: 'icon-person' });
+      openmct.types.addType('ilrs.files', { name: 'ILRS data products', cssClass: 'icon-folder' });
 
       roots.forEach((r) => openmct.objects.addRoot(r.identifier));
       openmct.objects.addRoot(partners);
+      openmct.objects.addRoot(files);
 
       openmct.objects.addProvider(NAMESPACE, {
         get(identifier) {
           if (identifier.key === 'partners') {
             return Promise.resolve({ identifier: partners, name: 'Partners', type: 'ilrs.partners', location: 'ROOT' });
+          }
+          if (identifier.key === 'files') {
+            return Promise.resolve({ identifier: files, name: 'Data products', type: 'ilrs.files', location: 'ROOT' });
           }
           return api('GET', `/api/objects/${NAMESPACE}/${encodeURIComponent(identifier.key)}`);
         }
@@ -456,6 +532,10 @@
       openmct.objectViews.addProvider({
         key: 'ilrs.partners.view', name: 'Partners', cssClass: 'icon-person',
         canView: (o) => o.type === 'ilrs.partners', view: partnersView, priority: () => 100
+      });
+      openmct.objectViews.addProvider({
+        key: 'ilrs.files.view', name: 'Data products', cssClass: 'icon-folder',
+        canView: (o) => o.type === 'ilrs.files', view: filesView, priority: () => 100
       });
 
       const who = el('span', { class: 'ilrs-user' },
