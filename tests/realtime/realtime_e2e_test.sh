@@ -56,7 +56,8 @@ count_points() {
 # scenario starts with the Earth below the horizon of the south pole (no frames);
 # a week later the Earth is up (frames). Nothing listens: the datagrams are lost.
 frames_sent() {
-    sed -n 's/.*space link: \([0-9]*\) TM frames sent.*/\1/p' "$1"
+    # the realtime endpoint's line ("... TM frames sent (N idle ..."), not the run's link model
+    sed -n 's/.*space link: \([0-9]*\) TM frames sent (.*/\1/p' "$1"
 }
 "$ilrs" station scenarios/south-pole.yaml --realtime --speed 36000 --days 2h --out "$dir/down" \
     --link-listen 127.0.0.1:0 --link-ground 127.0.0.1:9 >"$dir/down.out" 2>&1 ||
