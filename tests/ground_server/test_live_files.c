@@ -7,7 +7,9 @@
  * day's product per partner with one row per packet, in the catalog and through
  * the API, a partner refused another's; written once; packets of a finished day
  * arriving later re-issued as _v2 (the first version unchanged), also after a
- * restart of the producer.
+ * restart of the producer. Every case runs on SQLite (a file: two connections in WAL
+ * mode) and on PostgreSQL (a throwaway server, tests/ground/pg_fixture.h; skipped
+ * with a message when the server binaries are absent).
  * Reference: 2026-01-01T00:00:00Z is Unix 1767225600 s (POSIX).
  */
 #include "ilrs_test.h"
@@ -23,6 +25,7 @@
 #include <ilrs/ground.h>
 #include <ilrs/twin.h>
 
+#include "ground/pg_fixture.h"
 #include "ground_server_fixture.h"
 
 #define DAY1_UNIX_MS INT64_C(1767225600000) /* 2026-01-01T00:00:00Z */
@@ -39,21 +42,47 @@ typedef struct lfx {
     ilrs_ground_source_t source;
     ilrs_ground_files_producer_t *producer;
     ilrs_tai_t day1; /* 2026-01-01T00:00:00Z */
+    bool skip;
 } lfx_t;
 
-static int setup(void **state)
+static pg_server_t pg;
+static int pg_state; /* 0 not tried, 1 running, 2 absent, 3 failed */
+static char pg_why[256];
+
+static void pg_stop_at_exit(void)
+{
+    pg_server_stop(&pg);
+}
+
+static int setup_url(void **state, bool postgres)
 {
     static const char *const names[4] = {"olga", "erik", "chen", "vera"};
     lfx_t *x = calloc(1, sizeof *x);
     if (x == NULL) {
         return -1;
     }
+    *state = x;
     snprintf(x->dir, sizeof x->dir, "/tmp/ilrs_live_files_XXXXXX");
     if (mkdtemp(x->dir) == NULL) {
         return -1;
     }
-    char url[128];
+    char url[512];
     snprintf(url, sizeof url, "sqlite:%s/archive.sqlite", x->dir);
+    if (postgres) {
+        if (pg_state == 0) {
+            int rc = pg_server_start(&pg, pg_why, sizeof pg_why);
+            pg_state = rc == 0 ? 1 : rc == 1 ? 2 : 3;
+            atexit(pg_stop_at_exit);
+        }
+        if (pg_state == 2) {
+            x->skip = true;
+            return 0;
+        }
+        if (pg_state != 1 || pg_server_create_db(&pg, url, sizeof url) != 0) {
+            print_error("PostgreSQL test server: %s\n", pg_why);
+            return -1;
+        }
+    }
     snprintf(x->files, sizeof x->files, "%s/files", x->dir);
     ilrs_ground_server_options_t o = {.files_dir = x->files};
     int rc = fixture_dict(&x->f.dict);
@@ -69,18 +98,41 @@ static int setup(void **state)
     if (rc == 0) rc = ilrs_ground_files_producer_create(x->f.dict, x->files, NULL, &x->producer);
     if (rc == 0) rc = ilrs_ephem_parse_utc("2026-01-01T00:00:00Z", &x->day1);
     if (rc == 0 && sodium_init() < 0) rc = -1;
-    *state = x;
     return rc == 0 ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+    return setup_url(state, false);
+}
+
+static int setup_pg(void **state)
+{
+    return setup_url(state, true);
+}
+
+static lfx_t *get(void **state)
+{
+    lfx_t *x = *state;
+    if (x->skip) {
+        print_message("skipped: PostgreSQL server binaries absent (%s)\n", pg_why);
+        skip();
+    }
+    return x;
 }
 
 static int teardown(void **state)
 {
     lfx_t *x = *state;
+    if (x == NULL) {
+        return 0;
+    }
     ilrs_ground_files_producer_destroy(x->producer);
     ilrs_ground_server_destroy(x->f.server);
     x->f.server = NULL;
     ilrs_ground_archive_source_destroy(&x->source);
-    int rc = ilrs_ground_archive_close(x->product) | ilrs_ground_archive_close(x->ingest);
+    int rc = (x->product != NULL ? ilrs_ground_archive_close(x->product) : 0) |
+             (x->ingest != NULL ? ilrs_ground_archive_close(x->ingest) : 0);
     fixture_teardown(&x->f);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", x->dir);
@@ -268,7 +320,7 @@ static void past_settle(lfx_t *x)
  * in the catalog and through the API, each partner only its own. */
 static void live_files_day_complete(void **state)
 {
-    lfx_t *x = *state;
+    lfx_t *x = get(state);
     ilrs_ground_files_report_t r;
     ilrs_tai_t times[N_EVENING];
     evening(x, times);
@@ -348,7 +400,7 @@ static void live_files_day_complete(void **state)
  * continues (no rewrite, next late packet gives _v3). */
 static void live_files_late_packet_reissued(void **state)
 {
-    lfx_t *x = *state;
+    lfx_t *x = get(state);
     ilrs_ground_files_report_t r;
     ilrs_tai_t times[N_EVENING + 2];
     evening(x, times + 1);
@@ -405,7 +457,7 @@ static void live_files_late_packet_reissued(void **state)
 /* The settle margin and window are options; bad ones are refused. */
 static void live_files_options(void **state)
 {
-    lfx_t *x = *state;
+    lfx_t *x = get(state);
     ilrs_ground_files_producer_t *p = NULL;
     ilrs_ground_files_options_t bad = {.settle_ms = -1};
     assert_int_equal(ilrs_ground_files_producer_create(x->f.dict, x->files, &bad, &p),
@@ -432,10 +484,23 @@ static void live_files_options(void **state)
     ilrs_ground_files_producer_destroy(p);
 }
 
+/* The same on PostgreSQL. */
+static void live_files_pg_day_complete(void **state)
+{
+    live_files_day_complete(state);
+}
+
+static void live_files_pg_late_packet_reissued(void **state)
+{
+    live_files_late_packet_reissued(state);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(live_files_day_complete, setup, teardown),
     cmocka_unit_test_setup_teardown(live_files_late_packet_reissued, setup, teardown),
     cmocka_unit_test_setup_teardown(live_files_options, setup, teardown),
+    cmocka_unit_test_setup_teardown(live_files_pg_day_complete, setup_pg, teardown),
+    cmocka_unit_test_setup_teardown(live_files_pg_late_packet_reissued, setup_pg, teardown),
 };
 
 ILRS_TEST_MAIN(tests)
