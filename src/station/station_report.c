@@ -181,6 +181,25 @@ int ilrs_station_write_text(const ilrs_station_t *st, FILE *f)
         fprintf(f, "    %-20s %-20s %-10s %-12s %s%s\n", r->id, b,
                 r->detected ? "yes" : (r->injected ? "NO" : "-"), d1, r->recovered ? "yes " : "",
                 d2);
+        // A fault that arrived more than once: one line per occurrence.
+        for (uint32_t k = 0; r->occurrences > 1 && k < r->occurrences &&
+                             k < ILRS_STATION_MAX_OCCURRENCES;
+             k++) {
+            const ilrs_station_fault_occurrence_t *o = &r->occurrence[k];
+            char e1[24] = "-", e2[24] = "-";
+            fmt_time(o->injected_at, a, sizeof a);
+            if (o->detected) {
+                fmt_delay(o->injected_at, o->detected_at, e1, sizeof e1);
+            }
+            if (o->recovered || o->ended) {
+                fmt_delay(o->injected_at, o->recovered ? o->recovered_at : o->ended_at, e2,
+                          sizeof e2);
+            }
+            fprintf(f, "      #%-17u %-20s %-10s %-12s %s%s%s\n", k + 1, a,
+                    o->detected ? "yes" : o->observable ? "NO" : "-", e1,
+                    o->recovered || o->ended ? "yes " : "", e2,
+                    o->observable ? "" : " (no contact predicted during it: nothing to detect)");
+        }
     }
     fprintf(f,
             "\n  telemetry: %llu packets sent, %llu archived, %llu dropped on board; "
@@ -282,6 +301,29 @@ int ilrs_station_write_json(const ilrs_station_t *st, FILE *f)
         json_object_set_new(x, "detected_at", r->detected ? jtime(r->detected_at) : json_null());
         json_object_set_new(x, "detected_by", json_string(r->detected_by));
         json_object_set_new(x, "recovered_at", r->recovered ? jtime(r->recovered_at) : json_null());
+        // Each occurrence: detection and recovery as FDIR reported them; a fault
+        // FDIR did not report recovered from counts as recovered when it ended.
+        json_t *occ = json_array();
+        for (uint32_t k = 0; k < r->occurrences && k < ILRS_STATION_MAX_OCCURRENCES; k++) {
+            const ilrs_station_fault_occurrence_t *oc = &r->occurrence[k];
+            json_t *y = json_object();
+            json_object_set_new(y, "injected_at", jtime(oc->injected_at));
+            json_object_set_new(y, "detected_at",
+                                oc->detected ? jtime(oc->detected_at) : json_null());
+            json_object_set_new(y, "detected_by", json_string(oc->detected_by));
+            json_object_set_new(y, "recovered_at",
+                                oc->recovered ? jtime(oc->recovered_at)
+                                : oc->ended   ? jtime(oc->ended_at)
+                                              : json_null());
+            json_object_set_new(y, "recovered_by",
+                                json_string(oc->recovered ? oc->recovered_by
+                                            : oc->ended   ? "fault ended"
+                                                          : ""));
+            json_object_set_new(y, "ended_at", oc->ended ? jtime(oc->ended_at) : json_null());
+            json_object_set_new(y, "observable", json_boolean(oc->observable));
+            json_array_append_new(occ, y);
+        }
+        json_object_set_new(x, "occurrence_list", occ);
         json_array_append_new(faults, x);
     }
     json_object_set_new(o, "faults", faults);
