@@ -291,6 +291,13 @@ typedef struct ilrs_scenario_heater {
     char line[ILRS_SCENARIO_ID_MAX]; /**< power line; "" = unswitched bus */
 } ilrs_scenario_heater_t;
 
+/** A passive bimetallic louvre over a node's radiator (Gilmore vol. I ch. 8). */
+typedef struct ilrs_scenario_louvre {
+    double closed_below_k;    /**< blades closed at or below (required) */
+    double open_above_k;      /**< fully open at or above; > closed_below_k (required) */
+    double emissivity_closed; /**< effective emittance closed, (0, radiator_emissivity], default 0.1 */
+} ilrs_scenario_louvre_t;
+
 /** A lumped thermal node. */
 typedef struct ilrs_scenario_node {
     char name[ILRS_SCENARIO_ID_MAX];
@@ -300,6 +307,11 @@ typedef struct ilrs_scenario_node {
     double radiator_area_m2;             /**< >= 0, default 0 */
     double radiator_emissivity;          /**< (0, 1], default 0.85 */
     double radiator_absorptivity;        /**< solar absorptance, [0, 1], default 0.2 */
+    /** The radiator faces the zenith (sees the sky only); default false: a
+     *  vertical radiator seeing half sky, half ground (the station's sink). */
+    bool radiator_faces_sky;
+    bool has_louvre;                     /**< a louvre over the radiator; radiator_emissivity is then its open value */
+    ilrs_scenario_louvre_t louvre;
     double min_k;                        /**< allowable range, default 0..1000 (none) */
     double max_k;
     size_t conductance_count;

@@ -923,6 +923,32 @@ static const field_t heater_fields[] = {
 };
 SCHEMA(heater_schema, "a heater", heater_fields, NULL, heater_post);
 
+static void louvre_defaults(void *obj, size_t index)
+{
+    (void)index;
+    ilrs_scenario_louvre_t *l = obj;
+    l->emissivity_closed = 0.1; /* Gilmore vol. I ch. 8: about 0.1 closed */
+}
+static void louvre_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const char *path)
+{
+    ilrs_scenario_louvre_t *l = obj;
+    const snode_t *at = map_get(map, "open_above_k");
+    if (at != NULL && map_get(map, "closed_below_k") != NULL &&
+        !(l->open_above_k > l->closed_below_k)) {
+        char kpath[ILRS_SCENARIO_KEYPATH_MAX];
+        join_path(kpath, sizeof kpath, path, "open_above_k");
+        err(ctx, ILRS_ESCENARIO_VALUE, at, kpath, "must be > closed_below_k (%.10g K), got %.10g",
+            l->closed_below_k, l->open_above_k);
+    }
+}
+static const field_t louvre_fields[] = {
+    NUM_(ilrs_scenario_louvre_t, "closed_below_k", closed_below_k, 0, 1000,
+         F_REQUIRED | F_MIN_EXCL),
+    NUM_(ilrs_scenario_louvre_t, "open_above_k", open_above_k, 0, 1000, F_REQUIRED | F_MIN_EXCL),
+    NUM_(ilrs_scenario_louvre_t, "emissivity_closed", emissivity_closed, 0, 1, F_MIN_EXCL),
+};
+SCHEMA(louvre_schema, "a louvre", louvre_fields, louvre_defaults, louvre_post);
+
 static void node_defaults(void *obj, size_t index)
 {
     (void)index;
@@ -943,6 +969,16 @@ static void node_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const 
         err(ctx, ILRS_ESCENARIO_VALUE, at != NULL ? at : map, kpath,
             "must be > min_k (%.10g K), got %.10g", n->min_k, n->max_k);
     }
+    const snode_t *lv = map_get(map, "louvre");
+    n->has_louvre = lv != NULL;
+    if (lv != NULL && !(n->louvre.emissivity_closed <= n->radiator_emissivity)) {
+        char kpath[ILRS_SCENARIO_KEYPATH_MAX];
+        join_path(kpath, sizeof kpath, path, "louvre.emissivity_closed");
+        const snode_t *at = map_get(lv, "emissivity_closed");
+        err(ctx, ILRS_ESCENARIO_VALUE, at != NULL ? at : lv, kpath,
+            "must be <= radiator_emissivity (%.10g, the open louvre's), got %.10g",
+            n->radiator_emissivity, n->louvre.emissivity_closed);
+    }
 }
 static const field_t node_fields[] = {
     ID_(ilrs_scenario_node_t, "name", name, F_REQUIRED),
@@ -954,6 +990,8 @@ static const field_t node_fields[] = {
     NUM_(ilrs_scenario_node_t, "radiator_area_m2", radiator_area_m2, 0, 100, 0),
     NUM_(ilrs_scenario_node_t, "radiator_emissivity", radiator_emissivity, 0, 1, F_MIN_EXCL),
     NUM_(ilrs_scenario_node_t, "radiator_absorptivity", radiator_absorptivity, 0, 1, 0),
+    BOOL_(ilrs_scenario_node_t, "radiator_faces_sky", radiator_faces_sky),
+    STRUCT_(ilrs_scenario_node_t, "louvre", louvre, louvre_schema, 0),
     NUM_(ilrs_scenario_node_t, "min_k", min_k, 0, 1000, 0),
     NUM_(ilrs_scenario_node_t, "max_k", max_k, 0, 1000, 0),
     LIST_(ilrs_scenario_node_t, "conductances", conductances, conductance_count, conductance_schema,

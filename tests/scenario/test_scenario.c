@@ -906,7 +906,60 @@ static void api_contract(void **state)
                         "scenario document exceeds a size limit");
 }
 
+/* Louvres: the far-side scenario's radiators carry them; a louvre that opens
+ * below its closing point, a closed emittance above the open one and an unknown
+ * key are errors naming file, line and key. */
+#define LOUVRE_DOC(node)                                                                           \
+    "name: t\n"                                                                                    \
+    "epoch_utc: 2030-01-01T00:00:00Z\n"                                                            \
+    "duration: 10d\n"                                                                              \
+    "site: {lat_deg: -89.45, lon_deg: 222.7}\n"                                                    \
+    "hub: {avionics_power_w: 100, thermal_node: bus}\n"                                            \
+    "thermal:\n"                                                                                   \
+    "  nodes:\n" node "power:\n"                                                                   \
+    "  arrays:\n"                                                                                  \
+    "    - {id: a1, area_m2: 1, efficiency: 0.3}\n"
+
+static void louvres(void **state)
+{
+    (void)state;
+    ilrs_scenario_t *sc = NULL;
+    ilrs_scenario_diags_init(&diags);
+    assert_int_equal(ilrs_scenario_load_file(ILRS_TEST_SRC("scenarios/far-side-equatorial.yaml"),
+                                             NULL, &sc, &diags),
+                     0);
+    size_t louvred = 0;
+    for (size_t i = 0; i < sc->node_count; i++) {
+        const ilrs_scenario_node_t *n = &sc->nodes[i];
+        if (n->has_louvre) {
+            louvred++;
+            assert_true(n->radiator_faces_sky);
+            assert_true(n->louvre.open_above_k > n->louvre.closed_below_k);
+            assert_true(n->louvre.emissivity_closed < n->radiator_emissivity);
+        }
+    }
+    assert_int_equal(louvred, 2); /* avionics and battery */
+    ilrs_scenario_destroy(sc);
+    expect_error(LOUVRE_DOC("    - {name: bus, heat_capacity_j_per_k: 1000, radiator_area_m2: 1,\n"
+                            "       louvre: {closed_below_k: 290, open_above_k: 280}}\n"),
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:9:52: thermal.nodes[0].louvre.open_above_k: must be > closed_below_k "
+                 "(290 K), got 280");
+    expect_error(LOUVRE_DOC("    - {name: bus, heat_capacity_j_per_k: 1000, radiator_area_m2: 1,\n"
+                            "       radiator_emissivity: 0.6,\n"
+                            "       louvre: {closed_below_k: 270, open_above_k: 280,\n"
+                            "                emissivity_closed: 0.7}}\n"),
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:11:36: thermal.nodes[0].louvre.emissivity_closed: must be <= "
+                 "radiator_emissivity (0.6, the open louvre's), got 0.7");
+    expect_error(LOUVRE_DOC("    - {name: bus, heat_capacity_j_per_k: 1000,\n"
+                            "       louvre: {closed_below_k: 270, open_above_k: 280, blades: 3}}\n"),
+                 ILRS_ESCENARIO_KEY,
+                 "t.yaml:9:57: thermal.nodes[0].louvre.blades: unknown key in a louvre");
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(louvres),
     cmocka_unit_test(shipped_scenarios_load),
     cmocka_unit_test(south_pole_content),
     cmocka_unit_test(far_side_relay_24h),
