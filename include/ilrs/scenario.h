@@ -464,6 +464,27 @@ typedef struct ilrs_scenario_fault {
     bool heater_stuck_on; /**< heater_failure: true = stuck on, false (default) = dead */
 } ilrs_scenario_fault_t;
 
+#define ILRS_SCENARIO_MAX_COMMANDS 128 /**< commands in the timeline */
+#define ILRS_SCENARIO_MAX_CMD_ARGS 8   /**< arguments of one command */
+#define ILRS_SCENARIO_ARG_MAX 48       /**< one argument's text, with the NUL */
+#define ILRS_SCENARIO_CMD_NAME_MAX 48  /**< a command name, with the NUL */
+
+/**
+ * A timed command (the scenario's command timeline): sent through the flight
+ * software's command ingest at its time, checked against the station's
+ * dictionary when the run is created (the scenario module knows no dictionary).
+ */
+typedef struct ilrs_scenario_command {
+    double at_s;                                 /**< seconds after the epoch, in [0, duration] */
+    char name[ILRS_SCENARIO_CMD_NAME_MAX];       /**< dictionary command name (required) */
+    size_t arg_count;
+    char args[ILRS_SCENARIO_MAX_CMD_ARGS][ILRS_SCENARIO_ARG_MAX]; /**< as written */
+    char by[ILRS_SCENARIO_ID_MAX]; /**< issuer: a partner id or "operator" (required) */
+    unsigned line, column;         /**< where the entry starts (for the dictionary check) */
+    unsigned name_line, name_column, args_line, args_column;
+    ilrs_tai_t at_tai_; /**< loader's scratch: an absolute time before the epoch is known */
+} ilrs_scenario_command_t;
+
 /** A whole scenario. Created by the loaders, freed by ilrs_scenario_destroy(). */
 typedef struct ilrs_scenario {
     char name[ILRS_SCENARIO_NAME_MAX]; /**< required */
@@ -493,6 +514,8 @@ typedef struct ilrs_scenario {
     ilrs_scenario_payload_t payloads[ILRS_SCENARIO_MAX_PAYLOADS];
     size_t fault_count;
     ilrs_scenario_fault_t faults[ILRS_SCENARIO_MAX_FAULTS];
+    size_t command_count;
+    ilrs_scenario_command_t commands[ILRS_SCENARIO_MAX_COMMANDS]; /**< in time order (stable) */
 } ilrs_scenario_t;
 
 /* ------------------------------------------------------------------------- */

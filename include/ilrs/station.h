@@ -168,7 +168,8 @@ typedef struct ilrs_station_summary {
     double contact_fraction; /**< some radio's link up */
     uint64_t tm_packets_sent, tm_packets_archived, tm_packets_dropped;
     uint64_t events_total, events_by_severity[4];
-    uint64_t commands_sent;
+    uint64_t commands_sent;    /**< timeline commands sent to the command ingest */
+    uint64_t commands_refused; /**< ... of which the ingest refused */
     size_t node_count;
     const ilrs_station_node_result_t *nodes;
     size_t partner_count;

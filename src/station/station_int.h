@@ -150,6 +150,11 @@ int ilrs__station_archive_flush(station_archive_t *ar);
 /** Flush and wait until everything handed so far is committed. */
 int ilrs__station_archive_sync(station_archive_t *ar);
 void ilrs__station_archive_close(station_archive_t *ar);
+/** Record a command in the archive's history (owner from the dictionary, issued
+ *  by @p issuer) as sent and, by @p result (ilrs_fsw_command()'s), accepted or
+ *  failed. Waits for the writer to idle first. */
+int ilrs__station_archive_command(station_archive_t *ar, const uint8_t *pkt, size_t len,
+                                  ilrs_tai_t time, const char *issuer, int result);
 uint64_t ilrs__station_archive_accepted(station_archive_t *ar);
 
 /* ---- the station ----------------------------------------------------------------------- */
@@ -187,9 +192,18 @@ typedef struct station_fault_state {
     size_t match_count;
 } station_fault_state_t;
 
+/** The scenario's command timeline, built and checked against the dictionary at
+ *  create (station_timeline.c). */
+typedef struct station_command {
+    double at_s;
+    size_t len;
+    uint8_t pkt[ILRS_SC_CMD_MAX];
+} station_command_t;
+
 typedef struct station_timeline_item {
     double t_s;
-    uint8_t kind; /* 0 event (severity in level), 1 fault injected, 2 fault ended, 3 mode */
+    uint8_t kind; /* 0 event (severity in level), 1 fault injected, 2 fault ended, 3 mode,
+                     4 command (level 1 accepted, 2 refused) */
     uint8_t level;
     char text[96];
 } station_timeline_item_t;
@@ -239,6 +253,8 @@ struct ilrs_station {
     uint64_t payload_down[ST_MAX_PAYLOADS];
     ilrs_station_summary_t sum;
     station_series_t series;
+    station_command_t *commands; /* sc->command_count, in time order */
+    size_t command_next;
     station_timeline_item_t *timeline;
     size_t timeline_count, timeline_cap;
     uint64_t last_event_seq;
@@ -258,6 +274,17 @@ struct ilrs_station {
  * starts; pace one loop second by the host clock (options.realtime_speed). */
 int ilrs__station_rt_add_link(ilrs_station_t *st, char *error, size_t cap);
 void ilrs__station_rt_pace(ilrs_station_t *st);
+
+/* station_timeline.c: the scenario's command timeline (checked against the
+ * dictionary at create: errors name the file, line and key) and the ground's
+ * part each second (contact-plan uploads, the timeline's due commands through
+ * the command ingest, into the archive with their issuer, events.log and the
+ * report's timeline). */
+int ilrs__station_timeline_create(ilrs_station_t *st, char *error, size_t cap);
+void ilrs__station_timeline_step(ilrs_station_t *st);
+/* Add a report timeline item at the current time (station_run.c). */
+void ilrs__station_timeline_add(ilrs_station_t *st, uint8_t kind, uint8_t level, const char *fmt,
+                                ...) __attribute__((format(printf, 4, 5)));
 
 /* station_faults.c: per-occurrence bookkeeping of a fault's results (injection,
  * detection and recovery events from FDIR, the fault's own end). */

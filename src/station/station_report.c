@@ -208,6 +208,10 @@ int ilrs_station_write_text(const ilrs_station_t *st, FILE *f)
             (unsigned long long)s.tm_packets_dropped, (unsigned long long)s.events_total,
             (unsigned long long)s.events_by_severity[2],
             (unsigned long long)s.events_by_severity[3]);
+    if (s.commands_sent > 0) {
+        fprintf(f, "  commands of the scenario's timeline: %llu sent, %llu refused\n",
+                (unsigned long long)s.commands_sent, (unsigned long long)s.commands_refused);
+    }
     for (size_t i = 0; i < st->map.warning_count; i++) {
         fprintf(f, "  note: %s\n", st->map.warnings[i]);
     }
@@ -263,6 +267,10 @@ int ilrs_station_write_json(const ilrs_station_t *st, FILE *f)
         json_object_set_new(ev, sev[i], json_integer((json_int_t)s.events_by_severity[i]));
     }
     json_object_set_new(o, "events", ev);
+    json_t *cmds = json_object();
+    json_object_set_new(cmds, "sent", json_integer((json_int_t)s.commands_sent));
+    json_object_set_new(cmds, "refused", json_integer((json_int_t)s.commands_refused));
+    json_object_set_new(o, "commands", cmds);
     json_t *nodes = json_array();
     for (size_t i = 0; i < s.node_count; i++) {
         const ilrs_station_node_result_t *n = &s.nodes[i];
@@ -619,26 +627,30 @@ int ilrs_station_write_report(const ilrs_station_t *st, FILE *f)
             }
             fprintf(f, "</svg>\n");
         }
-        // Timeline: faults, errors, modes.
+        // Timeline: faults, errors, modes, commands of the scenario's timeline.
         c = (chart_t){t0, t1, 0, 1};
-        chart_open(f, &c, "Timeline: faults (red, ends green), errors (orange), modes (blue)", "");
-        static const char *const rows[3] = {"faults", "errors", "modes"};
-        for (int r = 0; r < 3; r++) {
+        chart_open(f, &c,
+                   "Timeline: faults (red, ends green), errors (orange), modes (blue), "
+                   "commands (purple; refused: black)",
+                   "");
+        static const char *const rows[4] = {"faults", "errors", "modes", "commands"};
+        for (int r = 0; r < 4; r++) {
             fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%s</text>\n", ML - 4,
-                    MT + 32 + r * 50.0, rows[r]);
+                    MT + 26 + r * 38.0, rows[r]);
         }
         for (size_t i = 0; i < st->timeline_count; i++) {
             const station_timeline_item_t *it = &st->timeline[i];
             const char *col = it->kind == 1   ? "#d62728"
                               : it->kind == 2 ? "#2ca02c"
                               : it->kind == 3 ? "#1f77b4"
+                              : it->kind == 4 ? (it->level == 1 ? "#9467bd" : "#000000")
                                               : "#ff7f0e";
-            double row = it->kind == 0 ? 1 : it->kind == 3 ? 2 : 0;
+            double row = it->kind == 0 ? 1 : it->kind == 3 ? 2 : it->kind == 4 ? 3 : 0;
             double x = cx(&c, it->t_s / 86400.0);
             fprintf(f,
                     "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
                     "stroke-width=\"2\"><title>",
-                    x, x, MT + 8 + row * 50, MT + 48 + row * 50, col);
+                    x, x, MT + 6 + row * 38, MT + 38 + row * 38, col);
             html_escape(f, it->text);
             fprintf(f, "</title></line>\n");
         }

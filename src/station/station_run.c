@@ -127,6 +127,15 @@ static void timeline_add(ilrs_station_t *st, uint8_t kind, uint8_t level, const 
     va_end(ap);
 }
 
+void ilrs__station_timeline_add(ilrs_station_t *st, uint8_t kind, uint8_t level, const char *fmt,
+                                ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    timeline_add_at(st, st->t_s, kind, level, fmt, ap);
+    va_end(ap);
+}
+
 static void timeline_event(ilrs_station_t *st, double t_s, uint8_t level, const char *fmt, ...)
 {
     va_list ap;
@@ -723,7 +732,9 @@ int ilrs_station_create(const ilrs_scenario_t *sc, const ilrs_station_options_t 
         st->fifo[r].proximity = sc->radios[r].link == ILRS_SCENARIO_LINK_PROXIMITY;
         st->fifo[r].sent_base = ilrs_hw_station_radio(st->hw, r)->sent_bytes;
     }
-    if ((rc = make_flight(st, error, cap)) != 0 || (rc = open_outputs(st, error, cap)) != 0) {
+    if ((rc = make_flight(st, error, cap)) != 0 ||
+        (rc = ilrs__station_timeline_create(st, error, cap)) != 0 ||
+        (rc = open_outputs(st, error, cap)) != 0) {
         goto out_fail;
     }
     for (size_t p = 0; p < st->map.config.n_payloads; p++) {
@@ -777,6 +788,7 @@ void ilrs_station_destroy(ilrs_station_t *st)
     q_free(&st->air);
     q_free(&st->relay_q);
     free(st->timeline);
+    free(st->commands);
     ilrs__station_series_free(&st->series);
     free(st);
 }
@@ -965,7 +977,7 @@ int ilrs_station_run(ilrs_station_t *st)
             drive_rovers(st, he.sun_visible_fraction > 0.0); /* schedules in days */
         }
         inject_due(st);
-        ilrs__station_apps_ground(st->apps, st->fsw, tai_of(st, st->t_s));
+        ilrs__station_timeline_step(st); /* the ground: contact plan, command timeline */
         if ((rc = ilrs_hw_station_step(st->hw, &he, 1.0)) != 0) {
             ilrs_log(ILRS_LOG_ERROR, "station", "hardware twin step at %.0f s: %s", st->t_s,
                      ilrs_strerror(rc));

@@ -958,7 +958,70 @@ static void louvres(void **state)
                  "t.yaml:9:57: thermal.nodes[0].louvre.blades: unknown key in a louvre");
 }
 
+/* The command timeline: UTC dates and offsets after the epoch, put in time
+ * order (stable), arguments kept as written; each schema error names file,
+ * line and key (names and arguments are checked against the dictionary when
+ * the run is created: tests/station/test_station_timeline.c). */
+static void command_timeline(void **state)
+{
+    (void)state;
+    ilrs_scenario_t *sc = NULL;
+    assert_int_equal(load(MIN_DOC PARTNERS "commands:\n"                                 /* 15 */
+                                           "  - {at: 2d, command: PldEnable, args: [cam, false],"
+                                           " by: p1}\n"
+                                           "  - {at: 2030-01-01T12:00:00Z, command: ModeSet,\n"
+                                           "     args: [SAFE], by: operator}\n"
+                                           "  - {at: 1d, command: ComSetPreference, args: [true],"
+                                           " by: p2}\n"
+                                           "  - {at: 2d, command: ScStartAts, by: operator}\n",
+                          &sc),
+                     0);
+    assert_int_equal(sc->command_count, 4);
+    assert_string_equal(sc->commands[0].name, "ModeSet"); /* 12 h, from the UTC date */
+    assert_true(fabs(sc->commands[0].at_s - 43200.0) < 1e-6);
+    assert_string_equal(sc->commands[0].by, "operator");
+    assert_int_equal(sc->commands[0].arg_count, 1);
+    assert_string_equal(sc->commands[0].args[0], "SAFE");
+    assert_string_equal(sc->commands[1].name, "ComSetPreference");
+    assert_string_equal(sc->commands[2].name, "PldEnable"); /* 2 d, document order kept */
+    assert_int_equal(sc->commands[2].arg_count, 2);
+    assert_string_equal(sc->commands[2].args[1], "false");
+    assert_int_equal(sc->commands[2].name_line, 16);
+    assert_string_equal(sc->commands[3].name, "ScStartAts");
+    assert_int_equal(sc->commands[3].arg_count, 0);
+    ilrs_scenario_destroy(sc);
+
+    expect_error(MIN_DOC PARTNERS "commands:\n"
+                                  "  - {at: soon, command: ModeSet, by: operator}\n",
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:16:10: commands[0].at: must be a UTC date YYYY-MM-DD[THH:MM[:SS[.fff]]][Z] "
+                 "or a duration after the epoch (e.g. 12d, 36h), got \"soon\"");
+    expect_error(MIN_DOC PARTNERS "commands:\n"
+                                  "  - {at: 11d, command: ModeSet, by: operator}\n",
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:16:10: commands[0].at: 950400 s after the epoch is outside the run "
+                 "(0 .. 864000 s)");
+    expect_error(MIN_DOC PARTNERS "commands:\n"
+                                  "  - {at: 2029-12-31T00:00:00Z, command: ModeSet, by: operator}\n",
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:16:10: commands[0].at: -86400 s after the epoch is outside the run "
+                 "(0 .. 864000 s)");
+    expect_error(MIN_DOC PARTNERS "commands:\n"
+                                  "  - {at: 1d, command: ModeSet, args: [SAFE], by: nasa}\n",
+                 ILRS_ESCENARIO_REF,
+                 "t.yaml:16:50: commands[0].by: \"nasa\" is neither a partner nor \"operator\"");
+    expect_error(MIN_DOC PARTNERS "commands:\n"
+                                  "  - {at: 1d, command: ModeSet, args: SAFE, by: operator}\n",
+                 ILRS_ESCENARIO_TYPE,
+                 "t.yaml:16:38: commands[0].args: expected a list of arguments, got a scalar");
+    expect_error(MIN_DOC PARTNERS "commands:\n"
+                                  "  - {at: 1d, args: [SAFE], by: operator}\n",
+                 ILRS_ESCENARIO_MISSING,
+                 "t.yaml:16:5: commands[0].command: required key missing in a command");
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(command_timeline),
     cmocka_unit_test(louvres),
     cmocka_unit_test(shipped_scenarios_load),
     cmocka_unit_test(south_pole_content),
