@@ -235,22 +235,27 @@ static const ilrs_dict_field_t down_args[] = {
      .max = 1e12, .description = "at most this much"},
 };
 
-/* Queue up to @p bytes of channel @p c on @p radio; returns the data octets queued
- * (a header-only chunk's padding is not data). */
-static uint64_t send_radio(ilrs_sto_app_t *a, uint16_t radio, size_t c, uint64_t bytes)
+/* Queue up to @p bytes of channel @p c on @p radio; returns the octets queued.
+ * With a header, a chunk is never shorter than the header (8 octets): a smaller
+ * remainder waits for more data, so no padding is ever counted as data. */
+static uint64_t send_radio(ilrs_sto_app_t *a, uint16_t radio, size_t c, uint64_t bytes,
+                           bool *full)
 {
     uint64_t sent = 0;
+    *full = false;
     const uint8_t *data = zeros;
+    size_t min = 1;
     if (a->cfg.playback_marker != 0) {
         uint32_t hdr[2] = {a->cfg.playback_marker, (uint32_t)c};
         memcpy(a->chunk, hdr, sizeof hdr);
         data = a->chunk;
+        min = sizeof hdr;
     }
-    while (sent < bytes) {
+    while (bytes - sent >= min) {
         size_t n = bytes - sent < CHUNK ? (size_t)(bytes - sent) : CHUNK;
-        size_t wire = a->cfg.playback_marker != 0 && n < 8 ? 8 : n;
-        if (ilrs_hal_radio_send(a->cfg.hal, radio, data, wire) != 0) {
-            break; /* queue full: the rest stays stored */
+        if (ilrs_hal_radio_send(a->cfg.hal, radio, data, n) != 0) {
+            *full = true; /* queue full: the rest stays stored */
+            break;
         }
         sent += n;
     }
@@ -288,13 +293,14 @@ static int cmd_downlink(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t l
                 }
                 uint64_t want = share < a->ch[i].st.stored ? share : a->ch[i].st.stored;
                 want = want < budget ? want : budget;
-                uint64_t sent = send_radio(a, radio, i, want);
+                bool full = false;
+                uint64_t sent = send_radio(a, radio, i, want, &full);
                 uint64_t rel = release(a, i, sent);
                 a->ch[i].st.played += rel;
                 a->played_total += rel;
                 budget -= rel;
                 progress = progress || rel > 0;
-                if (sent < want) {
+                if (full) {
                     budget = 0; /* the radio queue is full */
                 }
             }
