@@ -1174,7 +1174,27 @@ typedef struct ilrs_hw_node_params {
     double emissivity;       /**< radiator IR emissivity */
     double solar_area_m2;    /**< area exposed to the Sun (absorbs alpha S A vis sin(el)) */
     double absorptance;      /**< solar absorptance of that area */
+    /**
+     * Passive bimetallic louvre over the radiator (both 0 = none): the blades are
+     * closed at or below louvre_closed_k and fully open at or above louvre_open_k
+     * (> closed), and the radiator's effective emittance goes linearly from
+     * louvre_emissivity_closed to @c emissivity (the open value) between them.
+     */
+    double louvre_closed_k, louvre_open_k;
+    double louvre_emissivity_closed; /**< [0, emissivity] */
+    /**
+     * The radiator faces the zenith (a horizontal, sky-facing panel): it sees the
+     * deep sky only (sink 3 K) and the Sun at its elevation; false: it radiates to
+     * the step's sink_k (e.g. a vertical panel seeing half sky, half ground).
+     */
+    bool radiator_faces_sky;
 } ilrs_hw_node_params_t;
+
+/**
+ * @brief Effective radiator emittance of node @p p at @p t_k (its louvre's
+ *        opening at that temperature; @c emissivity without a louvre).
+ */
+double ilrs_hw_node_emissivity(const ilrs_hw_node_params_t *p, double t_k);
 
 /** A conductance between two nodes, or to the ground (b = ILRS_HW_NONE). */
 typedef struct ilrs_hw_coupling {

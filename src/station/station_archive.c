@@ -266,3 +266,30 @@ uint64_t ilrs__station_archive_accepted(station_archive_t *a)
     pthread_mutex_unlock(&a->mu);
     return n;
 }
+
+int ilrs__station_archive_command(station_archive_t *a, const uint8_t *pkt, size_t len,
+                                  ilrs_tai_t time, const char *issuer, int result)
+{
+    // Commands are rare (the scenario's timeline): wait until the writer has
+    // archived everything handed so far, then record the command in the
+    // history from this thread while the writer idles (the lock keeps it so).
+    pthread_mutex_lock(&a->mu);
+    while (a->used > 0 || a->busy) {
+        pthread_cond_wait(&a->idle, &a->mu);
+    }
+    int64_t id = 0;
+    int rc = ilrs_ground_archive_add_command(a->ar, a->dict, pkt, len, time, issuer, &id);
+    if (rc == 0) {
+        rc = ilrs_ground_archive_update_command(a->ar, id, ILRS_GROUND_CMD_SENT, time, "");
+    }
+    if (rc == 0) {
+        rc = ilrs_ground_archive_update_command(
+            a->ar, id, result == 0 ? ILRS_GROUND_CMD_ACCEPTED : ILRS_GROUND_CMD_FAILED, time,
+            result == 0 ? "" : ilrs_strerror(result));
+    }
+    if (rc != 0 && a->error == 0) {
+        a->error = rc;
+    }
+    pthread_mutex_unlock(&a->mu);
+    return rc;
+}
