@@ -133,7 +133,15 @@ static void add_sensor(ilrs_hw_station_t *st, const char *base, const char *what
                        ilrs_hw_quantity_t q, int index, double sigma)
 {
     ilrs_hw_sensor_t *s = &st->sensors[st->n_sensors++];
-    snprintf(s->p.name, sizeof s->p.name, "%.20s%s", base, what);
+    // "<device><what>": the device name keeps at most 20 characters, fewer if
+    // the suffix needs the room (string monitors' suffixes are up to 17).
+    size_t w = strlen(what), room = sizeof s->p.name - 1;
+    w = w < room ? w : room;
+    size_t b = strnlen(base, 20);
+    b = b < room - w ? b : room - w;
+    memcpy(s->p.name, base, b);
+    memcpy(s->p.name + b, what, w);
+    s->p.name[b + w] = '\0';
     s->p.quantity = q;
     s->p.index = index;
     s->p.sigma = sigma;
@@ -141,8 +149,12 @@ static void add_sensor(ilrs_hw_station_t *st, const char *base, const char *what
 
 static size_t standard_sensor_count(const ilrs_hw_config_t *c)
 {
+    size_t strings = 0;
+    for (size_t i = 0; c->batteries != NULL && i < c->n_batteries; i++) {
+        strings += c->batteries[i].strings <= ILRS_HW_STRINGS_MAX ? c->batteries[i].strings : 0;
+    }
     return 1 + c->n_arrays + 4 * c->n_batteries + c->n_lines + c->n_nodes + c->n_rtgs +
-           c->n_heaters;
+           c->n_heaters + 2 * strings;
 }
 
 static void standard_sensors(ilrs_hw_station_t *st)
@@ -175,6 +187,21 @@ static void standard_sensors(ilrs_hw_station_t *st)
     for (size_t i = 0; i < st->n_heaters; i++) {
         add_sensor(st, st->heaters[i].p.name, ".current", ILRS_HW_Q_HEATER_CURRENT, (int)i, 0.01);
     }
+    // String monitors of each battery ("<battery>.string<k>.voltage" and
+    // ".current", k from 0 as in the scenario's string_index), appended after
+    // the heaters for the same reason: the sense lines a parallel-string
+    // battery's management electronics read (twin_hw_power.c).
+    for (size_t i = 0; i < st->n_batteries; i++) {
+        const char *n = st->batteries[i].p.name;
+        for (unsigned k = 0; k < st->batteries[i].p.strings; k++) {
+            char what[32];
+            int idx = (int)(i * ILRS_HW_STRINGS_MAX + k);
+            snprintf(what, sizeof what, ".string%u.voltage", k);
+            add_sensor(st, n, what, ILRS_HW_Q_STRING_VOLTAGE, idx, 0.02);
+            snprintf(what, sizeof what, ".string%u.current", k);
+            add_sensor(st, n, what, ILRS_HW_Q_STRING_CURRENT, idx, 0.02);
+        }
+    }
 }
 
 static size_t quantity_limit(const ilrs_hw_config_t *c, ilrs_hw_quantity_t q)
@@ -198,6 +225,9 @@ static size_t quantity_limit(const ilrs_hw_config_t *c, ilrs_hw_quantity_t q)
         return c->n_rtgs;
     case ILRS_HW_Q_HEATER_CURRENT:
         return c->n_heaters;
+    case ILRS_HW_Q_STRING_VOLTAGE:
+    case ILRS_HW_Q_STRING_CURRENT:
+        return c->n_batteries * ILRS_HW_STRINGS_MAX;
     default:
         return 0;
     }
@@ -814,6 +844,12 @@ static double sensor_true(const ilrs_hw_station_t *st, size_t i)
         return st->thermal.t_k[k];
     case ILRS_HW_Q_RTG_POWER:
         return st->rtgs[k].electric_w;
+    case ILRS_HW_Q_STRING_VOLTAGE:
+        return ilrs_hw_battery_string_voltage(&st->batteries[k / ILRS_HW_STRINGS_MAX],
+                                              (unsigned)(k % ILRS_HW_STRINGS_MAX));
+    case ILRS_HW_Q_STRING_CURRENT:
+        return ilrs_hw_battery_string_current(&st->batteries[k / ILRS_HW_STRINGS_MAX],
+                                              (unsigned)(k % ILRS_HW_STRINGS_MAX));
     case ILRS_HW_Q_HEATER_CURRENT: {
         const hw_heater_t *h = &st->heaters[k];
         bool flowing = h->commanded && !h->failed && st->lines[h->p.line].powered;
@@ -834,8 +870,10 @@ int ilrs_hw_station_inject(ilrs_hw_station_t *st, ilrs_hw_fault_kind_t kind, siz
     }
     switch (kind) {
     case ILRS_HW_FAULT_BATTERY_STRING:
-        return index < st->n_batteries ? ilrs_hw_battery_fail_string(&st->batteries[index])
-                                       : ILRS_ERANGE;
+        if (index >= st->n_batteries || !(value >= 0.0 && value < ILRS_HW_STRINGS_MAX)) {
+            return ILRS_ERANGE;
+        }
+        return ilrs_hw_battery_fail_string_at(&st->batteries[index], (unsigned)value);
     case ILRS_HW_FAULT_BATTERY_CELL:
         return index < st->n_batteries ? ilrs_hw_battery_short_cell(&st->batteries[index])
                                        : ILRS_ERANGE;
@@ -937,11 +975,13 @@ static const char *quantity_unit(ilrs_hw_quantity_t q)
     switch (q) {
     case ILRS_HW_Q_BUS_VOLTAGE:
     case ILRS_HW_Q_BATTERY_VOLTAGE:
+    case ILRS_HW_Q_STRING_VOLTAGE:
         return "V";
     case ILRS_HW_Q_ARRAY_CURRENT:
     case ILRS_HW_Q_BATTERY_CURRENT:
     case ILRS_HW_Q_LINE_CURRENT:
     case ILRS_HW_Q_HEATER_CURRENT:
+    case ILRS_HW_Q_STRING_CURRENT:
         return "A";
     case ILRS_HW_Q_BATTERY_TEMP:
     case ILRS_HW_Q_NODE_TEMP:
