@@ -278,9 +278,14 @@ uint32_t ilrs_crc32c(uint32_t crc, const void *data, size_t len);
 /* Deterministic random numbers                                               */
 /* ------------------------------------------------------------------------- */
 
-/** xoshiro256** state; same seed, same sequence on every platform. */
+/**
+ * xoshiro256** state; same seed, same sequence on every platform. The normal
+ * generator makes deviates in pairs and keeps the second for the next call.
+ */
 typedef struct ilrs_rng {
     uint64_t s[4];
+    double spare_normal;   /**< second deviate of the last pair */
+    bool has_spare_normal; /**< spare_normal is unused */
 } ilrs_rng_t;
 
 /** @brief Seed the generator (any 64-bit seed, 0 included). */

@@ -30,6 +30,8 @@ void ilrs_rng_seed(ilrs_rng_t *rng, uint64_t seed)
     for (int i = 0; i < 4; i++) {
         rng->s[i] = splitmix64(&seed);
     }
+    rng->spare_normal = 0.0;
+    rng->has_spare_normal = false;
 }
 
 uint64_t ilrs_rng_next(ilrs_rng_t *rng)
@@ -54,13 +56,24 @@ double ilrs_rng_uniform(ilrs_rng_t *rng)
 
 double ilrs_rng_normal(ilrs_rng_t *rng)
 {
-    /* Box-Muller; one deviate per call keeps the state a plain generator. */
-    double u1;
+    /* Marsaglia's polar method (Marsaglia & Bray, SIAM Review 6(3), 1964): a point
+     * uniform in the unit disc gives two independent deviates for one log and one
+     * square root, no trigonometry; the second is kept for the next call. The twin's
+     * sensor noise draws millions of these a simulated day. */
+    if (rng->has_spare_normal) {
+        rng->has_spare_normal = false;
+        return rng->spare_normal;
+    }
+    double u, v, s;
     do {
-        u1 = ilrs_rng_uniform(rng);
-    } while (u1 <= 0.0);
-    double u2 = ilrs_rng_uniform(rng);
-    return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+        u = 2.0 * ilrs_rng_uniform(rng) - 1.0;
+        v = 2.0 * ilrs_rng_uniform(rng) - 1.0;
+        s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+    double factor = sqrt(-2.0 * log(s) / s);
+    rng->spare_normal = v * factor;
+    rng->has_spare_normal = true;
+    return u * factor;
 }
 
 uint64_t ilrs_rng_below(ilrs_rng_t *rng, uint64_t bound)

@@ -21,13 +21,13 @@
 // Systems vol. II, 2015, ch. 1 on pack sensing and fault detection). The
 // monitor reads "<battery>.string<k>.voltage" and, if present,
 // ".current" for every string of every battery and compares each string with
-// the median of its peers (the other strings of the same battery):
+// the median of the battery's strings in service:
 //  - voltage: parallel strings sit at one voltage whatever the current, so a
-//    string reading below its peers' median by more than STRING_V_TOL of it
+//    string reading below its battery's median by more than STRING_V_TOL of it
 //    (half a cell of an 8-cell string: an open string reads ~0 V, a shorted
 //    cell one cell low) is out of family, charging, discharging or idle;
-//  - current share: when the peers carry at least STRING_I_MIN each, a string
-//    carrying less than STRING_I_SHARE of their mean, or the opposite sign,
+//  - current share: when the median string carries at least STRING_I_MIN, a
+//    string carrying less than STRING_I_SHARE of it, or the opposite sign,
 //    is out of family (an open string carries nothing; a drained one little).
 // STRING_PERSIST consecutive out-of-family samples of either kind (a debounce
 // far beyond the sensor noise: 0.02 V against a tolerance of ~1.5 V, 0.02 A
@@ -78,10 +78,10 @@ enum line_state {
 #define PEER_ALPHA (1.0 / 12.0) /* baseline update per block */
 
 #define STRING_MAX 16        /* strings per battery the monitor follows */
-#define STRING_V_TOL 0.06    /* relative drop below the peers' median voltage */
+#define STRING_V_TOL 0.06    /* relative drop below the strings' median voltage */
 #define STRING_V_FLOOR 0.5   /* V: least voltage drop that counts */
 #define STRING_I_MIN 0.25    /* A: least mean peer string current for the share check */
-#define STRING_I_SHARE 0.5   /* a string under this share of its peers' mean current */
+#define STRING_I_SHARE 0.5   /* a string under this share of the median string current */
 #define STRING_PERSIST 30    /* consecutive out-of-family samples that declare a loss */
 
 /* The string monitor of one battery. */
@@ -410,8 +410,8 @@ static const apps_event_t events[] = {
      "a battery's share of the bus current fell against its peer: capacity lost; the shedding "
      "thresholds are raised to keep the same energy in reserve"},
     {PWR_STRING_ERR_EID, "PWR_STRING_ERR", ILRS_EVENT_ERROR,
-     "%.*s: battery string %d lost: %.2f V, %.2f A against its peers' %.2f V, %.2f A; capacity "
-     "%.0f %%, shed at %.2f %.2f %.2f %.2f",
+     "%.*s: battery string %d lost (%.1f V %.2f A, median %.1f V %.2f A); capacity %.0f %%, shed "
+     "at %.2f %.2f %.2f %.2f",
      "a battery string's monitor read below its peers (voltage, or current share while the "
      "battery works) for STRING_PERSIST samples: the string is lost; the shedding thresholds are "
      "raised to keep the same energy in reserve"},
@@ -630,53 +630,58 @@ static double median(const double *v, size_t n)
 }
 
 /* One sample of a battery's string monitor; returns the string declared lost
- * (or -1) with its readings and its peers' medians. */
+ * (or -1) with its readings and the medians it was judged against. The
+ * reference is the median of the strings in service (valid readings): with
+ * one string of n open it is a healthy string's reading for n >= 3, and for
+ * n = 2 the mean, which the open string still undershoots by half a string
+ * voltage while the healthy one stands above it (only a low string counts). */
 static int strings_step(ilrs_pwr_app_t *a, string_monitor_t *m, double *v_out, double *i_out,
-                        double *v_peer, double *i_peer)
+                        double *v_ref, double *i_ref)
 {
-    double v[STRING_MAX], cur[STRING_MAX];
+    double v[STRING_MAX], cur[STRING_MAX], pv[STRING_MAX], pi[STRING_MAX];
     bool vok[STRING_MAX], iok[STRING_MAX];
+    size_t nv = 0, ni = 0;
     for (size_t k = 0; k < m->n; k++) {
+        bool in_service = !((m->lost >> k) & 1u);
+        vok[k] = iok[k] = false;
+        cur[k] = v[k] = 0.0;
+        if (!in_service) {
+            continue; /* a lost string is no longer read */
+        }
         v[k] = read_sensor(a, m->vid[k], &vok[k]);
-        cur[k] = 0.0;
-        iok[k] = false;
+        if (vok[k]) {
+            pv[nv++] = v[k];
+        }
         if (m->iid[k] != UINT16_MAX) {
             cur[k] = read_sensor(a, m->iid[k], &iok[k]);
+            if (iok[k]) {
+                pi[ni++] = cur[k];
+            }
         }
     }
+    if (nv + ni == 0) {
+        return -1;
+    }
+    double mv = nv >= 2 ? median(pv, nv) : NAN;
+    double mi = ni >= 2 ? median(pi, ni) : NAN;
+    double tol = STRING_V_TOL * fabs(mv);
+    tol = tol > STRING_V_FLOOR ? tol : STRING_V_FLOOR;
+    bool share = ni >= 2 && fabs(mi) >= STRING_I_MIN;
     int found = -1;
     for (size_t k = 0; k < m->n; k++) {
         if ((m->lost >> k) & 1u) {
             continue;
         }
-        /* the peers: the other strings still in service with valid readings */
-        double pv[STRING_MAX], pi[STRING_MAX];
-        size_t nv = 0, ni = 0;
-        for (size_t j = 0; j < m->n; j++) {
-            if (j == k || (m->lost >> j) & 1u) {
-                continue;
-            }
-            if (vok[j]) {
-                pv[nv++] = v[j];
-            }
-            if (iok[j]) {
-                pi[ni++] = cur[j];
-            }
-        }
-        double mv = nv > 0 ? median(pv, nv) : NAN;
-        double mi = ni > 0 ? median(pi, ni) : NAN;
-        double tol = STRING_V_TOL * fabs(mv);
-        tol = tol > STRING_V_FLOOR ? tol : STRING_V_FLOOR;
-        bool v_low = vok[k] && nv > 0 && v[k] < mv - tol;
-        bool i_low = iok[k] && ni > 0 && fabs(mi) >= STRING_I_MIN && cur[k] / mi < STRING_I_SHARE;
+        bool v_low = vok[k] && nv >= 2 && v[k] < mv - tol;
+        bool i_low = iok[k] && share && cur[k] / mi < STRING_I_SHARE;
         m->v_out[k] = v_low ? m->v_out[k] + 1 : 0;
         m->i_out[k] = i_low ? m->i_out[k] + 1 : 0;
         if (found < 0 && (m->v_out[k] >= STRING_PERSIST || m->i_out[k] >= STRING_PERSIST)) {
             found = (int)k;
             *v_out = vok[k] ? v[k] : NAN;
             *i_out = iok[k] ? cur[k] : NAN;
-            *v_peer = mv;
-            *i_peer = mi;
+            *v_ref = mv;
+            *i_ref = mi;
         }
     }
     return found;
@@ -703,8 +708,8 @@ static void strings_check(ilrs_app_t *app, ilrs_pwr_app_t *a)
         const char *soc = a->cfg.soc_sensors[m->soc_index];
         int blen = (int)(strlen(soc) - 4); /* the battery's name: the gauge without ".soc" */
         ilrs_app_event(app, PWR_STRING_ERR_EID, ILRS_EVENT_ERROR,
-                       "%.*s: battery string %d lost: %.2f V, %.2f A against its peers' %.2f V, "
-                       "%.2f A; capacity %.0f %%, shed at %.2f %.2f %.2f %.2f",
+                       "%.*s: battery string %d lost (%.1f V %.2f A, median %.1f V %.2f A); "
+                       "capacity %.0f %%, shed at %.2f %.2f %.2f %.2f",
                        blen, soc, k, v, i, mv, mi, 100.0 * a->capacity[m->soc_index],
                        a->shed_soc[0], a->shed_soc[1], a->shed_soc[2], a->shed_soc[3]);
         ilrs_app_event(app, PWR_BATTERY_INF_EID, ILRS_EVENT_INFO,
