@@ -278,14 +278,9 @@ uint32_t ilrs_crc32c(uint32_t crc, const void *data, size_t len);
 /* Deterministic random numbers                                               */
 /* ------------------------------------------------------------------------- */
 
-/**
- * xoshiro256** state; same seed, same sequence on every platform. The normal
- * generator makes deviates in pairs and keeps the second for the next call.
- */
+/** xoshiro256** state; same seed, same sequence on every platform. */
 typedef struct ilrs_rng {
     uint64_t s[4];
-    double spare_normal;   /**< second deviate of the last pair */
-    bool has_spare_normal; /**< spare_normal is unused */
 } ilrs_rng_t;
 
 /** @brief Seed the generator (any 64-bit seed, 0 included). */
@@ -294,7 +289,8 @@ void ilrs_rng_seed(ilrs_rng_t *rng, uint64_t seed);
 uint64_t ilrs_rng_next(ilrs_rng_t *rng);
 /** @brief Uniform double in [0, 1). */
 double ilrs_rng_uniform(ilrs_rng_t *rng);
-/** @brief Standard normal deviate (mean 0, sigma 1). */
+/** @brief Standard normal deviate (mean 0, sigma 1), by the ziggurat method; thread-safe
+ *  (a shared table built once). */
 double ilrs_rng_normal(ilrs_rng_t *rng);
 /** @brief Uniform integer in [0, bound) without modulo bias; bound > 0. */
 uint64_t ilrs_rng_below(ilrs_rng_t *rng, uint64_t bound);

@@ -291,7 +291,9 @@ double ilrs_hw_battery_voltage(const ilrs_hw_battery_t *b)
         return 0.0;
     }
     double r = (double)b->cells_ok * b->p.cell_resistance_ohm / (double)b->strings_ok;
-    return ilrs_hw_battery_ocv(b) - ilrs_hw_battery_current(b) * r;
+    double ocv = ilrs_hw_battery_ocv(b);
+    double i = ocv > 0.0 ? b->power_w / ocv : 0.0; // ilrs_hw_battery_current, one OCV
+    return ocv - i * r;
 }
 
 double ilrs_hw_battery_current(const ilrs_hw_battery_t *b)
