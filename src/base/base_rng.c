@@ -6,6 +6,7 @@
 // and gives the same sequence everywhere: determinism is a requirement.
 #include <math.h>
 
+#include <stdatomic.h>
 #include <threads.h>
 
 #include "base/base_int.h"
@@ -72,6 +73,7 @@ double ilrs_rng_uniform(ilrs_rng_t *rng)
 static double zig_x[ZIG_N + 1]; /* layer widths, x[0] the base's virtual width */
 static double zig_f[ZIG_N + 1]; /* f(x[i]) */
 static once_flag zig_once = ONCE_FLAG_INIT;
+static atomic_bool zig_ready; /* set after zig_init: the fast path skips call_once */
 
 static void zig_init(void)
 {
@@ -87,11 +89,14 @@ static void zig_init(void)
         zig_f[i] = exp(-0.5 * zig_x[i] * zig_x[i]);
     }
     zig_f[0] = 0.0; /* the base layer starts at the axis */
+    atomic_store_explicit(&zig_ready, true, memory_order_release);
 }
 
 double ilrs_rng_normal(ilrs_rng_t *rng)
 {
-    call_once(&zig_once, zig_init);
+    if (!atomic_load_explicit(&zig_ready, memory_order_acquire)) {
+        call_once(&zig_once, zig_init);
+    }
     for (;;) {
         uint64_t b = ilrs_rng_next(rng);
         unsigned i = (unsigned)(b & (ZIG_N - 1));
