@@ -60,7 +60,7 @@ static void default_scenario_faults_detected(void **state)
     /* the first darkness at the ridge starts on day 15 (2030-01-16): a string
      * lost then is lost while the batteries discharge (the default scenario's
      * day 200 is in sunlight, batteries idle: `ilrs run` shows that one); the
-     * string monitor needs no learning, 30 samples in either state */
+     * string monitor needs no learning, 6 scans 10 s apart in either state */
     set_fault(sc, "batt_heater_dead", 0.5);
     set_fault(sc, "bay_sensor", 1.0);
     set_fault(sc, "array_hit", 2.0);
@@ -87,7 +87,7 @@ static void default_scenario_faults_detected(void **state)
     detected(s, "bay_sensor", "THERMAL", 600.0);        /* 120 identical samples */
     detected(s, "array_hit", "POWER", 2.0 * DAY);       /* two 15-min blocks in sunlight */
     detected(s, "seis_hangs", "PAYLOAD", 3600.0);       /* no data for 120 s */
-    detected(s, "lose_string", "POWER", 120.0);         /* string monitor: 30 samples */
+    detected(s, "lose_string", "POWER", 120.0);         /* string monitor: 6 scans */
     assert_true(result(s, "seis_hangs")->recovered);    /* power cycle, producing again */
     assert_true(s->survived);
     free(s);

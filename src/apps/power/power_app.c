@@ -29,9 +29,13 @@
 //  - current share: when the median string carries at least STRING_I_MIN, a
 //    string carrying less than STRING_I_SHARE of it, or the opposite sign,
 //    is out of family (an open string carries nothing; a drained one little).
-// STRING_PERSIST consecutive out-of-family samples of either kind (a debounce
-// far beyond the sensor noise: 0.02 V against a tolerance of ~1.5 V, 0.02 A
-// against >= 0.12 A) declare the string lost: an error event naming battery
+// The sense lines are scanned every STRING_SCAN_S (10 s, the POWER app itself
+// runs at 1 Hz): a battery monitor's scan, as string and cell voltages are
+// commonly sampled into housekeeping at 0.1-1 Hz; string failures are not
+// events of seconds, and 16 sense lines a second would cost the station run a
+// sixth of its time. STRING_PERSIST consecutive out-of-family scans of either
+// kind (a debounce far beyond the sensor noise: 0.02 V against a tolerance of
+// ~1.8 V, 0.02 A against >= 0.12 A) declare the string lost: an error event naming battery
 // and string, the string leaves the capacity budget, and the shedding
 // thresholds rise so that the same energy stays in reserve on the smaller
 // battery (if the SOC is already under a raised threshold, shedding follows
@@ -82,7 +86,8 @@ enum line_state {
 #define STRING_V_FLOOR 0.5   /* V: least voltage drop that counts */
 #define STRING_I_MIN 0.25    /* A: least mean peer string current for the share check */
 #define STRING_I_SHARE 0.5   /* a string under this share of the median string current */
-#define STRING_PERSIST 30    /* consecutive out-of-family samples that declare a loss */
+#define STRING_SCAN_S 10.0   /* s between scans of the string sense lines */
+#define STRING_PERSIST 6     /* consecutive out-of-family scans that declare a loss */
 
 /* The string monitor of one battery. */
 typedef struct string_monitor {
@@ -120,6 +125,7 @@ struct ilrs_pwr_app {
     size_t string_monitors;
     double capacity[ILRS_PWR_MAX_SENSORS]; /* per gauge: remaining fraction of capacity */
     uint32_t strings_lost;
+    ilrs_tai_t string_scan_t; /* last scan of the string monitors (0: none yet) */
     ilrs_tai_t last_t;
     uint32_t source_faults, battery_faults;
     /* resolved at init */
@@ -412,9 +418,9 @@ static const apps_event_t events[] = {
     {PWR_STRING_ERR_EID, "PWR_STRING_ERR", ILRS_EVENT_ERROR,
      "%.*s: battery string %d lost (%.1f V %.2f A, median %.1f V %.2f A); capacity %.0f %%, shed "
      "at %.2f %.2f %.2f %.2f",
-     "a battery string's monitor read below its peers (voltage, or current share while the "
-     "battery works) for STRING_PERSIST samples: the string is lost; the shedding thresholds are "
-     "raised to keep the same energy in reserve"},
+     "a battery string's monitor read below its battery's median string (voltage, or current "
+     "share while the battery works) for 6 scans 10 s apart: the string is lost; the shedding "
+     "thresholds are raised to keep the same energy in reserve"},
     {PWR_BATTERY_INF_EID, "PWR_BATTERY_INF", ILRS_EVENT_INFO,
      "%.*s: string %d out of the capacity budget; battery back in service on %u of %zu strings",
      "after a string loss the battery serves on its remaining strings"},
@@ -529,6 +535,7 @@ static void peers_init(ilrs_pwr_app_t *a, const ilrs_pwr_config_t *c)
     group_reset(&a->sources);
     group_reset(&a->batteries);
     a->strings_lost = 0;
+    a->string_scan_t = 0;
     a->last_t = 0;
 }
 
@@ -689,6 +696,11 @@ static int strings_step(ilrs_pwr_app_t *a, string_monitor_t *m, double *v_out, d
 
 static void strings_check(ilrs_app_t *app, ilrs_pwr_app_t *a)
 {
+    ilrs_tai_t now = ilrs_app_time(app);
+    if (a->string_scan_t != 0 && apps_seconds(now, a->string_scan_t) < STRING_SCAN_S - 0.5) {
+        return;
+    }
+    a->string_scan_t = now;
     for (size_t b = 0; b < a->string_monitors; b++) {
         string_monitor_t *m = &a->strings[b];
         double v = NAN, i = NAN, mv = NAN, mi = NAN;
