@@ -33,9 +33,9 @@
 
 #include "station/station_int.h"
 
-#define FIFO_BYTES ((size_t)8 << 20)
-#define ENTRY_HEAD 12u /* u32 length (0 = flush marker), i64 receive time */
-#define WAKE_BYTES ((size_t)256 << 10)  /* queued bytes that wake an idle writer */
+#define FIFO_BYTES  ((size_t)8 << 20)
+#define ENTRY_HEAD  12u                 /* u32 length (0 = flush marker), i64 receive time */
+#define WAKE_BYTES  ((size_t)256 << 10) /* queued bytes that wake an idle writer */
 #define BATCH_BYTES ((size_t)1 << 20)   /* most bytes the writer takes at once */
 
 struct station_archive {
@@ -155,8 +155,8 @@ static void *writer(void *arg)
             memcpy(&t, batch + off + 4, 8);
             const uint8_t *pkt = batch + off + ENTRY_HEAD;
             off += ENTRY_HEAD + len;
-            int rc = len == 0 ? ilrs_ground_archive_flush(a->ar)
-                              : ingest(a, pkt, len, (ilrs_tai_t)t);
+            int rc =
+                len == 0 ? ilrs_ground_archive_flush(a->ar) : ingest(a, pkt, len, (ilrs_tai_t)t);
             if (len > 0 && rc == 0) {
                 accepted++;
             } else if (len > 0 && rc != ILRS_EGROUND_DB && rc != ILRS_ENOMEM) {

@@ -202,7 +202,8 @@ double ilrs_hw_battery_derate(const ilrs_hw_battery_params_t *p, double k)
 int ilrs_hw_battery_init(ilrs_hw_battery_t *b, const ilrs_hw_battery_params_t *p)
 {
     memset(b, 0, sizeof *b);
-    if (p->strings == 0 || p->strings > ILRS_HW_STRINGS_MAX || p->cells_per_string == 0 || !(p->cell_capacity_ah > 0.0) ||
+    if (p->strings == 0 || p->strings > ILRS_HW_STRINGS_MAX || p->cells_per_string == 0 ||
+        !(p->cell_capacity_ah > 0.0) ||
         !(p->soc_min >= 0.0 && p->soc_min < p->soc_max && p->soc_max <= 1.0) ||
         !(p->soc_initial >= 0.0 && p->soc_initial <= 1.0) ||
         !(p->charge_efficiency > 0.0 && p->charge_efficiency <= 1.0) ||

@@ -270,8 +270,8 @@ static void string_current_share_detected(void **state)
     assert_int_equal(count_events(&f->h, "POWER", PWR_STRING_ERR_EID), 0);
     run_strings(f, 120, DISCHARGE, 0u, 1u << 1, 0.02, &rng);
     assert_int_equal(count_events(&f->h, "POWER", PWR_STRING_ERR_EID), 1);
-    assert_non_null(strstr(last_event(&f->h, "POWER", PWR_STRING_ERR_EID),
-                           "batt_a: battery string 1 lost"));
+    assert_non_null(
+        strstr(last_event(&f->h, "POWER", PWR_STRING_ERR_EID), "batt_a: battery string 1 lost"));
     teardown(f);
 }
 

@@ -135,9 +135,9 @@ static void rng_moments(void **state)
 static void rng_normal_distribution(void **state)
 {
     (void)state;
-    static const double edge[] = {-INFINITY, -4.0, -3.44, -3.0, -2.0, -1.0, -0.5, 0.0,
-                                  0.25,      0.5,  1.0,   1.5,  2.0,  2.5,  3.0,  3.44,
-                                  3.6,       4.0,  4.5,   5.0,  INFINITY};
+    static const double edge[] = {-INFINITY, -4.0, -3.44, -3.0, -2.0, -1.0, -0.5,
+                                  0.0,       0.25, 0.5,   1.0,  1.5,  2.0,  2.5,
+                                  3.0,       3.44, 3.6,   4.0,  4.5,  5.0,  INFINITY};
     enum { BINS = sizeof edge / sizeof edge[0] - 1 };
     uint64_t count[BINS] = {0};
     ilrs_rng_t r;

@@ -84,7 +84,7 @@ enum line_state {
 #define STRING_MAX 16        /* strings per battery the monitor follows */
 #define STRING_V_TOL 0.06    /* relative drop below the strings' median voltage */
 #define STRING_V_FLOOR 0.5   /* V: least voltage drop that counts */
-#define STRING_I_MIN 0.25    /* A: least mean peer string current for the share check */
+#define STRING_I_MIN 0.25    /* A: least median string current for the share check */
 #define STRING_I_SHARE 0.5   /* a string under this share of the median string current */
 #define STRING_SCAN_S 10.0   /* s between scans of the string sense lines */
 #define STRING_PERSIST 6     /* consecutive out-of-family scans that declare a loss */
