@@ -78,6 +78,25 @@ int main(int argc, char **argv)
     ilrs_station_get_summary(st, &s);
     fprintf(stderr, "bench_station: %.0f days, %s; outputs in %s\n", s.simulated_s / 86400,
             s.verdict, dir);
+    // The space link's accounting (docs/station.md "Space link"): every packet sent
+    // is delivered, lost or still in flight.
+    uint64_t frames = 0, bad = 0, lost = 0, delivered = 0;
+    for (size_t v = 0; v < ILRS_STATION_LINK_VCS; v++) {
+        frames += s.link.vc[v].frames_sent;
+        bad += s.link.vc[v].frames_bad;
+        lost += s.link.vc[v].frames_lost;
+        delivered += s.link.vc[v].packets_delivered;
+    }
+    fprintf(stderr,
+            "bench_station: link %llu frames, %llu failed the FECF, %llu lost; packets %llu sent "
+            "= %llu delivered + %llu lost + %llu in flight\n",
+            (unsigned long long)frames, (unsigned long long)bad, (unsigned long long)lost,
+            (unsigned long long)s.tm_packets_sent, (unsigned long long)delivered,
+            (unsigned long long)s.tm_packets_lost, (unsigned long long)s.link.packets_in_flight);
+    if (s.tm_packets_sent != delivered + s.tm_packets_lost + s.link.packets_in_flight) {
+        fprintf(stderr, "bench_station: the link's packet accounting does not add up\n");
+        return 1;
+    }
     ilrs_station_destroy(st);
     ilrs_scenario_destroy(sc);
     struct rusage ru;

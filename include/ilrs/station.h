@@ -112,8 +112,37 @@ typedef struct ilrs_station_partner_result {
     uint64_t produced_bytes;   /**< read from its payloads */
     uint64_t stored_bytes;     /**< on board now (in storage, not yet sent) */
     uint64_t downlinked_bytes; /**< received on the ground */
-    uint64_t lost_bytes;       /**< refused by full storage */
+    uint64_t lost_bytes;       /**< refused by full storage or lost on the space link */
+    uint64_t link_lost_bytes;  /**< of lost_bytes: in science frames lost on the space link */
 } ilrs_station_partner_result_t;
+
+/** Space link counts of one TM virtual channel in `ilrs run` (docs/station.md "Space link"). */
+typedef struct ilrs_station_link_vc {
+    uint64_t frames_sent;       /**< TM transfer frames the radios transmitted on this VC */
+    uint64_t frames_bad;        /**< received with bit errors, failed the FECF: dropped */
+    uint64_t frames_lost;       /**< never received (receiver acquiring lock, relay store full) */
+    uint64_t packets_sent;      /**< telemetry packets framed on this VC */
+    uint64_t packets_delivered; /**< extracted at the ground and handed to the archive */
+    uint64_t packets_lost;      /**< cut by a lost or bad frame (wholly or in part) */
+} ilrs_station_link_vc_t;
+
+/** Virtual channels of the run's space link (ccsds.h ILRS_CCSDS_VC_*). */
+#define ILRS_STATION_LINK_VCS 3u
+
+/** The run's space link: TM frames, bit errors, frame loss. */
+typedef struct ilrs_station_link_result {
+    /** 0 real-time HK and events, 1 playback (generated before the pass), 2 science
+     *  (payload status packets; science volumes are accounted per frame, not carried) */
+    ilrs_station_link_vc_t vc[ILRS_STATION_LINK_VCS];
+    uint64_t frames_undetected;  /**< frames with bit errors that passed the FECF anyway */
+    uint64_t bit_errors;         /**< bits flipped in telemetry frames */
+    uint64_t acquisitions;       /**< receiver (re)acquisitions: each AOS and rate change */
+    uint64_t packets_in_flight;  /**< framed, not yet at the ground when the run ended */
+    uint64_t science_bytes_sent; /**< science octets the radios transmitted */
+    uint64_t science_bytes_lost; /**< of those, in frames lost or failing the FECF */
+    double min_ebn0_db;          /**< lowest Eb/N0 of a radio while transmitting (NAN: never) */
+    double max_fer;              /**< highest frame error rate of the model then */
+} ilrs_station_link_result_t;
 
 /** One thermal node's temperature extremes. */
 typedef struct ilrs_station_node_result {
@@ -144,6 +173,8 @@ typedef struct ilrs_station_summary {
     double earth_fraction;   /**< Earth above the horizon */
     double contact_fraction; /**< some radio's link up */
     uint64_t tm_packets_sent, tm_packets_archived, tm_packets_dropped;
+    uint64_t tm_packets_lost;        /**< on the space link (sum of link.vc[].packets_lost) */
+    ilrs_station_link_result_t link; /**< the space link's frames and losses */
     uint64_t events_total, events_by_severity[4];
     uint64_t commands_sent;
     size_t node_count;

@@ -134,6 +134,9 @@ static void event_sink(void *user, const ilrs_evs_record_t *record)
         fsw->event_packet_failures++;
         return;
     }
+    // Per-APID sequence count (133.0-B-2 §4.1.3.4.2.3): the encoder leaves it 0,
+    // and a ground that drops repeated counts as duplicates would keep one event.
+    ilrs_ccsds_set_seq_count(fsw->event_pkt, (uint16_t)(fsw->event_packets & 0x3FFFu));
     fsw->drop_depth++;
     int rc = ilrs_bus_publish(fsw->bus, fsw->event_pkt, len);
     fsw->drop_depth--;

@@ -10,11 +10,14 @@
  *  - station_run.c     create, the run loop, faults, the space link
  *  - station_report.c  text summary, summary.json, report.html
  *  - station_realtime.c pacing by the host clock and the LINK app (real time)
+ *  - station_link.c    the space link of the run: TM frames, bit errors, frame
+ *                      loss, light time, relay store-and-forward, the ground end
  *
  * Invariants: the loop is single-threaded and reads no host clock except to
  * report wall time and speed, which never reach the archive or the flight
  * software; every random draw comes from one ilrs_rng_t seeded by the run's
- * seed, in a fixed order.
+ * seed, in a fixed order (the space link has its own, seeded from the same seed,
+ * so its draws leave the twin's and the faults' unchanged).
  */
 #ifndef ILRS_STATION_INT_H
 #define ILRS_STATION_INT_H
@@ -168,12 +171,21 @@ uint64_t ilrs__station_archive_accepted(station_archive_t *ar);
 
 /* ---- the station ----------------------------------------------------------------------- */
 
-/** A packet or science chunk in flight on the space link. */
+typedef struct station_link station_link_t; /* the run's space link (station_link.c) */
+
+/** A packet, TM frame or science chunk in a radio or in flight on the space link. */
 typedef struct station_flight {
     double arrive_s; /* mission time it reaches the ground */
     uint32_t len;
-    int32_t payload; /* >= 0: science of hw payload i (no content kept); -1: packet */
-    uint8_t *data;   /* packet: its octets (owned by the flight until delivered) */
+    int32_t payload; /* >= 0: science of hw payload i (no content kept); -1: packet (in a
+                      * radio) or TM frame (after the radio); -2: packet whose content
+                      * was not kept (too much in flight) */
+    uint8_t *data;   /* packet / frame: its octets (owned by the flight until delivered) */
+    uint32_t lost;   /* science: octets of the chunk in frames lost or bad on the link */
+    uint16_t ends;   /* frame: packets whose last octet it carries */
+    uint8_t radio;   /* frame: the radio (physical channel) that sent it */
+    uint8_t vcid;    /* frame: its virtual channel */
+    uint32_t flips;  /* frame: bits flipped by the error model */
 } station_flight_t;
 
 /** A FIFO of flights (grows; the space link is not flight code). */
@@ -244,6 +256,7 @@ struct ilrs_station {
     station_flightq_t relay_q; /* at relay 0, waiting for a relay <-> Earth window */
     double relay_credit;       /* relay -> Earth bytes allowed and not used this second */
     uint64_t store_dropped;    /* packets lost: more than STORE_BYTES in flight */
+    station_link_t *space;     /* TM channels and their ground ends (station_link.c) */
     /* faults */
     station_fault_state_t faults[ILRS_SCENARIO_MAX_FAULTS];
     ilrs_station_fault_result_t fault_results[ILRS_SCENARIO_MAX_FAULTS];
@@ -252,6 +265,7 @@ struct ilrs_station {
     ilrs_station_partner_result_t partner_results[ILRS_SCENARIO_MAX_PARTNERS];
     int payload_partner[ST_MAX_PAYLOADS]; /* hw payload -> partner index (-1: rover/none) */
     uint64_t payload_down[ST_MAX_PAYLOADS];
+    uint64_t payload_link_lost[ST_MAX_PAYLOADS]; /* science octets lost on the space link */
     ilrs_station_summary_t sum;
     station_series_t series;
     station_timeline_item_t *timeline;
@@ -268,6 +282,37 @@ struct ilrs_station {
     uint64_t rt_slips; /* times the host fell behind (warned once) */
     bool rt_started;
 };
+
+/* ---- the run's space link (station_link.c) ----------------------------------------------- */
+
+/* FIFO of flights (grows). */
+int ilrs__station_q_push(station_flightq_t *q, const station_flight_t *f);
+station_flight_t *ilrs__station_q_front(station_flightq_t *q);
+void ilrs__station_q_pop(station_flightq_t *q);
+void ilrs__station_q_free(station_flightq_t *q); /* frees the items' data too */
+
+/** Set up the TM channel of every radio and its ground end (after the flight
+ *  software: the ground decodes with its dictionary). 0, ILRS_ENOMEM, ILRS_EINVAL. */
+int ilrs__station_link_create(ilrs_station_t *st, char *error, size_t cap);
+void ilrs__station_link_destroy(station_link_t *l);
+/** One mission second of the link: octets the radios sent become TM frames (bit
+ *  errors and losses drawn), travel (light time, relay), and frames due reach the
+ *  ground (FECF check, VC demultiplexing, packets to the archive). */
+int ilrs__station_link_step(ilrs_station_t *st, const station_env_sample_t *e);
+/** Counts so far (in-flight packets computed now). */
+void ilrs__station_link_result(const ilrs_station_t *st, ilrs_station_link_result_t *out);
+
+/* The link error model, exposed for its tests (docs/station.md "Space link").
+ * Bit error rate at @p ebn0_db for a code that reaches ST_LINK_REF_BER at
+ * @p required_ebn0_db: BPSK's curve shifted by that code's coding gain. */
+#define ST_LINK_REF_BER 1e-6
+double ilrs__station_link_ber(double ebn0_db, double required_ebn0_db);
+/** Probability that a frame of @p bits has at least one bit error at @p ber. */
+double ilrs__station_link_fer(double ber, size_t bits);
+/** Draw a Binomial(@p n, @p p) count with @p rng (inversion; normal approx. for n p > 30). */
+uint64_t ilrs__station_link_binomial(ilrs_rng_t *rng, uint64_t n, double p);
+/** Flip Binomial(8 @p len, @p ber) distinct bits of @p buf; returns how many. */
+uint32_t ilrs__station_link_corrupt(ilrs_rng_t *rng, uint8_t *buf, size_t len, double ber);
 
 /* station_realtime.c: add the LINK app (options.link) before the flight software
  * starts; pace one loop second by the host clock (options.realtime_speed). */

@@ -189,6 +189,27 @@ int ilrs_station_write_text(const ilrs_station_t *st, FILE *f)
             (unsigned long long)s.tm_packets_dropped, (unsigned long long)s.events_total,
             (unsigned long long)s.events_by_severity[2],
             (unsigned long long)s.events_by_severity[3]);
+    {
+        const ilrs_station_link_result_t *k = &s.link;
+        uint64_t fs = 0, fb = 0, fl = 0;
+        for (size_t v = 0; v < ILRS_STATION_LINK_VCS; v++) {
+            fs += k->vc[v].frames_sent;
+            fb += k->vc[v].frames_bad;
+            fl += k->vc[v].frames_lost;
+        }
+        fprintf(f,
+                "  space link: %llu TM frames sent, %llu failed the FECF, %llu lost "
+                "(%llu acquisitions); packets lost %llu (real time %llu, playback %llu, "
+                "science %llu), %llu in flight; science %.3g%% of octets lost\n",
+                (unsigned long long)fs, (unsigned long long)fb, (unsigned long long)fl,
+                (unsigned long long)k->acquisitions, (unsigned long long)s.tm_packets_lost,
+                (unsigned long long)k->vc[0].packets_lost,
+                (unsigned long long)k->vc[1].packets_lost,
+                (unsigned long long)k->vc[2].packets_lost, (unsigned long long)k->packets_in_flight,
+                k->science_bytes_sent
+                    ? 100.0 * (double)k->science_bytes_lost / (double)k->science_bytes_sent
+                    : 0.0);
+    }
     for (size_t i = 0; i < st->map.warning_count; i++) {
         fprintf(f, "  note: %s\n", st->map.warnings[i]);
     }
@@ -204,6 +225,45 @@ static json_t *jtime(ilrs_tai_t t)
         return json_null();
     }
     return json_string(buf);
+}
+
+/* The space link's counts (station_link.c): totals and one object per VC. */
+static json_t *link_json(const ilrs_station_link_result_t *k)
+{
+    static const char *const names[] = {"realtime", "playback", "science"};
+    json_t *o = json_object();
+    json_t *vcs = json_array();
+    uint64_t sent = 0, bad = 0, lost = 0;
+    for (size_t v = 0; v < ILRS_STATION_LINK_VCS; v++) {
+        const ilrs_station_link_vc_t *c = &k->vc[v];
+        json_t *x = json_object();
+        json_object_set_new(x, "vc", json_integer((json_int_t)v));
+        json_object_set_new(x, "name", json_string(names[v]));
+        json_object_set_new(x, "frames_sent", json_integer((json_int_t)c->frames_sent));
+        json_object_set_new(x, "frames_bad_fecf", json_integer((json_int_t)c->frames_bad));
+        json_object_set_new(x, "frames_lost", json_integer((json_int_t)c->frames_lost));
+        json_object_set_new(x, "packets_sent", json_integer((json_int_t)c->packets_sent));
+        json_object_set_new(x, "packets_delivered", json_integer((json_int_t)c->packets_delivered));
+        json_object_set_new(x, "packets_lost", json_integer((json_int_t)c->packets_lost));
+        json_array_append_new(vcs, x);
+        sent += c->frames_sent;
+        bad += c->frames_bad;
+        lost += c->frames_lost;
+    }
+    json_object_set_new(o, "frame_octets", json_integer(1115));
+    json_object_set_new(o, "frames_sent", json_integer((json_int_t)sent));
+    json_object_set_new(o, "frames_bad_fecf", json_integer((json_int_t)bad));
+    json_object_set_new(o, "frames_lost", json_integer((json_int_t)lost));
+    json_object_set_new(o, "frames_undetected", json_integer((json_int_t)k->frames_undetected));
+    json_object_set_new(o, "bit_errors", json_integer((json_int_t)k->bit_errors));
+    json_object_set_new(o, "acquisitions", json_integer((json_int_t)k->acquisitions));
+    json_object_set_new(o, "science_bytes_sent", json_integer((json_int_t)k->science_bytes_sent));
+    json_object_set_new(o, "science_bytes_lost", json_integer((json_int_t)k->science_bytes_lost));
+    json_object_set_new(o, "min_ebn0_db",
+                        isfinite(k->min_ebn0_db) ? json_real(k->min_ebn0_db) : json_null());
+    json_object_set_new(o, "max_fer", json_real(k->max_fer));
+    json_object_set_new(o, "vcs", vcs);
+    return o;
 }
 
 int ilrs_station_write_json(const ilrs_station_t *st, FILE *f)
@@ -237,6 +297,10 @@ int ilrs_station_write_json(const ilrs_station_t *st, FILE *f)
     json_object_set_new(tm, "packets_sent", json_integer((json_int_t)s.tm_packets_sent));
     json_object_set_new(tm, "packets_archived", json_integer((json_int_t)s.tm_packets_archived));
     json_object_set_new(tm, "packets_dropped", json_integer((json_int_t)s.tm_packets_dropped));
+    json_object_set_new(tm, "packets_lost", json_integer((json_int_t)s.tm_packets_lost));
+    json_object_set_new(tm, "packets_in_flight",
+                        json_integer((json_int_t)s.link.packets_in_flight));
+    json_object_set_new(tm, "link", link_json(&s.link));
     json_object_set_new(o, "telemetry", tm);
     json_t *ev = json_object();
     static const char *const sev[] = {"debug", "info", "error", "critical"};
@@ -267,6 +331,7 @@ int ilrs_station_write_json(const ilrs_station_t *st, FILE *f)
         json_object_set_new(x, "stored_bytes", json_integer((json_int_t)p->stored_bytes));
         json_object_set_new(x, "downlinked_bytes", json_integer((json_int_t)p->downlinked_bytes));
         json_object_set_new(x, "lost_bytes", json_integer((json_int_t)p->lost_bytes));
+        json_object_set_new(x, "link_lost_bytes", json_integer((json_int_t)p->link_lost_bytes));
         json_array_append_new(parts, x);
     }
     json_object_set_new(o, "partners", parts);

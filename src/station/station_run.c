@@ -8,9 +8,11 @@
 //   2. faults due at this second are injected through the twin's fault API;
 //   3. the hardware twin steps 1 s;
 //   4. the flight software runs one major frame (every app of every rate group);
-//   5. the space link: octets the radios reported sent leave their queues,
-//      travel with the light time (through the relay's store-and-forward when
-//      sent on a proximity radio) and reach the ground, which archives them;
+//   5. the space link (station_link.c): octets the radios reported sent leave
+//      their queues as TM frames with bit errors and losses, travel with the
+//      light time (through the relay's store-and-forward when sent on a
+//      proximity radio) and reach the ground, which checks, demultiplexes and
+//      archives them;
 //   6. new flight events are logged, matched to faults (detection, recovery);
 //   7. monitoring: state of charge, brownout, temperatures, report series.
 // Nothing here reads the host clock except for wall time and speed, which reach
@@ -54,47 +56,6 @@ static double wall_now(void)
 static ilrs_tai_t tai_of(const ilrs_station_t *st, double t_s)
 {
     return st->sc->epoch_tai + (ilrs_tai_t)llround(t_s * 1e9);
-}
-
-static int q_push(station_flightq_t *q, const station_flight_t *f)
-{
-    if (q->count == q->cap) {
-        size_t cap = q->cap ? 2 * q->cap : 256;
-        station_flight_t *n = malloc(cap * sizeof *n);
-        if (n == NULL) {
-            return ILRS_ENOMEM;
-        }
-        for (size_t i = 0; i < q->count; i++) {
-            n[i] = q->items[(q->head + i) % q->cap];
-        }
-        free(q->items);
-        q->items = n;
-        q->head = 0;
-        q->cap = cap;
-    }
-    q->items[(q->head + q->count) % q->cap] = *f;
-    q->count++;
-    return 0;
-}
-
-static station_flight_t *q_front(station_flightq_t *q)
-{
-    return q->count ? &q->items[q->head] : NULL;
-}
-
-static void q_pop(station_flightq_t *q)
-{
-    q->head = (q->head + 1) % q->cap;
-    q->count--;
-}
-
-static void q_free(station_flightq_t *q)
-{
-    for (size_t i = 0; i < q->count; i++) {
-        free(q->items[(q->head + i) % q->cap].data);
-    }
-    free(q->items);
-    memset(q, 0, sizeof *q);
 }
 
 static void timeline_add_at(ilrs_station_t *st, double t_s, uint8_t kind, uint8_t level,
@@ -217,7 +178,7 @@ static int w_radio_send(void *c, uint16_t id, const void *data, size_t len)
         f.payload = -2; /* octets sent, content lost: too much in flight */
         st->store_dropped++;
     }
-    return q_push(&st->fifo[id].q, &f);
+    return ilrs__station_q_push(&st->fifo[id].q, &f);
 }
 
 static int bind_hal(ilrs_station_t *st)
@@ -478,87 +439,6 @@ static void drain_events(ilrs_station_t *st)
     }
 }
 
-/* ---- the space link ----------------------------------------------------------------------- */
-
-static void deliver(ilrs_station_t *st, const station_flight_t *f)
-{
-    if (f->payload >= 0) {
-        st->payload_down[f->payload] += f->len;
-        return;
-    }
-    if (f->payload == -1) {
-        const uint8_t *buf = f->data;
-        st->sum.tm_packets_archived++; /* delivered; the archive's count replaces it */
-        if (st->archive != NULL) {
-            int rc =
-                ilrs__station_archive_packet(st->archive, buf, f->len, tai_of(st, f->arrive_s));
-            if (rc != 0 && st->archive_error == 0) {
-                st->archive_error = rc;
-                ilrs_log(ILRS_LOG_ERROR, "station", "archive: %s", ilrs_strerror(rc));
-            }
-        }
-        st->store_bytes -= f->len;
-        free(f->data);
-    }
-}
-
-static int space_link(ilrs_station_t *st, const station_env_sample_t *e)
-{
-    double earth_lt = e->earth_distance_m / ST_SPEED_OF_LIGHT;
-    // Radios: what the twin reports sent leaves the radio now.
-    for (size_t r = 0; r < st->map.config.n_radios; r++) {
-        station_radio_fifo_t *fo = &st->fifo[r];
-        const ilrs_hw_radio_t *hr = ilrs_hw_station_radio(st->hw, r);
-        uint64_t sent = hr->sent_bytes - fo->sent_base;
-        station_flight_t *f;
-        while ((f = q_front(&fo->q)) != NULL && fo->acked + f->len <= sent) {
-            station_flight_t g = *f;
-            fo->acked += g.len;
-            q_pop(&fo->q);
-            st->sum.tm_packets_sent += g.payload == -1;
-            int rc;
-            if (fo->proximity) {
-                g.arrive_s = st->t_s + e->relay_range_m[0] / ST_SPEED_OF_LIGHT;
-                rc = q_push(&st->relay_q, &g);
-            } else {
-                g.arrive_s = st->t_s + earth_lt;
-                rc = q_push(&st->air, &g);
-            }
-            if (rc != 0) {
-                return rc;
-            }
-        }
-    }
-    // Relay store-and-forward: to Earth at its rate while a relay <-> Earth window is open.
-    if (st->sc->relay_count > 0 && ilrs__station_env_relay_earth(st->env, 0, st->t_s)) {
-        st->relay_credit += st->sc->relays[0].earth_rate_bps / 8.0;
-        station_flight_t *f;
-        while ((f = q_front(&st->relay_q)) != NULL && f->arrive_s <= st->t_s &&
-               (double)f->len <= st->relay_credit) {
-            station_flight_t g = *f;
-            st->relay_credit -= g.len;
-            q_pop(&st->relay_q);
-            g.arrive_s = st->t_s + earth_lt;
-            int rc = q_push(&st->air, &g);
-            if (rc != 0) {
-                return rc;
-            }
-        }
-        if (st->relay_q.count == 0) {
-            st->relay_credit = 0.0;
-        }
-    } else {
-        st->relay_credit = 0.0;
-    }
-    station_flight_t *f;
-    while ((f = q_front(&st->air)) != NULL && f->arrive_s <= st->t_s) {
-        station_flight_t g = *f;
-        q_pop(&st->air);
-        deliver(st, &g);
-    }
-    return 0;
-}
-
 /* ---- create / destroy ----------------------------------------------------------------------- */
 
 void ilrs_station_options_default(ilrs_station_options_t *o)
@@ -764,7 +644,8 @@ int ilrs_station_create(const ilrs_scenario_t *sc, const ilrs_station_options_t 
         st->fifo[r].proximity = sc->radios[r].link == ILRS_SCENARIO_LINK_PROXIMITY;
         st->fifo[r].sent_base = ilrs_hw_station_radio(st->hw, r)->sent_bytes;
     }
-    if ((rc = make_flight(st, error, cap)) != 0 || (rc = open_outputs(st, error, cap)) != 0) {
+    if ((rc = make_flight(st, error, cap)) != 0 || (rc = open_outputs(st, error, cap)) != 0 ||
+        (rc = ilrs__station_link_create(st, error, cap)) != 0) {
         goto out_fail;
     }
     for (size_t p = 0; p < st->map.config.n_payloads; p++) {
@@ -814,10 +695,11 @@ void ilrs_station_destroy(ilrs_station_t *st)
     ilrs_hw_station_destroy(st->hw);
     ilrs__station_env_destroy(st->env);
     for (size_t r = 0; r < ILRS_SCENARIO_MAX_RADIOS; r++) {
-        q_free(&st->fifo[r].q);
+        ilrs__station_q_free(&st->fifo[r].q);
     }
-    q_free(&st->air);
-    q_free(&st->relay_q);
+    ilrs__station_q_free(&st->air);
+    ilrs__station_q_free(&st->relay_q);
+    ilrs__station_link_destroy(st->space);
     free(st->timeline);
     ilrs__station_series_free(&st->series);
     free(st);
@@ -931,6 +813,7 @@ static void update_partners(ilrs_station_t *st)
     for (size_t k = 0; k < st->sc->partner_count; k++) {
         ilrs_station_partner_result_t *pr = &st->partner_results[k];
         pr->produced_bytes = pr->stored_bytes = pr->downlinked_bytes = pr->lost_bytes = 0;
+        pr->link_lost_bytes = 0;
     }
     for (size_t p = 0; p < st->map.config.n_payloads; p++) {
         int k = st->payload_partner[p];
@@ -942,7 +825,8 @@ static void update_partners(ilrs_station_t *st)
         ilrs_station_partner_result_t *pr = &st->partner_results[k];
         pr->produced_bytes += prod;
         pr->stored_bytes += held;
-        pr->lost_bytes += lost;
+        pr->lost_bytes += lost + st->payload_link_lost[p];
+        pr->link_lost_bytes += st->payload_link_lost[p];
         pr->downlinked_bytes += st->payload_down[p];
     }
 }
@@ -1017,7 +901,7 @@ int ilrs_station_run(ilrs_station_t *st)
                      ilrs_strerror(rc));
             break;
         }
-        if ((rc = space_link(st, &e)) != 0) {
+        if ((rc = ilrs__station_link_step(st, &e)) != 0) {
             break;
         }
         // Events are read from the flight log every 10 s (the log holds 4096, the
@@ -1117,6 +1001,11 @@ void ilrs_station_get_summary(const ilrs_station_t *st, ilrs_station_summary_t *
     out->earth_fraction = st->earth_up_s / t;
     out->contact_fraction = st->contact_s / t;
     out->tm_packets_dropped = ilrs__station_downlink_tm_dropped(st->downlink) + st->store_dropped;
+    ilrs__station_link_result(st, &out->link);
+    out->tm_packets_lost = 0;
+    for (size_t v = 0; v < ILRS_STATION_LINK_VCS; v++) {
+        out->tm_packets_lost += out->link.vc[v].packets_lost;
+    }
     out->node_count = st->map.config.n_nodes;
     out->nodes = st->node_results;
     out->partner_count = st->sc->partner_count;
