@@ -345,7 +345,9 @@ static void inject_due(ilrs_station_t *st)
         if (s->done || st->t_s < s->next_s) {
             continue;
         }
-        double value = s->hw_kind == ILRS_HW_FAULT_ARRAY_DEGRADE ? f->loss_fraction : 1.0;
+        double value = s->hw_kind == ILRS_HW_FAULT_ARRAY_DEGRADE ? f->loss_fraction
+                       : s->hw_kind == ILRS_HW_FAULT_BATTERY_STRING ? (double)f->string_index
+                                                                    : 1.0;
         int rc =
             ilrs_hw_station_inject(st->hw, (ilrs_hw_fault_kind_t)s->hw_kind, s->hw_index, value);
         if (rc == ILRS_ESTATE && s->hw_kind == ILRS_HW_FAULT_PAYLOAD_HANG) {
