@@ -464,13 +464,24 @@ uint32_t ilrs_lc_app_ap_fired(const ilrs_lc_app_t *app, size_t ap);
 /* STORAGE (STO): mass storage accounting per partner / virtual channel         */
 /* ========================================================================= */
 
-#define ILRS_STO_MAX_CHANNELS 16
+#define ILRS_STO_MAX_CHANNELS 32
 
 /** One virtual channel of the mass storage. */
 typedef struct ilrs_sto_channel_config {
     char name[24];                  /**< [A-Za-z][A-Za-z0-9_]* (telemetry field prefix) */
     char owner[ILRS_APPS_NAME_MAX]; /**< partner whose data it holds; "" = the default channel */
     uint8_t priority;               /**< 1 highest: played back first, dropped last */
+    /**
+     * Payload whose PLD_DATA records this channel files ("" = every record of
+     * @c owner): a record goes to the channel of its payload first, then to its
+     * owner's channel, then to the default channel.
+     */
+    char payload[ILRS_APPS_NAME_MAX];
+    /**
+     * STORAGE reads the hal payload port @c payload itself each step (data that
+     * does not pass through the payload host, e.g. a rover's over its proximity link).
+     */
+    bool read_port;
 } ilrs_sto_channel_config_t;
 
 /** STORAGE configuration. */
@@ -480,11 +491,18 @@ typedef struct ilrs_sto_config {
     ilrs_sto_channel_config_t channels[ILRS_STO_MAX_CHANNELS];
     size_t channel_count;
     uint16_t data_apid; /**< PLD_DATA packets to file (the payload host's data_apid) */
+    /**
+     * Nonzero: every played-back chunk starts with a virtual-channel header, this
+     * marker then the channel index (two 32-bit words, host order), so whatever
+     * receives the radio's octets can attribute them to their channel (a chunk
+     * shorter than the header is padded). 0: the chunks are zero octets.
+     */
+    uint32_t playback_marker;
     double rate_hz;     /**< 0 = 1 Hz */
     uint16_t apid;
 } ilrs_sto_config_t;
 
-/** One channel's accounting (bytes). */
+/** One channel's accounting (bytes): written + refused = produced; dropped + refused = lost. */
 typedef struct ilrs_sto_channel_status {
     uint64_t stored;  /**< held now */
     uint64_t written; /**< filed so far */
@@ -497,7 +515,8 @@ typedef struct ilrs_sto_app ilrs_sto_app_t;
 
 /**
  * @brief Create (config copied). @return 0, ILRS_EINVAL (no hal or storage name,
- *        channels 1..16 with valid names, priority >= 1, one channel per owner), ILRS_ENOMEM.
+ *        channels 1..32 with valid names, priority >= 1, one channel per owner and
+ *        payload, read_port without a payload), ILRS_ENOMEM.
  */
 int ilrs_sto_app_create(const ilrs_sto_config_t *cfg, ilrs_sto_app_t **out);
 /** @brief Free (after the flight instance that ran it). Accepts NULL. */
@@ -512,13 +531,19 @@ int ilrs_sto_app_channel(const ilrs_sto_app_t *app, size_t i, ilrs_sto_channel_s
 /* ========================================================================= */
 
 #define ILRS_COM_MAX_RADIOS 4
-#define ILRS_COM_MAX_WINDOWS 64
+#define ILRS_COM_MAX_WINDOWS 128
 #define ILRS_COM_MAX_RT 32
 
 /** A radio the app may use. */
 typedef struct ilrs_com_radio_config {
     char name[ILRS_APPS_NAME_MAX]; /**< hal radio */
     bool direct_to_earth;          /**< else a relay */
+    /**
+     * hal switch of the radio's power line ("" = none known): while it is off the
+     * radio is not expected to have link (no outage), and an outage asks POWER
+     * to power-cycle it (PwrCycleLine, cycle_off_s).
+     */
+    char line[ILRS_APPS_NAME_MAX];
 } ilrs_com_radio_config_t;
 
 /** A predicted contact window of one radio (onboard TAI). */
@@ -532,15 +557,31 @@ typedef struct ilrs_com_config {
     ilrs_hal_t *hal;
     ilrs_com_radio_config_t radios[ILRS_COM_MAX_RADIOS];
     size_t radio_count;
-    /** Contact windows (0: the hal link state alone decides). */
+    /**
+     * Contact windows, the onboard contact plan (0: the hal link state alone
+     * decides). Ended windows are reused by ComAddWindow, so the ground keeps the
+     * plan ahead of the station with uploads.
+     */
     ilrs_com_window_t windows[ILRS_COM_MAX_WINDOWS];
     size_t window_count;
     bool prefer_relay; /**< default: direct-to-Earth first when both are available */
     /** Real-time telemetry (APIDs) sent first on the selected link. */
     uint16_t rt_apids[ILRS_COM_MAX_RT];
     size_t rt_count;
+    /** Also take every app's HK packet and the event packets (subscribed at init). */
+    bool tm_all_apps;
+    /** Output filter: at most one packet per APID per interval, every event packet (0 = all). */
+    uint32_t tm_interval_s;
+    /**
+     * Telemetry recorder, bytes allocated at create (0 = none: telemetry without
+     * a link is dropped and counted). With it, telemetry is kept in arrival order
+     * while no link closes and goes out first at the next contact; when it is
+     * full, new packets are dropped and counted.
+     */
+    size_t tm_buffer_bytes;
     bool playback;     /**< ask STORAGE (StoDownlink) to fill the spare capacity */
     double fill_limit; /**< keep the radio queue under this fraction (0 = 0.5) */
+    double cycle_off_s; /**< off time of the power cycle on an outage (0 = 10 s) */
     double rate_hz;    /**< 0 = 1 Hz */
     uint16_t apid;
 } ilrs_com_config_t;
@@ -553,6 +594,9 @@ typedef struct ilrs_com_status {
     uint64_t rt_bytes, rt_dropped, playback_requested;
     double next_contact_s; /**< 0 in contact, -1 none predicted */
     uint32_t switches;
+    uint64_t tm_packets_dropped; /**< telemetry packets dropped (rt_dropped counts their octets) */
+    uint32_t outages;       /**< radio outages detected */
+    uint32_t power_cycles;  /**< power cycles requested for radios in outage */
 } ilrs_com_status_t;
 
 typedef struct ilrs_com_app ilrs_com_app_t;

@@ -289,7 +289,8 @@ void ilrs_rng_seed(ilrs_rng_t *rng, uint64_t seed);
 uint64_t ilrs_rng_next(ilrs_rng_t *rng);
 /** @brief Uniform double in [0, 1). */
 double ilrs_rng_uniform(ilrs_rng_t *rng);
-/** @brief Standard normal deviate (mean 0, sigma 1). */
+/** @brief Standard normal deviate (mean 0, sigma 1), by the ziggurat method; thread-safe
+ *  (a shared table built once). */
 double ilrs_rng_normal(ilrs_rng_t *rng);
 /** @brief Uniform integer in [0, bound) without modulo bias; bound > 0. */
 uint64_t ilrs_rng_below(ilrs_rng_t *rng, uint64_t bound);

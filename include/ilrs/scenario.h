@@ -291,6 +291,13 @@ typedef struct ilrs_scenario_heater {
     char line[ILRS_SCENARIO_ID_MAX]; /**< power line; "" = unswitched bus */
 } ilrs_scenario_heater_t;
 
+/** A passive bimetallic louvre over a node's radiator (Gilmore vol. I ch. 8). */
+typedef struct ilrs_scenario_louvre {
+    double closed_below_k;    /**< blades closed at or below (required) */
+    double open_above_k;      /**< fully open at or above; > closed_below_k (required) */
+    double emissivity_closed; /**< effective emittance closed, (0, radiator_emissivity], default 0.1 */
+} ilrs_scenario_louvre_t;
+
 /** A lumped thermal node. */
 typedef struct ilrs_scenario_node {
     char name[ILRS_SCENARIO_ID_MAX];
@@ -300,6 +307,11 @@ typedef struct ilrs_scenario_node {
     double radiator_area_m2;             /**< >= 0, default 0 */
     double radiator_emissivity;          /**< (0, 1], default 0.85 */
     double radiator_absorptivity;        /**< solar absorptance, [0, 1], default 0.2 */
+    /** The radiator faces the zenith (sees the sky only); default false: a
+     *  vertical radiator seeing half sky, half ground (the station's sink). */
+    bool radiator_faces_sky;
+    bool has_louvre;                     /**< a louvre over the radiator; radiator_emissivity is then its open value */
+    ilrs_scenario_louvre_t louvre;
     double min_k;                        /**< allowable range, default 0..1000 (none) */
     double max_k;
     size_t conductance_count;
@@ -452,6 +464,27 @@ typedef struct ilrs_scenario_fault {
     bool heater_stuck_on; /**< heater_failure: true = stuck on, false (default) = dead */
 } ilrs_scenario_fault_t;
 
+#define ILRS_SCENARIO_MAX_COMMANDS 128 /**< commands in the timeline */
+#define ILRS_SCENARIO_MAX_CMD_ARGS 8   /**< arguments of one command */
+#define ILRS_SCENARIO_ARG_MAX 48       /**< one argument's text, with the NUL */
+#define ILRS_SCENARIO_CMD_NAME_MAX 48  /**< a command name, with the NUL */
+
+/**
+ * A timed command (the scenario's command timeline): sent through the flight
+ * software's command ingest at its time, checked against the station's
+ * dictionary when the run is created (the scenario module knows no dictionary).
+ */
+typedef struct ilrs_scenario_command {
+    double at_s;                                 /**< seconds after the epoch, in [0, duration] */
+    char name[ILRS_SCENARIO_CMD_NAME_MAX];       /**< dictionary command name (required) */
+    size_t arg_count;
+    char args[ILRS_SCENARIO_MAX_CMD_ARGS][ILRS_SCENARIO_ARG_MAX]; /**< as written */
+    char by[ILRS_SCENARIO_ID_MAX]; /**< issuer: a partner id or "operator" (required) */
+    unsigned line, column;         /**< where the entry starts (for the dictionary check) */
+    unsigned name_line, name_column, args_line, args_column;
+    ilrs_tai_t at_tai_; /**< loader's scratch: an absolute time before the epoch is known */
+} ilrs_scenario_command_t;
+
 /** A whole scenario. Created by the loaders, freed by ilrs_scenario_destroy(). */
 typedef struct ilrs_scenario {
     char name[ILRS_SCENARIO_NAME_MAX]; /**< required */
@@ -481,6 +514,8 @@ typedef struct ilrs_scenario {
     ilrs_scenario_payload_t payloads[ILRS_SCENARIO_MAX_PAYLOADS];
     size_t fault_count;
     ilrs_scenario_fault_t faults[ILRS_SCENARIO_MAX_FAULTS];
+    size_t command_count;
+    ilrs_scenario_command_t commands[ILRS_SCENARIO_MAX_COMMANDS]; /**< in time order (stable) */
 } ilrs_scenario_t;
 
 /* ------------------------------------------------------------------------- */

@@ -91,6 +91,27 @@ typedef struct ilrs_station_options {
 /** @brief Fill @p opts with the defaults. */
 void ilrs_station_options_default(ilrs_station_options_t *opts);
 
+#define ILRS_STATION_MAX_OCCURRENCES 32 /**< occurrences of one fault kept in the results */
+
+/** One occurrence of a fault (random faults arrive several times). */
+typedef struct ilrs_station_fault_occurrence {
+    ilrs_tai_t injected_at;
+    bool detected;        /**< an FDIR error event named the target after this injection */
+    ilrs_tai_t detected_at;
+    char detected_by[64]; /**< "<APP> event <id>" */
+    bool recovered;       /**< FDIR reported recovery (an event naming the target) */
+    ilrs_tai_t recovered_at;
+    char recovered_by[64];
+    bool ended;           /**< the fault itself ended (lasting faults: an outage) */
+    ilrs_tai_t ended_at;
+    /**
+     * False when nothing on board could see the fault: a radio outage that began
+     * and ended with no predicted contact of that radio (no link was expected, so
+     * none was missed). Such an occurrence is not a missed detection.
+     */
+    bool observable;
+} ilrs_station_fault_occurrence_t;
+
 /** One injected fault and how the flight software answered. */
 typedef struct ilrs_station_fault_result {
     char id[ILRS_STATION_ID_MAX];
@@ -104,6 +125,8 @@ typedef struct ilrs_station_fault_result {
     bool recovered;       /**< the fault ended or FDIR reported recovery */
     ilrs_tai_t recovered_at;
     uint32_t occurrences; /**< random faults: how many arrivals */
+    /** The first ILRS_STATION_MAX_OCCURRENCES occurrences, in order. */
+    ilrs_station_fault_occurrence_t occurrence[ILRS_STATION_MAX_OCCURRENCES];
 } ilrs_station_fault_result_t;
 
 /** Data volume of one partner, bytes. */
@@ -176,7 +199,8 @@ typedef struct ilrs_station_summary {
     uint64_t tm_packets_lost;        /**< on the space link (sum of link.vc[].packets_lost) */
     ilrs_station_link_result_t link; /**< the space link's frames and losses */
     uint64_t events_total, events_by_severity[4];
-    uint64_t commands_sent;
+    uint64_t commands_sent;    /**< timeline commands sent to the command ingest */
+    uint64_t commands_refused; /**< ... of which the ingest refused */
     size_t node_count;
     const ilrs_station_node_result_t *nodes;
     size_t partner_count;

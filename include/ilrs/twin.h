@@ -984,6 +984,8 @@ int ilrs_windows_site_station(ilrs_ephem_t *ephem, const ilrs_lunar_site_t *site
 #define ILRS_HW_COUPLINGS_MAX 96
 /** Length of model names, NUL included (same as hal). */
 #define ILRS_HW_NAME_MAX 32
+/** Most parallel strings of one battery (string-level monitoring and faults). */
+#define ILRS_HW_STRINGS_MAX 32
 /** Index meaning "none" (no thermal node, no load line; the ground node in couplings). */
 #define ILRS_HW_NONE (-1)
 /** Plutonium-238 half-life, years (NUBASE2020, Kondev et al. 2021, Chin. Phys. C 45 030001). */
@@ -1095,6 +1097,7 @@ typedef struct ilrs_hw_battery {
     double cell_energy_wh; /**< derived: integral of OCV over SOC times capacity */
     unsigned strings_ok;   /**< strings still connected */
     unsigned cells_ok;     /**< series cells still working per string */
+    uint32_t string_open;  /**< bit k: string k has opened (failed) */
     double energy_j;       /**< stored (chemical) energy */
     double temperature_k;  /**< set by the caller (thermal node) */
     double power_w;        /**< last step, bus side, + discharge */
@@ -1132,8 +1135,21 @@ double ilrs_hw_battery_charge(ilrs_hw_battery_t *b, double power_w, double dt_s)
  * @return the power delivered (limited by soc_min and max_discharge_c), W.
  */
 double ilrs_hw_battery_discharge(ilrs_hw_battery_t *b, double power_w, double dt_s);
-/** @brief Fault: one string opens (its capacity and stored energy are lost). @return 0 or ILRS_ESTATE. */
+/** @brief Fault: the lowest-numbered connected string opens (its capacity and stored energy
+ *  are lost). @return 0 or ILRS_ESTATE (none left). */
 int ilrs_hw_battery_fail_string(ilrs_hw_battery_t *b);
+/** @brief Fault: string @p k (0-based) opens. @return 0, ILRS_ERANGE (no such string) or
+ *  ILRS_ESTATE (already open). */
+int ilrs_hw_battery_fail_string_at(ilrs_hw_battery_t *b, unsigned k);
+/**
+ * @brief Voltage of string @p k as its string-voltage monitor reads it, V: a connected
+ * string is in parallel with its peers at the battery terminals (the battery voltage);
+ * an open string reads ~0 V (the monitor's divider has no path through the open cell).
+ */
+double ilrs_hw_battery_string_voltage(const ilrs_hw_battery_t *b, unsigned k);
+/** @brief Current of string @p k, A (+ discharge): the battery current shared equally by
+ *  the connected strings (identical cells), 0 through an open string. */
+double ilrs_hw_battery_string_current(const ilrs_hw_battery_t *b, unsigned k);
 /** @brief Fault: one cell shorts in every string's position (pack voltage drops one cell). */
 int ilrs_hw_battery_short_cell(ilrs_hw_battery_t *b);
 
@@ -1174,7 +1190,27 @@ typedef struct ilrs_hw_node_params {
     double emissivity;       /**< radiator IR emissivity */
     double solar_area_m2;    /**< area exposed to the Sun (absorbs alpha S A vis sin(el)) */
     double absorptance;      /**< solar absorptance of that area */
+    /**
+     * Passive bimetallic louvre over the radiator (both 0 = none): the blades are
+     * closed at or below louvre_closed_k and fully open at or above louvre_open_k
+     * (> closed), and the radiator's effective emittance goes linearly from
+     * louvre_emissivity_closed to @c emissivity (the open value) between them.
+     */
+    double louvre_closed_k, louvre_open_k;
+    double louvre_emissivity_closed; /**< [0, emissivity] */
+    /**
+     * The radiator faces the zenith (a horizontal, sky-facing panel): it sees the
+     * deep sky only (sink 3 K) and the Sun at its elevation; false: it radiates to
+     * the step's sink_k (e.g. a vertical panel seeing half sky, half ground).
+     */
+    bool radiator_faces_sky;
 } ilrs_hw_node_params_t;
+
+/**
+ * @brief Effective radiator emittance of node @p p at @p t_k (its louvre's
+ *        opening at that temperature; @c emissivity without a louvre).
+ */
+double ilrs_hw_node_emissivity(const ilrs_hw_node_params_t *p, double t_k);
 
 /** A conductance between two nodes, or to the ground (b = ILRS_HW_NONE). */
 typedef struct ilrs_hw_coupling {
@@ -1349,6 +1385,8 @@ typedef enum ilrs_hw_quantity {
     ILRS_HW_Q_NODE_TEMP,        /**< index: node, K */
     ILRS_HW_Q_RTG_POWER,        /**< index: rtg, W electrical */
     ILRS_HW_Q_HEATER_CURRENT,   /**< index: heater, A through its element (0 when open) */
+    ILRS_HW_Q_STRING_VOLTAGE,   /**< index: battery x ILRS_HW_STRINGS_MAX + string, V */
+    ILRS_HW_Q_STRING_CURRENT,   /**< index: battery x ILRS_HW_STRINGS_MAX + string, A */
     ILRS_HW_Q_COUNT
 } ilrs_hw_quantity_t;
 
@@ -1427,7 +1465,7 @@ typedef struct ilrs_hw_ledger {
 
 /** Injectable hardware faults. */
 typedef enum ilrs_hw_fault_kind {
-    ILRS_HW_FAULT_BATTERY_STRING = 0, /**< index: battery; one string opens */
+    ILRS_HW_FAULT_BATTERY_STRING = 0, /**< index: battery; value: which string opens */
     ILRS_HW_FAULT_BATTERY_CELL,       /**< index: battery; a cell per string shorts */
     ILRS_HW_FAULT_ARRAY_DEGRADE,      /**< index: array; value: fraction lost */
     ILRS_HW_FAULT_RADIO_OUTAGE,       /**< index: radio; value != 0 starts, 0 ends */

@@ -84,6 +84,8 @@ struct ilrs_exec {
     uint32_t *entries;
     uint32_t *gap; /* frames from slot f to the next slot with apps (0: f has apps) */
     uint64_t frame;
+    int64_t frame_ns;     /* ns per minor frame when minor_hz divides 1 s exactly, else 0 */
+    uint32_t timing_mask; /* timing_sample - 1 when a power of two, else 0 (use modulo) */
     uint32_t restarts_pending;
     uint64_t steps, failures, restarts, overruns, slips;
     struct timespec wall_base; /* wall mode: monotonic time of frame 0 */

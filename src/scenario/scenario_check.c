@@ -472,6 +472,42 @@ static void check_site(scenario_ctx_t *ctx)
     }
 }
 
+/* The command timeline: absolute times against the epoch, inside the run, an
+ * issuer that is a partner or the operator; then put in time order (stable:
+ * commands at the same time go in document order). Names and arguments are
+ * checked against the station's dictionary when the run is created. */
+static void check_commands(scenario_ctx_t *ctx)
+{
+    ilrs_scenario_t *sc = ctx->scenario;
+    for (size_t i = 0; i < sc->command_count; i++) {
+        ilrs_scenario_command_t *c = &sc->commands[i];
+        char kpath[ILRS_SCENARIO_KEYPATH_MAX];
+        snprintf(kpath, sizeof kpath, "commands[%zu].at", i);
+        if (isnan(c->at_s)) {
+            c->at_s = (double)(c->at_tai_ - sc->epoch_tai) * 1e-9;
+        }
+        if (!(c->at_s >= 0.0) || c->at_s > sc->duration_s) {
+            finding(ctx, ILRS_ESCENARIO_VALUE, false, &c->at_s, c, kpath,
+                    "%.10g s after the epoch is outside the run (0 .. %.10g s)", c->at_s,
+                    sc->duration_s);
+        }
+        snprintf(kpath, sizeof kpath, "commands[%zu].by", i);
+        if (strcmp(c->by, "operator") != 0 && ilrs_scenario_find_partner(sc, c->by) == NULL) {
+            finding(ctx, ILRS_ESCENARIO_REF, false, c->by, c, kpath,
+                    "\"%s\" is neither a partner nor \"operator\"", c->by);
+        }
+    }
+    for (size_t i = 1; i < sc->command_count; i++) {
+        ilrs_scenario_command_t x = sc->commands[i];
+        size_t k = i;
+        while (k > 0 && sc->commands[k - 1].at_s > x.at_s) {
+            sc->commands[k] = sc->commands[k - 1];
+            k--;
+        }
+        sc->commands[k] = x;
+    }
+}
+
 void ilrs__scenario_check(scenario_ctx_t *ctx)
 {
     ilrs_scenario_t *sc = ctx->scenario;
@@ -492,6 +528,7 @@ void ilrs__scenario_check(scenario_ctx_t *ctx)
     check_references(ctx, peak_w > 0.0 ? peak_w : INFINITY);
     check_line_totals(ctx);
     check_faults(ctx);
+    check_commands(ctx);
     check_links(ctx);
     check_mass(ctx);
 }

@@ -923,6 +923,32 @@ static const field_t heater_fields[] = {
 };
 SCHEMA(heater_schema, "a heater", heater_fields, NULL, heater_post);
 
+static void louvre_defaults(void *obj, size_t index)
+{
+    (void)index;
+    ilrs_scenario_louvre_t *l = obj;
+    l->emissivity_closed = 0.1; /* Gilmore vol. I ch. 8: about 0.1 closed */
+}
+static void louvre_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const char *path)
+{
+    ilrs_scenario_louvre_t *l = obj;
+    const snode_t *at = map_get(map, "open_above_k");
+    if (at != NULL && map_get(map, "closed_below_k") != NULL &&
+        !(l->open_above_k > l->closed_below_k)) {
+        char kpath[ILRS_SCENARIO_KEYPATH_MAX];
+        join_path(kpath, sizeof kpath, path, "open_above_k");
+        err(ctx, ILRS_ESCENARIO_VALUE, at, kpath, "must be > closed_below_k (%.10g K), got %.10g",
+            l->closed_below_k, l->open_above_k);
+    }
+}
+static const field_t louvre_fields[] = {
+    NUM_(ilrs_scenario_louvre_t, "closed_below_k", closed_below_k, 0, 1000,
+         F_REQUIRED | F_MIN_EXCL),
+    NUM_(ilrs_scenario_louvre_t, "open_above_k", open_above_k, 0, 1000, F_REQUIRED | F_MIN_EXCL),
+    NUM_(ilrs_scenario_louvre_t, "emissivity_closed", emissivity_closed, 0, 1, F_MIN_EXCL),
+};
+SCHEMA(louvre_schema, "a louvre", louvre_fields, louvre_defaults, louvre_post);
+
 static void node_defaults(void *obj, size_t index)
 {
     (void)index;
@@ -943,6 +969,16 @@ static void node_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const 
         err(ctx, ILRS_ESCENARIO_VALUE, at != NULL ? at : map, kpath,
             "must be > min_k (%.10g K), got %.10g", n->min_k, n->max_k);
     }
+    const snode_t *lv = map_get(map, "louvre");
+    n->has_louvre = lv != NULL;
+    if (lv != NULL && !(n->louvre.emissivity_closed <= n->radiator_emissivity)) {
+        char kpath[ILRS_SCENARIO_KEYPATH_MAX];
+        join_path(kpath, sizeof kpath, path, "louvre.emissivity_closed");
+        const snode_t *at = map_get(lv, "emissivity_closed");
+        err(ctx, ILRS_ESCENARIO_VALUE, at != NULL ? at : lv, kpath,
+            "must be <= radiator_emissivity (%.10g, the open louvre's), got %.10g",
+            n->radiator_emissivity, n->louvre.emissivity_closed);
+    }
 }
 static const field_t node_fields[] = {
     ID_(ilrs_scenario_node_t, "name", name, F_REQUIRED),
@@ -954,6 +990,8 @@ static const field_t node_fields[] = {
     NUM_(ilrs_scenario_node_t, "radiator_area_m2", radiator_area_m2, 0, 100, 0),
     NUM_(ilrs_scenario_node_t, "radiator_emissivity", radiator_emissivity, 0, 1, F_MIN_EXCL),
     NUM_(ilrs_scenario_node_t, "radiator_absorptivity", radiator_absorptivity, 0, 1, 0),
+    BOOL_(ilrs_scenario_node_t, "radiator_faces_sky", radiator_faces_sky),
+    STRUCT_(ilrs_scenario_node_t, "louvre", louvre, louvre_schema, 0),
     NUM_(ilrs_scenario_node_t, "min_k", min_k, 0, 1000, 0),
     NUM_(ilrs_scenario_node_t, "max_k", max_k, 0, 1000, 0),
     LIST_(ilrs_scenario_node_t, "conductances", conductances, conductance_count, conductance_schema,
@@ -1461,26 +1499,15 @@ SCHEMA(fault_schema, "a fault", fault_fields, fault_defaults, fault_post);
 /* Top level                                                                  */
 /* ------------------------------------------------------------------------- */
 
-/* epoch_utc: "YYYY-MM-DD[THH:MM[:SS[.fff]]][Z]", converted to TAI with ERFA
+/* A UTC date "YYYY-MM-DD[THH:MM[:SS[.fff]]][Z]", converted to TAI with ERFA
  * (eraDtf2d validates the calendar date, leap seconds included; eraUtctai
- * applies the leap-second table). */
-static void parse_epoch(scenario_ctx_t *ctx, const field_t *f, void *obj, const snode_t *v,
-                        const char *path)
+ * applies the leap-second table). Returns 0, 1 (not such a date) or 2 (year
+ * outside 1958..2200, in *year). */
+static int parse_utc(const char *t, size_t len, ilrs_tai_t *tai, int *year)
 {
-    (void)f;
-    ilrs_scenario_t *sc = obj;
-    char buf[64];
-    ilrs__scenario_loc_add(ctx, sc->epoch_utc, LOC_VALUE, v->line, v->column);
-    if (v->kind != SNODE_SCALAR || is_null(v)) {
-        err(ctx, ILRS_ESCENARIO_TYPE, v, path, "expected a UTC date string, got %s",
-            v->kind != SNODE_SCALAR ? kind_name(v) : "nothing");
-        return;
-    }
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, used = 0;
     double s = 0.0;
-    const char *t = v->text;
-    bool ok = v->len < sizeof sc->epoch_utc &&
-              sscanf(t, "%4d-%2d-%2d%n", &y, &mo, &d, &used) == 3 && used == 10;
+    bool ok = len < 64 && sscanf(t, "%4d-%2d-%2d%n", &y, &mo, &d, &used) == 3 && used == 10;
     if (ok && t[used] == 'T') {
         int more = 0;
         ok = sscanf(t + used, "T%2d:%2d%n", &h, &mi, &more) == 2 && more == 6;
@@ -1498,12 +1525,12 @@ static void parse_epoch(scenario_ctx_t *ctx, const field_t *f, void *obj, const 
     if (ok && t[used] == 'Z') {
         used++;
     }
-    ok = ok && (size_t)used == v->len;
-    double d1 = 0, d2 = 0;
+    ok = ok && (size_t)used == len;
+    *year = y;
     if (ok && (y < 1958 || y > 2200)) {
-        err(ctx, ILRS_ESCENARIO_VALUE, v, path, "year must be in 1958..2200, got %d", y);
-        return;
+        return 2;
     }
+    double d1 = 0, d2 = 0;
     if (ok) {
         int status = eraDtf2d("UTC", y, mo, d, h, mi, s, &d1, &d2);
         ok = status >= 0 && status != 3 && status != 2;
@@ -1513,19 +1540,142 @@ static void parse_epoch(scenario_ctx_t *ctx, const field_t *f, void *obj, const 
         ok = eraUtctai(d1, d2, &t1, &t2) >= 0;
     }
     if (!ok) {
+        return 1;
+    }
+    /* TAI ns since 1958-01-01T00:00:00 TAI = JD 2436204.5 (CCSDS 301.0-B-4). */
+    double a = t1 - 2436204.5;
+    double days = floor(a);
+    double frac = (a - days) + t2;
+    *tai = (ilrs_tai_t)days * INT64_C(86400) * ILRS_NS_PER_S +
+           (ilrs_tai_t)llround(frac * 86400.0 * 1e9);
+    return 0;
+}
+
+static void parse_epoch(scenario_ctx_t *ctx, const field_t *f, void *obj, const snode_t *v,
+                        const char *path)
+{
+    (void)f;
+    ilrs_scenario_t *sc = obj;
+    char buf[64];
+    ilrs__scenario_loc_add(ctx, sc->epoch_utc, LOC_VALUE, v->line, v->column);
+    if (v->kind != SNODE_SCALAR || is_null(v)) {
+        err(ctx, ILRS_ESCENARIO_TYPE, v, path, "expected a UTC date string, got %s",
+            v->kind != SNODE_SCALAR ? kind_name(v) : "nothing");
+        return;
+    }
+    int year = 0;
+    int rc = v->len < sizeof sc->epoch_utc ? parse_utc(v->text, v->len, &sc->epoch_tai, &year) : 1;
+    if (rc == 2) {
+        err(ctx, ILRS_ESCENARIO_VALUE, v, path, "year must be in 1958..2200, got %d", year);
+        return;
+    }
+    if (rc != 0) {
         err(ctx, ILRS_ESCENARIO_VALUE, v, path,
             "must be a valid UTC date YYYY-MM-DD[THH:MM[:SS[.fff]]][Z], got \"%s\"",
             shown(v, buf, sizeof buf));
         return;
     }
     memcpy(sc->epoch_utc, v->text, v->len + 1);
-    /* TAI ns since 1958-01-01T00:00:00 TAI = JD 2436204.5 (CCSDS 301.0-B-4). */
-    double a = t1 - 2436204.5;
-    double days = floor(a);
-    double frac = (a - days) + t2;
-    sc->epoch_tai = (ilrs_tai_t)days * INT64_C(86400) * ILRS_NS_PER_S +
-                    (ilrs_tai_t)llround(frac * 86400.0 * 1e9);
 }
+
+/* ------------------------------------------------------------------------- */
+/* Command timeline                                                           */
+/* ------------------------------------------------------------------------- */
+
+/* commands[i].at: a UTC date (absolute) or a duration after the epoch. The
+ * absolute form is kept as TAI in at_s's place until the cross-check, which
+ * knows the epoch (keys are walked in document order: epoch_utc may follow). */
+static void parse_command_at(scenario_ctx_t *ctx, const field_t *f, void *obj, const snode_t *v,
+                             const char *path)
+{
+    (void)f;
+    ilrs_scenario_command_t *c = obj;
+    char buf[64];
+    ilrs__scenario_loc_add(ctx, &c->at_s, LOC_VALUE, v->line, v->column);
+    if (v->kind != SNODE_SCALAR || is_null(v)) {
+        err(ctx, ILRS_ESCENARIO_TYPE, v, path,
+            "expected a UTC date or a duration after the epoch, got %s",
+            v->kind != SNODE_SCALAR ? kind_name(v) : "nothing");
+        return;
+    }
+    ilrs_tai_t tai = 0;
+    int year = 0;
+    double x = 0.0;
+    if (v->len >= 10 && v->text[4] == '-' && parse_utc(v->text, v->len, &tai, &year) == 0) {
+        c->at_s = NAN;
+        c->at_tai_ = tai;
+    } else if (parse_duration(v->text, &x) && x >= 0.0) {
+        c->at_s = x;
+    } else {
+        err(ctx, ILRS_ESCENARIO_VALUE, v, path,
+            "must be a UTC date YYYY-MM-DD[THH:MM[:SS[.fff]]][Z] or a duration after the epoch "
+            "(e.g. 12d, 36h), got \"%s\"",
+            shown(v, buf, sizeof buf));
+    }
+}
+
+/* commands[i].args: a list of scalars, kept as written (the dictionary checks them). */
+static void parse_command_args(scenario_ctx_t *ctx, const field_t *f, void *obj, const snode_t *v,
+                               const char *path)
+{
+    (void)f;
+    ilrs_scenario_command_t *c = obj;
+    c->args_line = v->line;
+    c->args_column = v->column;
+    if (v->kind != SNODE_SEQUENCE) {
+        err(ctx, ILRS_ESCENARIO_TYPE, v, path, "expected a list of arguments, got %s",
+            kind_name(v));
+        return;
+    }
+    if (v->count > ILRS_SCENARIO_MAX_CMD_ARGS) {
+        err(ctx, ILRS_ESCENARIO_LIMIT, v, path, "at most %d arguments, got %zu",
+            ILRS_SCENARIO_MAX_CMD_ARGS, v->count);
+        return;
+    }
+    for (size_t i = 0; i < v->count; i++) {
+        const snode_t *a = v->items[i];
+        char ipath[ILRS_SCENARIO_KEYPATH_MAX];
+        snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
+        if (a->kind != SNODE_SCALAR || is_null(a)) {
+            err(ctx, ILRS_ESCENARIO_TYPE, a, ipath, "expected a number, word or string, got %s",
+                a->kind != SNODE_SCALAR ? kind_name(a) : "nothing");
+            return;
+        }
+        if (a->len >= ILRS_SCENARIO_ARG_MAX) {
+            err(ctx, ILRS_ESCENARIO_VALUE, a, ipath, "longer than %d characters",
+                ILRS_SCENARIO_ARG_MAX - 1);
+            return;
+        }
+        memcpy(c->args[i], a->text, a->len + 1);
+    }
+    c->arg_count = v->count;
+}
+
+static void command_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const char *path)
+{
+    (void)ctx;
+    (void)path;
+    ilrs_scenario_command_t *c = obj;
+    c->line = map->line;
+    c->column = map->column;
+    const snode_t *n = map_get(map, "command");
+    if (n != NULL) {
+        c->name_line = n->line;
+        c->name_column = n->column;
+    }
+    if (c->args_line == 0) {
+        c->args_line = c->name_line;
+        c->args_column = c->name_column;
+    }
+}
+
+static const field_t command_fields[] = {
+    CUSTOM_(ilrs_scenario_command_t, "at", at_s, parse_command_at, F_REQUIRED),
+    S_(ilrs_scenario_command_t, "command", name, F_REQUIRED),
+    CUSTOM_(ilrs_scenario_command_t, "args", args, parse_command_args, 0),
+    ID_(ilrs_scenario_command_t, "by", by, F_REQUIRED),
+};
+SCHEMA(command_schema, "a command", command_fields, NULL, command_post);
 
 static const field_t top_fields[] = {
     S_(ilrs_scenario_t, "name", name, F_REQUIRED),
@@ -1550,6 +1700,7 @@ static const field_t top_fields[] = {
     LIST_(ilrs_scenario_t, "partners", partners, partner_count, partner_schema, 0),
     LIST_(ilrs_scenario_t, "payloads", payloads, payload_count, payload_schema, 0),
     LIST_(ilrs_scenario_t, "faults", faults, fault_count, fault_schema, 0),
+    LIST_(ilrs_scenario_t, "commands", commands, command_count, command_schema, 0),
 };
 SCHEMA(top_schema, "a scenario", top_fields, NULL, NULL);
 

@@ -9,10 +9,16 @@
 // Apps wired here: POWER (load lines, shedding by state of charge, survival;
 // the hub's awake line is shed last: hibernation), THERMAL (one thermostat
 // zone per scenario heater), PAYLOAD (one manifest per scenario payload; it
-// reads the ports and reports each read as a PLD_DATA record, which DOWNLINK
-// stores and plays back) and MODE (nominal, power-safe on shedding, survival).
-// LC and SC put the station to sleep at sunset and wake it at sunrise (below).
-// Not wired yet: STORAGE and COMM (DOWNLINK does their part of the work for now).
+// reads the ports and reports each read as a PLD_DATA record), STORAGE (one
+// virtual channel per hw payload, in hw payload order, owned by the payload's
+// partner: it files the PLD_DATA records and reads the rovers' ports itself,
+// and plays back by priority with a header naming the channel, so the space
+// link attributes every byte), COMM (the contact plan from the predicted
+// windows, link selection, telemetry recorder and real-time telemetry, playback
+// requests to STORAGE, radio outage FDIR) and MODE (nominal, power-safe on
+// shedding, survival). LC and SC put the station to sleep at sunset and wake
+// it at sunrise (below). The ground keeps COMM's contact plan ahead of the
+// station with daily ComAddWindow uploads (ilrs__station_apps_ground()).
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,18 +27,33 @@
 
 #include "station/station_int.h"
 
-#define PLD_DATA_APID   0x1F0u /* PLD_DATA records (payload host -> DOWNLINK) */
+#define PLD_DATA_APID   0x1F0u /* PLD_DATA records (payload host -> STORAGE) */
 #define PLD_STATUS_APID 0x200u /* + payload index: each hosted payload's status */
+/* Contact plan: the ground keeps the windows of the next PLAN_HORIZON_S in COMM's
+ * table, uploading each day the windows that come into the horizon (a plan
+ * upload a day is the usual operations rhythm; the table holds 128 windows,
+ * about 8 days of a 24 h relay orbit and the direct-to-Earth windows). */
+#define PLAN_HORIZON_S  (5.0 * 86400.0)
+#define PLAN_UPLOAD_S   86400.0
 
 struct station_apps {
     ilrs_pwr_app_t *power;
     ilrs_thm_app_t *thermal;
     ilrs_pld_app_t *payload;
+    ilrs_sto_app_t *storage;
+    ilrs_com_app_t *comm;
     ilrs_mode_app_t *mode;
     ilrs_lc_app_t *lc;
     ilrs_sc_app_t *sc;
     size_t hosted; /* scenario payloads 0..hosted-1 are hosted by PLD */
+    size_t channels; /* STORAGE channel i = hw payload i */
     uint32_t line_on_mask, line_shed1_mask, line_survival_mask;
+    /* contact plan: per COMM radio, its predicted windows and the next to upload */
+    const ilrs_window_list_t *plan[ILRS_COM_MAX_RADIOS];
+    size_t plan_next[ILRS_COM_MAX_RADIOS];
+    size_t plan_radios;
+    ilrs_tai_t next_upload;
+    uint64_t plan_uploads, plan_refused;
 };
 
 /* Shedding level of a line from its role: essential lines and heater lines are
@@ -225,6 +246,169 @@ static int make_payload(const ilrs_scenario_t *sc, const station_hw_map_t *m, il
     return rc;
 }
 
+/* A channel or field name from an id: [A-Za-z][A-Za-z0-9_]*. */
+static void field_name(char *out, size_t cap, const char *prefix, size_t index, const char *id)
+{
+    int n = snprintf(out, cap, "%s%zu_", prefix, index);
+    size_t k = n > 0 && (size_t)n < cap ? (size_t)n : 0;
+    for (const char *p = id; *p && k + 1 < cap; p++) {
+        out[k++] = isalnum((unsigned char)*p) ? *p : '_';
+    }
+    out[k] = '\0';
+}
+
+static int make_storage(const ilrs_scenario_t *sc, const station_hw_map_t *m, ilrs_hal_t *hal,
+                        station_apps_t *a, char *error, size_t cap)
+{
+    ilrs_sto_config_t c;
+    memset(&c, 0, sizeof c);
+    c.hal = hal;
+    ilrs_hal_info_t info;
+    if (ilrs_hal_info(hal, ILRS_HAL_STORAGE, 0, &info) != 0) {
+        snprintf(error, cap, "STORAGE app: the twin has no storage unit");
+        return ILRS_ESTATION_CONFIG;
+    }
+    snprintf(c.storage, sizeof c.storage, "%s", info.name);
+    if (m->config.n_payloads > ILRS_STO_MAX_CHANNELS) {
+        snprintf(error, cap, "STORAGE app: at most %d payloads and rovers, scenario has %zu",
+                 ILRS_STO_MAX_CHANNELS, m->config.n_payloads);
+        return ILRS_ESTATION_CONFIG;
+    }
+    // One channel per hw payload, in hw order: the playback header's channel
+    // index is then the hw payload index the space link attributes bytes to.
+    for (size_t p = 0; p < m->config.n_payloads; p++) {
+        ilrs_sto_channel_config_t *ch = &c.channels[c.channel_count++];
+        int s = m->payload_scenario[p];
+        field_name(ch->name, sizeof ch->name, "vc", p, m->payloads[p].name);
+        snprintf(ch->payload, sizeof ch->payload, "%s", m->payloads[p].name);
+        if (s >= 0) {
+            snprintf(ch->owner, sizeof ch->owner, "%s", sc->payloads[s].partner);
+            ch->priority = (uint8_t)sc->payloads[s].priority;
+            ch->read_port = !ilrs__station_apps_hosts_payload(a, (size_t)s);
+        } else {
+            ch->priority = 5; /* rovers' data: after the partners' first priorities */
+            ch->read_port = true;
+        }
+        ch->priority = ch->priority ? ch->priority : 1;
+    }
+    c.data_apid = a->payload != NULL ? PLD_DATA_APID : 0;
+    c.playback_marker = ST_SCIENCE_MAGIC;
+    // 0.1 Hz: the payload host files its records at 0.1 Hz; playback requests
+    // come from COMM at the same rate.
+    c.rate_hz = 0.1;
+    a->channels = c.channel_count;
+    int rc = c.channel_count > 0 ? ilrs_sto_app_create(&c, &a->storage) : 0;
+    if (rc != 0) {
+        snprintf(error, cap, "STORAGE app configuration refused: %s", ilrs_strerror(rc));
+    }
+    return rc;
+}
+
+static int make_comm(const ilrs_scenario_t *sc, const station_hw_map_t *m, station_env_t *env,
+                     ilrs_hal_t *hal, station_apps_t *a, char *error, size_t cap)
+{
+    ilrs_com_config_t *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        return ILRS_ENOMEM;
+    }
+    int rc = 0;
+    c->hal = hal;
+    if (m->config.n_radios > ILRS_COM_MAX_RADIOS) {
+        snprintf(error, cap, "COMM app: at most %d radios, scenario has %zu", ILRS_COM_MAX_RADIOS,
+                 m->config.n_radios);
+        rc = ILRS_ESTATION_CONFIG;
+        goto out_free;
+    }
+    for (size_t r = 0; r < m->config.n_radios; r++) {
+        ilrs_com_radio_config_t *rc_ = &c->radios[c->radio_count++];
+        snprintf(rc_->name, sizeof rc_->name, "%s", m->radios[r].name);
+        rc_->direct_to_earth = sc->radios[r].link == ILRS_SCENARIO_LINK_DTE;
+        if (m->radio_lines[r] >= 0) {
+            snprintf(rc_->line, sizeof rc_->line, "%s", m->lines[m->radio_lines[r]].name);
+        }
+        a->plan[r] = ilrs__station_env_windows(env, m->radios[r].target);
+    }
+    a->plan_radios = c->radio_count;
+    // The initial plan: the windows starting within the horizon.
+    ilrs_tai_t until = sc->epoch_tai + (ilrs_tai_t)(PLAN_HORIZON_S * 1e9);
+    for (size_t r = 0; r < a->plan_radios; r++) {
+        const ilrs_window_list_t *w = a->plan[r];
+        while (w != NULL && a->plan_next[r] < w->count && w->items[a->plan_next[r]].start < until &&
+               c->window_count < ILRS_COM_MAX_WINDOWS) {
+            const ilrs_window_t *x = &w->items[a->plan_next[r]++];
+            if (x->end > sc->epoch_tai && x->end > x->start) {
+                c->windows[c->window_count++] =
+                    (ilrs_com_window_t){.start = x->start, .end = x->end, .radio = (uint8_t)r};
+            }
+        }
+    }
+    a->next_upload = sc->epoch_tai + (ilrs_tai_t)(PLAN_UPLOAD_S * 1e9);
+    // Telemetry: every app's HK and the events, each hosted payload's status,
+    // one packet per APID per HK interval, recorded while no link closes (16 MiB:
+    // about two weeks of the station's telemetry).
+    c->tm_all_apps = true;
+    for (size_t i = 0; i < a->hosted && c->rt_count < ILRS_COM_MAX_RT; i++) {
+        c->rt_apids[c->rt_count++] = (uint16_t)(PLD_STATUS_APID + i);
+    }
+    c->tm_interval_s = 60;
+    c->tm_buffer_bytes = (size_t)16 << 20;
+    c->playback = a->storage != NULL;
+    c->fill_limit = 0.9;
+    c->cycle_off_s = 10.0;
+    // 0.1 Hz: contacts last hours, an outage is declared after 60 s; each step
+    // requests the playback of the next 10 s of link capacity.
+    c->rate_hz = 0.1;
+    rc = ilrs_com_app_create(c, &a->comm);
+    if (rc != 0) {
+        snprintf(error, cap, "COMM app configuration refused: %s", ilrs_strerror(rc));
+    }
+out_free:
+    free(c);
+    return rc;
+}
+
+static int upload_window(ilrs_fsw_t *fsw, const ilrs_window_t *w, size_t radio)
+{
+    const ilrs_dict_command_t *c = ilrs_dict_find_command_by_name(ilrs_fsw_dict(fsw), "ComAddWindow");
+    if (c == NULL) {
+        return ILRS_EFSW_CMD;
+    }
+    char start[32], end[32], r[8];
+    snprintf(start, sizeof start, "%lld", (long long)w->start);
+    snprintf(end, sizeof end, "%lld", (long long)w->end);
+    snprintf(r, sizeof r, "%zu", radio);
+    const char *args[] = {start, end, r};
+    uint8_t buf[256];
+    size_t len = 0;
+    int rc = ilrs_dict_build_command(c, args, 3, buf, sizeof buf, &len, NULL, 0);
+    return rc == 0 ? ilrs_fsw_command(fsw, buf, len) : rc;
+}
+
+int ilrs__station_apps_ground(station_apps_t *a, ilrs_fsw_t *fsw, ilrs_tai_t now)
+{
+    if (a == NULL || a->comm == NULL || now < a->next_upload) {
+        return 0;
+    }
+    a->next_upload = now + (ilrs_tai_t)(PLAN_UPLOAD_S * 1e9);
+    ilrs_tai_t until = now + (ilrs_tai_t)(PLAN_HORIZON_S * 1e9);
+    for (size_t r = 0; r < a->plan_radios; r++) {
+        const ilrs_window_list_t *w = a->plan[r];
+        while (w != NULL && a->plan_next[r] < w->count && w->items[a->plan_next[r]].start < until) {
+            const ilrs_window_t *x = &w->items[a->plan_next[r]++];
+            if (x->end <= now || x->end <= x->start) {
+                continue;
+            }
+            // A refused upload (table full) is counted; COMM says why in an event.
+            if (upload_window(fsw, x, r) == 0) {
+                a->plan_uploads++;
+            } else {
+                a->plan_refused++;
+            }
+        }
+    }
+    return 0;
+}
+
 static int make_mode(station_apps_t *a, char *error, size_t cap)
 {
     ilrs_mode_config_t c;
@@ -295,8 +479,8 @@ static int make_autonomy(station_apps_t *a, ilrs_fsw_t *fsw, uint16_t payload_ap
 }
 
 int ilrs__station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map,
-                              ilrs_hal_t *hal, ilrs_fsw_t *fsw, station_apps_t **out, char *error,
-                              size_t cap)
+                              station_env_t *env, ilrs_hal_t *hal, ilrs_fsw_t *fsw,
+                              station_apps_t **out, char *error, size_t cap)
 {
     *out = NULL;
     station_apps_t *a = calloc(1, sizeof *a);
@@ -322,6 +506,20 @@ int ilrs__station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t 
         if (rc == 0) {
             ilrs_pld_app_def(a->payload, &def);
             rc = ilrs_fsw_add_app(fsw, &def, &pld_app);
+        }
+    }
+    if (rc == 0) {
+        rc = make_storage(sc, map, hal, a, error, cap);
+        if (rc == 0 && a->storage != NULL) {
+            ilrs_sto_app_def(a->storage, &def);
+            rc = ilrs_fsw_add_app(fsw, &def, NULL);
+        }
+    }
+    if (rc == 0 && map->config.n_radios > 0) {
+        rc = make_comm(sc, map, env, hal, a, error, cap);
+        if (rc == 0) {
+            ilrs_com_app_def(a->comm, &def);
+            rc = ilrs_fsw_add_app(fsw, &def, NULL);
         }
     }
     if (rc == 0) {
@@ -351,6 +549,8 @@ void ilrs__station_apps_destroy(station_apps_t *a)
         ilrs_pwr_app_destroy(a->power);
         ilrs_thm_app_destroy(a->thermal);
         ilrs_pld_app_destroy(a->payload);
+        ilrs_sto_app_destroy(a->storage);
+        ilrs_com_app_destroy(a->comm);
         ilrs_mode_app_destroy(a->mode);
         ilrs_lc_app_destroy(a->lc);
         ilrs_sc_app_destroy(a->sc);
@@ -379,4 +579,27 @@ const char *ilrs__station_apps_mode(const station_apps_t *a)
         return "";
     }
     return ilrs_mode_name(ilrs_mode_app_current(a->mode));
+}
+
+void ilrs__station_apps_payload_bytes(const station_apps_t *a, size_t i, uint64_t *produced,
+                                      uint64_t *held, uint64_t *lost)
+{
+    ilrs_sto_channel_status_t ch;
+    *produced = *held = *lost = 0;
+    if (a != NULL && a->storage != NULL && i < a->channels &&
+        ilrs_sto_app_channel(a->storage, i, &ch) == 0) {
+        *produced = ch.written + ch.refused;
+        *held = ch.stored;
+        *lost = ch.dropped + ch.refused;
+    }
+}
+
+uint64_t ilrs__station_apps_tm_dropped(const station_apps_t *a)
+{
+    ilrs_com_status_t cs;
+    if (a == NULL || a->comm == NULL) {
+        return 0;
+    }
+    ilrs_com_app_status(a->comm, &cs);
+    return cs.tm_packets_dropped;
 }

@@ -246,6 +246,12 @@ static int map_thermal(const ilrs_scenario_t *sc, station_hw_map_t *m, char *err
         // solar absorptance over the same area.
         p->solar_area_m2 = s->radiator_area_m2;
         p->absorptance = s->radiator_absorptivity;
+        p->radiator_faces_sky = s->radiator_faces_sky;
+        if (s->has_louvre) {
+            p->louvre_closed_k = s->louvre.closed_below_k;
+            p->louvre_open_k = s->louvre.open_above_k;
+            p->louvre_emissivity_closed = s->louvre.emissivity_closed;
+        }
         m->node_min_k[i] = s->min_k;
         m->node_max_k[i] = s->max_k;
     }

@@ -388,3 +388,12 @@ size_t ilrs__station_env_relay_count(const station_env_t *env)
 {
     return env->relay_count;
 }
+
+const ilrs_window_list_t *ilrs__station_env_windows(const station_env_t *env, uint32_t target)
+{
+    if (target == ST_LINK_EARTH) {
+        return &env->dte.list;
+    }
+    size_t r = target - ST_LINK_RELAY0;
+    return r < env->relay_count ? &env->relay_site[r].list : NULL;
+}

@@ -5,7 +5,6 @@
  *  - station_env.c     lunar environment at the site on a coarse grid
  *  - station_apps.c    the station's flight apps from the scenario (the seam
  *                      to the station-apps module)
- *  - station_downlink.c the DOWNLINK flight app (bus -> storage -> radios)
  *  - station_archive.c the ground's ingest (the seam to the ground archive)
  *  - station_run.c     create, the run loop, faults, the space link
  *  - station_report.c  text summary, summary.json, report.html
@@ -104,46 +103,33 @@ bool ilrs__station_env_dte(station_env_t *env, double t_s);
 bool ilrs__station_env_relay_site(station_env_t *env, size_t relay, double t_s);
 bool ilrs__station_env_relay_earth(station_env_t *env, size_t relay, double t_s);
 size_t ilrs__station_env_relay_count(const station_env_t *env);
+/** The predicted contact windows (sorted, merged) of hw link target @p target
+ *  (ST_LINK_EARTH: the site with the ground stations; ST_LINK_RELAY0 + r: the
+ *  site with relay r), or NULL. Borrowed from @p env. */
+const ilrs_window_list_t *ilrs__station_env_windows(const station_env_t *env, uint32_t target);
 
 /* ---- flight apps -------------------------------------------------------------------- */
 
-typedef struct station_downlink station_downlink_t;
-
-/** What the DOWNLINK app needs. */
-typedef struct station_downlink_config {
-    ilrs_hal_t *hal;
-    size_t radio_count;
-    uint16_t radio_ids[ILRS_SCENARIO_MAX_RADIOS];
-    size_t payload_count;
-    uint16_t payload_ids[ST_MAX_PAYLOADS];
-    uint8_t payload_priority[ST_MAX_PAYLOADS];
-    bool hosted[ST_MAX_PAYLOADS]; /* read by the payload host (PLD_DATA), not by DOWNLINK */
-    char payload_names[ST_MAX_PAYLOADS][ILRS_HW_NAME_MAX];
-    uint16_t data_apid;                    /* PLD_DATA from the payload host (0 = none) */
-    uint16_t extra_apids[ST_MAX_PAYLOADS]; /* more telemetry to downlink (payload status) */
-    size_t extra_count;
-    uint32_t tm_interval_s; /* at most one packet per APID per interval (events: all) */
-    uint16_t storage_id;
-    size_t tm_buffer_bytes; /* telemetry held on board while out of contact */
-} station_downlink_config_t;
-
-int ilrs__station_downlink_create(const station_downlink_config_t *cfg, station_downlink_t **out);
-void ilrs__station_downlink_destroy(station_downlink_t *dl);
-void ilrs__station_downlink_def(station_downlink_t *dl, ilrs_app_def_t *def);
-/** Bytes of payload @p i produced / held / refused so far. */
-void ilrs__station_downlink_payload(const station_downlink_t *dl, size_t i, uint64_t *produced,
-                                    uint64_t *held, uint64_t *lost);
-uint64_t ilrs__station_downlink_tm_dropped(const station_downlink_t *dl);
-
-/** Science chunk marker: the first octets of a radio buffer that carries science data. */
+/** Science chunk marker: the first octets of a radio buffer that carries stored
+ *  science data (STORAGE's playback header: marker, then the channel index, which
+ *  is the hw payload index; station_apps.c makes one channel per hw payload). */
 #define ST_SCIENCE_MAGIC 0x5343494Eu /* "SCIN" */
 
 /** The station apps from the scenario (station_apps.c). */
 typedef struct station_apps station_apps_t;
 int ilrs__station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t *map,
-                              ilrs_hal_t *hal, ilrs_fsw_t *fsw, station_apps_t **out, char *error,
-                              size_t cap);
+                              station_env_t *env, ilrs_hal_t *hal, ilrs_fsw_t *fsw,
+                              station_apps_t **out, char *error, size_t cap);
 void ilrs__station_apps_destroy(station_apps_t *apps);
+/** Bytes of hw payload @p i produced / held on board / lost (dropped or refused by
+ *  STORAGE) so far. */
+void ilrs__station_apps_payload_bytes(const station_apps_t *apps, size_t i, uint64_t *produced,
+                                      uint64_t *held, uint64_t *lost);
+/** Telemetry packets COMM dropped (recorder full). */
+uint64_t ilrs__station_apps_tm_dropped(const station_apps_t *apps);
+/** Ground side of the run each second (station_timeline.c): the contact plan
+ *  uploads (ComAddWindow for the windows coming into the plan's horizon). */
+int ilrs__station_apps_ground(station_apps_t *apps, ilrs_fsw_t *fsw, ilrs_tai_t now);
 /** True when the payload host hosts scenario payload @p index (reads its port). */
 bool ilrs__station_apps_hosts_payload(const station_apps_t *apps, size_t index);
 /** PLD_DATA APID (0 = no payload host) and the status APID of hosted payload @p index. */
@@ -167,6 +153,11 @@ int ilrs__station_archive_flush(station_archive_t *ar);
 /** Flush and wait until everything handed so far is committed. */
 int ilrs__station_archive_sync(station_archive_t *ar);
 void ilrs__station_archive_close(station_archive_t *ar);
+/** Record a command in the archive's history (owner from the dictionary, issued
+ *  by @p issuer) as sent and, by @p result (ilrs_fsw_command()'s), accepted or
+ *  failed. Waits for the writer to idle first. */
+int ilrs__station_archive_command(station_archive_t *ar, const uint8_t *pkt, size_t len,
+                                  ilrs_tai_t time, const char *issuer, int result);
 uint64_t ilrs__station_archive_accepted(station_archive_t *ar);
 
 /* ---- the station ----------------------------------------------------------------------- */
@@ -213,9 +204,18 @@ typedef struct station_fault_state {
     size_t match_count;
 } station_fault_state_t;
 
+/** The scenario's command timeline, built and checked against the dictionary at
+ *  create (station_timeline.c). */
+typedef struct station_command {
+    double at_s;
+    size_t len;
+    uint8_t pkt[ILRS_SC_CMD_MAX];
+} station_command_t;
+
 typedef struct station_timeline_item {
     double t_s;
-    uint8_t kind; /* 0 event (severity in level), 1 fault injected, 2 fault ended, 3 mode */
+    uint8_t kind; /* 0 event (severity in level), 1 fault injected, 2 fault ended, 3 mode,
+                     4 command (level 1 accepted, 2 refused) */
     uint8_t level;
     char text[96];
 } station_timeline_item_t;
@@ -244,7 +244,6 @@ struct ilrs_station {
     station_env_sample_t env_a, env_b;
     ilrs_fsw_t *fsw;
     station_apps_t *apps;
-    station_downlink_t *downlink;
     station_archive_t *archive;
     int archive_error;
     FILE *events_log;
@@ -268,6 +267,8 @@ struct ilrs_station {
     uint64_t payload_link_lost[ST_MAX_PAYLOADS]; /* science octets lost on the space link */
     ilrs_station_summary_t sum;
     station_series_t series;
+    station_command_t *commands; /* sc->command_count, in time order */
+    size_t command_next;
     station_timeline_item_t *timeline;
     size_t timeline_count, timeline_cap;
     uint64_t last_event_seq;
@@ -318,6 +319,26 @@ uint32_t ilrs__station_link_corrupt(ilrs_rng_t *rng, uint8_t *buf, size_t len, d
  * starts; pace one loop second by the host clock (options.realtime_speed). */
 int ilrs__station_rt_add_link(ilrs_station_t *st, char *error, size_t cap);
 void ilrs__station_rt_pace(ilrs_station_t *st);
+
+/* station_timeline.c: the scenario's command timeline (checked against the
+ * dictionary at create: errors name the file, line and key) and the ground's
+ * part each second (contact-plan uploads, the timeline's due commands through
+ * the command ingest, into the archive with their issuer, events.log and the
+ * report's timeline). */
+int ilrs__station_timeline_create(ilrs_station_t *st, char *error, size_t cap);
+void ilrs__station_timeline_step(ilrs_station_t *st);
+/* Add a report timeline item at the current time (station_run.c). */
+void ilrs__station_timeline_add(ilrs_station_t *st, uint8_t kind, uint8_t level, const char *fmt,
+                                ...) __attribute__((format(printf, 4, 5)));
+
+/* station_faults.c: per-occurrence bookkeeping of a fault's results (injection,
+ * detection and recovery events from FDIR, the fault's own end). */
+void ilrs__station_fault_injected(ilrs_station_fault_result_t *r, ilrs_tai_t t);
+/** Fault @p i of the scenario ended at @p t (judges whether FDIR could see it). */
+void ilrs__station_fault_ended(ilrs_station_t *st, size_t i, ilrs_tai_t t);
+/** An event naming the fault's target: detection (error) or recovery report. */
+void ilrs__station_fault_event(ilrs_station_fault_result_t *r, const ilrs_evs_record_t *e,
+                               bool recovery);
 
 /* station_report.c */
 int ilrs__station_series_push(ilrs_station_t *st);

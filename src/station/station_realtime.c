@@ -51,7 +51,7 @@ static void add_route(ilrs_link_config_t *lc, uint16_t apid, uint8_t vc)
 /* The station's own routes (its APIDs are not the reference configuration's,
  * ilrs_link_reference_routes()): every app's HK and the event packets on VC 0
  * (real time), the payload status packets on VC 2 (science). PLD_DATA stays on
- * board: it is the payload host's bookkeeping for DOWNLINK (bytes read per
+ * board: it is the payload host's bookkeeping for STORAGE (bytes read per
  * payload, many a second), whose science reaches the ground through the radios
  * and storage of the twin. Called after every other app is added, so each one's
  * APID is known. */

@@ -181,6 +181,25 @@ int ilrs_station_write_text(const ilrs_station_t *st, FILE *f)
         fprintf(f, "    %-20s %-20s %-10s %-12s %s%s\n", r->id, b,
                 r->detected ? "yes" : (r->injected ? "NO" : "-"), d1, r->recovered ? "yes " : "",
                 d2);
+        // A fault that arrived more than once: one line per occurrence.
+        for (uint32_t k = 0; r->occurrences > 1 && k < r->occurrences &&
+                             k < ILRS_STATION_MAX_OCCURRENCES;
+             k++) {
+            const ilrs_station_fault_occurrence_t *o = &r->occurrence[k];
+            char e1[24] = "-", e2[24] = "-";
+            fmt_time(o->injected_at, a, sizeof a);
+            if (o->detected) {
+                fmt_delay(o->injected_at, o->detected_at, e1, sizeof e1);
+            }
+            if (o->recovered || o->ended) {
+                fmt_delay(o->injected_at, o->recovered ? o->recovered_at : o->ended_at, e2,
+                          sizeof e2);
+            }
+            fprintf(f, "      #%-17u %-20s %-10s %-12s %s%s%s\n", k + 1, a,
+                    o->detected ? "yes" : o->observable ? "NO" : "-", e1,
+                    o->recovered || o->ended ? "yes " : "", e2,
+                    o->observable ? "" : " (no contact predicted during it: nothing to detect)");
+        }
     }
     fprintf(f,
             "\n  telemetry: %llu packets sent, %llu archived, %llu dropped on board; "
@@ -209,6 +228,10 @@ int ilrs_station_write_text(const ilrs_station_t *st, FILE *f)
                 k->science_bytes_sent
                     ? 100.0 * (double)k->science_bytes_lost / (double)k->science_bytes_sent
                     : 0.0);
+    }
+    if (s.commands_sent > 0) {
+        fprintf(f, "  commands of the scenario's timeline: %llu sent, %llu refused\n",
+                (unsigned long long)s.commands_sent, (unsigned long long)s.commands_refused);
     }
     for (size_t i = 0; i < st->map.warning_count; i++) {
         fprintf(f, "  note: %s\n", st->map.warnings[i]);
@@ -308,6 +331,10 @@ int ilrs_station_write_json(const ilrs_station_t *st, FILE *f)
         json_object_set_new(ev, sev[i], json_integer((json_int_t)s.events_by_severity[i]));
     }
     json_object_set_new(o, "events", ev);
+    json_t *cmds = json_object();
+    json_object_set_new(cmds, "sent", json_integer((json_int_t)s.commands_sent));
+    json_object_set_new(cmds, "refused", json_integer((json_int_t)s.commands_refused));
+    json_object_set_new(o, "commands", cmds);
     json_t *nodes = json_array();
     for (size_t i = 0; i < s.node_count; i++) {
         const ilrs_station_node_result_t *n = &s.nodes[i];
@@ -347,6 +374,29 @@ int ilrs_station_write_json(const ilrs_station_t *st, FILE *f)
         json_object_set_new(x, "detected_at", r->detected ? jtime(r->detected_at) : json_null());
         json_object_set_new(x, "detected_by", json_string(r->detected_by));
         json_object_set_new(x, "recovered_at", r->recovered ? jtime(r->recovered_at) : json_null());
+        // Each occurrence: detection and recovery as FDIR reported them; a fault
+        // FDIR did not report recovered from counts as recovered when it ended.
+        json_t *occ = json_array();
+        for (uint32_t k = 0; k < r->occurrences && k < ILRS_STATION_MAX_OCCURRENCES; k++) {
+            const ilrs_station_fault_occurrence_t *oc = &r->occurrence[k];
+            json_t *y = json_object();
+            json_object_set_new(y, "injected_at", jtime(oc->injected_at));
+            json_object_set_new(y, "detected_at",
+                                oc->detected ? jtime(oc->detected_at) : json_null());
+            json_object_set_new(y, "detected_by", json_string(oc->detected_by));
+            json_object_set_new(y, "recovered_at",
+                                oc->recovered ? jtime(oc->recovered_at)
+                                : oc->ended   ? jtime(oc->ended_at)
+                                              : json_null());
+            json_object_set_new(y, "recovered_by",
+                                json_string(oc->recovered ? oc->recovered_by
+                                            : oc->ended   ? "fault ended"
+                                                          : ""));
+            json_object_set_new(y, "ended_at", oc->ended ? jtime(oc->ended_at) : json_null());
+            json_object_set_new(y, "observable", json_boolean(oc->observable));
+            json_array_append_new(occ, y);
+        }
+        json_object_set_new(x, "occurrence_list", occ);
         json_array_append_new(faults, x);
     }
     json_object_set_new(o, "faults", faults);
@@ -642,26 +692,30 @@ int ilrs_station_write_report(const ilrs_station_t *st, FILE *f)
             }
             fprintf(f, "</svg>\n");
         }
-        // Timeline: faults, errors, modes.
+        // Timeline: faults, errors, modes, commands of the scenario's timeline.
         c = (chart_t){t0, t1, 0, 1};
-        chart_open(f, &c, "Timeline: faults (red, ends green), errors (orange), modes (blue)", "");
-        static const char *const rows[3] = {"faults", "errors", "modes"};
-        for (int r = 0; r < 3; r++) {
+        chart_open(f, &c,
+                   "Timeline: faults (red, ends green), errors (orange), modes (blue), "
+                   "commands (purple; refused: black)",
+                   "");
+        static const char *const rows[4] = {"faults", "errors", "modes", "commands"};
+        for (int r = 0; r < 4; r++) {
             fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%s</text>\n", ML - 4,
-                    MT + 32 + r * 50.0, rows[r]);
+                    MT + 26 + r * 38.0, rows[r]);
         }
         for (size_t i = 0; i < st->timeline_count; i++) {
             const station_timeline_item_t *it = &st->timeline[i];
             const char *col = it->kind == 1   ? "#d62728"
                               : it->kind == 2 ? "#2ca02c"
                               : it->kind == 3 ? "#1f77b4"
+                              : it->kind == 4 ? (it->level == 1 ? "#9467bd" : "#000000")
                                               : "#ff7f0e";
-            double row = it->kind == 0 ? 1 : it->kind == 3 ? 2 : 0;
+            double row = it->kind == 0 ? 1 : it->kind == 3 ? 2 : it->kind == 4 ? 3 : 0;
             double x = cx(&c, it->t_s / 86400.0);
             fprintf(f,
                     "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
                     "stroke-width=\"2\"><title>",
-                    x, x, MT + 8 + row * 50, MT + 48 + row * 50, col);
+                    x, x, MT + 6 + row * 38, MT + 38 + row * 38, col);
             html_escape(f, it->text);
             fprintf(f, "</title></line>\n");
         }

@@ -88,6 +88,15 @@ static void timeline_add(ilrs_station_t *st, uint8_t kind, uint8_t level, const 
     va_end(ap);
 }
 
+void ilrs__station_timeline_add(ilrs_station_t *st, uint8_t kind, uint8_t level, const char *fmt,
+                                ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    timeline_add_at(st, st->t_s, kind, level, fmt, ap);
+    va_end(ap);
+}
+
 static void timeline_event(ilrs_station_t *st, double t_s, uint8_t level, const char *fmt, ...)
 {
     va_list ap;
@@ -326,6 +335,7 @@ static void inject_due(ilrs_station_t *st)
             }
             s->active = false;
             s->end_s = 0.0;
+            ilrs__station_fault_ended(st, i, tai_of(st, st->t_s));
             if (!r->recovered) {
                 r->recovered = true;
                 r->recovered_at = tai_of(st, st->t_s);
@@ -335,7 +345,9 @@ static void inject_due(ilrs_station_t *st)
         if (s->done || st->t_s < s->next_s) {
             continue;
         }
-        double value = s->hw_kind == ILRS_HW_FAULT_ARRAY_DEGRADE ? f->loss_fraction : 1.0;
+        double value = s->hw_kind == ILRS_HW_FAULT_ARRAY_DEGRADE ? f->loss_fraction
+                       : s->hw_kind == ILRS_HW_FAULT_BATTERY_STRING ? (double)f->string_index
+                                                                    : 1.0;
         int rc =
             ilrs_hw_station_inject(st->hw, (ilrs_hw_fault_kind_t)s->hw_kind, s->hw_index, value);
         if (rc == ILRS_ESTATE && s->hw_kind == ILRS_HW_FAULT_PAYLOAD_HANG) {
@@ -348,6 +360,7 @@ static void inject_due(ilrs_station_t *st)
             s->end_s = s->hw_kind == ILRS_HW_FAULT_RADIO_OUTAGE && f->duration_s > 0.0
                            ? st->t_s + f->duration_s
                            : 0.0;
+            ilrs__station_fault_injected(r, tai_of(st, st->t_s));
             if (r->occurrences++ == 0) {
                 r->injected = true;
                 r->injected_at = tai_of(st, st->t_s);
@@ -407,6 +420,7 @@ static void on_event(ilrs_station_t *st, const ilrs_evs_record_t *r)
         if (!fr->injected || !named || r->time < fr->injected_at) {
             continue;
         }
+        ilrs__station_fault_event(fr, r, mentions_recovery(r->text));
         if (!fr->detected && r->severity >= ILRS_EVENT_ERROR) {
             fr->detected = true;
             fr->detected_at = r->time;
@@ -521,51 +535,9 @@ static int make_flight(ilrs_station_t *st, char *error, size_t cap)
         set_error(error, cap, "flight software: %s", ilrs_strerror(rc));
         return rc;
     }
-    rc = ilrs__station_apps_create(st->sc, &st->map, &st->hal, st->fsw, &st->apps, error, cap);
+    rc = ilrs__station_apps_create(st->sc, &st->map, st->env, &st->hal, st->fsw, &st->apps, error,
+                                   cap);
     if (rc != 0) {
-        return rc;
-    }
-    station_downlink_config_t dc;
-    memset(&dc, 0, sizeof dc);
-    dc.hal = &st->hal;
-    dc.radio_count = st->map.config.n_radios;
-    for (size_t r = 0; r < dc.radio_count; r++) {
-        if ((rc = ilrs_hal_find(&st->hal, ILRS_HAL_RADIO, st->map.radios[r].name,
-                                &dc.radio_ids[r])) != 0) {
-            set_error(error, cap, "radio %s not in hal", st->map.radios[r].name);
-            return rc;
-        }
-    }
-    dc.payload_count = st->map.config.n_payloads;
-    for (size_t p = 0; p < dc.payload_count; p++) {
-        if ((rc = ilrs_hal_find(&st->hal, ILRS_HAL_PAYLOAD, st->map.payloads[p].name,
-                                &dc.payload_ids[p])) != 0) {
-            set_error(error, cap, "payload %s not in hal", st->map.payloads[p].name);
-            return rc;
-        }
-        int s = st->map.payload_scenario[p];
-        dc.payload_priority[p] = (uint8_t)(s >= 0 ? st->sc->payloads[s].priority : 5);
-    }
-    for (size_t p = 0; p < dc.payload_count; p++) {
-        int s = st->map.payload_scenario[p];
-        snprintf(dc.payload_names[p], sizeof dc.payload_names[p], "%s", st->map.payloads[p].name);
-        dc.hosted[p] = s >= 0 && ilrs__station_apps_hosts_payload(st->apps, (size_t)s);
-        uint16_t apid = s >= 0 ? ilrs__station_apps_payload_apid(st->apps, (size_t)s) : 0;
-        if (apid != 0) {
-            dc.extra_apids[dc.extra_count++] = apid;
-        }
-    }
-    dc.data_apid = ilrs__station_apps_data_apid(st->apps);
-    dc.tm_interval_s = st->opt.hk_interval_s;
-    dc.storage_id = 0;
-    dc.tm_buffer_bytes = (size_t)16 << 20;
-    if ((rc = ilrs__station_downlink_create(&dc, &st->downlink)) != 0) {
-        return rc;
-    }
-    ilrs_app_def_t def;
-    ilrs__station_downlink_def(st->downlink, &def);
-    if ((rc = ilrs_fsw_add_app(st->fsw, &def, NULL)) != 0) {
-        set_error(error, cap, "flight software start: %s", ilrs_strerror(rc));
         return rc;
     }
     if ((rc = ilrs__station_rt_add_link(st, error, cap)) != 0) {
@@ -642,7 +614,9 @@ int ilrs_station_create(const ilrs_scenario_t *sc, const ilrs_station_options_t 
         st->fifo[r].proximity = sc->radios[r].link == ILRS_SCENARIO_LINK_PROXIMITY;
         st->fifo[r].sent_base = ilrs_hw_station_radio(st->hw, r)->sent_bytes;
     }
-    if ((rc = make_flight(st, error, cap)) != 0 || (rc = open_outputs(st, error, cap)) != 0 ||
+    if ((rc = make_flight(st, error, cap)) != 0 ||
+        (rc = ilrs__station_timeline_create(st, error, cap)) != 0 ||
+        (rc = open_outputs(st, error, cap)) != 0 ||
         (rc = ilrs__station_link_create(st, error, cap)) != 0) {
         goto out_fail;
     }
@@ -685,7 +659,6 @@ void ilrs_station_destroy(ilrs_station_t *st)
     ilrs_fsw_destroy(st->fsw);
     ilrs_link_app_destroy(st->link);
     ilrs__station_apps_destroy(st->apps);
-    ilrs__station_downlink_destroy(st->downlink);
     ilrs__station_archive_close(st->archive);
     if (st->events_log != NULL) {
         fclose(st->events_log);
@@ -699,6 +672,7 @@ void ilrs_station_destroy(ilrs_station_t *st)
     ilrs__station_q_free(&st->relay_q);
     ilrs__station_link_destroy(st->space);
     free(st->timeline);
+    free(st->commands);
     ilrs__station_series_free(&st->series);
     free(st);
 }
@@ -819,7 +793,7 @@ static void update_partners(ilrs_station_t *st)
             continue;
         }
         uint64_t prod, held, lost;
-        ilrs__station_downlink_payload(st->downlink, p, &prod, &held, &lost);
+        ilrs__station_apps_payload_bytes(st->apps, p, &prod, &held, &lost);
         ilrs_station_partner_result_t *pr = &st->partner_results[k];
         pr->produced_bytes += prod;
         pr->stored_bytes += held;
@@ -889,6 +863,7 @@ int ilrs_station_run(ilrs_station_t *st)
             drive_rovers(st, he.sun_visible_fraction > 0.0); /* schedules in days */
         }
         inject_due(st);
+        ilrs__station_timeline_step(st); /* the ground: contact plan, command timeline */
         if ((rc = ilrs_hw_station_step(st->hw, &he, 1.0)) != 0) {
             ilrs_log(ILRS_LOG_ERROR, "station", "hardware twin step at %.0f s: %s", st->t_s,
                      ilrs_strerror(rc));
@@ -998,7 +973,7 @@ void ilrs_station_get_summary(const ilrs_station_t *st, ilrs_station_summary_t *
     out->sunlit_fraction = st->sun_up_s / t;
     out->earth_fraction = st->earth_up_s / t;
     out->contact_fraction = st->contact_s / t;
-    out->tm_packets_dropped = ilrs__station_downlink_tm_dropped(st->downlink) + st->store_dropped;
+    out->tm_packets_dropped = ilrs__station_apps_tm_dropped(st->apps) + st->store_dropped;
     ilrs__station_link_result(st, &out->link);
     out->tm_packets_lost = 0;
     for (size_t v = 0; v < ILRS_STATION_LINK_VCS; v++) {

@@ -86,6 +86,13 @@ struct ilrs_hw_station {
     int *dev_node;
     size_t n_dev, off_heater, off_payload, off_radio, off_rtg, off_battery, off_shunt;
     double *battery_w; // per battery, scratch
+    // Per battery terminal voltage and current as of generation battery_gen[i]
+    // (gen counts steps and injections: the state the sensors see changes only
+    // there). A station step reads them for many sensors (battery and string
+    // monitors); each is an OCV interpolation and a SOC evaluation.
+    double *battery_v, *battery_i;
+    uint64_t *battery_gen;
+    uint64_t gen;
     double thermal_acc_s;
     ilrs_hw_thermal_t thermal;
     ilrs_hw_sun_t sun;
@@ -133,7 +140,15 @@ static void add_sensor(ilrs_hw_station_t *st, const char *base, const char *what
                        ilrs_hw_quantity_t q, int index, double sigma)
 {
     ilrs_hw_sensor_t *s = &st->sensors[st->n_sensors++];
-    snprintf(s->p.name, sizeof s->p.name, "%.20s%s", base, what);
+    // "<device><what>": the device name keeps at most 20 characters, fewer if
+    // the suffix needs the room (string monitors' suffixes are up to 17).
+    size_t w = strlen(what), room = sizeof s->p.name - 1;
+    w = w < room ? w : room;
+    size_t b = strnlen(base, 20);
+    b = b < room - w ? b : room - w;
+    memcpy(s->p.name, base, b);
+    memcpy(s->p.name + b, what, w);
+    s->p.name[b + w] = '\0';
     s->p.quantity = q;
     s->p.index = index;
     s->p.sigma = sigma;
@@ -141,8 +156,12 @@ static void add_sensor(ilrs_hw_station_t *st, const char *base, const char *what
 
 static size_t standard_sensor_count(const ilrs_hw_config_t *c)
 {
+    size_t strings = 0;
+    for (size_t i = 0; c->batteries != NULL && i < c->n_batteries; i++) {
+        strings += c->batteries[i].strings <= ILRS_HW_STRINGS_MAX ? c->batteries[i].strings : 0;
+    }
     return 1 + c->n_arrays + 4 * c->n_batteries + c->n_lines + c->n_nodes + c->n_rtgs +
-           c->n_heaters;
+           c->n_heaters + 2 * strings;
 }
 
 static void standard_sensors(ilrs_hw_station_t *st)
@@ -175,6 +194,21 @@ static void standard_sensors(ilrs_hw_station_t *st)
     for (size_t i = 0; i < st->n_heaters; i++) {
         add_sensor(st, st->heaters[i].p.name, ".current", ILRS_HW_Q_HEATER_CURRENT, (int)i, 0.01);
     }
+    // String monitors of each battery ("<battery>.string<k>.voltage" and
+    // ".current", k from 0 as in the scenario's string_index), appended after
+    // the heaters for the same reason: the sense lines a parallel-string
+    // battery's management electronics read (twin_hw_power.c).
+    for (size_t i = 0; i < st->n_batteries; i++) {
+        const char *n = st->batteries[i].p.name;
+        for (unsigned k = 0; k < st->batteries[i].p.strings; k++) {
+            char what[32];
+            int idx = (int)(i * ILRS_HW_STRINGS_MAX + k);
+            snprintf(what, sizeof what, ".string%u.voltage", k);
+            add_sensor(st, n, what, ILRS_HW_Q_STRING_VOLTAGE, idx, 0.02);
+            snprintf(what, sizeof what, ".string%u.current", k);
+            add_sensor(st, n, what, ILRS_HW_Q_STRING_CURRENT, idx, 0.02);
+        }
+    }
 }
 
 static size_t quantity_limit(const ilrs_hw_config_t *c, ilrs_hw_quantity_t q)
@@ -198,6 +232,9 @@ static size_t quantity_limit(const ilrs_hw_config_t *c, ilrs_hw_quantity_t q)
         return c->n_rtgs;
     case ILRS_HW_Q_HEATER_CURRENT:
         return c->n_heaters;
+    case ILRS_HW_Q_STRING_VOLTAGE:
+    case ILRS_HW_Q_STRING_CURRENT:
+        return c->n_batteries * ILRS_HW_STRINGS_MAX;
     default:
         return 0;
     }
@@ -345,6 +382,7 @@ int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out,
               grow(&total, cfg->n_batteries, sizeof(ilrs_hw_battery_t)) &&
               grow(&total, cfg->n_batteries, sizeof(int)) &&
               grow(&total, cfg->n_batteries, sizeof(double)) &&
+              grow(&total, cfg->n_batteries, 2 * sizeof(double) + sizeof(uint64_t)) &&
               grow(&total, cfg->n_rtgs, sizeof(ilrs_hw_rtg_t)) &&
               grow(&total, cfg->n_rtgs, sizeof(int)) &&
               grow(&total, cfg->n_lines, sizeof(hw_line_t)) &&
@@ -373,6 +411,10 @@ int ilrs_hw_station_create(const ilrs_hw_config_t *cfg, ilrs_hw_station_t **out,
     st->batteries = ALLOC(st, cfg->n_batteries, ilrs_hw_battery_t);
     st->battery_nodes = ALLOC(st, cfg->n_batteries, int);
     st->battery_w = ALLOC(st, cfg->n_batteries, double);
+    st->battery_v = ALLOC(st, cfg->n_batteries, double);
+    st->battery_i = ALLOC(st, cfg->n_batteries, double);
+    st->battery_gen = ALLOC(st, cfg->n_batteries, uint64_t);
+    st->gen = 1; // battery_gen starts at 0: nothing cached
     st->rtgs = ALLOC(st, cfg->n_rtgs, ilrs_hw_rtg_t);
     st->rtg_nodes = ALLOC(st, cfg->n_rtgs, int);
     st->lines = ALLOC(st, cfg->n_lines, hw_line_t);
@@ -783,14 +825,43 @@ int ilrs_hw_station_step(ilrs_hw_station_t *st, const ilrs_hw_env_t *env, double
         st->thermal_acc_s = 0.0;
     }
     st->time_s += dt_s;
+    st->gen++;
     return 0;
 }
 
 /* --- Sensors ---------------------------------------------------------------------- */
 
-// The true value a sensor measures (before noise and faults).
-static double sensor_true(const ilrs_hw_station_t *st, size_t i)
+// Terminal voltage and current of battery k (cached for the generation).
+static void battery_vi(ilrs_hw_station_t *st, size_t k, double *v, double *i)
 {
+    if (st->battery_gen[k] != st->gen) {
+        st->battery_gen[k] = st->gen;
+        st->battery_v[k] = ilrs_hw_battery_voltage(&st->batteries[k]);
+        st->battery_i[k] = ilrs_hw_battery_current(&st->batteries[k]);
+    }
+    *v = st->battery_v[k];
+    *i = st->battery_i[k];
+}
+
+// What string monitor j (battery x ILRS_HW_STRINGS_MAX + string) reads: the
+// battery's values through ilrs_hw_battery_string_voltage/_current's rules.
+static double string_true(ilrs_hw_station_t *st, size_t j, bool current)
+{
+    size_t k = j / ILRS_HW_STRINGS_MAX;
+    unsigned s = (unsigned)(j % ILRS_HW_STRINGS_MAX);
+    const ilrs_hw_battery_t *b = &st->batteries[k];
+    if (s >= b->p.strings || (b->string_open >> s) & 1u || b->strings_ok == 0) {
+        return 0.0;
+    }
+    double v, i;
+    battery_vi(st, k, &v, &i);
+    return current ? i / (double)b->strings_ok : v;
+}
+
+// The true value a sensor measures (before noise and faults).
+static double sensor_true(ilrs_hw_station_t *st, size_t i)
+{
+    double bv, bi;
     const ilrs_hw_sensor_params_t *p = &st->sensors[i].p;
     size_t k = (size_t)p->index;
     switch (p->quantity) {
@@ -801,9 +872,11 @@ static double sensor_true(const ilrs_hw_station_t *st, size_t i)
     case ILRS_HW_Q_ARRAY_CURRENT:
         return st->arrays[k].power_w / st->bus_v;
     case ILRS_HW_Q_BATTERY_VOLTAGE:
-        return ilrs_hw_battery_voltage(&st->batteries[k]);
+        battery_vi(st, k, &bv, &bi);
+        return bv;
     case ILRS_HW_Q_BATTERY_CURRENT:
-        return ilrs_hw_battery_current(&st->batteries[k]);
+        battery_vi(st, k, &bv, &bi);
+        return bi;
     case ILRS_HW_Q_BATTERY_TEMP:
         return st->batteries[k].temperature_k;
     case ILRS_HW_Q_BATTERY_SOC:
@@ -814,6 +887,10 @@ static double sensor_true(const ilrs_hw_station_t *st, size_t i)
         return st->thermal.t_k[k];
     case ILRS_HW_Q_RTG_POWER:
         return st->rtgs[k].electric_w;
+    case ILRS_HW_Q_STRING_VOLTAGE:
+        return string_true(st, k, false);
+    case ILRS_HW_Q_STRING_CURRENT:
+        return string_true(st, k, true);
     case ILRS_HW_Q_HEATER_CURRENT: {
         const hw_heater_t *h = &st->heaters[k];
         bool flowing = h->commanded && !h->failed && st->lines[h->p.line].powered;
@@ -832,10 +909,13 @@ int ilrs_hw_station_inject(ilrs_hw_station_t *st, ilrs_hw_fault_kind_t kind, siz
     if (st == NULL || !isfinite(value)) {
         return ILRS_EINVAL;
     }
+    st->gen++; // a fault may change what the sensors see now
     switch (kind) {
     case ILRS_HW_FAULT_BATTERY_STRING:
-        return index < st->n_batteries ? ilrs_hw_battery_fail_string(&st->batteries[index])
-                                       : ILRS_ERANGE;
+        if (index >= st->n_batteries || !(value >= 0.0 && value < ILRS_HW_STRINGS_MAX)) {
+            return ILRS_ERANGE;
+        }
+        return ilrs_hw_battery_fail_string_at(&st->batteries[index], (unsigned)value);
     case ILRS_HW_FAULT_BATTERY_CELL:
         return index < st->n_batteries ? ilrs_hw_battery_short_cell(&st->batteries[index])
                                        : ILRS_ERANGE;
@@ -937,11 +1017,13 @@ static const char *quantity_unit(ilrs_hw_quantity_t q)
     switch (q) {
     case ILRS_HW_Q_BUS_VOLTAGE:
     case ILRS_HW_Q_BATTERY_VOLTAGE:
+    case ILRS_HW_Q_STRING_VOLTAGE:
         return "V";
     case ILRS_HW_Q_ARRAY_CURRENT:
     case ILRS_HW_Q_BATTERY_CURRENT:
     case ILRS_HW_Q_LINE_CURRENT:
     case ILRS_HW_Q_HEATER_CURRENT:
+    case ILRS_HW_Q_STRING_CURRENT:
         return "A";
     case ILRS_HW_Q_BATTERY_TEMP:
     case ILRS_HW_Q_NODE_TEMP:

@@ -202,7 +202,8 @@ double ilrs_hw_battery_derate(const ilrs_hw_battery_params_t *p, double k)
 int ilrs_hw_battery_init(ilrs_hw_battery_t *b, const ilrs_hw_battery_params_t *p)
 {
     memset(b, 0, sizeof *b);
-    if (p->strings == 0 || p->cells_per_string == 0 || !(p->cell_capacity_ah > 0.0) ||
+    if (p->strings == 0 || p->strings > ILRS_HW_STRINGS_MAX || p->cells_per_string == 0 ||
+        !(p->cell_capacity_ah > 0.0) ||
         !(p->soc_min >= 0.0 && p->soc_min < p->soc_max && p->soc_max <= 1.0) ||
         !(p->soc_initial >= 0.0 && p->soc_initial <= 1.0) ||
         !(p->charge_efficiency > 0.0 && p->charge_efficiency <= 1.0) ||
@@ -291,7 +292,9 @@ double ilrs_hw_battery_voltage(const ilrs_hw_battery_t *b)
         return 0.0;
     }
     double r = (double)b->cells_ok * b->p.cell_resistance_ohm / (double)b->strings_ok;
-    return ilrs_hw_battery_ocv(b) - ilrs_hw_battery_current(b) * r;
+    double ocv = ilrs_hw_battery_ocv(b);
+    double i = ocv > 0.0 ? b->power_w / ocv : 0.0; // ilrs_hw_battery_current, one OCV
+    return ocv - i * r;
 }
 
 double ilrs_hw_battery_current(const ilrs_hw_battery_t *b)
@@ -363,15 +366,19 @@ double ilrs_hw_battery_discharge(ilrs_hw_battery_t *b, double power_w, double dt
     return e / dt_s;
 }
 
-int ilrs_hw_battery_fail_string(ilrs_hw_battery_t *b)
+int ilrs_hw_battery_fail_string_at(ilrs_hw_battery_t *b, unsigned k)
 {
-    if (b->strings_ok == 0) {
+    if (k >= b->p.strings) {
+        return ILRS_ERANGE;
+    }
+    if ((b->string_open >> k) & 1u || b->strings_ok == 0) {
         return ILRS_ESTATE;
     }
     double lost = b->energy_j / (double)b->strings_ok;
     b->energy_j -= lost;
     b->failed_j += lost;
     b->strings_ok--;
+    b->string_open |= 1u << k;
     if (b->strings_ok == 0) {
         b->failed_j += b->energy_j;
         b->energy_j = 0.0;
@@ -379,6 +386,40 @@ int ilrs_hw_battery_fail_string(ilrs_hw_battery_t *b)
     }
     battery_rerate(b);
     return 0;
+}
+
+int ilrs_hw_battery_fail_string(ilrs_hw_battery_t *b)
+{
+    for (unsigned k = 0; k < b->p.strings; k++) {
+        if (!((b->string_open >> k) & 1u)) {
+            return ilrs_hw_battery_fail_string_at(b, k);
+        }
+    }
+    return ILRS_ESTATE;
+}
+
+// String monitoring (the per-string sense lines of a parallel-string Li-ion
+// battery; NASA JSC-20793 rev. D, Crewed Space Vehicle Battery Safety
+// Requirements, asks for voltage monitoring of every series element of such a
+// battery). The connected strings are in parallel at the battery terminals:
+// each shows the terminal voltage and carries 1/strings_ok of the current
+// (identical cells, identical resistances). An open string carries nothing,
+// and its monitor, a resistive divider across the string, has no path through
+// the open cell: it reads ~0 V whatever the battery does.
+double ilrs_hw_battery_string_voltage(const ilrs_hw_battery_t *b, unsigned k)
+{
+    if (k >= b->p.strings || (b->string_open >> k) & 1u) {
+        return 0.0;
+    }
+    return ilrs_hw_battery_voltage(b);
+}
+
+double ilrs_hw_battery_string_current(const ilrs_hw_battery_t *b, unsigned k)
+{
+    if (k >= b->p.strings || (b->string_open >> k) & 1u || b->strings_ok == 0) {
+        return 0.0;
+    }
+    return ilrs_hw_battery_current(b) / (double)b->strings_ok;
 }
 
 int ilrs_hw_battery_short_cell(ilrs_hw_battery_t *b)

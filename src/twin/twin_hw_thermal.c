@@ -14,6 +14,15 @@
 // (the sunlit area is taken as horizontal: the Sun's elevation sets the
 // projected flux).
 //
+// Louvres (Gilmore, vol. I, ch. 8 "Louvers"): a bimetallic spring under each
+// blade turns it with the radiator's temperature, so the assembly's effective
+// emittance goes from about 0.1 (blades closed, the radiator sees mostly the
+// low-emittance blades) to about 0.7 (open) over a set range of some 10-20 K.
+// The emittance is taken linear in temperature across the range and evaluated
+// at the start-of-step temperature (the blades' time constant is minutes, the
+// radiating node's hours); the solar absorptance of the face is kept (a
+// conservative choice: open blades add reflected sunlight, closed ones shade).
+//
 // Integration: linearly implicit (backward) Euler. The radiative term is
 // linearised about the start-of-step temperature, T'^4 ~ 4 T^3 T' - 3 T^4, and
 // the linear system
@@ -53,7 +62,12 @@ int ilrs_hw_thermal_init(ilrs_hw_thermal_t *th, const ilrs_hw_node_params_t *nod
             !isfinite(p->initial_k) || !hw_finite_nonneg(p->radiator_area_m2) ||
             !(p->emissivity >= 0.0 && p->emissivity <= 1.0) ||
             !hw_finite_nonneg(p->solar_area_m2) ||
-            !(p->absorptance >= 0.0 && p->absorptance <= 1.0)) {
+            !(p->absorptance >= 0.0 && p->absorptance <= 1.0) ||
+            !hw_finite_nonneg(p->louvre_closed_k) || !hw_finite_nonneg(p->louvre_open_k) ||
+            ((p->louvre_closed_k > 0.0 || p->louvre_open_k > 0.0) &&
+             (!(p->louvre_open_k > p->louvre_closed_k) ||
+              !(p->louvre_emissivity_closed >= 0.0 &&
+                p->louvre_emissivity_closed <= p->emissivity)))) {
             return ILRS_EINVAL;
         }
         th->node[i] = *p;
@@ -80,6 +94,16 @@ int ilrs_hw_thermal_init(ilrs_hw_thermal_t *th, const ilrs_hw_node_params_t *nod
     return 0;
 }
 
+double ilrs_hw_node_emissivity(const ilrs_hw_node_params_t *p, double t_k)
+{
+    if (!(p->louvre_open_k > p->louvre_closed_k)) {
+        return p->emissivity;
+    }
+    double open = (t_k - p->louvre_closed_k) / (p->louvre_open_k - p->louvre_closed_k);
+    open = open < 0.0 ? 0.0 : open > 1.0 ? 1.0 : open;
+    return p->louvre_emissivity_closed + open * (p->emissivity - p->louvre_emissivity_closed);
+}
+
 void ilrs_hw_thermal_step(ilrs_hw_thermal_t *th, const double *heat_w, double ground_k,
                           double sink_k, const ilrs_hw_sun_t *sun, double dt_s)
 {
@@ -90,6 +114,7 @@ void ilrs_hw_thermal_step(ilrs_hw_thermal_t *th, const double *heat_w, double gr
     double a[ILRS_HW_NODES_MAX][ILRS_HW_NODES_MAX];
     double b[ILRS_HW_NODES_MAX];
     double sink4 = sink_k * sink_k * sink_k * sink_k;
+    const double sky4 = 3.0 * 3.0 * 3.0 * 3.0; /* deep sky, ~3 K */
     double solar = 0.0;
     if (sun != NULL && sun->dir_enu[2] > 0.0) {
         solar = sun->flux_w_m2 * sun->visible_fraction * sun->dir_enu[2];
@@ -97,7 +122,7 @@ void ilrs_hw_thermal_step(ilrs_hw_thermal_t *th, const double *heat_w, double gr
     for (size_t i = 0; i < n; i++) {
         const ilrs_hw_node_params_t *p = &th->node[i];
         double t = th->t_k[i], t3 = t * t * t;
-        double rad = p->emissivity * ILRS_HW_SIGMA * p->radiator_area_m2;
+        double rad = ilrs_hw_node_emissivity(p, t) * ILRS_HW_SIGMA * p->radiator_area_m2;
         double c_dt = p->capacity_j_k / dt_s;
         double diag = c_dt + th->g_ground[i] + 4.0 * rad * t3;
         for (size_t j = 0; j < n; j++) {
@@ -105,7 +130,8 @@ void ilrs_hw_thermal_step(ilrs_hw_thermal_t *th, const double *heat_w, double gr
             diag += th->g[i][j];
         }
         a[i][i] = diag;
-        b[i] = c_dt * t + th->g_ground[i] * ground_k + rad * (3.0 * t3 * t + sink4) +
+        b[i] = c_dt * t + th->g_ground[i] * ground_k +
+               rad * (3.0 * t3 * t + (p->radiator_faces_sky ? sky4 : sink4)) +
                p->absorptance * p->solar_area_m2 * solar + (heat_w != NULL ? heat_w[i] : 0.0);
     }
     // Forward elimination (no pivoting: diagonally dominant M-matrix).

@@ -50,6 +50,7 @@ typedef struct th {
     uint64_t storage_cap, storage_used;
     uint64_t radio_queued[4], radio_cap[4], radio_sent[4];
     uint32_t radio_sends[4];
+    uint8_t radio_head[4][8]; /* first octets of the last buffer queued on each radio */
 } th_t;
 
 static inline size_t th_count(void *ctx, ilrs_hal_kind_t kind)
@@ -140,7 +141,6 @@ static inline int th_radio_status(void *ctx, uint16_t id, ilrs_hal_radio_status_
 static inline int th_radio_send(void *ctx, uint16_t id, const void *data, size_t len)
 {
     th_t *t = ctx;
-    (void)data;
     if (id >= t->n_radio) {
         return ILRS_EHAL_NODEV;
     }
@@ -149,6 +149,7 @@ static inline int th_radio_send(void *ctx, uint16_t id, const void *data, size_t
     }
     t->radio_queued[id] += len;
     t->radio_sends[id]++;
+    memcpy(t->radio_head[id], data, len < 8 ? len : 8);
     return 0;
 }
 

@@ -216,6 +216,140 @@ static void comm_outage_detected(void **state)
     ilrs_com_app_destroy(com);
 }
 
+/* Outage FDIR with POWER: the radio's line is power-cycled once per outage (off,
+ * then on after cycle_off_s); a radio whose line is off has no link to miss. */
+static void comm_outage_power_cycles_the_radio_line(void **state)
+{
+    (void)state;
+    harness_t *h = calloc(1, sizeof *h);
+    assert_non_null(h);
+    harness_init(h);
+    th_init(&h->hal);
+    int line = th_add_switch(&h->hal, "line.comms", true);
+    th_add_sensor(&h->hal, "bat.soc", 0.9);
+    th_add_radio(&h->hal, "radio.relay", true);
+    int earth = th_add_radio(&h->hal, "radio.earth", true);
+    ilrs_pwr_config_t pc = {.hal = &h->hal.hal, .line_count = 1, .soc_sensor_count = 1,
+                            .level_count = 1, .restore_hysteresis = 0.05};
+    snprintf(pc.lines[0].name, ILRS_APPS_NAME_MAX, "line.comms");
+    pc.lines[0].enabled = true;
+    pc.lines[0].shed_level = 1;
+    snprintf(pc.soc_sensors[0], ILRS_APPS_NAME_MAX, "bat.soc");
+    pc.shed_soc[0] = 0.3;
+    ilrs_pwr_app_t *pwr = NULL;
+    assert_int_equal(ilrs_pwr_app_create(&pc, &pwr), 0);
+    ilrs_tai_t t0 = ilrs_time_now(ilrs_fsw_time(h->fsw));
+    ilrs_com_config_t cc = {.hal = &h->hal.hal, .radio_count = 2, .window_count = 2,
+                            .cycle_off_s = 8};
+    snprintf(cc.radios[0].name, ILRS_APPS_NAME_MAX, "radio.relay");
+    snprintf(cc.radios[1].name, ILRS_APPS_NAME_MAX, "radio.earth");
+    snprintf(cc.radios[1].line, ILRS_APPS_NAME_MAX, "line.comms");
+    cc.radios[1].direct_to_earth = true;
+    cc.windows[0] = (ilrs_com_window_t){.start = t0, .end = t0 + INT64_C(3000000000000),
+                                        .radio = 0};
+    cc.windows[1] = (ilrs_com_window_t){.start = t0, .end = t0 + INT64_C(3000000000000),
+                                        .radio = 1};
+    ilrs_com_app_t *com = NULL;
+    assert_int_equal(ilrs_com_app_create(&cc, &com), 0);
+    ilrs_app_def_t def;
+    ilrs_pwr_app_def(pwr, &def);
+    assert_int_equal(ilrs_fsw_add_app(h->fsw, &def, NULL), 0);
+    ilrs_com_app_def(com, &def);
+    assert_int_equal(ilrs_fsw_add_app(h->fsw, &def, NULL), 0);
+    assert_int_equal(ilrs_fsw_start(h->fsw), 0);
+    harness_run(h, 10);
+    /* the line switched off (by the ground here): the dead link is expected */
+    const char *off[] = {"line.comms", "false"};
+    assert_int_equal(send_cmd(h, "PwrSetLoadLine", off, 2), 0);
+    harness_run(h, 2);
+    assert_false(h->hal.sw_cmd[line]);
+    h->hal.radio_up[earth] = false;
+    harness_run(h, 120);
+    assert_int_equal(count_events(h, "COMM", COM_OUTAGE_ERR_EID), 0);
+    /* powered again, still silent inside its window: outage, one power cycle */
+    const char *on[] = {"line.comms", "true"};
+    assert_int_equal(send_cmd(h, "PwrSetLoadLine", on, 2), 0);
+    harness_run(h, 61);
+    assert_int_equal(count_events(h, "COMM", COM_OUTAGE_ERR_EID), 1);
+    assert_int_equal(count_events(h, "COMM", COM_CYCLE_INF_EID), 1);
+    assert_non_null(strstr(last_event(h, "COMM", COM_CYCLE_INF_EID),
+                           "radio.earth in outage: power cycling line line.comms (8 s off)"));
+    harness_run(h, 3);
+    assert_false(h->hal.sw_cmd[line]); /* off for the cycle */
+    harness_run(h, 10);
+    assert_true(h->hal.sw_cmd[line]); /* and on again */
+    ilrs_com_status_t s;
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.outages, 1);
+    assert_int_equal(s.power_cycles, 1);
+    assert_int_equal(s.selected, 0); /* on the relay meanwhile */
+    /* the cycle does not end the outage (no second detection, no second cycle) */
+    harness_run(h, 200);
+    assert_int_equal(count_events(h, "COMM", COM_CYCLE_INF_EID), 1);
+    h->hal.radio_up[earth] = true;
+    harness_run(h, 2);
+    assert_int_equal(count_events(h, "COMM", COM_OUTAGE_INF_EID), 1);
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.selected, 1);
+    ilrs_fsw_destroy(h->fsw);
+    ilrs_com_app_destroy(com);
+    ilrs_pwr_app_destroy(pwr);
+    free(h);
+}
+
+/* The telemetry recorder: every app's HK and the events, one packet per APID per
+ * interval, kept in arrival order while no link closes and sent first at the
+ * next contact; without a recorder the same telemetry is dropped and counted. */
+static void comm_telemetry_recorder(void **state)
+{
+    (void)state;
+    for (int recorder = 0; recorder < 2; recorder++) {
+        harness_t *h = calloc(1, sizeof *h);
+        assert_non_null(h);
+        harness_init(h);
+        th_init(&h->hal);
+        int earth = th_add_radio(&h->hal, "radio.earth", false);
+        ilrs_com_config_t cc = {.hal = &h->hal.hal, .radio_count = 1, .tm_all_apps = true,
+                                .tm_interval_s = 10,
+                                .tm_buffer_bytes = recorder ? (size_t)1 << 20 : 0};
+        snprintf(cc.radios[0].name, ILRS_APPS_NAME_MAX, "radio.earth");
+        cc.radios[0].direct_to_earth = true;
+        ilrs_com_app_t *com = NULL;
+        assert_int_equal(ilrs_com_app_create(&cc, &com), 0);
+        ilrs_app_def_t def;
+        ilrs_com_app_def(com, &def);
+        assert_int_equal(ilrs_fsw_add_app(h->fsw, &def, NULL), 0);
+        assert_int_equal(ilrs_fsw_start(h->fsw), 0);
+        harness_run(h, 120);
+        ilrs_com_status_t s;
+        ilrs_com_app_status(com, &s);
+        assert_int_equal(s.rt_bytes, 0);
+        assert_int_equal(h->hal.radio_sends[earth], 0);
+        if (recorder) {
+            assert_int_equal(s.rt_dropped, 0); /* all held */
+        } else {
+            assert_true(s.rt_dropped > 0 && s.tm_packets_dropped > 0);
+            assert_int_equal(count_events(h, "COMM", COM_TM_DROP_ERR_EID), 1);
+        }
+        uint64_t dropped = s.rt_dropped;
+        h->hal.radio_up[earth] = true;
+        harness_run(h, 2);
+        ilrs_com_app_status(com, &s);
+        assert_true(s.rt_bytes > 0);
+        assert_true(h->hal.radio_sends[earth] > 0);
+        if (recorder) {
+            /* the two minutes of held telemetry went out at the contact */
+            assert_true(s.rt_bytes > 1000);
+            assert_int_equal(s.rt_dropped, 0);
+        } else {
+            assert_int_equal(s.rt_dropped, dropped);
+        }
+        ilrs_fsw_destroy(h->fsw);
+        ilrs_com_app_destroy(com);
+        free(h);
+    }
+}
+
 static void hs_watchdog_and_event_action(void **state)
 {
     (void)state;
@@ -303,6 +437,8 @@ static void hs_watchdog_and_event_action(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(comm_windows_selection_and_playback),
     cmocka_unit_test(comm_outage_detected),
+    cmocka_unit_test(comm_outage_power_cycles_the_radio_line),
+    cmocka_unit_test(comm_telemetry_recorder),
     cmocka_unit_test(comm_next_contact_prediction),
     cmocka_unit_test(hs_watchdog_and_event_action),
 };

@@ -165,7 +165,83 @@ static void playback_fair_share(void **state)
     teardown(f);
 }
 
+/* Channels by payload before owner, a port STORAGE reads itself (data that does
+ * not pass through the payload host), and the playback header naming the channel. */
+static void payload_channels_ports_and_header(void **state)
+{
+    (void)state;
+    harness_t *h = calloc(1, sizeof *h);
+    assert_non_null(h);
+    harness_init(h);
+    th_t *t = &h->hal;
+    th_init(t);
+    int line = th_add_switch(t, "line.payload", true);
+    th_add_payload(t, "seismometer", line, 8000);  /* cnsa, its own channel */
+    th_add_payload(t, "magnetometer", line, 4000); /* cnsa, the owner's channel */
+    int rover = th_add_payload(t, "rover", line, 16000); /* not hosted: read by STORAGE */
+    t->pl[rover].mode = 1;                                /* driving (producing) */
+    int radio = th_add_radio(t, "radio.earth", true);
+    t->storage_cap = UINT64_C(1) << 30;
+    ilrs_pld_config_t pc = {.hal = &t->hal, .payload_count = 2, .data_apid = 0x3F0,
+                            .hang_timeout_s = 1e6};
+    manifest(&pc.payloads[0], "seismometer", "cnsa", 0x300);
+    manifest(&pc.payloads[1], "magnetometer", "cnsa", 0x301);
+    ilrs_pld_app_t *pld = NULL;
+    assert_int_equal(ilrs_pld_app_create(&pc, &pld), 0);
+    ilrs_sto_config_t sc = {.hal = &t->hal, .storage = "storage0", .channel_count = 3,
+                            .data_apid = 0x3F0, .playback_marker = 0x5343494Eu};
+    sc.channels[0] = (ilrs_sto_channel_config_t){.name = "vc_cnsa", .owner = "cnsa", .priority = 2};
+    sc.channels[1] = (ilrs_sto_channel_config_t){
+        .name = "vc_seis", .owner = "cnsa", .payload = "seismometer", .priority = 2};
+    sc.channels[2] = (ilrs_sto_channel_config_t){
+        .name = "vc_rover", .payload = "rover", .read_port = true, .priority = 1};
+    /* a port to read needs a payload name; one channel per owner and payload */
+    ilrs_sto_config_t bad = sc;
+    bad.channels[2].payload[0] = '\0';
+    ilrs_sto_app_t *sto = NULL;
+    assert_int_equal(ilrs_sto_app_create(&bad, &sto), ILRS_EINVAL);
+    bad = sc;
+    snprintf(bad.channels[0].payload, sizeof bad.channels[0].payload, "seismometer");
+    assert_int_equal(ilrs_sto_app_create(&bad, &sto), ILRS_EINVAL);
+    assert_int_equal(ilrs_sto_app_create(&sc, &sto), 0);
+    ilrs_app_def_t def;
+    ilrs_pld_app_def(pld, &def);
+    assert_int_equal(ilrs_fsw_add_app(h->fsw, &def, NULL), 0);
+    ilrs_sto_app_def(sto, &def);
+    assert_int_equal(ilrs_fsw_add_app(h->fsw, &def, NULL), 0);
+    assert_int_equal(ilrs_fsw_start(h->fsw), 0);
+    harness_run(h, 30);
+    ilrs_sto_channel_status_t ch[3];
+    ilrs_pld_status_t ps[2];
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(ilrs_sto_app_channel(sto, i, &ch[i]), 0);
+    }
+    assert_int_equal(ilrs_pld_app_payload(pld, 0, &ps[0]), 0);
+    assert_int_equal(ilrs_pld_app_payload(pld, 1, &ps[1]), 0);
+    assert_true(ps[0].bytes > 0 && ps[1].bytes > 0);
+    assert_int_equal(ch[1].written, ps[0].bytes); /* the seismometer's channel */
+    assert_int_equal(ch[0].written, ps[1].bytes); /* the rest of cnsa's */
+    assert_true(ch[2].written >= 2000 * 25);      /* the rover's port, 2000 B/s */
+    assert_int_equal(ch[0].stored + ch[1].stored + ch[2].stored, t->storage_used);
+    /* playback: the rover's channel first (priority 1), each chunk headed by the
+     * marker and the channel index */
+    const char *args[] = {"radio.earth", "1000"};
+    assert_int_equal(send_cmd(h, "StoDownlink", args, 2), 0);
+    harness_run(h, 1);
+    uint32_t head[2];
+    memcpy(head, t->radio_head[radio], sizeof head);
+    assert_int_equal(head[0], 0x5343494Eu);
+    assert_int_equal(head[1], 2);
+    assert_int_equal(ilrs_sto_app_channel(sto, 2, &ch[2]), 0);
+    assert_int_equal(ch[2].played, 1000);
+    ilrs_fsw_destroy(h->fsw);
+    ilrs_sto_app_destroy(sto);
+    ilrs_pld_app_destroy(pld);
+    free(h);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(payload_channels_ports_and_header),
     cmocka_unit_test(full_storage_policy),
     cmocka_unit_test(playback_fair_share),
 };

@@ -128,6 +128,41 @@ static void rng_moments(void **state)
     assert_true(fabs(usum / n - 0.5) < 0.004);
 }
 
+/* The normal deviates follow the normal distribution, core, wedges and tail:
+ * the count in each interval against n (Phi(b) - Phi(a)), Phi from erfc, within
+ * 5 binomial standard errors; the intervals straddle the ziggurat's tail start
+ * (3.4426) and go out to 5 sigma. Also symmetric and never NaN. */
+static void rng_normal_distribution(void **state)
+{
+    (void)state;
+    static const double edge[] = {-INFINITY, -4.0, -3.44, -3.0, -2.0, -1.0, -0.5,
+                                  0.0,       0.25, 0.5,   1.0,  1.5,  2.0,  2.5,
+                                  3.0,       3.44, 3.6,   4.0,  4.5,  5.0,  INFINITY};
+    enum { BINS = sizeof edge / sizeof edge[0] - 1 };
+    uint64_t count[BINS] = {0};
+    ilrs_rng_t r;
+    ilrs_rng_seed(&r, 2030);
+    const int n = 2000000;
+    for (int i = 0; i < n; i++) {
+        double x = ilrs_rng_normal(&r);
+        assert_false(isnan(x));
+        for (int b = 0; b < BINS; b++) {
+            if (x >= edge[b] && x < edge[b + 1]) {
+                count[b]++;
+                break;
+            }
+        }
+    }
+    for (int b = 0; b < BINS; b++) {
+        double p = 0.5 * erfc(-edge[b + 1] / sqrt(2.0)) - 0.5 * erfc(-edge[b] / sqrt(2.0));
+        double expect = n * p, se = sqrt(n * p * (1.0 - p));
+        if (fabs((double)count[b] - expect) > 5.0 * se + 1.0) {
+            fail_msg("normal deviates in [%g, %g): %llu, expected %.1f +- %.1f", edge[b],
+                     edge[b + 1], (unsigned long long)count[b], expect, se);
+        }
+    }
+}
+
 static void arena_alignment_and_exhaustion(void **state)
 {
     (void)state;
@@ -191,6 +226,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(error_table_names_and_messages),
     cmocka_unit_test(rng_is_deterministic),
     cmocka_unit_test(rng_moments),
+    cmocka_unit_test(rng_normal_distribution),
     cmocka_unit_test(arena_alignment_and_exhaustion),
     cmocka_unit_test(checked_arithmetic),
     cmocka_unit_test(log_hook_receives_messages),

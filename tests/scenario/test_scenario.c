@@ -906,7 +906,123 @@ static void api_contract(void **state)
                         "scenario document exceeds a size limit");
 }
 
+/* Louvres: the far-side scenario's radiators carry them; a louvre that opens
+ * below its closing point, a closed emittance above the open one and an unknown
+ * key are errors naming file, line and key. */
+#define LOUVRE_DOC(node)                                                                           \
+    "name: t\n"                                                                                    \
+    "epoch_utc: 2030-01-01T00:00:00Z\n"                                                            \
+    "duration: 10d\n"                                                                              \
+    "site: {lat_deg: -89.45, lon_deg: 222.7}\n"                                                    \
+    "hub: {avionics_power_w: 100, thermal_node: bus}\n"                                            \
+    "thermal:\n"                                                                                   \
+    "  nodes:\n" node "power:\n"                                                                   \
+    "  arrays:\n"                                                                                  \
+    "    - {id: a1, area_m2: 1, efficiency: 0.3}\n"
+
+static void louvres(void **state)
+{
+    (void)state;
+    ilrs_scenario_t *sc = NULL;
+    ilrs_scenario_diags_init(&diags);
+    assert_int_equal(ilrs_scenario_load_file(ILRS_TEST_SRC("scenarios/far-side-equatorial.yaml"),
+                                             NULL, &sc, &diags),
+                     0);
+    size_t louvred = 0;
+    for (size_t i = 0; i < sc->node_count; i++) {
+        const ilrs_scenario_node_t *n = &sc->nodes[i];
+        if (n->has_louvre) {
+            louvred++;
+            assert_true(n->radiator_faces_sky);
+            assert_true(n->louvre.open_above_k > n->louvre.closed_below_k);
+            assert_true(n->louvre.emissivity_closed < n->radiator_emissivity);
+        }
+    }
+    assert_int_equal(louvred, 2); /* avionics and battery */
+    ilrs_scenario_destroy(sc);
+    expect_error(LOUVRE_DOC("    - {name: bus, heat_capacity_j_per_k: 1000, radiator_area_m2: 1,\n"
+                            "       louvre: {closed_below_k: 290, open_above_k: 280}}\n"),
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:9:52: thermal.nodes[0].louvre.open_above_k: must be > closed_below_k "
+                 "(290 K), got 280");
+    expect_error(LOUVRE_DOC("    - {name: bus, heat_capacity_j_per_k: 1000, radiator_area_m2: 1,\n"
+                            "       radiator_emissivity: 0.6,\n"
+                            "       louvre: {closed_below_k: 270, open_above_k: 280,\n"
+                            "                emissivity_closed: 0.7}}\n"),
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:11:36: thermal.nodes[0].louvre.emissivity_closed: must be <= "
+                 "radiator_emissivity (0.6, the open louvre's), got 0.7");
+    expect_error(LOUVRE_DOC("    - {name: bus, heat_capacity_j_per_k: 1000,\n"
+                            "       louvre: {closed_below_k: 270, open_above_k: 280, blades: 3}}\n"),
+                 ILRS_ESCENARIO_KEY,
+                 "t.yaml:9:57: thermal.nodes[0].louvre.blades: unknown key in a louvre");
+}
+
+/* The command timeline: UTC dates and offsets after the epoch, put in time
+ * order (stable), arguments kept as written; each schema error names file,
+ * line and key (names and arguments are checked against the dictionary when
+ * the run is created: tests/station/test_station_timeline.c). */
+static void command_timeline(void **state)
+{
+    (void)state;
+    ilrs_scenario_t *sc = NULL;
+    assert_int_equal(load(MIN_DOC PARTNERS "commands:\n"                                 /* 15 */
+                                           "  - {at: 2d, command: PldEnable, args: [cam, false],"
+                                           " by: p1}\n"
+                                           "  - {at: 2030-01-01T12:00:00Z, command: ModeSet,\n"
+                                           "     args: [SAFE], by: operator}\n"
+                                           "  - {at: 1d, command: ComSetPreference, args: [true],"
+                                           " by: p2}\n"
+                                           "  - {at: 2d, command: ScStartAts, by: operator}\n",
+                          &sc),
+                     0);
+    assert_int_equal(sc->command_count, 4);
+    assert_string_equal(sc->commands[0].name, "ModeSet"); /* 12 h, from the UTC date */
+    assert_true(fabs(sc->commands[0].at_s - 43200.0) < 1e-6);
+    assert_string_equal(sc->commands[0].by, "operator");
+    assert_int_equal(sc->commands[0].arg_count, 1);
+    assert_string_equal(sc->commands[0].args[0], "SAFE");
+    assert_string_equal(sc->commands[1].name, "ComSetPreference");
+    assert_string_equal(sc->commands[2].name, "PldEnable"); /* 2 d, document order kept */
+    assert_int_equal(sc->commands[2].arg_count, 2);
+    assert_string_equal(sc->commands[2].args[1], "false");
+    assert_int_equal(sc->commands[2].name_line, 16);
+    assert_string_equal(sc->commands[3].name, "ScStartAts");
+    assert_int_equal(sc->commands[3].arg_count, 0);
+    ilrs_scenario_destroy(sc);
+
+    expect_error(MIN_DOC PARTNERS "commands:\n"
+                                  "  - {at: soon, command: ModeSet, by: operator}\n",
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:16:10: commands[0].at: must be a UTC date YYYY-MM-DD[THH:MM[:SS[.fff]]][Z] "
+                 "or a duration after the epoch (e.g. 12d, 36h), got \"soon\"");
+    expect_error(MIN_DOC PARTNERS "commands:\n"
+                                  "  - {at: 11d, command: ModeSet, by: operator}\n",
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:16:10: commands[0].at: 950400 s after the epoch is outside the run "
+                 "(0 .. 864000 s)");
+    expect_error(MIN_DOC PARTNERS "commands:\n"
+                                  "  - {at: 2029-12-31T00:00:00Z, command: ModeSet, by: operator}\n",
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:16:10: commands[0].at: -86400 s after the epoch is outside the run "
+                 "(0 .. 864000 s)");
+    expect_error(MIN_DOC PARTNERS "commands:\n"
+                                  "  - {at: 1d, command: ModeSet, args: [SAFE], by: nasa}\n",
+                 ILRS_ESCENARIO_REF,
+                 "t.yaml:16:50: commands[0].by: \"nasa\" is neither a partner nor \"operator\"");
+    expect_error(MIN_DOC PARTNERS "commands:\n"
+                                  "  - {at: 1d, command: ModeSet, args: SAFE, by: operator}\n",
+                 ILRS_ESCENARIO_TYPE,
+                 "t.yaml:16:38: commands[0].args: expected a list of arguments, got a scalar");
+    expect_error(MIN_DOC PARTNERS "commands:\n"
+                                  "  - {at: 1d, args: [SAFE], by: operator}\n",
+                 ILRS_ESCENARIO_MISSING,
+                 "t.yaml:16:5: commands[0].command: required key missing in a command");
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(command_timeline),
+    cmocka_unit_test(louvres),
     cmocka_unit_test(shipped_scenarios_load),
     cmocka_unit_test(south_pole_content),
     cmocka_unit_test(far_side_relay_24h),

@@ -227,6 +227,26 @@ static void faults_seen_through_hal(void **state)
     double rated = ilrs_hw_battery_rated_j(ilrs_hw_station_battery(f->st, 0));
     assert_int_equal(ilrs_hw_station_inject(f->st, ILRS_HW_FAULT_BATTERY_STRING, 0, 0.0), 0);
     assert_near(ilrs_hw_battery_rated_j(ilrs_hw_station_battery(f->st, 0)), rated * 7 / 8, 1e-6);
+    assert_int_equal(ilrs_hw_station_inject(f->st, ILRS_HW_FAULT_BATTERY_STRING, 0, 0.0),
+                     ILRS_ESTATE); /* already open */
+    assert_int_equal(ilrs_hw_station_inject(f->st, ILRS_HW_FAULT_BATTERY_STRING, 0, 8.0),
+                     ILRS_ERANGE); /* 8 strings: 0..7 */
+    // What it shows: the string monitor of string 0 reads ~0 V and 0 A whatever
+    // the battery does; string 1 reads the battery's terminal voltage and one
+    // seventh of its current.
+    const char *bn = ilrs_hw_station_battery(f->st, 0)->p.name;
+    char name[64];
+    snprintf(name, sizeof name, "%s.string0.voltage", bn);
+    ilrs_hal_sensor_read(&f->hal, find(f, ILRS_HAL_SENSOR, name), &r);
+    assert_true(fabs(r.value) < 0.2);
+    snprintf(name, sizeof name, "%s.string1.voltage", bn);
+    ilrs_hal_sensor_read(&f->hal, find(f, ILRS_HAL_SENSOR, name), &r);
+    double vt = ilrs_hw_battery_voltage(ilrs_hw_station_battery(f->st, 0));
+    assert_true(vt > 20.0);
+    assert_near(r.value, vt, 0.2);
+    assert_near(ilrs_hw_battery_string_current(ilrs_hw_station_battery(f->st, 0), 1),
+                ilrs_hw_battery_current(ilrs_hw_station_battery(f->st, 0)) / 7.0, 1e-12);
+    assert_near(ilrs_hw_battery_string_current(ilrs_hw_station_battery(f->st, 0), 0), 0.0, 0.0);
     // Cell short: the open-circuit voltage drops by exactly one cell at the same
     // SOC, and the voltage sensor by about one cell (3.4-4.2 V, whatever the current).
     uint16_t bv = find(f, ILRS_HAL_SENSOR, "bat2.voltage");
@@ -406,7 +426,9 @@ static void hal_enumeration_and_round_trips(void **state)
     (void)state;
     fixture_t *f = make(1);
     assert_int_equal(ilrs_hal_count(&f->hal, ILRS_HAL_SWITCH), 8 + 4);
-    assert_int_equal(ilrs_hal_count(&f->hal, ILRS_HAL_SENSOR), 1 + 2 + 8 + 8 + 8 + 3 + 4);
+    /* ... + per battery string a voltage and a current (2 batteries x 8 strings) */
+    assert_int_equal(ilrs_hal_count(&f->hal, ILRS_HAL_SENSOR),
+                     1 + 2 + 8 + 8 + 8 + 3 + 4 + 2 * 2 * 8);
     assert_int_equal(ilrs_hal_count(&f->hal, ILRS_HAL_RADIO), 2);
     assert_int_equal(ilrs_hal_count(&f->hal, ILRS_HAL_PAYLOAD), 8);
     assert_int_equal(ilrs_hal_count(&f->hal, ILRS_HAL_STORAGE), 1);

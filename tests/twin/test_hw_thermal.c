@@ -167,11 +167,51 @@ static void rejects_bad_networks(void **state)
     assert_int_equal(ilrs_hw_thermal_init(&th, n, 2, NULL, 0), ILRS_EINVAL);
 }
 
+/* A louvred, sky-facing radiator (Gilmore vol. I ch. 8: effective emittance
+ * about 0.1 closed, 0.7 open): a node with heat Q settles where
+ * Q = eps(T) sigma A (T^4 - 3^4); with little heat the louvre stays closed
+ * (T below the closed set point, eps 0.1), with much heat it opens fully
+ * (eps 0.7); the sink given to the step does not reach a sky-facing radiator. */
+static void louvred_radiator_equilibria(void **state)
+{
+    (void)state;
+    ilrs_hw_node_params_t n = node(1.0e4, 290.0);
+    n.radiator_area_m2 = 1.0;
+    n.emissivity = 0.7;
+    n.louvre_closed_k = 273.15;
+    n.louvre_open_k = 288.15;
+    n.louvre_emissivity_closed = 0.1;
+    n.radiator_faces_sky = true;
+    assert_near(ilrs_hw_node_emissivity(&n, 250.0), 0.1, 1e-12);
+    assert_near(ilrs_hw_node_emissivity(&n, 280.65), 0.4, 1e-12);
+    assert_near(ilrs_hw_node_emissivity(&n, 300.0), 0.7, 1e-12);
+    const double q[2] = {20.0, 400.0}, eps[2] = {0.1, 0.7};
+    for (int k = 0; k < 2; k++) {
+        ilrs_hw_thermal_t th;
+        assert_int_equal(ilrs_hw_thermal_init(&th, &n, 1, NULL, 0), 0);
+        for (int i = 0; i < 20000; i++) {
+            ilrs_hw_thermal_step(&th, &q[k], 300.0, 300.0, NULL, 60.0); /* a hot sink, ignored */
+        }
+        double expect = pow(q[k] / (eps[k] * SIGMA * 1.0) + 81.0, 0.25);
+        assert_near(th.t_k[0], expect, 0.05);
+        assert_true(k == 0 ? th.t_k[0] < 273.15 : th.t_k[0] > 288.15);
+    }
+    /* bad louvres: open not above closed, closed emittance above the open one */
+    ilrs_hw_node_params_t bad = n;
+    bad.louvre_open_k = bad.louvre_closed_k;
+    ilrs_hw_thermal_t th;
+    assert_int_equal(ilrs_hw_thermal_init(&th, &bad, 1, NULL, 0), ILRS_EINVAL);
+    bad = n;
+    bad.louvre_emissivity_closed = 0.8;
+    assert_int_equal(ilrs_hw_thermal_init(&th, &bad, 1, NULL, 0), ILRS_EINVAL);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(single_node_relaxes_exponentially),
     cmocka_unit_test(radiative_equilibrium),
     cmocka_unit_test(stable_at_sixty_second_steps),
     cmocka_unit_test(stiff_node_does_not_overshoot),
     cmocka_unit_test(rejects_bad_networks),
+    cmocka_unit_test(louvred_radiator_equilibria),
 };
 ILRS_TEST_MAIN(tests)

@@ -1,37 +1,56 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// COMM (COM) app: onboard contact prediction from a table of windows (or the hal
-// link state alone), link selection (direct-to-Earth first unless the relay is
-// preferred, among the radios whose link is up and, with a table, inside a
-// window), real-time telemetry first (the packets of the configured APIDs are
-// queued on the selected radio as they arrive; without a link they are counted
-// as dropped, real-time data is not stored), then playback: the spare capacity
-// of the step (rate x dt minus the real-time bytes, bounded by the radio queue's
-// room under fill_limit) is requested from STORAGE (StoDownlink through the
-// command ingest), which serves the partners by priority and fair share.
-// Outage detection (with a window table): a radio whose hal link stays down
-// for OUTAGE_S inside a predicted contact window (its geometry says the link
-// must close) is in outage: an event names it and the link selection moves to
-// another available radio (the selection skips radios without link); a second
-// event when its link is back.
+// COMM (COM) app: onboard contact prediction from the contact plan (a table of
+// windows the ground uploads, or the hal link state alone), link selection
+// (direct-to-Earth first unless the relay is preferred, among the radios whose
+// link is up and, with a plan, inside a window), telemetry first, then playback.
+// Telemetry: the packets of the configured APIDs (and with tm_all_apps every
+// app's HK and the event packets), through an output filter (one packet per
+// APID per interval, every event, as cFS TO does), go to the selected radio; with
+// a recorder (tm_buffer_bytes) they wait in arrival order while no link closes,
+// else they are counted as dropped. Playback: the spare capacity of the step
+// (rate x dt minus the telemetry, bounded by the radio queue's room under
+// fill_limit) is requested from STORAGE (StoDownlink through the command ingest),
+// which serves its channels by priority and fair share.
+// Outage FDIR (with a plan): a powered radio whose hal link stays down for
+// OUTAGE_S inside a predicted contact window (the geometry says the link must
+// close) is in outage: an event names it, the link selection moves to another
+// available radio (the selection skips radios without link) and POWER is asked
+// to power-cycle the radio's line (a transceiver latch-up is the usual cause a
+// power cycle clears); a second event reports recovery when its link is back.
+// The window state is recomputed only when a window opens or closes (a cached
+// boundary), so a year of 1 Hz steps does not scan the table every step.
 // Events in comm_eid.h.
 #include <stdlib.h>
 
 #include "apps/apps_int.h"
 #include "apps/comm/comm_eid.h"
 
+#include <ilrs/ccsds.h>
+
+#define FILTER_APIDS 2048 /* 11-bit APIDs */
+
 struct ilrs_com_app {
     ilrs_com_config_t cfg;
     uint16_t radio_id[ILRS_COM_MAX_RADIOS];
+    uint16_t line_id[ILRS_COM_MAX_RADIOS]; /* UINT16_MAX: no line known */
     const ilrs_dict_command_t *cmd_pref, *cmd_play, *cmd_window;
     ilrs_tai_t last_step;
-    uint64_t rt_step_bytes;
     ilrs_com_status_t st;
     int8_t selected;
     bool link_up, in_window;
-    uint32_t playback_errors, outages;
+    uint32_t playback_errors, cycle_errors;
+    bool drop_reported;
     ilrs_tai_t down_since[ILRS_COM_MAX_RADIOS]; /* 0: up or outside its windows */
     bool outage[ILRS_COM_MAX_RADIOS];
+    /* window state, valid until win_until (0: recompute) */
+    ilrs_tai_t win_until, win_next;
+    bool win_in[ILRS_COM_MAX_RADIOS];
+    /* telemetry recorder: length-prefixed packets */
+    uint8_t *ring;
+    size_t ring_head, ring_used;
+    uint64_t tm_recorded, tm_held;
+    ilrs_tai_t *last_kept; /* per APID: last packet kept by the output filter */
 };
 
 /* A link down this long inside its predicted window is an outage (s): longer
@@ -64,13 +83,26 @@ int ilrs_com_app_create(const ilrs_com_config_t *cfg, ilrs_com_app_t **out)
     if (a->cfg.fill_limit == 0) {
         a->cfg.fill_limit = 0.5;
     }
+    if (!(a->cfg.cycle_off_s > 0)) {
+        a->cfg.cycle_off_s = 10.0;
+    }
+    a->last_kept = calloc(FILTER_APIDS, sizeof *a->last_kept);
+    a->ring = cfg->tm_buffer_bytes > 0 ? malloc(cfg->tm_buffer_bytes) : NULL;
+    if (a->last_kept == NULL || (cfg->tm_buffer_bytes > 0 && a->ring == NULL)) {
+        ilrs_com_app_destroy(a);
+        return ILRS_ENOMEM;
+    }
     *out = a;
     return 0;
 }
 
 void ilrs_com_app_destroy(ilrs_com_app_t *app)
 {
-    free(app);
+    if (app != NULL) {
+        free(app->ring);
+        free(app->last_kept);
+        free(app);
+    }
 }
 
 static const ilrs_dict_field_t pref_args[] = {
@@ -136,6 +168,7 @@ static int cmd_window(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len
     if (slot == a->cfg.window_count) {
         a->cfg.window_count++;
     }
+    a->win_until = 0; /* the plan changed */
     ilrs_app_event(app, COM_SET_INF_EID, ILRS_EVENT_INFO, "%s %s", "window added for",
                    a->cfg.radios[w.radio].name);
     return 0;
@@ -158,6 +191,16 @@ static const apps_event_t events[] = {
     {COM_OUTAGE_INF_EID, "COM_OUTAGE_INF", ILRS_EVENT_INFO,
      "radio %s link restored after %.0f s of outage",
      "the link of a radio in outage is up again"},
+    {COM_CYCLE_INF_EID, "COM_CYCLE_INF", ILRS_EVENT_INFO,
+     "radio %s in outage: power cycling line %s (%.0f s off)",
+     "FDIR asked POWER to power-cycle the line of a radio in outage"},
+    {COM_CYCLE_ERR_EID, "COM_CYCLE_ERR", ILRS_EVENT_ERROR,
+     "radio %s: power cycle of line %s not requested: %s",
+     "the PwrCycleLine command for a radio in outage could not be sent"},
+    {COM_TM_DROP_ERR_EID, "COM_TM_DROP_ERR", ILRS_EVENT_ERROR,
+     "telemetry %s: packets dropped (%llu B so far)",
+     "telemetry could not be sent or recorded (no link without a recorder, or the recorder "
+     "full); one event until the link selection changes, every byte counted"},
 };
 
 static int com_init(ilrs_app_t *app, void *ctx)
@@ -171,8 +214,27 @@ static int com_init(ilrs_app_t *app, void *ctx)
                            a->cfg.radios[i].name, ilrs_strerror(rc));
         }
     }
+    for (size_t i = 0; rc == 0 && i < a->cfg.radio_count; i++) {
+        rc = apps_find(a->cfg.hal, ILRS_HAL_SWITCH, a->cfg.radios[i].line, &a->line_id[i]);
+        if (rc != 0) {
+            ilrs_app_event(app, COM_HAL_ERR_EID, ILRS_EVENT_ERROR, "hal radio '%s': %s",
+                           a->cfg.radios[i].line, ilrs_strerror(rc));
+        }
+    }
     for (size_t i = 0; rc == 0 && i < a->cfg.rt_count; i++) {
         rc = ilrs_app_subscribe(app, ilrs_msgid_tlm(a->cfg.rt_apids[i]), 0);
+        rc = rc == ILRS_EEXIST ? 0 : rc;
+    }
+    if (rc == 0 && a->cfg.tm_all_apps) {
+        ilrs_exec_t *exec = ilrs_fsw_exec(ilrs_app_fsw(app));
+        rc = ilrs_app_subscribe(app, ilrs_msgid_tlm(ILRS_FSW_APID_EVENTS), 0);
+        for (uint32_t i = 0; (rc == 0 || rc == ILRS_EEXIST) && i < ilrs_exec_app_count(exec);
+             i++) {
+            ilrs_app_t *other = ilrs_exec_app_at(exec, i);
+            rc = other != NULL ? ilrs_app_subscribe(app, ilrs_msgid_tlm(ilrs_app_apid(other)), 0)
+                               : 0;
+        }
+        rc = rc == ILRS_EEXIST ? 0 : rc;
     }
     if (rc == 0) {
         rc = apps_command(app, "ComSetPreference", 2, "prefer the relay or direct-to-Earth",
@@ -199,7 +261,10 @@ static int com_init(ilrs_app_t *app, void *ctx)
         {"next_contact", "s", ILRS_DICT_F64, &a->st.next_contact_s},
         {"switches", NULL, ILRS_DICT_U32, &a->st.switches},
         {"playback_errors", NULL, ILRS_DICT_U32, &a->playback_errors},
-        {"outages", NULL, ILRS_DICT_U32, &a->outages},
+        {"outages", NULL, ILRS_DICT_U32, &a->st.outages},
+        {"power_cycles", NULL, ILRS_DICT_U32, &a->st.power_cycles},
+        {"tm_recorded", "B", ILRS_DICT_U64, &a->tm_recorded},
+        {"tm_held", "B", ILRS_DICT_U64, &a->tm_held},
     };
     if (rc == 0) {
         rc = apps_hk_counters(app, counters, APPS_COUNT(counters));
@@ -214,27 +279,69 @@ static int com_init(ilrs_app_t *app, void *ctx)
     return rc;
 }
 
-/* Whether radio @p r is inside a window at @p now; next window start after @p now in *next. */
-static bool in_window(const ilrs_com_app_t *a, size_t r, ilrs_tai_t now, ilrs_tai_t *next)
+/* Window state of every radio at @p now, and the next window start after @p now
+ * (0: none); kept until the next boundary (a start or an end) or a plan change. */
+static void window_state(ilrs_com_app_t *a, ilrs_tai_t now)
 {
-    bool in = false;
+    if (a->win_until != 0 && now < a->win_until) {
+        return;
+    }
+    ilrs_tai_t until = INT64_MAX, next = 0;
+    for (size_t r = 0; r < a->cfg.radio_count; r++) {
+        a->win_in[r] = false;
+    }
     for (size_t i = 0; i < a->cfg.window_count; i++) {
         const ilrs_com_window_t *w = &a->cfg.windows[i];
         if (w->start <= now && now < w->end) {
-            in = in || w->radio == r;
-        } else if (w->start > now && (*next == 0 || w->start < *next)) {
-            *next = w->start;
+            a->win_in[w->radio] = true;
+            until = w->end < until ? w->end : until;
+        } else if (w->start > now) {
+            next = next == 0 || w->start < next ? w->start : next;
+            until = w->start < until ? w->start : until;
         }
     }
-    return in;
+    a->win_until = until;
+    a->win_next = next;
 }
 
-/* Outage detection: a link down inside its predicted window for OUTAGE_S. */
+/* Whether radio @p i's power line is on (true when no line is known). */
+static bool is_powered(const ilrs_com_app_t *a, size_t i)
+{
+    ilrs_hal_switch_state_t sw;
+    return a->line_id[i] == UINT16_MAX ||
+           (ilrs_hal_switch_get(a->cfg.hal, a->line_id[i], &sw) == 0 && sw.on);
+}
+
+static void power_cycle(ilrs_app_t *app, ilrs_com_app_t *a, size_t i)
+{
+    const char *line = a->cfg.radios[i].line;
+    if (line[0] == '\0') {
+        return;
+    }
+    char off[32];
+    snprintf(off, sizeof off, "%.0f", a->cfg.cycle_off_s);
+    const char *args[] = {line, off};
+    int rc = apps_send(app, "PwrCycleLine", args, 2);
+    if (rc == 0) {
+        a->st.power_cycles++;
+        ilrs_app_event(app, COM_CYCLE_INF_EID, ILRS_EVENT_INFO,
+                       "radio %s in outage: power cycling line %s (%.0f s off)",
+                       a->cfg.radios[i].name, line, a->cfg.cycle_off_s);
+    } else {
+        a->cycle_errors++;
+        ilrs_app_event(app, COM_CYCLE_ERR_EID, ILRS_EVENT_ERROR,
+                       "radio %s: power cycle of line %s not requested: %s",
+                       a->cfg.radios[i].name, line, ilrs_strerror(rc));
+    }
+}
+
+/* Outage detection: a powered radio's link down inside its predicted window for OUTAGE_S. */
 static void outage_check(ilrs_app_t *app, ilrs_com_app_t *a, const ilrs_hal_radio_status_t *rs,
                          const bool *predicted, int pick, ilrs_tai_t now)
 {
     for (size_t i = 0; i < a->cfg.radio_count; i++) {
-        if (rs[i].link_up || !predicted[i]) {
+        bool expected = predicted[i] && (a->outage[i] || is_powered(a, i));
+        if (rs[i].link_up || !expected) {
             if (a->outage[i] && rs[i].link_up) {
                 ilrs_app_event(app, COM_OUTAGE_INF_EID, ILRS_EVENT_INFO,
                                "radio %s link restored after %.0f s of outage",
@@ -252,14 +359,120 @@ static void outage_check(ilrs_app_t *app, ilrs_com_app_t *a, const ilrs_hal_radi
         double down = apps_seconds(now, a->down_since[i]);
         if (!a->outage[i] && down >= OUTAGE_S) {
             a->outage[i] = true;
-            a->outages++;
+            a->st.outages++;
             ilrs_app_event(app, COM_OUTAGE_ERR_EID, ILRS_EVENT_ERROR,
                            "radio %s outage: link down %.0f s inside a predicted contact; link "
                            "now %s",
                            a->cfg.radios[i].name, down,
                            pick >= 0 ? a->cfg.radios[pick].name : "none");
+            power_cycle(app, a, i);
         }
     }
+}
+
+/* ---- telemetry ---------------------------------------------------------------------------- */
+
+static void ring_put(ilrs_com_app_t *a, const uint8_t *p, size_t n)
+{
+    size_t cap = a->cfg.tm_buffer_bytes;
+    size_t at = (a->ring_head + a->ring_used) % cap;
+    size_t first = n < cap - at ? n : cap - at;
+    memcpy(a->ring + at, p, first);
+    memcpy(a->ring, p + first, n - first);
+    a->ring_used += n;
+}
+
+static void ring_peek(const ilrs_com_app_t *a, size_t off, uint8_t *p, size_t n)
+{
+    size_t cap = a->cfg.tm_buffer_bytes;
+    size_t at = (a->ring_head + off) % cap;
+    size_t first = n < cap - at ? n : cap - at;
+    memcpy(p, a->ring + at, first);
+    memcpy(p + first, a->ring, n - first);
+}
+
+/* Count dropped telemetry; one event until the link selection next changes. */
+static void tm_dropped(ilrs_app_t *app, ilrs_com_app_t *a, size_t len, const char *why)
+{
+    a->st.rt_dropped += len;
+    a->st.tm_packets_dropped++;
+    if (!a->drop_reported) {
+        a->drop_reported = true;
+        ilrs_app_event(app, COM_TM_DROP_ERR_EID, ILRS_EVENT_ERROR,
+                       "telemetry %s: packets dropped (%llu B so far)", why,
+                       (unsigned long long)a->st.rt_dropped);
+    }
+}
+
+/* Send the recorder's packets, oldest first, within @p budget; returns octets sent. */
+static uint64_t ring_drain(ilrs_com_app_t *a, uint16_t radio, uint64_t budget)
+{
+    uint8_t buf[0x10000];
+    uint64_t sent = 0;
+    while (a->ring_used >= 2) {
+        uint8_t hdr[2];
+        ring_peek(a, 0, hdr, 2);
+        size_t len = (size_t)hdr[0] << 8 | hdr[1];
+        if (len > budget - sent) {
+            break;
+        }
+        ring_peek(a, 2, buf, len);
+        if (ilrs_hal_radio_send(a->cfg.hal, radio, buf, len) != 0) {
+            break;
+        }
+        a->ring_head = (a->ring_head + 2 + len) % a->cfg.tm_buffer_bytes;
+        a->ring_used -= 2 + len;
+        sent += len;
+    }
+    a->tm_held = a->ring_used;
+    return sent;
+}
+
+/* Take the telemetry that arrived: filter, then record it or send it at once. */
+static uint64_t take_telemetry(ilrs_app_t *app, ilrs_com_app_t *a, int pick, uint64_t budget,
+                               ilrs_tai_t now)
+{
+    ilrs_tai_t interval = (ilrs_tai_t)a->cfg.tm_interval_s * 1000000000;
+    uint64_t sent = 0;
+    const uint8_t *pkt;
+    size_t len;
+    if (a->ring != NULL && pick >= 0) {
+        sent += ring_drain(a, a->radio_id[pick], budget);
+    }
+    while (ilrs_app_receive(app, &pkt, &len) == 0) {
+        if (len < 6 || len > 0xFFFFu) {
+            continue;
+        }
+        uint16_t apid = ilrs_ccsds_get_apid(pkt) & (FILTER_APIDS - 1);
+        if (apid != ILRS_FSW_APID_EVENTS && interval > 0) {
+            if (a->last_kept[apid] != 0 && now - a->last_kept[apid] < interval) {
+                continue;
+            }
+            a->last_kept[apid] = now;
+        }
+        if (a->ring != NULL) {
+            if (pick >= 0 && a->ring_used == 0 && len <= budget - sent &&
+                ilrs_hal_radio_send(a->cfg.hal, a->radio_id[pick], pkt, len) == 0) {
+                sent += len;
+                continue;
+            }
+            if (a->ring_used + 2 + len > a->cfg.tm_buffer_bytes) {
+                tm_dropped(app, a, len, "recorder full");
+                continue;
+            }
+            uint8_t hdr[2] = {(uint8_t)(len >> 8), (uint8_t)len};
+            ring_put(a, hdr, 2);
+            ring_put(a, pkt, len);
+            a->tm_recorded += len;
+        } else if (pick >= 0 && ilrs_hal_radio_send(a->cfg.hal, a->radio_id[pick], pkt, len) == 0) {
+            sent += len;
+        } else {
+            tm_dropped(app, a, len, pick >= 0 ? "radio queue full" : "without a link");
+        }
+    }
+    a->tm_held = a->ring_used;
+    a->st.rt_bytes += sent;
+    return sent;
 }
 
 static int com_step(ilrs_app_t *app, void *ctx)
@@ -271,15 +484,18 @@ static int com_step(ilrs_app_t *app, void *ctx)
     /* availability and selection */
     int pick = -1;
     ilrs_hal_radio_status_t rs[ILRS_COM_MAX_RADIOS];
-    ilrs_tai_t next = 0;
+    bool plan = a->cfg.window_count > 0;
     bool any_window = false;
     int best = 0;
     bool predicted[ILRS_COM_MAX_RADIOS] = {false};
+    if (plan) {
+        window_state(a, now);
+    }
     for (size_t i = 0; i < a->cfg.radio_count; i++) {
         bool ok = ilrs_hal_radio_status(a->cfg.hal, a->radio_id[i], &rs[i]) == 0;
-        bool win = a->cfg.window_count == 0 || in_window(a, i, now, &next);
-        predicted[i] = a->cfg.window_count > 0 && win;
-        any_window = any_window || (a->cfg.window_count > 0 && win);
+        bool win = !plan || a->win_in[i];
+        predicted[i] = plan && win;
+        any_window = any_window || predicted[i];
         rs[i].link_up = ok && rs[i].link_up && win;
         /* score: 2 = available and of the preferred kind, 1 = available */
         bool preferred = a->cfg.radios[i].direct_to_earth != a->cfg.prefer_relay;
@@ -289,7 +505,9 @@ static int com_step(ilrs_app_t *app, void *ctx)
             pick = (int)i;
         }
     }
-    outage_check(app, a, rs, predicted, pick, now);
+    if (plan) {
+        outage_check(app, a, rs, predicted, pick, now);
+    }
     if (pick != a->st.selected) {
         ilrs_app_event(app, COM_LINK_INF_EID, ILRS_EVENT_INFO, "link %s -> %s (%.0f bit/s)",
                        a->st.selected >= 0 ? a->cfg.radios[a->st.selected].name : "none",
@@ -297,48 +515,46 @@ static int com_step(ilrs_app_t *app, void *ctx)
                        pick >= 0 ? rs[pick].rate_bps : 0.0);
         a->st.selected = pick;
         a->st.switches++;
+        a->drop_reported = false;
     }
     a->selected = (int8_t)pick;
     a->link_up = pick >= 0;
-    a->in_window = a->cfg.window_count == 0 ? a->link_up : any_window;
+    a->in_window = plan ? any_window : a->link_up;
     a->st.rate_bps = pick >= 0 ? rs[pick].rate_bps : 0.0;
     a->st.queued_bytes = pick >= 0 ? rs[pick].queued_bytes : 0;
-    if (a->cfg.window_count > 0) {
-        a->st.next_contact_s = any_window ? 0.0 : next != 0 ? apps_seconds(next, now) : -1.0;
+    if (plan) {
+        a->st.next_contact_s =
+            any_window ? 0.0 : a->win_next != 0 ? apps_seconds(a->win_next, now) : -1.0;
     } else {
         a->st.next_contact_s = a->link_up ? 0.0 : -1.0;
     }
-    /* real-time telemetry first */
-    uint64_t rt = 0;
-    const uint8_t *pkt;
-    size_t len;
-    while (ilrs_app_receive(app, &pkt, &len) == 0) {
-        if (pick >= 0 && ilrs_hal_radio_send(a->cfg.hal, a->radio_id[pick], pkt, len) == 0) {
-            rt += len;
-        } else {
-            a->st.rt_dropped += len;
-        }
-    }
-    a->st.rt_bytes += rt;
-    /* then playback with what is left */
-    if (pick >= 0 && a->cfg.playback && dt > 0) {
-        double cap = rs[pick].rate_bps / 8.0 * dt - (double)rt;
+    /* the step's capacity: rate x dt, bounded by the queue's room under fill_limit */
+    double cap = 0.0;
+    if (pick >= 0) {
         double room = (double)rs[pick].queue_capacity * a->cfg.fill_limit -
-                      (double)rs[pick].queued_bytes - (double)rt;
-        double want = cap < room ? cap : room;
-        if (want >= 1.0) {
-            char bytes[32];
-            snprintf(bytes, sizeof bytes, "%.0f", floor(want));
-            const char *args[] = {a->cfg.radios[pick].name, bytes};
-            int rc = apps_send(app, "StoDownlink", args, 2);
-            if (rc == 0) {
-                a->st.playback_requested += (uint64_t)floor(want);
-            } else {
-                a->playback_errors++;
-                ilrs_app_event(app, COM_PLAYBACK_ERR_EID, ILRS_EVENT_ERROR,
-                               "playback request of %llu B refused: %s",
-                               (unsigned long long)floor(want), ilrs_strerror(rc));
-            }
+                      (double)rs[pick].queued_bytes;
+        cap = rs[pick].rate_bps / 8.0 * (dt > 0 ? dt : 0.0);
+        cap = cap < room ? cap : room;
+        cap = cap > 0 ? floor(cap) : 0.0;
+    }
+    /* telemetry first (a packet that arrives is sent even past the budget without a
+     * recorder: real-time data is not held back) */
+    uint64_t budget = a->ring != NULL ? (uint64_t)cap : UINT64_MAX;
+    uint64_t tm = take_telemetry(app, a, pick, budget, now);
+    /* then playback with what is left */
+    double want = cap - (double)tm;
+    if (pick >= 0 && a->cfg.playback && want >= 1.0) {
+        char bytes[32];
+        snprintf(bytes, sizeof bytes, "%.0f", want);
+        const char *args[] = {a->cfg.radios[pick].name, bytes};
+        int rc = apps_send(app, "StoDownlink", args, 2);
+        if (rc == 0) {
+            a->st.playback_requested += (uint64_t)want;
+        } else {
+            a->playback_errors++;
+            ilrs_app_event(app, COM_PLAYBACK_ERR_EID, ILRS_EVENT_ERROR,
+                           "playback request of %llu B refused: %s", (unsigned long long)want,
+                           ilrs_strerror(rc));
         }
     }
     return 0;

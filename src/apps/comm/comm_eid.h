@@ -9,4 +9,7 @@
 #define COM_WINDOW_ERR_EID   14 /* a window upload was refused */
 #define COM_OUTAGE_ERR_EID   15 /* a radio's link is down inside a predicted contact */
 #define COM_OUTAGE_INF_EID   16 /* the link of a radio in outage is back */
+#define COM_CYCLE_INF_EID    17 /* power cycle of a radio in outage requested */
+#define COM_CYCLE_ERR_EID    18 /* ... and refused */
+#define COM_TM_DROP_ERR_EID  19 /* telemetry dropped (no link, no room) */
 #endif

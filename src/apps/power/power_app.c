@@ -8,18 +8,53 @@
 // cycles and the charge regulator switch, and drives every line switch to the
 // resulting state. Telemetry is its HK packet; events in power_eid.h.
 //
+// Battery string loss (FDIR), by string monitoring. The batteries are
+// parallel strings of series cells; a string that opens (a cell's current
+// interrupt device or a string fuse) takes its capacity with it, and the
+// battery's own terminals cannot show it while the battery rests: the other
+// strings hold the same voltage, the gauge's SOC is a fraction of whatever is
+// left, and no current flows to tell a smaller battery from a bigger one. What
+// does show, in every state, is the string's own sense lines, which a Li-ion
+// battery's management electronics monitor for each series element (NASA
+// JSC-20793 rev. D, Crewed Space Vehicle Battery Safety Requirements, cell and
+// string voltage monitoring of Li-ion batteries; Plett, Battery Management
+// Systems vol. II, 2015, ch. 1 on pack sensing and fault detection). The
+// monitor reads "<battery>.string<k>.voltage" and, if present,
+// ".current" for every string of every battery and compares each string with
+// the median of the battery's strings in service:
+//  - voltage: parallel strings sit at one voltage whatever the current, so a
+//    string reading below its battery's median by more than STRING_V_TOL of it
+//    (half a cell of an 8-cell string: an open string reads ~0 V, a shorted
+//    cell one cell low) is out of family, charging, discharging or idle;
+//  - current share: when the median string carries at least STRING_I_MIN, a
+//    string carrying less than STRING_I_SHARE of it, or the opposite sign,
+//    is out of family (an open string carries nothing; a drained one little).
+// The sense lines are scanned every STRING_SCAN_S (10 s, the POWER app itself
+// runs at 1 Hz): a battery monitor's scan, as string and cell voltages are
+// commonly sampled into housekeeping at 0.1-1 Hz; string failures are not
+// events of seconds, and 16 sense lines a second would cost the station run a
+// sixth of its time. STRING_PERSIST consecutive out-of-family scans of either
+// kind (a debounce far beyond the sensor noise: 0.02 V against a tolerance of
+// ~1.8 V, 0.02 A against >= 0.12 A) declare the string lost: an error event naming battery
+// and string, the string leaves the capacity budget, and the shedding
+// thresholds rise so that the same energy stays in reserve on the smaller
+// battery (if the SOC is already under a raised threshold, shedding follows
+// at once and MODE goes to POWER_SAFE by its usual rule); then an info event
+// says the battery is back in service on its remaining strings. Hand-written:
+// a median of at most 16 values and a counter per string, no library.
+//
 // Fault detection by peers (FDIR): identical units working side by side share
 // their work in a fixed ratio, whatever the Sun or the load does, so a unit
 // whose ratio to a peer drops is the one that degraded. Two peer groups:
 //  - sources (the source power sensors): the two azimuth-tracking arrays of a
 //    station see the same Sun; one whose output falls against its peer has
 //    lost cells (micrometeoroid, dust): "array degradation" event;
-//  - batteries (the "<battery>.current" sensor beside each "<battery>.soc"
-//    gauge): parallel batteries on one bus share charge and discharge current
-//    by capacity (their internal resistances scale inversely with it), so a
-//    battery whose share drops lost capacity, a string for a step of 1/strings:
-//    "battery string loss" event, and the shedding thresholds are raised so
-//    that the same energy stays in reserve on the smaller battery.
+//  - batteries without string monitors (the "<battery>.current" sensor beside
+//    each "<battery>.soc" gauge): parallel batteries on one bus share charge
+//    and discharge current by capacity, so a battery whose share drops lost
+//    capacity, a string for a step of 1/strings: "battery string loss" event
+//    and the same threshold response. It sees nothing while the batteries
+//    rest; the string monitor is the detector wherever the hal has one.
 // A pair is judged only when both units carry at least a floor value with the
 // same sign, in blocks of PEER_BLOCK_S of such time; it counts as peers once
 // its block-mean ratio has been steady (relative spread under PEER_SPREAD) for
@@ -46,6 +81,23 @@ enum line_state {
 #define PEER_DROP 0.08     /* relative drop of the ratio that names a unit */
 #define PEER_ALPHA (1.0 / 12.0) /* baseline update per block */
 
+#define STRING_MAX 16        /* strings per battery the monitor follows */
+#define STRING_V_TOL 0.06    /* relative drop below the strings' median voltage */
+#define STRING_V_FLOOR 0.5   /* V: least voltage drop that counts */
+#define STRING_I_MIN 0.25    /* A: least median string current for the share check */
+#define STRING_I_SHARE 0.5   /* a string under this share of the median string current */
+#define STRING_SCAN_S 10.0   /* s between scans of the string sense lines */
+#define STRING_PERSIST 6     /* consecutive out-of-family scans that declare a loss */
+
+/* The string monitor of one battery. */
+typedef struct string_monitor {
+    size_t soc_index; /* the battery's gauge in the configuration */
+    size_t n;
+    uint16_t vid[STRING_MAX], iid[STRING_MAX]; /* UINT16_MAX: no current sensor */
+    uint32_t v_out[STRING_MAX], i_out[STRING_MAX]; /* consecutive out-of-family samples */
+    uint32_t lost;                                 /* bit k: string k declared lost */
+} string_monitor_t;
+
 /* One group of like units and the running ratio of every ordered pair. */
 typedef struct peer_group {
     size_t n;
@@ -68,6 +120,12 @@ typedef struct peer_group {
 struct ilrs_pwr_app {
     ilrs_pwr_config_t cfg;
     peer_group_t sources, batteries;
+    size_t battery_soc[ILRS_PWR_MAX_SENSORS]; /* gauge index of each batteries-group unit */
+    string_monitor_t strings[ILRS_PWR_MAX_SENSORS];
+    size_t string_monitors;
+    double capacity[ILRS_PWR_MAX_SENSORS]; /* per gauge: remaining fraction of capacity */
+    uint32_t strings_lost;
+    ilrs_tai_t string_scan_t; /* last scan of the string monitors (0: none yet) */
     ilrs_tai_t last_t;
     uint32_t source_faults, battery_faults;
     /* resolved at init */
@@ -77,6 +135,7 @@ struct ilrs_pwr_app {
     const ilrs_dict_command_t *cmd_line, *cmd_thresh, *cmd_surv, *cmd_cycle, *cmd_mask;
     /* state */
     double shed_soc[ILRS_PWR_MAX_LEVELS];
+    double base_soc[ILRS_PWR_MAX_LEVELS]; /* configured or commanded, before capacity loss */
     double hysteresis;
     bool enabled[ILRS_PWR_MAX_LINES];
     bool commanded[ILRS_PWR_MAX_LINES]; /* last switch command sent */
@@ -268,6 +327,7 @@ static int cmd_set_thresholds(ilrs_app_t *app, void *ctx, const uint8_t *pkt, si
         return ILRS_ERANGE;
     }
     memcpy(a->shed_soc, t, sizeof t);
+    memcpy(a->base_soc, t, sizeof t);
     a->hysteresis = h;
     ilrs_app_event(app, PWR_THRESH_INF_EID, ILRS_EVENT_INFO,
                    "shed thresholds %.3f %.3f %.3f %.3f, hysteresis %.3f", t[0], t[1], t[2], t[3],
@@ -355,6 +415,15 @@ static const apps_event_t events[] = {
      "%s: battery string loss, current share %.0f %% vs %s; shed at %.2f %.2f %.2f %.2f",
      "a battery's share of the bus current fell against its peer: capacity lost; the shedding "
      "thresholds are raised to keep the same energy in reserve"},
+    {PWR_STRING_ERR_EID, "PWR_STRING_ERR", ILRS_EVENT_ERROR,
+     "%.*s: battery string %d lost (%.1f V %.2f A, median %.1f V %.2f A); capacity %.0f %%, shed "
+     "at %.2f %.2f %.2f %.2f",
+     "a battery string's monitor read below its battery's median string (voltage, or current "
+     "share while the battery works) for 6 scans 10 s apart: the string is lost; the shedding "
+     "thresholds are raised to keep the same energy in reserve"},
+    {PWR_BATTERY_INF_EID, "PWR_BATTERY_INF", ILRS_EVENT_INFO,
+     "%.*s: string %d out of the capacity budget; battery back in service on %u of %zu strings",
+     "after a string loss the battery serves on its remaining strings"},
 };
 
 static void counter_name(char *out, size_t cap, const char *prefix, const char *dev)
@@ -409,15 +478,48 @@ static void peers_init(ilrs_pwr_app_t *a, const ilrs_pwr_config_t *c)
         a->sources.id[i] = a->src_id[i];
         a->sources.name[i] = c->source_sensors[i];
     }
-    /* batteries: "<battery>.current" beside "<battery>.soc", when the hal has it;
-     * 0.15 A (4 W at 28 V) keeps an idle battery's sensor noise out but takes in
-     * a hibernating station's night load */
+    /* string monitors: "<battery>.string<k>.voltage" (k from 0) beside
+     * "<battery>.soc", with ".current" when the hal has it */
+    a->string_monitors = 0;
+    for (size_t i = 0; i < c->soc_sensor_count; i++) {
+        a->capacity[i] = 1.0;
+        const char *soc = c->soc_sensors[i];
+        size_t len = strlen(soc);
+        if (len < 4 || strcmp(soc + len - 4, ".soc") != 0) {
+            continue;
+        }
+        string_monitor_t *m = &a->strings[a->string_monitors];
+        memset(m, 0, sizeof *m);
+        m->soc_index = i;
+        for (size_t k = 0; k < STRING_MAX; k++) {
+            char name[ILRS_APPS_NAME_MAX + 32];
+            snprintf(name, sizeof name, "%.*s.string%zu.voltage", (int)(len - 4), soc, k);
+            if (apps_find(c->hal, ILRS_HAL_SENSOR, name, &m->vid[m->n]) != 0) {
+                break;
+            }
+            snprintf(name, sizeof name, "%.*s.string%zu.current", (int)(len - 4), soc, k);
+            if (apps_find(c->hal, ILRS_HAL_SENSOR, name, &m->iid[m->n]) != 0) {
+                m->iid[m->n] = UINT16_MAX;
+            }
+            m->n++;
+        }
+        if (m->n >= 2) {
+            a->string_monitors++;
+        }
+    }
+    /* batteries without string monitors: "<battery>.current" beside
+     * "<battery>.soc", when the hal has it; 0.15 A (4 W at 28 V) keeps an idle
+     * battery's sensor noise out but takes in a hibernating station's night load */
     a->batteries.n = 0;
     a->batteries.floor = 0.15;
     for (size_t i = 0; i < c->soc_sensor_count; i++) {
         const char *soc = c->soc_sensors[i];
         size_t len = strlen(soc);
-        if (len < 4 || strcmp(soc + len - 4, ".soc") != 0) {
+        bool monitored = false;
+        for (size_t m = 0; m < a->string_monitors; m++) {
+            monitored = monitored || a->strings[m].soc_index == i;
+        }
+        if (monitored || len < 4 || strcmp(soc + len - 4, ".soc") != 0) {
             continue;
         }
         char cur[ILRS_APPS_NAME_MAX + 8];
@@ -426,11 +528,14 @@ static void peers_init(ilrs_pwr_app_t *a, const ilrs_pwr_config_t *c)
         if (apps_find(c->hal, ILRS_HAL_SENSOR, cur, &id) == 0) {
             a->batteries.id[a->batteries.n] = id;
             a->batteries.name[a->batteries.n] = soc; /* the battery's gauge names it */
+            a->battery_soc[a->batteries.n] = i;
             a->batteries.n++;
         }
     }
     group_reset(&a->sources);
     group_reset(&a->batteries);
+    a->strings_lost = 0;
+    a->string_scan_t = 0;
     a->last_t = 0;
 }
 
@@ -493,6 +598,139 @@ static int group_step(ilrs_pwr_app_t *a, peer_group_t *g, bool read, double dt, 
     return found;
 }
 
+/* Keep the same energy in reserve after a capacity loss: a threshold t on the
+ * old total capacity is t / k on the new one (k = remaining fraction of the
+ * whole, the batteries weighted alike as the configured gauges are). */
+static void raise_thresholds(ilrs_pwr_app_t *a)
+{
+    double k = 0.0;
+    size_t n = a->cfg.soc_sensor_count;
+    for (size_t b = 0; b < n; b++) {
+        k += a->capacity[b] / (double)n;
+    }
+    double t[ILRS_PWR_MAX_LEVELS] = {0};
+    for (size_t l = 0; l < a->cfg.level_count; l++) {
+        t[l] = a->base_soc[l] / (k > 0.5 ? k : 0.5);
+        double cap = 0.9 - 0.02 * (double)l; /* stay below 1 and descending */
+        t[l] = t[l] < cap ? t[l] : cap;
+        if (l > 0 && !(t[l] < t[l - 1])) {
+            t[l] = t[l - 1] - 0.01;
+        }
+    }
+    if (thresholds_ok(t, a->cfg.level_count, a->hysteresis)) {
+        memcpy(a->shed_soc, t, sizeof t);
+    }
+}
+
+/* Median of @p n values (n <= STRING_MAX), by insertion sort of a copy. */
+static double median(const double *v, size_t n)
+{
+    double s[STRING_MAX];
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        for (; j > 0 && s[j - 1] > v[i]; j--) {
+            s[j] = s[j - 1];
+        }
+        s[j] = v[i];
+    }
+    return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+/* One sample of a battery's string monitor; returns the string declared lost
+ * (or -1) with its readings and the medians it was judged against. The
+ * reference is the median of the strings in service (valid readings): with
+ * one string of n open it is a healthy string's reading for n >= 3, and for
+ * n = 2 the mean, which the open string still undershoots by half a string
+ * voltage while the healthy one stands above it (only a low string counts). */
+static int strings_step(ilrs_pwr_app_t *a, string_monitor_t *m, double *v_out, double *i_out,
+                        double *v_ref, double *i_ref)
+{
+    double v[STRING_MAX], cur[STRING_MAX], pv[STRING_MAX], pi[STRING_MAX];
+    bool vok[STRING_MAX], iok[STRING_MAX];
+    size_t nv = 0, ni = 0;
+    for (size_t k = 0; k < m->n; k++) {
+        bool in_service = !((m->lost >> k) & 1u);
+        vok[k] = iok[k] = false;
+        cur[k] = v[k] = 0.0;
+        if (!in_service) {
+            continue; /* a lost string is no longer read */
+        }
+        v[k] = read_sensor(a, m->vid[k], &vok[k]);
+        if (vok[k]) {
+            pv[nv++] = v[k];
+        }
+        if (m->iid[k] != UINT16_MAX) {
+            cur[k] = read_sensor(a, m->iid[k], &iok[k]);
+            if (iok[k]) {
+                pi[ni++] = cur[k];
+            }
+        }
+    }
+    if (nv + ni == 0) {
+        return -1;
+    }
+    double mv = nv >= 2 ? median(pv, nv) : NAN;
+    double mi = ni >= 2 ? median(pi, ni) : NAN;
+    double tol = STRING_V_TOL * fabs(mv);
+    tol = tol > STRING_V_FLOOR ? tol : STRING_V_FLOOR;
+    bool share = ni >= 2 && fabs(mi) >= STRING_I_MIN;
+    int found = -1;
+    for (size_t k = 0; k < m->n; k++) {
+        if ((m->lost >> k) & 1u) {
+            continue;
+        }
+        bool v_low = vok[k] && nv >= 2 && v[k] < mv - tol;
+        bool i_low = iok[k] && share && cur[k] / mi < STRING_I_SHARE;
+        m->v_out[k] = v_low ? m->v_out[k] + 1 : 0;
+        m->i_out[k] = i_low ? m->i_out[k] + 1 : 0;
+        if (found < 0 && (m->v_out[k] >= STRING_PERSIST || m->i_out[k] >= STRING_PERSIST)) {
+            found = (int)k;
+            *v_out = vok[k] ? v[k] : NAN;
+            *i_out = iok[k] ? cur[k] : NAN;
+            *v_ref = mv;
+            *i_ref = mi;
+        }
+    }
+    return found;
+}
+
+static void strings_check(ilrs_app_t *app, ilrs_pwr_app_t *a)
+{
+    ilrs_tai_t now = ilrs_app_time(app);
+    if (a->string_scan_t != 0 && apps_seconds(now, a->string_scan_t) < STRING_SCAN_S - 0.5) {
+        return;
+    }
+    a->string_scan_t = now;
+    for (size_t b = 0; b < a->string_monitors; b++) {
+        string_monitor_t *m = &a->strings[b];
+        double v = NAN, i = NAN, mv = NAN, mi = NAN;
+        int k = strings_step(a, m, &v, &i, &mv, &mi);
+        if (k < 0) {
+            continue;
+        }
+        m->lost |= 1u << k;
+        unsigned left = 0;
+        for (size_t j = 0; j < m->n; j++) {
+            left += (m->lost >> j) & 1u ? 0u : 1u;
+        }
+        a->capacity[m->soc_index] = (double)left / (double)m->n;
+        a->battery_faults++;
+        a->strings_lost++;
+        raise_thresholds(a);
+        const char *soc = a->cfg.soc_sensors[m->soc_index];
+        int blen = (int)(strlen(soc) - 4); /* the battery's name: the gauge without ".soc" */
+        ilrs_app_event(app, PWR_STRING_ERR_EID, ILRS_EVENT_ERROR,
+                       "%.*s: battery string %d lost (%.1f V %.2f A, median %.1f V %.2f A); "
+                       "capacity %.0f %%, shed at %.2f %.2f %.2f %.2f",
+                       blen, soc, k, v, i, mv, mi, 100.0 * a->capacity[m->soc_index],
+                       a->shed_soc[0], a->shed_soc[1], a->shed_soc[2], a->shed_soc[3]);
+        ilrs_app_event(app, PWR_BATTERY_INF_EID, ILRS_EVENT_INFO,
+                       "%.*s: string %d out of the capacity budget; battery back in service on "
+                       "%u of %zu strings",
+                       blen, soc, k, left, m->n);
+    }
+}
+
 static void peers_step(ilrs_app_t *app, ilrs_pwr_app_t *a)
 {
     ilrs_tai_t now = ilrs_app_time(app);
@@ -513,24 +751,8 @@ static void peers_step(ilrs_app_t *app, ilrs_pwr_app_t *a)
     i = group_step(a, &a->batteries, true, dt, &peer, &share);
     if (i >= 0) {
         a->battery_faults++;
-        /* keep the same energy in reserve: a threshold t on the old total
-         * capacity is t / k on the new one (k = remaining fraction) */
-        double k = 0.0;
-        for (size_t b = 0; b < a->batteries.n; b++) {
-            k += a->batteries.capacity[b] / (double)a->batteries.n;
-        }
-        double t[ILRS_PWR_MAX_LEVELS] = {0};
-        for (size_t l = 0; l < a->cfg.level_count; l++) {
-            t[l] = a->shed_soc[l] / (k > 0.5 ? k : 0.5);
-            double cap = 0.9 - 0.02 * (double)l; /* stay below 1 and descending */
-            t[l] = t[l] < cap ? t[l] : cap;
-            if (l > 0 && !(t[l] < t[l - 1])) {
-                t[l] = t[l - 1] - 0.01;
-            }
-        }
-        if (thresholds_ok(t, a->cfg.level_count, a->hysteresis)) {
-            memcpy(a->shed_soc, t, sizeof t);
-        }
+        a->capacity[a->battery_soc[i]] = a->batteries.capacity[i];
+        raise_thresholds(a);
         ilrs_app_event(app, PWR_BATTERY_ERR_EID, ILRS_EVENT_ERROR,
                        "%s: battery string loss, current share %.0f %% vs %s; shed at %.2f %.2f "
                        "%.2f %.2f",
@@ -604,6 +826,7 @@ static int pwr_init(ilrs_app_t *app, void *ctx)
         {"hal_errors", NULL, ILRS_DICT_U32, &a->hal_errors},
         {"source_faults", NULL, ILRS_DICT_U32, &a->source_faults},
         {"battery_faults", NULL, ILRS_DICT_U32, &a->battery_faults},
+        {"strings_lost", NULL, ILRS_DICT_U32, &a->strings_lost},
     };
     if (rc == 0) {
         rc = apps_hk_counters(app, counters, APPS_COUNT(counters));
@@ -614,6 +837,7 @@ static int pwr_init(ilrs_app_t *app, void *ctx)
     }
     /* state from the configuration (also after a restart) */
     memcpy(a->shed_soc, c->shed_soc, sizeof a->shed_soc);
+    memcpy(a->base_soc, c->shed_soc, sizeof a->base_soc);
     a->hysteresis = c->restore_hysteresis;
     for (size_t i = 0; i < c->line_count; i++) {
         a->enabled[i] = c->lines[i].enabled;
@@ -801,6 +1025,7 @@ static int pwr_step(ilrs_app_t *app, void *ctx)
     ilrs_pwr_app_t *a = ctx;
     measure(a);
     peers_step(app, a);
+    strings_check(app, a);
     shedding(app, a);
     charge_control(app, a);
     drive_lines(app, a);

@@ -16,4 +16,6 @@
 #define PWR_HAL_ERR_EID       21 /* a configured device is missing at init */
 #define PWR_SOURCE_ERR_EID    22 /* a source fell below its peers: array degradation */
 #define PWR_BATTERY_ERR_EID   23 /* a battery's current share fell: string loss */
+#define PWR_STRING_ERR_EID    24 /* a string monitor out of family: string lost */
+#define PWR_BATTERY_INF_EID   25 /* a battery back in service on its remaining strings */
 #endif

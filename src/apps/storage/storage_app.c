@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // STORAGE (STO) app: accounting of the onboard mass storage (a hal storage unit)
-// per virtual channel, one channel per partner (plus a default channel). Data
-// records arrive as PLD_DATA packets from the payload host; each is written
-// through hal and filed under its owner's channel. Full-storage policy: when a
+// per virtual channel: a channel per payload, per partner or the default
+// channel. Data records arrive as PLD_DATA packets from the payload host; each
+// is written through hal and filed under its payload's channel, else its
+// owner's, else the default one; a channel may also read a hal payload port
+// itself (data that bypasses the payload host, e.g. a rover's). Full-storage policy: when a
 // write does not fit, data of channels with a lower priority (larger number)
 // than the incoming one is released, lowest priority first and within a
 // priority the fullest channel first, and counted as dropped (event); what still
@@ -12,7 +14,9 @@
 // bytes, channels by priority and equal priorities by fair share (water
 // filling), queueing them on the radio through hal and releasing them from
 // storage. The bytes' content is not modelled (the twin's radio counts bytes):
-// zero octets stand for the stored frames. Events in storage_eid.h.
+// zero octets stand for the stored frames, after an optional virtual-channel
+// header (marker and channel index) by which the receiver attributes them.
+// Events in storage_eid.h.
 #include <stdlib.h>
 
 #include "apps/apps_int.h"
@@ -23,6 +27,7 @@
 typedef struct channel {
     ilrs_sto_channel_status_t st;
     char n_stored[40], n_dropped[40];
+    uint16_t port; /* hal payload port read by STORAGE (read_port), else UINT16_MAX */
 } channel_t;
 
 struct ilrs_sto_app {
@@ -31,6 +36,9 @@ struct ilrs_sto_app {
     const ilrs_dict_packet_t *data_def;
     const ilrs_dict_command_t *cmd_down, *cmd_clear;
     channel_t ch[ILRS_STO_MAX_CHANNELS];
+    uint8_t *chunk; /* playback buffer (header + zero octets), allocated at create */
+    uint8_t prio[ILRS_STO_MAX_CHANNELS]; /* the channels' distinct priorities, ascending */
+    size_t prio_count;
     ilrs_tai_t last_drop_event;
     bool drop_event_armed;
     /* HK */
@@ -53,14 +61,17 @@ int ilrs_sto_app_create(const ilrs_sto_config_t *cfg, ilrs_sto_app_t **out)
     }
     for (size_t i = 0; i < cfg->channel_count; i++) {
         const ilrs_sto_channel_config_t *c = &cfg->channels[i];
-        if (!apps_name_ok(c->name, sizeof c->name) || c->priority == 0) {
-            ilrs_log(ILRS_LOG_ERROR, "storage", "channel %zu: bad name or priority 0", i);
+        if (!apps_name_ok(c->name, sizeof c->name) || c->priority == 0 ||
+            (c->read_port && c->payload[0] == '\0')) {
+            ilrs_log(ILRS_LOG_ERROR, "storage", "channel %zu: bad name, priority 0 or a port "
+                     "to read without a payload name", i);
             return ILRS_EINVAL;
         }
         for (size_t j = 0; j < i; j++) {
-            if (strcmp(cfg->channels[j].owner, c->owner) == 0) {
-                ilrs_log(ILRS_LOG_ERROR, "storage", "channel %zu: owner '%s' has a channel", i,
-                         c->owner);
+            if (strcmp(cfg->channels[j].owner, c->owner) == 0 &&
+                strcmp(cfg->channels[j].payload, c->payload) == 0) {
+                ilrs_log(ILRS_LOG_ERROR, "storage", "channel %zu: owner '%s' payload '%s' has a "
+                         "channel", i, c->owner, c->payload);
                 return ILRS_EINVAL;
             }
         }
@@ -70,27 +81,56 @@ int ilrs_sto_app_create(const ilrs_sto_config_t *cfg, ilrs_sto_app_t **out)
         return ILRS_ENOMEM;
     }
     a->cfg = *cfg;
+    for (size_t i = 0; i < cfg->channel_count; i++) {
+        uint8_t p = cfg->channels[i].priority;
+        size_t k = 0;
+        while (k < a->prio_count && a->prio[k] < p) {
+            k++;
+        }
+        if (k < a->prio_count && a->prio[k] == p) {
+            continue;
+        }
+        memmove(a->prio + k + 1, a->prio + k, a->prio_count - k);
+        a->prio[k] = p;
+        a->prio_count++;
+    }
+    a->chunk = calloc(1, CHUNK);
+    if (a->chunk == NULL) {
+        free(a);
+        return ILRS_ENOMEM;
+    }
     *out = a;
     return 0;
 }
 
 void ilrs_sto_app_destroy(ilrs_sto_app_t *app)
 {
-    free(app);
+    if (app != NULL) {
+        free(app->chunk);
+        free(app);
+    }
 }
 
-static int channel_of(const ilrs_sto_app_t *a, const char *owner)
+/* The channel of a record: its payload's, else its owner's, else the default (-1: none). */
+static int channel_of(const ilrs_sto_app_t *a, const char *payload, const char *owner)
 {
-    int def = -1;
+    int by_owner = -1, def = -1;
     for (size_t i = 0; i < a->cfg.channel_count; i++) {
-        if (strcmp(a->cfg.channels[i].owner, owner) == 0) {
-            return (int)i;
+        const ilrs_sto_channel_config_t *c = &a->cfg.channels[i];
+        if (c->payload[0] != '\0') {
+            if (strcmp(c->payload, payload) == 0) {
+                return (int)i;
+            }
+            continue;
         }
-        if (a->cfg.channels[i].owner[0] == '\0') {
+        if (by_owner < 0 && strcmp(c->owner, owner) == 0) {
+            by_owner = (int)i;
+        }
+        if (def < 0 && c->owner[0] == '\0') {
             def = (int)i;
         }
     }
-    return def;
+    return by_owner >= 0 ? by_owner : def;
 }
 
 static int channel_by_name(const ilrs_sto_app_t *a, const char *name)
@@ -195,13 +235,27 @@ static const ilrs_dict_field_t down_args[] = {
      .max = 1e12, .description = "at most this much"},
 };
 
-static uint64_t send_radio(ilrs_sto_app_t *a, uint16_t radio, uint64_t bytes)
+/* Queue up to @p bytes of channel @p c on @p radio; returns the octets queued.
+ * With a header, a chunk is never shorter than the header (8 octets): a smaller
+ * remainder waits for more data, so no padding is ever counted as data. */
+static uint64_t send_radio(ilrs_sto_app_t *a, uint16_t radio, size_t c, uint64_t bytes,
+                           bool *full)
 {
     uint64_t sent = 0;
-    while (sent < bytes) {
+    *full = false;
+    const uint8_t *data = zeros;
+    size_t min = 1;
+    if (a->cfg.playback_marker != 0) {
+        uint32_t hdr[2] = {a->cfg.playback_marker, (uint32_t)c};
+        memcpy(a->chunk, hdr, sizeof hdr);
+        data = a->chunk;
+        min = sizeof hdr;
+    }
+    while (bytes - sent >= min) {
         size_t n = bytes - sent < CHUNK ? (size_t)(bytes - sent) : CHUNK;
-        if (ilrs_hal_radio_send(a->cfg.hal, radio, zeros, n) != 0) {
-            break; /* queue full: the rest stays stored */
+        if (ilrs_hal_radio_send(a->cfg.hal, radio, data, n) != 0) {
+            *full = true; /* queue full: the rest stays stored */
+            break;
         }
         sent += n;
     }
@@ -220,7 +274,8 @@ static int cmd_downlink(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t l
                        name);
         return ILRS_ENOTFOUND;
     }
-    for (unsigned prio = 1; prio <= 255 && budget > 0; prio++) {
+    for (size_t pi = 0; pi < a->prio_count && budget > 0; pi++) {
+        uint8_t prio = a->prio[pi];
         /* water filling among the channels of this priority */
         for (;;) {
             size_t k = 0;
@@ -238,13 +293,14 @@ static int cmd_downlink(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t l
                 }
                 uint64_t want = share < a->ch[i].st.stored ? share : a->ch[i].st.stored;
                 want = want < budget ? want : budget;
-                uint64_t sent = send_radio(a, radio, want);
+                bool full = false;
+                uint64_t sent = send_radio(a, radio, i, want, &full);
                 uint64_t rel = release(a, i, sent);
                 a->ch[i].st.played += rel;
                 a->played_total += rel;
                 budget -= rel;
                 progress = progress || rel > 0;
-                if (sent < want) {
+                if (full) {
                     budget = 0; /* the radio queue is full */
                 }
             }
@@ -336,6 +392,14 @@ static int sto_init(ilrs_app_t *app, void *ctx)
     }
     for (size_t i = 0; rc == 0 && i < a->cfg.channel_count; i++) {
         channel_t *c = &a->ch[i];
+        rc = a->cfg.channels[i].read_port
+                 ? ilrs_hal_find(a->cfg.hal, ILRS_HAL_PAYLOAD, a->cfg.channels[i].payload, &c->port)
+                 : 0;
+        if (rc != 0) {
+            ilrs_app_event(app, STO_HAL_ERR_EID, ILRS_EVENT_ERROR, "hal storage '%s': %s",
+                           a->cfg.channels[i].payload, ilrs_strerror(rc));
+            break;
+        }
         snprintf(c->n_stored, sizeof c->n_stored, "%s_stored", a->cfg.channels[i].name);
         snprintf(c->n_dropped, sizeof c->n_dropped, "%s_dropped", a->cfg.channels[i].name);
         rc = ilrs_app_hk_counter(app, c->n_stored, "B", ILRS_DICT_U64, &c->st.stored);
@@ -363,18 +427,31 @@ static int sto_step(ilrs_app_t *app, void *ctx)
             a->bad_records++;
             continue;
         }
-        char owner[ILRS_APPS_NAME_MAX + 1];
+        char payload[ILRS_APPS_NAME_MAX + 1], owner[ILRS_APPS_NAME_MAX + 1];
         size_t n = d->fields[1].length < ILRS_APPS_NAME_MAX ? d->fields[1].length
                                                             : ILRS_APPS_NAME_MAX;
         memcpy(owner, pkt + d->fields[1].offset, n);
         owner[n] = '\0';
-        int c = channel_of(a, owner);
+        n = d->fields[0].length < ILRS_APPS_NAME_MAX ? d->fields[0].length : ILRS_APPS_NAME_MAX;
+        memcpy(payload, pkt + d->fields[0].offset, n);
+        payload[n] = '\0';
+        int c = channel_of(a, payload, owner);
         if (c < 0) {
             a->bad_records++;
             continue;
         }
         a->records++;
         file_data(app, a, (size_t)c, (uint64_t)bytes);
+    }
+    for (size_t i = 0; i < a->cfg.channel_count; i++) {
+        uint64_t bytes = 0;
+        if (a->cfg.channels[i].read_port) {
+            if (ilrs_hal_payload_read(a->cfg.hal, a->ch[i].port, &bytes) != 0) {
+                a->hal_errors++;
+            } else if (bytes > 0) {
+                file_data(app, a, i, bytes);
+            }
+        }
     }
     ilrs_hal_storage_status_t st;
     if (ilrs_hal_storage_status(a->cfg.hal, a->storage_id, &st) == 0) {

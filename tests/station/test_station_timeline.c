@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+// The scenario's command timeline in the station run: commands are checked
+// against the station's dictionary before the run (an unknown command or a bad
+// argument is an error naming the scenario file, line and key), then each goes
+// through the flight software's command ingest at its time, reaches its app,
+// and is archived with its owner and issuer, logged and put on the timeline.
+#include "station/station_common.h"
+
+static void create_fails(ilrs_scenario_t *sc, const char *expect)
+{
+    ilrs_station_options_t o;
+    ilrs_station_options_default(&o);
+    o.duration_s = 600.0;
+    char error[512] = "";
+    ilrs_station_t *st = NULL;
+    assert_int_equal(ilrs_station_create(sc, &o, &st, error, sizeof error), ILRS_ESTATION_CONFIG);
+    assert_null(st);
+    print_message("refused: %s\n", error);
+    if (strstr(error, expect) == NULL) {
+        fail_msg("error \"%s\" lacks \"%s\"", error, expect);
+    }
+    assert_non_null(strstr(error, "south-pole.yaml:"));
+}
+
+/* The default scenario's commands pass; a misspelt command and an argument the
+ * dictionary refuses stop the run before it starts, naming file, line and key. */
+static void dictionary_check_before_the_run(void **state)
+{
+    (void)state;
+    ilrs_scenario_t *sc = load("scenarios/south-pole.yaml");
+    assert_true(sc->command_count >= 2);
+    char at[32];
+    snprintf(at, sizeof at, ":%u:%u: commands[0].command", sc->commands[0].name_line,
+             sc->commands[0].name_column);
+    char saved[ILRS_SCENARIO_CMD_NAME_MAX];
+    snprintf(saved, sizeof saved, "%s", sc->commands[0].name);
+    snprintf(sc->commands[0].name, sizeof sc->commands[0].name, "EoCameraSetMood");
+    create_fails(sc, at);
+    create_fails(sc, "unknown command \"EoCameraSetMood\"");
+    snprintf(sc->commands[0].name, sizeof sc->commands[0].name, "%s", saved);
+    snprintf(sc->commands[0].args[0], sizeof sc->commands[0].args[0], "fast");
+    create_fails(sc, "commands[0].args: ");
+    snprintf(sc->commands[0].args[0], sizeof sc->commands[0].args[0], "0");
+    sc->commands[0].arg_count = 2; /* one too many */
+    create_fails(sc, "commands[0].args: ");
+    ilrs_scenario_destroy(sc);
+}
+
+static int64_t count_rows(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+}
+
+static void run_hour(ilrs_scenario_t *sc, char *dir, size_t cap, ilrs_station_summary_t *s)
+{
+    ilrs_station_options_t o;
+    ilrs_station_options_default(&o);
+    o.duration_s = 3600.0;
+    make_tmp(dir, cap, "timeline");
+    o.out_dir = dir;
+    char error[512] = "";
+    ilrs_station_t *st = NULL;
+    if (ilrs_station_create(sc, &o, &st, error, sizeof error) != 0) {
+        fail_msg("create: %s", error);
+    }
+    assert_int_equal(ilrs_station_run(st), 0);
+    ilrs_station_get_summary(st, s);
+    ilrs_station_destroy(st);
+}
+
+/* The default scenario's commands, moved into the first hour, are executed at
+ * their time: the payload host and COMM act on them, the archive's command
+ * history holds each with its owner (from the dictionary) and issuer; the same
+ * scenario and seed give the same archive, commands included. */
+static void commands_executed_and_archived(void **state)
+{
+    (void)state;
+    ilrs_scenario_t *sc = load("scenarios/south-pole.yaml");
+    for (size_t i = 0; i < sc->command_count; i++) {
+        sc->commands[i].at_s = 600.0 * (double)(i + 1);
+    }
+    char dir[128], again[128];
+    ilrs_station_summary_t s;
+    run_hour(sc, dir, sizeof dir, &s);
+    assert_int_equal(s.commands_sent, sc->command_count);
+    assert_int_equal(s.commands_refused, 0);
+    run_hour(sc, again, sizeof again, &s);
+    char a[256], b[256];
+    snprintf(a, sizeof a, "%s/archive.sqlite", dir);
+    snprintf(b, sizeof b, "%s/archive.sqlite", again);
+    size_t la = 0, lb = 0;
+    char *xa = read_all(a, &la), *xb = read_all(b, &lb);
+    assert_true(la == lb && memcmp(xa, xb, la) == 0);
+    free(xa);
+    free(xb);
+    remove_outputs(again);
+    /* events.log: each command, then its app's answer */
+    char path[256];
+    snprintf(path, sizeof path, "%s/events.log", dir);
+    size_t len = 0;
+    char *log = read_all(path, &len);
+    assert_non_null(strstr(log, "CMD   iloa           EoCameraSetMode 0: accepted"));
+    assert_non_null(strstr(log, "eo_camera (iloa) mode 0 requested"));
+    assert_non_null(strstr(log, "CMD   operator       ComSetPreference true: accepted"));
+    assert_non_null(strstr(log, "preference relay first"));
+    free(log);
+    /* the archive's command history: owner from the dictionary, issuer from the scenario */
+    snprintf(path, sizeof path, "%s/archive.sqlite", dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM command"), (int64_t)sc->command_count);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM command WHERE name='EoCameraSetMode' "
+                                    "AND owner='iloa' AND issuer='iloa' AND state='accepted'"),
+                     2);
+    assert_int_equal(count_rows(db, "SELECT count(*) FROM command WHERE name='ComSetPreference' "
+                                    "AND issuer='operator' AND state='accepted'"),
+                     2);
+    sqlite3_close(db);
+    /* the report's timeline */
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    char *html = read_all(path, &len);
+    assert_non_null(strstr(html, "command EoCameraSetMode 0 by iloa"));
+    free(html);
+    remove_outputs(dir);
+    ilrs_scenario_destroy(sc);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(dictionary_check_before_the_run),
+    cmocka_unit_test(commands_executed_and_archived),
+};
+
+ILRS_TEST_MAIN(tests)
