@@ -542,18 +542,19 @@ int ilrs_ground_files_produce(ilrs_ground_files_producer_t *p, ilrs_ground_archi
             if ((rc = issued_of(p, archive, def, d, &st)) != 0) {
                 break;
             }
+            if (st->version > 0 && (!recheck || st->rows == SIZE_MAX)) {
+                continue;
+            }
+            /* Count first: a day without packets costs one empty range query, no file. */
+            counter_t c = {.def = def};
+            int64_t start = 0, end = 0;
+            day_range(d, &start, &end);
+            rc = ilrs_ground_archive_packets(archive, def->owner, def->apid, start, end, count_row,
+                                             &c);
+            if (rc != 0 || c.rows == 0 || (st->version > 0 && c.rows <= st->rows)) {
+                continue;
+            }
             if (st->version > 0) {
-                if (!recheck || st->rows == SIZE_MAX) {
-                    continue;
-                }
-                counter_t c = {.def = def};
-                int64_t start = 0, end = 0;
-                day_range(d, &start, &end);
-                rc = ilrs_ground_archive_packets(archive, def->owner, def->apid, start, end,
-                                                 count_row, &c);
-                if (rc != 0 || c.rows <= st->rows) {
-                    continue;
-                }
                 r.late_rows += c.rows - st->rows;
             }
             if ((rc = make_partner_dir(p->dir, def->owner)) != 0) {
