@@ -392,6 +392,67 @@ int ilrs_ground_archive_last_packet_ms(ilrs_ground_archive_t *archive, uint16_t 
 int ilrs_ground_files_write(ilrs_ground_archive_t *archive, const ilrs_dict_t *dict,
                             const char *dir, int days, size_t *written);
 
+/* ---- live data products (`ilrs ground`): each UTC day once complete ---------- */
+
+/** Default settle margin: data time past a UTC midnight before that day's products are
+ *  written (late playback of that day is still included), 1 h. */
+#define ILRS_GROUND_FILES_SETTLE_MS INT64_C(3600000)
+
+/** Live producer options; zero selects each default. */
+typedef struct ilrs_ground_files_options {
+    int64_t settle_ms; /**< default ILRS_GROUND_FILES_SETTLE_MS */
+    int days; /**< complete days looked at (written, re-checked), the newest first;
+                   default ILRS_GROUND_FILES_DAYS */
+} ilrs_ground_files_options_t;
+
+/** What one ilrs_ground_files_produce() call did. */
+typedef struct ilrs_ground_files_report {
+    size_t written;               /**< first versions written */
+    size_t reissued;              /**< re-issues (_v2, _v3...) for late packets */
+    size_t late_rows;             /**< packets found after their day's product */
+    int64_t watermark_ms;         /**< newest archived generation time (archive ms); 0: none */
+    int64_t last_complete_day_ms; /**< Unix ms of the newest complete UTC day's start */
+} ilrs_ground_files_report_t;
+
+typedef struct ilrs_ground_files_producer ilrs_ground_files_producer_t;
+
+/**
+ * @brief Create a live data-product producer writing under @p dir (docs/ground.md,
+ *        "Data products"). Rule: a UTC day D is complete when the data-time
+ *        watermark (the newest generation time archived, over every packet) has
+ *        passed D's end by the settle margin; then each partner packet's product of
+ *        D is written once (DIR/<partner>/<PACKET>_<YYYY-MM-DD>.csv, the same
+ *        content as ilrs_ground_files_write()) and never changed. Packets of D
+ *        archived later are found by a re-check and re-issued as a new file with
+ *        its own catalog entry, <PACKET>_<YYYY-MM-DD>_v2.csv (then _v3...), holding
+ *        the whole day; earlier versions stay. A restarted producer continues from
+ *        the catalog and the files on disk.
+ * @param[in] dict borrowed, must outlive the producer.
+ * @param[in] options NULL for the defaults.
+ * @param[out] out the producer (caller destroys), NULL on failure.
+ * @return 0, ILRS_EINVAL, ILRS_ENOMEM, ILRS_EGROUND_CRYPTO.
+ */
+int ilrs_ground_files_producer_create(const ilrs_dict_t *dict, const char *dir,
+                                      const ilrs_ground_files_options_t *options,
+                                      ilrs_ground_files_producer_t **out);
+/** @brief Free a producer. Accepts NULL. */
+void ilrs_ground_files_producer_destroy(ilrs_ground_files_producer_t *producer);
+
+/**
+ * @brief One pass: write the products of every complete day of the window not yet
+ *        written; with @p recheck, also count each written day's packets again and
+ *        re-issue the days that gained some (costs a scan of the window's packets,
+ *        so call it less often). Commits each product's catalog entry at once.
+ *        @p archive may be a second handle on the ingest's database (SQLite WAL,
+ *        PostgreSQL): it reads committed data only, so ingest is not blocked.
+ *        One thread at a time per producer.
+ * @param[out] report what was done (may be NULL).
+ * @return 0, ILRS_EINVAL, ILRS_EIO (cannot write: logged), ILRS_EGROUND_DB, ILRS_ENOMEM.
+ */
+int ilrs_ground_files_produce(ilrs_ground_files_producer_t *producer,
+                              ilrs_ground_archive_t *archive, bool recheck,
+                              ilrs_ground_files_report_t *report);
+
 /**
  * @brief True when @p name is a safe path component for a data product or partner:
  *        1..ILRS_GROUND_FILE_NAME_MAX characters of [A-Za-z0-9._-], not starting

@@ -255,6 +255,19 @@ static int src_commands(void *ctx, const char *owner, int64_t s, int64_t e,
     return rc;
 }
 
+static int src_files(void *ctx, const char *partner, const char *name,
+                     int (*fn)(void *user, const ilrs_ground_file_t *f), void *user)
+{
+    ilrs_ground_link_t *l = ctx;
+    if (l->inner.files == NULL) {
+        return 0;
+    }
+    pthread_mutex_lock(&l->mu);
+    int rc = l->inner.files(l->inner.ctx, partner, name, fn, user);
+    pthread_mutex_unlock(&l->mu);
+    return rc;
+}
+
 int ilrs_ground_link_bind_source(ilrs_ground_link_t *link, const ilrs_ground_source_t *inner,
                                  ilrs_ground_source_t *out)
 {
@@ -271,7 +284,8 @@ int ilrs_ground_link_bind_source(ilrs_ground_link_t *link, const ilrs_ground_sou
                                   .events = src_events,
                                   .command_add = src_command_add,
                                   .command_update = src_command_update,
-                                  .commands = src_commands};
+                                  .commands = src_commands,
+                                  .files = src_files};
     return 0;
 }
 

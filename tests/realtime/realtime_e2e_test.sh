@@ -7,7 +7,11 @@
 # partner (igg) logs in with curl, sees its payload's telemetry history grow,
 # commands its own payload (SeismometerSetMode 1: queued -> ... -> executed through
 # FOP-1/FARM-1 and the station's response) and is refused (403) for another
-# partner's payload command and telemetry. Both processes stop cleanly on SIGTERM.
+# partner's payload command and telemetry. The run starts two minutes before a UTC
+# midnight and the ground settles days after 30 s of data time (--files-settle 30):
+# the day before midnight becomes complete within seconds, and its data products
+# appear (files/ next to the archive): the partner lists and downloads its own, is
+# refused another partner's (403). Both processes stop cleanly on SIGTERM.
 # Usage: realtime_e2e_test.sh ILRS (run from the repository root; needs curl).
 set -u
 ilrs="$1"
@@ -56,7 +60,8 @@ count_points() {
 # scenario starts with the Earth below the horizon of the south pole (no frames);
 # a week later the Earth is up (frames). Nothing listens: the datagrams are lost.
 frames_sent() {
-    sed -n 's/.*space link: \([0-9]*\) TM frames sent.*/\1/p' "$1"
+    # the realtime endpoint's line ("... TM frames sent (N idle ..."), not the run's link model
+    sed -n 's/.*space link: \([0-9]*\) TM frames sent (.*/\1/p' "$1"
 }
 "$ilrs" station scenarios/south-pole.yaml --realtime --speed 36000 --days 2h --out "$dir/down" \
     --link-listen 127.0.0.1:0 --link-ground 127.0.0.1:9 >"$dir/down.out" 2>&1 ||
@@ -76,7 +81,7 @@ echo 'partner password 1' | "$ilrs" user add ivan --role partner --partner igg -
 # --- the station: TC frames on a port it picks, TM frames to the ground's port
 gport=$(free_udp_port)
 "$ilrs" station scenarios/south-pole.yaml --realtime --speed 60 --link-always --days 2d \
-    --out "$dir/st" --link-listen 127.0.0.1:0 --link-ground "127.0.0.1:$gport" \
+    --epoch 2030-01-01T23:58:00Z --out "$dir/st" --link-listen 127.0.0.1:0 --link-ground "127.0.0.1:$gport" \
     >"$dir/st.out" 2>"$dir/st.err" &
 spid=$!
 sport=""
@@ -92,7 +97,8 @@ done
 # --- the ground: the station's dictionary, a SQLite archive, the space link
 "$ilrs" ground --listen 127.0.0.1:0 --db "$dir/ground.sqlite" --dict "$dir/st/dictionary.json" \
     --users "$dir/users.sqlite" --web web --link-listen "127.0.0.1:$gport" \
-    --link-station "127.0.0.1:$sport" >"$dir/g.out" 2>"$dir/g.err" &
+    --link-station "127.0.0.1:$sport" --files-settle 30 --files-recheck 1 \
+    >"$dir/g.out" 2>"$dir/g.err" &
 gpid=$!
 port=""
 for _ in $(seq 1 100); do
@@ -143,6 +149,34 @@ code=$(http_code POST /api/commands '{"name":"LfraSetMode","args":[1]}')
 code=$(http_code GET "/api/telemetry/LFRA_STATUS.mode?start=0&end=4102444800000")
 [ "$code" = 403 ] || fail "another partner's telemetry answered $code, expected 403"
 
+# --- data products: 2030-01-01 is complete once the data passed 00:00:30
+files=""
+for _ in $(seq 1 300); do
+    files=$(curl -s -H "$auth" "$base/api/files")
+    echo "$files" | grep -q '"name":"SEISMOMETER_STATUS_2030-01-01.csv"' && break
+    sleep 0.1
+done
+echo "$files" | grep -q '"name":"SEISMOMETER_STATUS_2030-01-01.csv"' ||
+    fail "no SEISMOMETER_STATUS product for 2030-01-01: $files"
+[ "$(echo "$files" | grep -o '"partner":"[a-z]*"' | sort -u)" = '"partner":"igg"' ] ||
+    fail "the partner lists other partners' products: $files"
+echo "$files" | grep -q '2030-01-02' && fail "a product of the incomplete day: $files"
+code=$(curl -s -o "$dir/dl.csv" -w '%{http_code}' -H "$auth" \
+       "$base/api/files/igg/SEISMOMETER_STATUS_2030-01-01.csv")
+[ "$code" = 200 ] || fail "own product answered $code"
+cmp -s "$dir/dl.csv" "$dir/files/igg/SEISMOMETER_STATUS_2030-01-01.csv" ||
+    fail "download differs from files/igg/SEISMOMETER_STATUS_2030-01-01.csv"
+rows=$(($(wc -l < "$dir/dl.csv") - 1))
+[ "$rows" -gt 0 ] || fail "empty product"
+grep -v '^time_utc' "$dir/dl.csv" | grep -qv '^2030-01-01T23:5' && fail "rows outside 23:58..24:00"
+otoken=$(curl -s -X POST "$base/api/login" -d '{"user":"olga","password":"operator password 1"}' |
+         sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
+other=$(curl -s -H "Authorization: Bearer $otoken" "$base/api/files" | tr '{' '\n' |
+        grep -v '"partner":"igg"' | sed -n 's/.*"url":"\([^"]*\)".*/\1/p' | head -n 1)
+[ -n "$other" ] || fail "the operator sees no other partner's product"
+code=$(http_code GET "$other")
+[ "$code" = 403 ] || fail "another partner's product $other answered $code, expected 403"
+
 # --- stop both cleanly; the station reports the command it ingested
 kill -TERM "$spid"
 wait "$spid"; status=$?
@@ -154,4 +188,4 @@ kill -TERM "$gpid"
 wait "$gpid"; status=$?
 gpid=""
 [ "$status" = 0 ] || fail "ground exited $status after SIGTERM"
-echo "realtime_e2e_test: ok ($n2 telemetry points, command $id executed)"
+echo "realtime_e2e_test: ok ($n2 telemetry points, command $id executed, product of $rows rows)"
