@@ -321,8 +321,12 @@ int ilrs__station_archive_command(station_archive_t *a, const uint8_t *pkt, size
     // Commands are rare (the scenario's timeline): wait until the writer has
     // archived everything handed so far, then record the command in the
     // history from this thread while the writer idles (the lock keeps it so).
+    // The writer sleeps until WAKE_BYTES are queued: wake it for what is there.
     pthread_mutex_lock(&a->mu);
     while (a->used > 0 || a->busy) {
+        if (a->writer_waiting) {
+            pthread_cond_signal(&a->not_empty);
+        }
         pthread_cond_wait(&a->idle, &a->mu);
     }
     int64_t id = 0;
