@@ -17,7 +17,8 @@
 // windows, link selection, telemetry recorder and real-time telemetry, playback
 // requests to STORAGE, radio outage FDIR) and MODE (nominal, power-safe on
 // shedding, survival). LC and SC put the station to sleep at sunset and wake
-// it at sunrise (below). The ground keeps COMM's contact plan ahead of the
+// it at sunrise (below); HS watches every one of them (app watchdogs with
+// restarts). The ground keeps COMM's contact plan ahead of the
 // station with daily ComAddWindow uploads (ilrs__station_apps_ground()).
 #include <ctype.h>
 #include <math.h>
@@ -45,6 +46,7 @@ struct station_apps {
     ilrs_mode_app_t *mode;
     ilrs_lc_app_t *lc;
     ilrs_sc_app_t *sc;
+    ilrs_hs_app_t *hs;
     size_t hosted; /* scenario payloads 0..hosted-1 are hosted by PLD */
     size_t channels; /* STORAGE channel i = hw payload i */
     uint32_t line_on_mask, line_shed1_mask, line_survival_mask;
@@ -431,6 +433,31 @@ static int make_mode(station_apps_t *a, char *error, size_t cap)
     return rc;
 }
 
+/* HS watches every station app the run hosts: an app that has not stepped for
+ * three of its periods (at least 30 s) is restarted through the executive, three
+ * times at most, then left to the ground (cFS HS's application monitoring). HS
+ * itself steps at 0.1 Hz: a stall is seen within 10 s of its limit, and a year
+ * of watchdog checks costs a tenth of what 1 Hz would. */
+static void watch_app(ilrs_hs_config_t *hs, const ilrs_app_def_t *def)
+{
+    if (hs->watch_count < ILRS_HS_MAX_APPS && def->rate_hz > 0) {
+        ilrs_hs_watch_t *w = &hs->watch[hs->watch_count++];
+        snprintf(w->app, sizeof w->app, "%s", def->name);
+        w->max_silent_s = fmax(30.0, 3.0 / def->rate_hz);
+        w->max_restarts = 3;
+    }
+}
+
+static int add_app(ilrs_fsw_t *fsw, ilrs_hs_config_t *hs, const ilrs_app_def_t *def,
+                   ilrs_app_t **app)
+{
+    int rc = ilrs_fsw_add_app(fsw, def, app);
+    if (rc == 0) {
+        watch_app(hs, def);
+    }
+    return rc;
+}
+
 /* Night survival on board, without the ground (the station must outlive long
  * loss of contact): LC watches the payload host's day flag (array power above
  * its threshold, in PAYLOAD_HK); 10 consecutive dark samples start RTS 1, which
@@ -442,8 +469,8 @@ static const char night_sequences[] = "rts 1\n"
                                       "rts 2\n"
                                       "0 ModeSet NOMINAL\n";
 
-static int make_autonomy(station_apps_t *a, ilrs_fsw_t *fsw, uint16_t payload_apid, char *error,
-                         size_t cap)
+static int make_autonomy(station_apps_t *a, ilrs_fsw_t *fsw, ilrs_hs_config_t *hs,
+                         uint16_t payload_apid, char *error, size_t cap)
 {
     ilrs_lc_config_t lc;
     memset(&lc, 0, sizeof lc);
@@ -458,7 +485,7 @@ static int make_autonomy(station_apps_t *a, ilrs_fsw_t *fsw, uint16_t payload_ap
     int rc = ilrs_lc_app_create(&lc, &a->lc);
     if (rc == 0) {
         ilrs_lc_app_def(a->lc, &def);
-        rc = ilrs_fsw_add_app(fsw, &def, NULL);
+        rc = add_app(fsw, hs, &def, NULL);
     }
     if (rc == 0) {
         rc = ilrs_sc_app_create(&sc, &a->sc);
@@ -470,7 +497,7 @@ static int make_autonomy(station_apps_t *a, ilrs_fsw_t *fsw, uint16_t payload_ap
         // frame a second instead of ten (a tenth of the run's cost).
         def.rate_hz = 1.0;
         def.slot = 0;
-        rc = ilrs_fsw_add_app(fsw, &def, NULL);
+        rc = add_app(fsw, hs, &def, NULL);
     }
     if (rc != 0) {
         snprintf(error, cap, "LC/SC (night survival) configuration refused: %s", ilrs_strerror(rc));
@@ -488,16 +515,18 @@ int ilrs__station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t 
         return ILRS_ENOMEM;
     }
     ilrs_app_def_t def;
+    ilrs_hs_config_t hs;
+    memset(&hs, 0, sizeof hs);
     int rc = make_power(sc, map, hal, a, error, cap);
     if (rc == 0) {
         ilrs_pwr_app_def(a->power, &def);
-        rc = ilrs_fsw_add_app(fsw, &def, NULL);
+        rc = add_app(fsw, &hs, &def, NULL);
     }
     if (rc == 0 && map->config.n_heaters > 0) {
         rc = make_thermal(map, hal, a, error, cap);
         if (rc == 0) {
             ilrs_thm_app_def(a->thermal, &def);
-            rc = ilrs_fsw_add_app(fsw, &def, NULL);
+            rc = add_app(fsw, &hs, &def, NULL);
         }
     }
     ilrs_app_t *pld_app = NULL;
@@ -505,32 +534,45 @@ int ilrs__station_apps_create(const ilrs_scenario_t *sc, const station_hw_map_t 
         rc = make_payload(sc, map, hal, a, error, cap);
         if (rc == 0) {
             ilrs_pld_app_def(a->payload, &def);
-            rc = ilrs_fsw_add_app(fsw, &def, &pld_app);
+            rc = add_app(fsw, &hs, &def, &pld_app);
         }
     }
     if (rc == 0) {
         rc = make_storage(sc, map, hal, a, error, cap);
         if (rc == 0 && a->storage != NULL) {
             ilrs_sto_app_def(a->storage, &def);
-            rc = ilrs_fsw_add_app(fsw, &def, NULL);
+            rc = add_app(fsw, &hs, &def, NULL);
         }
     }
     if (rc == 0 && map->config.n_radios > 0) {
         rc = make_comm(sc, map, env, hal, a, error, cap);
         if (rc == 0) {
             ilrs_com_app_def(a->comm, &def);
-            rc = ilrs_fsw_add_app(fsw, &def, NULL);
+            rc = add_app(fsw, &hs, &def, NULL);
         }
     }
     if (rc == 0) {
         rc = make_mode(a, error, cap);
         if (rc == 0) {
             ilrs_mode_app_def(a->mode, &def);
-            rc = ilrs_fsw_add_app(fsw, &def, NULL);
+            rc = add_app(fsw, &hs, &def, NULL);
         }
     }
     if (rc == 0 && pld_app != NULL) {
-        rc = make_autonomy(a, fsw, ilrs_app_apid(pld_app), error, cap);
+        rc = make_autonomy(a, fsw, &hs, ilrs_app_apid(pld_app), error, cap);
+    }
+    if (rc == 0) {
+        rc = ilrs_hs_app_create(&hs, &a->hs);
+        if (rc == 0) {
+            ilrs_hs_app_def(a->hs, &def);
+            def.rate_hz = 0.1;
+            def.slot = 0;
+            rc = ilrs_fsw_add_app(fsw, &def, NULL);
+        }
+        if (rc != 0 && error[0] == '\0') {
+            snprintf(error, cap, "HS (app watchdogs) configuration refused: %s",
+                     ilrs_strerror(rc));
+        }
     }
     if (rc != 0) {
         if (error[0] == '\0') {
@@ -554,6 +596,7 @@ void ilrs__station_apps_destroy(station_apps_t *a)
         ilrs_mode_app_destroy(a->mode);
         ilrs_lc_app_destroy(a->lc);
         ilrs_sc_app_destroy(a->sc);
+        ilrs_hs_app_destroy(a->hs);
         free(a);
     }
 }

@@ -130,9 +130,44 @@ static void commands_executed_and_archived(void **state)
     ilrs_scenario_destroy(sc);
 }
 
+/* HS is hosted in the run and watches every station app: an operator's
+ * ExecDisableApp THERMAL stops its steps; HS sees it silent past its limit
+ * (30 s, checked every 10 s), reports the stall and brings it back. */
+static void hs_restores_a_stopped_app(void **state)
+{
+    (void)state;
+    ilrs_scenario_t *sc = load("scenarios/south-pole.yaml");
+    assert_true(sc->command_count >= 1);
+    ilrs_scenario_command_t *c = &sc->commands[0];
+    c->at_s = 600.0;
+    snprintf(c->name, sizeof c->name, "ExecDisableApp");
+    c->arg_count = 1;
+    snprintf(c->args[0], sizeof c->args[0], "THERMAL");
+    snprintf(c->by, sizeof c->by, "operator");
+    sc->command_count = 1;
+    char dir[128];
+    ilrs_station_summary_t s;
+    run_hour(sc, dir, sizeof dir, &s);
+    assert_int_equal(s.commands_sent, 1);
+    assert_int_equal(s.commands_refused, 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/events.log", dir);
+    size_t len = 0;
+    char *log = read_all(path, &len);
+    const char *stall = strstr(log, "THERMAL has not stepped for");
+    assert_non_null(stall);
+    const char *back = strstr(stall, "THERMAL restarted (1 of 3)");
+    assert_non_null(back);
+    assert_null(strstr(log, "still stalled"));
+    free(log);
+    remove_outputs(dir);
+    ilrs_scenario_destroy(sc);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(dictionary_check_before_the_run),
     cmocka_unit_test(commands_executed_and_archived),
+    cmocka_unit_test(hs_restores_a_stopped_app),
 };
 
 ILRS_TEST_MAIN(tests)
