@@ -776,14 +776,17 @@ static void monitor(ilrs_station_t *st, const station_env_sample_t *e, bool dte,
     st->sun_up_s += e->sun_visible > 0.0;
     st->earth_up_s += e->earth_visible > 0.0;
     st->contact_s += dte || relay;
+    /* The mode's label is a static string: the same pointer is the same text, so
+     * the compare runs only when the label changes (not every second). */
     const char *mode = ilrs__station_apps_mode(st->apps);
-    if (strcmp(mode, st->last_mode) != 0) {
+    if (mode != st->last_mode_label && strcmp(mode, st->last_mode) != 0) {
         if (st->last_mode[0] != '\0') {
             st->sum.mode_changes++;
             timeline_add(st, 3, 1, "mode %s -> %s", st->last_mode, mode);
         }
         snprintf(st->last_mode, sizeof st->last_mode, "%s", mode);
     }
+    st->last_mode_label = mode;
 }
 
 static void update_partners(ilrs_station_t *st)
