@@ -149,7 +149,7 @@ static int check_arg(const ilrs_dict_command_t *cmd, const ilrs_dict_field_t *a,
     char text[48];
     if (ilrs__dict_type_is_int(a->type)) {
         int_value_t v = read_int(a, p);
-        int_text(v, text, sizeof text);
+        /* the value's text only for a message (not formatted on every valid command) */
         if (a->enum_count > 0) {
             for (size_t i = 0; i < a->enum_count; i++) {
                 if (int_equals(v, a->enums[i].value)) {
@@ -157,6 +157,7 @@ static int check_arg(const ilrs_dict_command_t *cmd, const ilrs_dict_field_t *a,
                 }
             }
             char set[112];
+            int_text(v, text, sizeof text);
             ilrs__dict_format_enums(a, set, sizeof set);
             ilrs__dict_errf(err, err_cap, "%s: argument '%s' = %s not in enumeration %s", cmd->name,
                             a->name, text, set);
@@ -166,6 +167,7 @@ static int check_arg(const ilrs_dict_command_t *cmd, const ilrs_dict_field_t *a,
         if (a->has_range) {
             double d = int_as_double(v);
             if (d < a->min || d > a->max) {
+                int_text(v, text, sizeof text);
                 ilrs__dict_errf(err, err_cap, "%s: argument '%s' = %s outside range [%.17g, %.17g]",
                                 cmd->name, a->name, text, a->min, a->max);
                 return ILRS_EFSW_ARG;

@@ -56,6 +56,7 @@ struct ilrs_evs {
     uint32_t max_filters;
     uint32_t log_size;
     struct evs_app *apps;
+    uint32_t apps_used; /* slots with used set (read every second by the EVS app) */
     ilrs_evs_record_t *log;
     uint32_t log_head;
     uint32_t log_count;
@@ -271,6 +272,7 @@ int ilrs_evs_register(ilrs_evs_t *evs, uint16_t app_id, const ilrs_evs_app_confi
     memset(slot, 0, sizeof(*slot));
     slot->filters = filters;
     slot->used = true;
+    evs->apps_used++;
     slot->enabled = true;
     for (int s = 0; s < ILRS_EVS_SEVERITY_COUNT; s++) {
         slot->severity_enabled[s] = true;
@@ -294,6 +296,7 @@ int ilrs_evs_unregister(ilrs_evs_t *evs, uint16_t app_id)
         return ILRS_EFSW_APP;
     }
     app->used = false;
+    evs->apps_used--;
     return 0;
 }
 
@@ -603,9 +606,7 @@ void ilrs_evs_get_stats(const ilrs_evs_t *evs, ilrs_evs_stats_t *stats)
     *stats = evs->stats;
     stats->log_count = evs->log_count;
     stats->log_size = evs->log_size;
-    for (uint32_t i = 0; i < evs->max_apps; i++) {
-        stats->apps += evs->apps[i].used ? 1u : 0u;
-    }
+    stats->apps = evs->apps_used;
     stats->memory_bytes = sizeof(*evs) + evs->arena.size;
 }
 

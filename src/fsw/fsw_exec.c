@@ -37,6 +37,17 @@ static int64_t mono_ns(void)
     return (int64_t)ts.tv_sec * ILRS_NS_PER_S + ts.tv_nsec;
 }
 
+/* Every state change after registration goes through here, which keeps the counts
+ * of running and disabled apps that the statistics (read every second) report. */
+static void set_state(ilrs_exec_t *exec, ilrs_app_t *app, ilrs_app_state_t state)
+{
+    exec->apps_running -= app->state == ILRS_APP_RUNNING ? 1u : 0u;
+    exec->apps_disabled -= app->state == ILRS_APP_DISABLED ? 1u : 0u;
+    app->state = state;
+    exec->apps_running += state == ILRS_APP_RUNNING ? 1u : 0u;
+    exec->apps_disabled += state == ILRS_APP_DISABLED ? 1u : 0u;
+}
+
 int64_t ilrs__exec_frame_start_ns(const ilrs_exec_t *exec, uint64_t frame)
 {
     if (exec->frame_ns > 0) {
@@ -222,7 +233,7 @@ int ilrs_exec_add_app(ilrs_exec_t *exec, const ilrs_app_def_t *def, ilrs_app_t *
     strcpy(app->name, def->name); /* length checked by app_name_valid */
     app->def = *def;
     app->period = period;
-    app->state = ILRS_APP_REGISTERED;
+    app->state = ILRS_APP_REGISTERED; /* a zeroed slot: not counted */
     app->exec_min_ns = INT64_MAX;
     exec->cycle = (uint32_t)cycle;
     exec->app_count++;
@@ -323,11 +334,11 @@ static void app_failed(ilrs_exec_t *exec, ilrs_app_t *app, ilrs_exec_notice_t wh
         app->def.fini(app, app->ctx);
     }
     if (app->failures_since_restart >= exec->cfg.max_failures) {
-        app->state = ILRS_APP_DISABLED;
+        set_state(exec, app, ILRS_APP_DISABLED);
         notice(exec, ILRS_EXEC_NOTICE_DISABLED, app, rc);
         return;
     }
-    app->state = ILRS_APP_RESTARTING;
+    set_state(exec, app, ILRS_APP_RESTARTING);
     app->restart_frame = exec->frame + restart_delay_frames(exec);
     exec->restarts_pending++;
 }
@@ -341,7 +352,7 @@ static bool app_init(ilrs_exec_t *exec, ilrs_app_t *app, bool is_restart)
         app_failed(exec, app, ILRS_EXEC_NOTICE_INIT_FAIL, rc, false);
         return false;
     }
-    app->state = ILRS_APP_RUNNING;
+    set_state(exec, app, ILRS_APP_RUNNING);
     if (is_restart) {
         app->restarts++;
         exec->restarts++;
@@ -543,7 +554,7 @@ int ilrs_exec_disable_app(ilrs_exec_t *exec, ilrs_app_t *app)
     if (app->state == ILRS_APP_RESTARTING) {
         exec->restarts_pending--;
     }
-    app->state = ILRS_APP_DISABLED;
+    set_state(exec, app, ILRS_APP_DISABLED);
     return 0;
 }
 
@@ -557,7 +568,7 @@ int ilrs_exec_enable_app(ilrs_exec_t *exec, ilrs_app_t *app)
     }
     app->failures_since_restart = 0;
     if (!exec->started) {
-        app->state = ILRS_APP_REGISTERED;
+        set_state(exec, app, ILRS_APP_REGISTERED);
         return 0;
     }
     return app_init(exec, app, true) ? 0 : ILRS_EFSW_APP;
@@ -597,13 +608,8 @@ void ilrs_exec_get_stats(const ilrs_exec_t *exec, ilrs_exec_stats_t *stats)
     stats->overruns = exec->overruns;
     stats->frame_slips = exec->slips;
     stats->apps = exec->app_count;
-    for (uint32_t i = 0; i < exec->app_count; i++) {
-        if (exec->apps[i].state == ILRS_APP_RUNNING) {
-            stats->apps_running++;
-        } else if (exec->apps[i].state == ILRS_APP_DISABLED) {
-            stats->apps_disabled++;
-        }
-    }
+    stats->apps_running = exec->apps_running;
+    stats->apps_disabled = exec->apps_disabled;
 }
 
 void ilrs_exec_get_app_stats(const ilrs_app_t *app, ilrs_app_stats_t *stats)

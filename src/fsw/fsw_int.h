@@ -87,6 +87,7 @@ struct ilrs_exec {
     int64_t frame_ns;     /* ns per minor frame when minor_hz divides 1 s exactly, else 0 */
     uint32_t timing_mask; /* timing_sample - 1 when a power of two, else 0 (use modulo) */
     uint32_t restarts_pending;
+    uint32_t apps_running, apps_disabled; /* kept by set_state (fsw_exec.c) */
     uint64_t steps, failures, restarts, overruns, slips;
     struct timespec wall_base; /* wall mode: monotonic time of frame 0 */
     bool wall_base_set;

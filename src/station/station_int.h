@@ -275,6 +275,7 @@ struct ilrs_station {
     double t_s; /* mission time played */
     double sun_up_s, earth_up_s, contact_s;
     char last_mode[ILRS_STATION_ID_MAX];
+    const char *last_mode_label; /* the static label last_mode was copied from */
     bool ran;
     volatile sig_atomic_t stop;
     /* real time (station_realtime.c) */

@@ -692,9 +692,15 @@ static double lerp(double a, double b, double w)
     return a + (b - a) * w;
 }
 
-static double lerp_az(double a, double b, double w)
+/* The signed shortest turn from azimuth a to b, in (-180, 180] degrees. */
+static double az_turn(double a, double b)
 {
-    double d = fmod(b - a + 540.0, 360.0) - 180.0;
+    return fmod(b - a + 540.0, 360.0) - 180.0;
+}
+
+/* Azimuth a turned by the fraction w of d = az_turn(a, b), in [0, 360). */
+static double lerp_az(double a, double d, double w)
+{
     double r = fmod(a + d * w + 360.0, 360.0);
     return r;
 }
@@ -770,14 +776,17 @@ static void monitor(ilrs_station_t *st, const station_env_sample_t *e, bool dte,
     st->sun_up_s += e->sun_visible > 0.0;
     st->earth_up_s += e->earth_visible > 0.0;
     st->contact_s += dte || relay;
+    /* The mode's label is a static string: the same pointer is the same text, so
+     * the compare runs only when the label changes (not every second). */
     const char *mode = ilrs__station_apps_mode(st->apps);
-    if (strcmp(mode, st->last_mode) != 0) {
+    if (mode != st->last_mode_label && strcmp(mode, st->last_mode) != 0) {
         if (st->last_mode[0] != '\0') {
             st->sum.mode_changes++;
             timeline_add(st, 3, 1, "mode %s -> %s", st->last_mode, mode);
         }
         snprintf(st->last_mode, sizeof st->last_mode, "%s", mode);
     }
+    st->last_mode_label = mode;
 }
 
 static void update_partners(ilrs_station_t *st)
@@ -821,7 +830,13 @@ int ilrs_station_run(ilrs_station_t *st)
     drain_events(st); /* what the flight software said while starting */
     double next_sample = 0.0, next_progress = st->opt.progress_interval_s;
     double last_flush = 0.0;
-    for (st->t_s = 0.0; rc == 0 && st->t_s < st->duration_s && !st->stop; st->t_s += 1.0) {
+    /* Per-interval and per-second invariants, kept out of the per-second path: the
+     * azimuth turn between two environment samples, and the whole second as an
+     * integer (t_s counts whole seconds exactly, so sec % n == fmod(t_s, n)). */
+    double az_d = az_turn(st->env_a.sun_az_deg, st->env_b.sun_az_deg);
+    uint64_t sec = 0;
+    for (st->t_s = 0.0; rc == 0 && st->t_s < st->duration_s && !st->stop;
+         st->t_s += 1.0, sec++) {
         if (st->t_s >= st->env_b.t_s) {
             st->env_a = st->env_b;
             if ((rc = ilrs__station_env_sample(st->env, st->env_a.t_s + step, &st->env_b)) != 0) {
@@ -829,13 +844,14 @@ int ilrs_station_run(ilrs_station_t *st)
                          st->env_a.t_s + step, ilrs_strerror(rc));
                 break;
             }
+            az_d = az_turn(st->env_a.sun_az_deg, st->env_b.sun_az_deg);
         }
         const station_env_sample_t *a = &st->env_a, *b = &st->env_b;
         double w = (st->t_s - a->t_s) / (b->t_s - a->t_s);
         station_env_sample_t e = *a;
         e.flux_w_m2 = lerp(a->flux_w_m2, b->flux_w_m2, w);
         e.sun_el_deg = lerp(a->sun_el_deg, b->sun_el_deg, w);
-        e.sun_az_deg = lerp_az(a->sun_az_deg, b->sun_az_deg, w);
+        e.sun_az_deg = lerp_az(a->sun_az_deg, az_d, w);
         e.sun_visible = lerp(a->sun_visible, b->sun_visible, w);
         e.earth_visible = lerp(a->earth_visible, b->earth_visible, w);
         e.earth_distance_m = lerp(a->earth_distance_m, b->earth_distance_m, w);
@@ -859,7 +875,7 @@ int ilrs_station_run(ilrs_station_t *st)
             bool up = ilrs__station_env_relay_site(st->env, r, st->t_s);
             he.link_distance_m[ST_LINK_RELAY0 + r] = up ? e.relay_range_m[r] : 0.0;
         }
-        if (fmod(st->t_s, 60.0) == 0.0) {
+        if (sec % 60 == 0) {
             drive_rovers(st, he.sun_visible_fraction > 0.0); /* schedules in days */
         }
         inject_due(st);
@@ -879,7 +895,7 @@ int ilrs_station_run(ilrs_station_t *st)
         }
         // Events are read from the flight log every 10 s (the log holds 4096, the
         // apps are limited to 20 a second each) and stamped with their own time.
-        if (fmod(st->t_s, 10.0) == 9.0) {
+        if (sec % 10 == 9) {
             drain_events(st);
         }
         monitor(st, &e, dte, relay);

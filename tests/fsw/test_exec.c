@@ -213,6 +213,24 @@ static void determinism(void **state)
     assert_int_equal(s1.overruns, 0); /* virtual mode never counts overruns */
 }
 
+/* The executive's counts of running and disabled apps (kept as states change) agree
+ * with the apps' own states, and with what the test expects. */
+static void assert_app_counts(const ilrs_exec_t *exec, uint32_t running, uint32_t disabled)
+{
+    ilrs_exec_stats_t st;
+    ilrs_exec_get_stats(exec, &st);
+    uint32_t r = 0, d = 0;
+    for (uint32_t i = 0; i < ilrs_exec_app_count(exec); i++) {
+        ilrs_app_state_t s = ilrs_app_get_state(ilrs_exec_app_at(exec, i));
+        r += s == ILRS_APP_RUNNING ? 1u : 0u;
+        d += s == ILRS_APP_DISABLED ? 1u : 0u;
+    }
+    assert_int_equal(st.apps_running, r);
+    assert_int_equal(st.apps_disabled, d);
+    assert_int_equal(st.apps_running, running);
+    assert_int_equal(st.apps_disabled, disabled);
+}
+
 static void restart_after_failure(void **state)
 {
     (void)state;
@@ -250,6 +268,7 @@ static void restart_after_failure(void **state)
     assert_int_equal(ilrs_exec_run(exec, 5 * S), 0);
     assert_int_equal(ilrs_app_get_state(app), ILRS_APP_DISABLED);
     assert_int_equal(n.count[ILRS_EXEC_NOTICE_DISABLED], 1);
+    assert_app_counts(exec, 0, 1);
     ilrs_exec_get_app_stats(app, &as);
     assert_int_equal(as.failures, 3);
     uint64_t steps = t.steps;
@@ -260,12 +279,14 @@ static void restart_after_failure(void **state)
     t.fail_from = 0;
     assert_int_equal(ilrs_exec_restart_app(exec, app), 0);
     assert_int_equal(ilrs_app_get_state(app), ILRS_APP_RUNNING);
+    assert_app_counts(exec, 1, 0);
     assert_int_equal(ilrs_exec_run(exec, S), 0);
     assert_int_equal(t.steps, steps + 10);
     /* Disable and enable by command. */
     int finis = t.finis;
     assert_int_equal(ilrs_exec_disable_app(exec, app), 0);
     assert_int_equal(t.finis, finis + 1);
+    assert_app_counts(exec, 0, 1);
     assert_int_equal(ilrs_exec_enable_app(exec, app), 0);
     assert_int_equal(ilrs_exec_enable_app(exec, app), ILRS_ESTATE);
     ilrs_exec_destroy(exec);
@@ -436,12 +457,14 @@ static void disabled_before_start(void **state)
     assert_int_equal(ilrs_exec_disable_app(exec, app), 0);
     assert_int_equal(ilrs_exec_run(exec, S), 0);
     assert_int_equal(t.inits, 0);
+    assert_app_counts(exec, 0, 1);
     assert_int_equal(t.steps, 0);
     assert_int_equal(t.finis, 0);
     assert_int_equal(ilrs_exec_enable_app(exec, app), 0);
     assert_int_equal(ilrs_exec_run(exec, S), 0);
     assert_int_equal(t.inits, 1);
     assert_int_equal(t.steps, 10);
+    assert_app_counts(exec, 1, 0);
     ilrs_exec_destroy(exec);
     assert_int_equal(t.finis, 1);
     ilrs_time_destroy(time);

@@ -64,6 +64,7 @@ typedef struct zone {
     uint16_t sensor, heater, current;
     bool has_current;
     double temp_k, filt_k;
+    double alpha_dt, alpha; /* the filter gain of the last step length (dt 0: gain 0) */
     bool valid, filt_valid, on, failed, sensor_error;
     ilrs_tai_t window_t, last_t;
     double window_k;
@@ -317,6 +318,7 @@ static int thm_init(ilrs_app_t *app, void *ctx)
         z->stuck = z->duty_valid = false;
         z->duty = z->duty_n = 0.0;
         z->temp_k = z->filt_k = 0;
+        z->alpha_dt = z->alpha = 0.0;
         z->state = Z_OFF;
     }
     if (rc == 0) {
@@ -406,8 +408,12 @@ static void track(zone_t *z, ilrs_tai_t now, double window_s)
         z->filt_valid = true;
     } else {
         double dt = apps_seconds(now, z->last_t);
-        double alpha = dt > 0 ? 1.0 - exp(-dt / FILTER_TAU_S) : 0.0;
-        z->filt_k += alpha * (z->temp_k - z->filt_k);
+        /* the step is the same every cycle: its exp is computed when it changes */
+        if (dt != z->alpha_dt) {
+            z->alpha_dt = dt;
+            z->alpha = dt > 0 ? 1.0 - exp(-dt / FILTER_TAU_S) : 0.0;
+        }
+        z->filt_k += z->alpha * (z->temp_k - z->filt_k);
     }
     z->last_t = now;
     if (z->on) {
