@@ -306,6 +306,28 @@ static int make_storage(const ilrs_scenario_t *sc, const station_hw_map_t *m, il
     return rc;
 }
 
+void ilrs__station_comm_predict_config(const ilrs_scenario_t *sc, const station_env_t *env,
+                                       ilrs_com_predict_config_t *p)
+{
+    // Onboard DTE prediction: the site, the twin's terrain horizon sampled on
+    // the COMM mask's bins (the twin's own 0.25 deg bins for the default 1440)
+    // and the scenario's ground stations, uploaded once at create.
+    memset(p, 0, sizeof *p);
+    const ilrs_horizon_t *hz = NULL;
+    ilrs__station_env_site(env, &p->lat_deg, &p->lon_deg, &p->height_m, &hz);
+    for (size_t i = 0; i < ILRS_COM_MASK_BINS; i++) {
+        double h = hz != NULL ? ilrs_horizon_elevation(hz, 360.0 * (double)i / ILRS_COM_MASK_BINS)
+                              : 0.0;
+        p->mask_deg[i] = isfinite(h) ? (float)fmax(-90.0, fmin(90.0, h)) : 0.0f;
+    }
+    for (size_t g = 0; g < sc->ground_count && g < ILRS_COM_MAX_GROUNDS; g++) {
+        const ilrs_scenario_ground_t *gr = &sc->grounds[g];
+        p->grounds[p->ground_count++] =
+            (ilrs_com_ground_t){gr->lat_deg, gr->lon_deg, gr->height_m, gr->min_elevation_deg};
+    }
+    p->enabled = p->ground_count > 0;
+}
+
 static int make_comm(const ilrs_scenario_t *sc, const station_hw_map_t *m, station_env_t *env,
                      ilrs_hal_t *hal, station_apps_t *a, char *error, size_t cap)
 {
@@ -328,9 +350,17 @@ static int make_comm(const ilrs_scenario_t *sc, const station_hw_map_t *m, stati
         if (m->radio_lines[r] >= 0) {
             snprintf(rc_->line, sizeof rc_->line, "%s", m->lines[m->radio_lines[r]].name);
         }
-        a->plan[r] = ilrs__station_env_windows(env, m->radios[r].target);
+        // Direct-to-Earth windows are predicted on board (below): the ground
+        // uploads only the relay's.
+        a->plan[r] = rc_->direct_to_earth ? NULL
+                                          : ilrs__station_env_windows(env, m->radios[r].target);
     }
     a->plan_radios = c->radio_count;
+    ilrs_com_predict_config_t *p = &c->predict;
+    ilrs__station_comm_predict_config(sc, env, p);
+    for (size_t r = 0; !p->enabled && r < a->plan_radios; r++) {
+        a->plan[r] = ilrs__station_env_windows(env, m->radios[r].target);
+    }
     // The initial plan: the windows starting within the horizon.
     ilrs_tai_t until = sc->epoch_tai + (ilrs_tai_t)(PLAN_HORIZON_S * 1e9);
     for (size_t r = 0; r < a->plan_radios; r++) {

@@ -397,3 +397,12 @@ const ilrs_window_list_t *ilrs__station_env_windows(const station_env_t *env, ui
     size_t r = target - ST_LINK_RELAY0;
     return r < env->relay_count ? &env->relay_site[r].list : NULL;
 }
+
+void ilrs__station_env_site(const station_env_t *env, double *lat_deg, double *lon_deg,
+                            double *height_m, const ilrs_horizon_t **horizon)
+{
+    *lat_deg = env->lsite.lat_deg;
+    *lon_deg = env->lsite.lon_deg;
+    *height_m = env->lsite.height_m;
+    *horizon = env->horizon;
+}

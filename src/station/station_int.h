@@ -107,6 +107,15 @@ size_t ilrs__station_env_relay_count(const station_env_t *env);
  *  (ST_LINK_EARTH: the site with the ground stations; ST_LINK_RELAY0 + r: the
  *  site with relay r), or NULL. Borrowed from @p env. */
 const ilrs_window_list_t *ilrs__station_env_windows(const station_env_t *env, uint32_t target);
+/* The site as the twin places it: selenographic latitude and longitude (deg),
+ * height above the mean radius (m, ground + mast) and the terrain horizon at
+ * the mast (borrowed, for the environment's life). */
+void ilrs__station_env_site(const station_env_t *env, double *lat_deg, double *lon_deg,
+                            double *height_m, const ilrs_horizon_t **horizon);
+/* COMM's onboard DTE prediction configuration of the run (station_apps.c):
+ * the site and horizon of @p env, the ground stations of @p sc. */
+void ilrs__station_comm_predict_config(const ilrs_scenario_t *sc, const station_env_t *env,
+                                       ilrs_com_predict_config_t *p);
 
 /* ---- flight apps -------------------------------------------------------------------- */
 

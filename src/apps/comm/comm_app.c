@@ -20,11 +20,18 @@
 // power cycle clears); a second event reports recovery when its link is back.
 // The window state is recomputed only when a window opens or closes (a cached
 // boundary), so a year of 1 Hz steps does not scan the table every step.
+// Onboard prediction (cfg.predict, comm_predict.c): the direct-to-Earth windows
+// of the next ahead_s are computed on board, again each time half of that is
+// left, and kept in their own table beside the uploaded one; a radio is in
+// contact inside either (merge: an uploaded window adds to the prediction, it
+// cannot remove a predicted one). A predicted window counts widened by guard_s
+// for the link selection and narrowed by guard_s for the outage FDIR.
 // Events in comm_eid.h.
 #include <stdlib.h>
 
 #include "apps/apps_int.h"
 #include "apps/comm/comm_eid.h"
+#include "apps/comm/comm_predict.h"
 
 #include <ilrs/ccsds.h>
 
@@ -45,7 +52,15 @@ struct ilrs_com_app {
     bool outage[ILRS_COM_MAX_RADIOS];
     /* window state, valid until win_until (0: recompute) */
     ilrs_tai_t win_until, win_next;
-    bool win_in[ILRS_COM_MAX_RADIOS];
+    bool win_in[ILRS_COM_MAX_RADIOS];   /* link selection */
+    bool win_fdir[ILRS_COM_MAX_RADIOS]; /* outage FDIR: the link must close */
+    /* onboard DTE prediction */
+    com_predictor_t pred;
+    ilrs_com_window_t pw[ILRS_COM_MAX_WINDOWS];
+    size_t pw_count;
+    ilrs_tai_t pred_until; /* predicted up to (0: not yet) */
+    ilrs_tai_t guard;
+    uint32_t pred_dropped;
     /* telemetry recorder: length-prefixed packets */
     uint8_t *ring;
     size_t ring_head, ring_used;
@@ -75,11 +90,37 @@ int ilrs_com_app_create(const ilrs_com_config_t *cfg, ilrs_com_app_t **out)
             return ILRS_EINVAL;
         }
     }
+    const ilrs_com_predict_config_t *pc = &cfg->predict;
+    if (pc->enabled && (pc->ahead_s < 0 || pc->step_s < 0 || pc->guard_s < 0 ||
+                        (pc->ahead_s > 0 && pc->ahead_s < 3600.0) || pc->ahead_s > 30 * 86400.0 ||
+                        (pc->step_s > 0 && (pc->step_s < 1.0 || pc->step_s > 3600.0)) ||
+                        pc->guard_s > 3600.0)) {
+        ilrs_log(ILRS_LOG_ERROR, "comm", "predict: ahead 1 h..30 d, step 1..3600 s, guard <= 1 h");
+        return ILRS_EINVAL;
+    }
+    for (size_t i = 0; pc->enabled && i < ILRS_COM_MASK_BINS; i++) {
+        if (!isfinite(pc->mask_deg[i]) || fabsf(pc->mask_deg[i]) > 90.0f) {
+            ilrs_log(ILRS_LOG_ERROR, "comm", "predict: mask bin %zu not an elevation", i);
+            return ILRS_EINVAL;
+        }
+    }
     ilrs_com_app_t *a = calloc(1, sizeof *a);
     if (a == NULL) {
         return ILRS_ENOMEM;
     }
     a->cfg = *cfg;
+    if (pc->enabled) {
+        ilrs_com_predict_config_t *p = &a->cfg.predict;
+        p->ahead_s = p->ahead_s > 0 ? p->ahead_s : 2.0 * 86400.0;
+        p->step_s = p->step_s > 0 ? p->step_s : 60.0;
+        p->guard_s = p->guard_s > 0 ? p->guard_s : 120.0;
+        a->guard = (ilrs_tai_t)llround(p->guard_s * 1e9);
+        if (ilrs__com_predict_init(&a->pred, p) != 0) {
+            ilrs_log(ILRS_LOG_ERROR, "comm", "predict: bad site or ground station");
+            free(a);
+            return ILRS_EINVAL;
+        }
+    }
     if (a->cfg.fill_limit == 0) {
         a->cfg.fill_limit = 0.5;
     }
@@ -197,6 +238,9 @@ static const apps_event_t events[] = {
     {COM_CYCLE_ERR_EID, "COM_CYCLE_ERR", ILRS_EVENT_ERROR,
      "radio %s: power cycle of line %s not requested: %s",
      "the PwrCycleLine command for a radio in outage could not be sent"},
+    {COM_PREDICT_ERR_EID, "COM_PREDICT_ERR", ILRS_EVENT_ERROR,
+     "contact prediction: %s (%u windows dropped)",
+     "the onboard contact prediction failed or its window table was full"},
     {COM_TM_DROP_ERR_EID, "COM_TM_DROP_ERR", ILRS_EVENT_ERROR,
      "telemetry %s: packets dropped (%llu B so far)",
      "telemetry could not be sent or recorded (no link without a recorder, or the recorder "
@@ -265,6 +309,9 @@ static int com_init(ilrs_app_t *app, void *ctx)
         {"power_cycles", NULL, ILRS_DICT_U32, &a->st.power_cycles},
         {"tm_recorded", "B", ILRS_DICT_U64, &a->tm_recorded},
         {"tm_held", "B", ILRS_DICT_U64, &a->tm_held},
+        {"predicted_windows", NULL, ILRS_DICT_U32, &a->st.predicted_windows},
+        {"predictions", NULL, ILRS_DICT_U32, &a->st.predictions},
+        {"predict_dropped", NULL, ILRS_DICT_U32, &a->pred_dropped},
     };
     if (rc == 0) {
         rc = apps_hk_counters(app, counters, APPS_COUNT(counters));
@@ -279,6 +326,24 @@ static int com_init(ilrs_app_t *app, void *ctx)
     return rc;
 }
 
+/* Whether @p now is in [lo, hi); the next boundary after @p now lowers *until,
+ * a start after @p now lowers *next (0: none) when @p next is given. */
+static bool in_span(ilrs_tai_t lo, ilrs_tai_t hi, ilrs_tai_t now, ilrs_tai_t *until,
+                    ilrs_tai_t *next)
+{
+    if (lo <= now && now < hi) {
+        *until = hi < *until ? hi : *until;
+        return true;
+    }
+    if (lo > now && lo < hi) {
+        *until = lo < *until ? lo : *until;
+        if (next != NULL) {
+            *next = *next == 0 || lo < *next ? lo : *next;
+        }
+    }
+    return false;
+}
+
 /* Window state of every radio at @p now, and the next window start after @p now
  * (0: none); kept until the next boundary (a start or an end) or a plan change. */
 static void window_state(ilrs_com_app_t *a, ilrs_tai_t now)
@@ -289,19 +354,78 @@ static void window_state(ilrs_com_app_t *a, ilrs_tai_t now)
     ilrs_tai_t until = INT64_MAX, next = 0;
     for (size_t r = 0; r < a->cfg.radio_count; r++) {
         a->win_in[r] = false;
+        a->win_fdir[r] = false;
     }
     for (size_t i = 0; i < a->cfg.window_count; i++) {
         const ilrs_com_window_t *w = &a->cfg.windows[i];
-        if (w->start <= now && now < w->end) {
+        if (in_span(w->start, w->end, now, &until, &next)) {
             a->win_in[w->radio] = true;
-            until = w->end < until ? w->end : until;
-        } else if (w->start > now) {
-            next = next == 0 || w->start < next ? w->start : next;
-            until = w->start < until ? w->start : until;
+            a->win_fdir[w->radio] = true;
+        }
+    }
+    bool sel = false, fdir = false;
+    for (size_t i = 0; i < a->pw_count; i++) {
+        const ilrs_com_window_t *w = &a->pw[i];
+        sel = in_span(w->start - a->guard, w->end + a->guard, now, &until, &next) || sel;
+        fdir = in_span(w->start + a->guard, w->end - a->guard, now, &until, NULL) || fdir;
+    }
+    for (size_t r = 0; r < a->cfg.radio_count; r++) {
+        if (a->cfg.radios[r].direct_to_earth) {
+            a->win_in[r] = a->win_in[r] || sel;
+            a->win_fdir[r] = a->win_fdir[r] || fdir;
         }
     }
     a->win_until = until;
     a->win_next = next;
+}
+
+/* Keep the predicted windows of the next ahead_s: predict from where the last
+ * run stopped when half the horizon is left. A window open at the join is
+ * continued, ended windows' slots are reused. */
+static void predict(ilrs_app_t *app, ilrs_com_app_t *a, ilrs_tai_t now)
+{
+    const ilrs_com_predict_config_t *p = &a->cfg.predict;
+    ilrs_tai_t ahead = (ilrs_tai_t)llround(p->ahead_s * 1e9);
+    if (a->pred_until != 0 && now + ahead / 2 < a->pred_until) {
+        return;
+    }
+    ilrs_tai_t from = a->pred_until > now ? a->pred_until : now, to = now + ahead;
+    ilrs_com_window_t got[ILRS_COM_MAX_WINDOWS];
+    size_t n = 0;
+    int rc = ilrs__com_predict_dte(&a->pred, from, to, got, ILRS_COM_MAX_WINDOWS, &n);
+    a->pred_until = to;
+    a->st.predictions++;
+    a->win_until = 0;
+    size_t first = 0;
+    if (n > 0 && got[0].start == from) {
+        for (size_t i = 0; i < a->pw_count; i++) {
+            if (a->pw[i].end == from) {
+                a->pw[i].end = got[0].end; /* the window open at the join goes on */
+                first = 1;
+                break;
+            }
+        }
+    }
+    size_t slot = 0;
+    for (size_t k = first; k < n; k++) {
+        while (slot < a->pw_count && a->pw[slot].end + a->guard > now) {
+            slot++;
+        }
+        if (slot >= ILRS_COM_MAX_WINDOWS) {
+            a->pred_dropped += (uint32_t)(n - k);
+            break;
+        }
+        a->pw[slot] = got[k];
+        if (slot == a->pw_count) {
+            a->pw_count++;
+        }
+        a->st.predicted_windows++;
+    }
+    if (rc != 0 || a->pred_dropped > 0) {
+        ilrs_app_event(app, COM_PREDICT_ERR_EID, ILRS_EVENT_ERROR,
+                       "contact prediction: %s (%u windows dropped)",
+                       rc != 0 ? ilrs_strerror(rc) : "table full", a->pred_dropped);
+    }
 }
 
 /* Whether radio @p i's power line is on (true when no line is known). */
@@ -484,18 +608,21 @@ static int com_step(ilrs_app_t *app, void *ctx)
     /* availability and selection */
     int pick = -1;
     ilrs_hal_radio_status_t rs[ILRS_COM_MAX_RADIOS];
-    bool plan = a->cfg.window_count > 0;
+    bool plan = a->cfg.window_count > 0 || a->cfg.predict.enabled;
     bool any_window = false;
     int best = 0;
     bool predicted[ILRS_COM_MAX_RADIOS] = {false};
+    if (a->cfg.predict.enabled) {
+        predict(app, a, now);
+    }
     if (plan) {
         window_state(a, now);
     }
     for (size_t i = 0; i < a->cfg.radio_count; i++) {
         bool ok = ilrs_hal_radio_status(a->cfg.hal, a->radio_id[i], &rs[i]) == 0;
         bool win = !plan || a->win_in[i];
-        predicted[i] = plan && win;
-        any_window = any_window || predicted[i];
+        predicted[i] = plan && a->win_fdir[i];
+        any_window = any_window || (plan && win);
         rs[i].link_up = ok && rs[i].link_up && win;
         /* score: 2 = available and of the preferred kind, 1 = available */
         bool preferred = a->cfg.radios[i].direct_to_earth != a->cfg.prefer_relay;
