@@ -153,11 +153,11 @@ static double mask_at(const ilrs_com_predict_config_t *cfg, double az)
     return (1.0 - w) * cfg->mask_deg[i] + w * cfg->mask_deg[j];
 }
 
-/* GCRS vector of ITRS vector @p v at Earth rotation angle @p era: CIRS = Rz(-era) v
+/* GCRS vector of ITRS vector @p v at Earth rotation angle era (c = cos, s = sin): CIRS = Rz(-era) v
  * (ITRS = Rz(era) CIRS without polar motion), GCRS = C2I^T CIRS. */
-static void itrs_to_gcrs(const double c2i[3][3], double era, const double v[3], double out[3])
+static void itrs_to_gcrs(const double c2i[3][3], double c, double s, const double v[3],
+                         double out[3])
 {
-    double c = cos(era), s = sin(era);
     double ci[3] = {c * v[0] - s * v[1], s * v[0] + c * v[1], v[2]};
     for (int i = 0; i < 3; i++) {
         out[i] = c2i[0][i] * ci[0] + c2i[1][i] * ci[1] + c2i[2][i] * ci[2];
@@ -189,12 +189,12 @@ static bool visible_at(com_predictor_t *p, ilrs_tai_t t)
     for (int i = 0; i < 3; i++) {
         site_icrf[i] = rot[0][i] * p->site[0] + rot[1][i] * p->site[1] + rot[2][i] * p->site[2];
     }
-    double era = p->era0[0] + ERA_RATE * dt;
+    double era = p->era0[0] + ERA_RATE * dt, ce = cos(era), se = sin(era);
     const ilrs_com_predict_config_t *cfg = p->cfg;
     for (size_t g = 0; g < cfg->ground_count; g++) {
         double pos[3], up[3], d[3];
-        itrs_to_gcrs(p->c2i, era, p->gs_itrs[g], pos);
-        itrs_to_gcrs(p->c2i, era, p->gs_up[g], up);
+        itrs_to_gcrs(p->c2i, ce, se, p->gs_itrs[g], pos);
+        itrs_to_gcrs(p->c2i, ce, se, p->gs_up[g], up);
         /* the site seen from the station (Moon-centred ICRF) */
         for (int i = 0; i < 3; i++) {
             pos[i] += earth[i];
