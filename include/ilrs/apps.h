@@ -562,6 +562,12 @@ typedef struct ilrs_com_ground {
     double min_el_deg;       /**< the station's lowest elevation for the Moon */
 } ilrs_com_ground_t;
 
+/** A relay's orbit for the onboard prediction: an orbit determination (state) uploaded. */
+typedef struct ilrs_com_relay_state {
+    ilrs_tai_t epoch;             /**< onboard TAI of the state (0: none) */
+    double r_m[3], v_m_s[3];      /**< Moon-centred, ICRF axes */
+} ilrs_com_relay_state_t;
+
 /**
  * Onboard direct-to-Earth contact prediction (docs/apps.md, "COMM"): the site
  * sees a ground station above its terrain horizon and the station sees the
@@ -587,6 +593,12 @@ typedef struct ilrs_com_predict_config {
      * outage.
      */
     double guard_s;
+    /**
+     * Relay orbits, by radio index (a relay radio with a state gets its windows
+     * predicted on board: two-body + lunar J2 secular drift; ComSetRelayOrbit
+     * replaces a state).
+     */
+    ilrs_com_relay_state_t relay[ILRS_COM_MAX_RADIOS];
 } ilrs_com_predict_config_t;
 
 /** COMM configuration. */

@@ -406,3 +406,12 @@ void ilrs__station_env_site(const station_env_t *env, double *lat_deg, double *l
     *height_m = env->lsite.height_m;
     *horizon = env->horizon;
 }
+
+int ilrs__station_env_relay_state(const station_env_t *env, size_t relay, ilrs_tai_t t,
+                                  double r_m[3], double v_m_s[3])
+{
+    if (relay >= env->relay_count) {
+        return ILRS_EINVAL;
+    }
+    return ilrs_orbit_state(env->relay[relay], t, r_m, v_m_s);
+}

@@ -112,6 +112,10 @@ const ilrs_window_list_t *ilrs__station_env_windows(const station_env_t *env, ui
  * the mast (borrowed, for the environment's life). */
 void ilrs__station_env_site(const station_env_t *env, double *lat_deg, double *lon_deg,
                             double *height_m, const ilrs_horizon_t **horizon);
+/* Relay @p relay's Moon-centred ICRF state (m, m/s) at @p t: the orbit
+ * determination the ground uploads to COMM. @return 0, ILRS_ERANGE, ILRS_EINVAL. */
+int ilrs__station_env_relay_state(const station_env_t *env, size_t relay, ilrs_tai_t t,
+                                  double r_m[3], double v_m_s[3]);
 /* COMM's onboard DTE prediction configuration of the run (station_apps.c):
  * the site and horizon of @p env, the ground stations of @p sc. */
 void ilrs__station_comm_predict_config(const ilrs_scenario_t *sc, const station_env_t *env,

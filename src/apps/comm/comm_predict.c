@@ -50,7 +50,7 @@ static double dot3(const double a[3], const double b[3])
 /* ICRF -> lunar body frame, IAU/WGCCRE model (Archinal et al. 2011, table 2:
  * alpha0, delta0, W with the 13 lunar arguments E1..E13; d in TDB days from
  * J2000, T in Julian centuries), R = Rz(W) Rx(90 - delta0) Rz(90 + alpha0). */
-static void iau_moon(double et_s, double r[3][3])
+static void iau_angles(double et_s, double *alpha_deg, double *delta_deg, double *w_deg)
 {
     static const double e0[13] = {125.045, 250.089, 260.008, 176.625, 357.529, 311.589, 134.963,
                                   276.617, 34.226,  15.134,  119.743, 239.961, 25.053};
@@ -72,10 +72,19 @@ static void iau_moon(double et_s, double r[3][3])
         delta += dc[k] * cos(ek);
         w += ws[k] * sin(ek);
     }
+    *alpha_deg = alpha;
+    *delta_deg = delta;
+    *w_deg = fmod(w, 360.0);
+}
+
+static void iau_moon(double et_s, double r[3][3])
+{
+    double alpha, delta, w;
+    iau_angles(et_s, &alpha, &delta, &w);
     eraIr(r);
     eraRz((90.0 + alpha) * ERFA_DD2R, r);
     eraRx((90.0 - delta) * ERFA_DD2R, r);
-    eraRz(fmod(w, 360.0) * ERFA_DD2R, r);
+    eraRz(w * ERFA_DD2R, r);
 }
 
 /* TT Julian date of onboard TAI t, as two parts. */
@@ -219,12 +228,21 @@ static bool visible_at(com_predictor_t *p, ilrs_tai_t t)
     return false;
 }
 
+typedef bool (*visible_fn)(com_predictor_t *p, const void *ctx, ilrs_tai_t t);
+
+static bool dte_visible(com_predictor_t *p, const void *ctx, ilrs_tai_t t)
+{
+    (void)ctx;
+    return visible_at(p, t);
+}
+
 /* The change of state between lo (state @p s_lo) and hi, to REFINE_NS. */
-static ilrs_tai_t refine(com_predictor_t *p, ilrs_tai_t lo, ilrs_tai_t hi, bool s_lo)
+static ilrs_tai_t refine(com_predictor_t *p, visible_fn fn, const void *ctx, ilrs_tai_t lo,
+                         ilrs_tai_t hi, bool s_lo)
 {
     while (hi - lo > REFINE_NS) {
         ilrs_tai_t mid = lo + (hi - lo) / 2;
-        if (visible_at(p, mid) == s_lo) {
+        if (fn(p, ctx, mid) == s_lo) {
             lo = mid;
         } else {
             hi = mid;
@@ -233,8 +251,8 @@ static ilrs_tai_t refine(com_predictor_t *p, ilrs_tai_t lo, ilrs_tai_t hi, bool 
     return lo + (hi - lo) / 2;
 }
 
-int ilrs__com_predict_dte(com_predictor_t *p, ilrs_tai_t from, ilrs_tai_t to,
-                          ilrs_com_window_t *out, size_t cap, size_t *n)
+static int search(com_predictor_t *p, visible_fn fn, const void *ctx, ilrs_tai_t from,
+                  ilrs_tai_t to, ilrs_com_window_t *out, size_t cap, size_t *n)
 {
     *n = 0;
     double step = p->cfg->step_s > 0 ? p->cfg->step_s : 60.0;
@@ -245,14 +263,14 @@ int ilrs__com_predict_dte(com_predictor_t *p, ilrs_tai_t from, ilrs_tai_t to,
     tt_jd(from + (to - from) / 2, &d1, &d2);
     eraC2i06a(d1, d2, p->c2i);
     ilrs_tai_t step_ns = (ilrs_tai_t)llround(step * 1e9);
-    bool prev = visible_at(p, from);
+    bool prev = fn(p, ctx, from);
     ilrs_tai_t open = from, t_prev = from;
     int rc = 0;
     for (ilrs_tai_t t = from; t < to;) {
         t = to - t < step_ns ? to : t + step_ns;
-        bool cur = visible_at(p, t);
+        bool cur = fn(p, ctx, t);
         if (cur != prev) {
-            ilrs_tai_t edge = refine(p, t_prev, t, prev);
+            ilrs_tai_t edge = refine(p, fn, ctx, t_prev, t, prev);
             if (cur) {
                 open = edge;
             } else if (*n < cap) {
@@ -272,4 +290,147 @@ int ilrs__com_predict_dte(com_predictor_t *p, ilrs_tai_t from, ilrs_tai_t to,
         }
     }
     return rc;
+}
+
+int ilrs__com_predict_dte(com_predictor_t *p, ilrs_tai_t from, ilrs_tai_t to,
+                          ilrs_com_window_t *out, size_t cap, size_t *n)
+{
+    return search(p, dte_visible, NULL, from, to, out, cap, n);
+}
+
+/* ---- relay ------------------------------------------------------------------------------ */
+
+/* Lunar GM and J2 (GRAIL GL0660B, Konopliv et al. 2014: GM 4902.80 km^3/s^2,
+ * unnormalised J2 = 2.03309e-4 at 1738.0 km), the values the twin's orbit
+ * model uses (REFERENCE.md). */
+#define GM_MOON 4.902800e12
+#define J2_MOON 2.03309e-4
+#define R_J2    1738.0e3
+
+int ilrs__com_relay_orbit(const ilrs_com_relay_state_t *st, com_relay_orbit_t *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int k = 0; k < 3; k++) {
+        if (!isfinite(st->r_m[k]) || !isfinite(st->v_m_s[k])) {
+            return ILRS_EINVAL;
+        }
+    }
+    /* the lunar equatorial frame of the epoch: Q = Rx(90 - delta0) Rz(90 + alpha0) */
+    double alpha, delta, w;
+    iau_angles((double)st->epoch / 1e9 + TT_TAI_S - J2000_FROM_1958_S, &alpha, &delta, &w);
+    eraIr(o->q);
+    eraRz((90.0 + alpha) * ERFA_DD2R, o->q);
+    eraRx((90.0 - delta) * ERFA_DD2R, o->q);
+    double r[3], v[3];
+    for (int k = 0; k < 3; k++) {
+        r[k] = dot3(o->q[k], st->r_m);
+        v[k] = dot3(o->q[k], st->v_m_s);
+    }
+    /* state -> classical elements (Vallado, Fundamentals of Astrodynamics and
+     * Applications, 4th ed., algorithm 9 RV2COE) */
+    double rn = sqrt(dot3(r, r)), v2 = dot3(v, v), rv = dot3(r, v);
+    double h[3];
+    eraPxp(r, v, h);
+    double hn = sqrt(dot3(h, h));
+    double nd[3] = {-h[1], h[0], 0.0}, nn = sqrt(nd[0] * nd[0] + nd[1] * nd[1]);
+    double ev[3];
+    for (int k = 0; k < 3; k++) {
+        ev[k] = ((v2 - GM_MOON / rn) * r[k] - rv * v[k]) / GM_MOON;
+    }
+    double e = sqrt(dot3(ev, ev));
+    double energy = v2 / 2.0 - GM_MOON / rn;
+    if (!(hn > 0.0) || !(energy < 0.0) || !(e < 1.0)) {
+        return ILRS_ERANGE;
+    }
+    o->a = -GM_MOON / (2.0 * energy);
+    o->e = e;
+    if (o->a * (1.0 - e) < MOON_RADIUS_M) {
+        return ILRS_ERANGE;
+    }
+    o->i = acos(fmax(-1.0, fmin(1.0, h[2] / hn)));
+    /* equatorial or circular orbits: the node on the x axis, the periapsis at the node */
+    o->raan = nn > 1e-9 * hn ? atan2(nd[1], nd[0]) : 0.0;
+    double nu_ref[3] = {cos(o->raan), sin(o->raan), 0.0};
+    if (nn > 1e-9 * hn) {
+        nu_ref[0] = nd[0] / nn;
+        nu_ref[1] = nd[1] / nn;
+    }
+    double hu[3] = {h[0] / hn, h[1] / hn, h[2] / hn}, perp[3];
+    eraPxp(hu, nu_ref, perp); /* in-plane, 90 deg ahead of the node */
+    double u_r = atan2(dot3(r, perp), dot3(r, nu_ref)); /* argument of latitude */
+    double nu; /* true anomaly */
+    if (e > 1e-9) {
+        o->argp = atan2(dot3(ev, perp), dot3(ev, nu_ref));
+        nu = u_r - o->argp;
+    } else {
+        o->argp = 0.0;
+        nu = u_r;
+    }
+    double ea = 2.0 * atan2(sqrt(1.0 - e) * sin(nu / 2.0), sqrt(1.0 + e) * cos(nu / 2.0));
+    o->m0 = ea - e * sin(ea);
+    /* J2 secular rates (Vallado 4th ed. §9.6, eqs. 9-41): node, periapsis, mean anomaly */
+    double n0 = sqrt(GM_MOON / (o->a * o->a * o->a)), pp = o->a * (1.0 - e * e);
+    double k = J2_MOON * (R_J2 / pp) * (R_J2 / pp), si2 = sin(o->i) * sin(o->i);
+    o->raan_dot = -1.5 * n0 * k * cos(o->i);
+    o->argp_dot = 0.75 * n0 * k * (4.0 - 5.0 * si2);
+    o->n = n0 * (1.0 + 0.75 * k * sqrt(1.0 - e * e) * (2.0 - 3.0 * si2));
+    o->epoch = st->epoch;
+    return 0;
+}
+
+/* Relay position, Moon-centred ICRF (m), at @p t. */
+static void relay_at(const com_relay_orbit_t *o, ilrs_tai_t t, double icrf[3])
+{
+    double dt = (double)(t - o->epoch) / 1e9;
+    double m = fmod(o->m0 + o->n * dt, 2.0 * ERFA_DPI);
+    double raan = o->raan + o->raan_dot * dt, argp = o->argp + o->argp_dot * dt;
+    /* Kepler's equation by Newton from E = M + e sin M (Vallado algorithm 2) */
+    double ea = m + o->e * sin(m);
+    for (int k = 0; k < 30; k++) {
+        double d = (ea - o->e * sin(ea) - m) / (1.0 - o->e * cos(ea));
+        ea -= d;
+        if (fabs(d) < 1e-12) {
+            break;
+        }
+    }
+    double xp = o->a * (cos(ea) - o->e), yp = o->a * sqrt(1.0 - o->e * o->e) * sin(ea);
+    /* perifocal -> equatorial: Rz(-raan) Rx(-i) Rz(-argp) */
+    double co = cos(raan), so = sin(raan), cw = cos(argp), sw = sin(argp), ci = cos(o->i),
+           si = sin(o->i);
+    double eq[3] = {(co * cw - so * sw * ci) * xp + (-co * sw - so * cw * ci) * yp,
+                    (so * cw + co * sw * ci) * xp + (-so * sw + co * cw * ci) * yp,
+                    (sw * si) * xp + (cw * si) * yp};
+    for (int k = 0; k < 3; k++) {
+        icrf[k] = o->q[0][k] * eq[0] + o->q[1][k] * eq[1] + o->q[2][k] * eq[2];
+    }
+}
+
+static bool relay_visible(com_predictor_t *p, const void *ctx, ilrs_tai_t t)
+{
+    const com_relay_orbit_t *o = ctx;
+    double rel[3];
+    relay_at(o, t, rel);
+    /* the body frame at t: the hourly nodes, as for the DTE */
+    ilrs_tai_t t0 = t >= 0 ? t / NODE_NS * NODE_NS : -((-t + NODE_NS - 1) / NODE_NS) * NODE_NS;
+    if (p->node_t[0] != t0 || p->node_t[1] != t0 + NODE_NS) {
+        (void)visible_at(p, t); /* loads the nodes */
+    }
+    double w = (double)(t - t0) / 1e9 / NODE_S, body[3];
+    for (int i = 0; i < 3; i++) {
+        body[i] = -p->site[i];
+        for (int j = 0; j < 3; j++) {
+            body[i] += ((1.0 - w) * p->rot[0][i][j] + w * p->rot[1][i][j]) * rel[j];
+        }
+    }
+    double dn = sqrt(dot3(body, body));
+    double el = asin(fmax(-1.0, fmin(1.0, dot3(body, p->up) / dn))) / ERFA_DD2R;
+    double az = atan2(dot3(body, p->east), dot3(body, p->north)) / ERFA_DD2R;
+    az = az < 0.0 ? az + 360.0 : az;
+    return el > fmax(0.0, mask_at(p->cfg, az));
+}
+
+int ilrs__com_predict_relay(com_predictor_t *p, const com_relay_orbit_t *orb, ilrs_tai_t from,
+                            ilrs_tai_t to, ilrs_com_window_t *out, size_t cap, size_t *n)
+{
+    return search(p, relay_visible, orb, from, to, out, cap, n);
 }

@@ -20,6 +20,21 @@ typedef struct com_predictor {
     double c2i[3][3];     /* GCRS -> CIRS, fixed over one prediction run */
 } com_predictor_t;
 
+/** A relay orbit as propagated on board: mean elements, J2 secular rates. */
+typedef struct com_relay_orbit {
+    ilrs_tai_t epoch;
+    double a, e, i, raan, argp, m0;  /* m, rad; lunar equatorial frame of the epoch */
+    double n, raan_dot, argp_dot;    /* rad/s (m0 advances at n) */
+    double q[3][3];                  /* ICRF -> that equatorial frame */
+} com_relay_orbit_t;
+
+/**
+ * @brief Relay orbit of an uploaded state (Moon-centred ICRF, m and m/s, at
+ *        @p epoch): elements in the lunar equatorial frame of the epoch, J2 rates.
+ * @return 0, ILRS_ERANGE (not an ellipse, or periapsis under the surface), ILRS_EINVAL.
+ */
+int ilrs__com_relay_orbit(const ilrs_com_relay_state_t *state, com_relay_orbit_t *out);
+
 /**
  * @brief Frames of @p cfg (borrowed for the predictor's life).
  * @return 0, ILRS_EINVAL (latitude, longitude, a ground station).
@@ -35,5 +50,12 @@ int ilrs__com_predict_init(com_predictor_t *p, const ilrs_com_predict_config_t *
  */
 int ilrs__com_predict_dte(com_predictor_t *p, ilrs_tai_t from, ilrs_tai_t to,
                           ilrs_com_window_t *out, size_t cap, size_t *n);
+
+/**
+ * @brief Relay windows in [@p from, @p to): the relay of @p orb above the
+ *        site's mask (and 0 deg), as ilrs__com_predict_dte() searches.
+ */
+int ilrs__com_predict_relay(com_predictor_t *p, const com_relay_orbit_t *orb, ilrs_tai_t from,
+                            ilrs_tai_t to, ilrs_com_window_t *out, size_t cap, size_t *n);
 
 #endif
