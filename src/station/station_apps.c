@@ -54,6 +54,10 @@ struct station_apps {
     const ilrs_window_list_t *plan[ILRS_COM_MAX_RADIOS];
     size_t plan_next[ILRS_COM_MAX_RADIOS];
     size_t plan_radios;
+    /* onboard prediction: per COMM radio its relay (-1: DTE), the twin for the states */
+    int relay_of[ILRS_COM_MAX_RADIOS];
+    station_env_t *env;
+    bool predict;
     ilrs_tai_t next_upload;
     uint64_t plan_uploads, plan_refused;
 };
@@ -325,7 +329,7 @@ void ilrs__station_comm_predict_config(const ilrs_scenario_t *sc, const station_
         p->grounds[p->ground_count++] =
             (ilrs_com_ground_t){gr->lat_deg, gr->lon_deg, gr->height_m, gr->min_elevation_deg};
     }
-    p->enabled = p->ground_count > 0;
+    p->enabled = true;
 }
 
 static int make_comm(const ilrs_scenario_t *sc, const station_hw_map_t *m, station_env_t *env,
@@ -350,16 +354,30 @@ static int make_comm(const ilrs_scenario_t *sc, const station_hw_map_t *m, stati
         if (m->radio_lines[r] >= 0) {
             snprintf(rc_->line, sizeof rc_->line, "%s", m->lines[m->radio_lines[r]].name);
         }
-        // Direct-to-Earth windows are predicted on board (below): the ground
-        // uploads only the relay's.
-        a->plan[r] = rc_->direct_to_earth ? NULL
-                                          : ilrs__station_env_windows(env, m->radios[r].target);
+        a->relay_of[r] = rc_->direct_to_earth ? -1 : (int)(m->radios[r].target - ST_LINK_RELAY0);
     }
     a->plan_radios = c->radio_count;
+    a->env = env;
+    // COMM predicts its windows on board: the direct-to-Earth ones from the
+    // site, its horizon and the ground stations, the relay's from the relay's
+    // orbit, whose state (the ground's orbit determination, here the twin's
+    // state) is uploaded at create and then daily (ComSetRelayOrbit). The
+    // ground uploads no windows.
     ilrs_com_predict_config_t *p = &c->predict;
     ilrs__station_comm_predict_config(sc, env, p);
-    for (size_t r = 0; !p->enabled && r < a->plan_radios; r++) {
-        a->plan[r] = ilrs__station_env_windows(env, m->radios[r].target);
+    p->enabled = true;
+    a->predict = true;
+    for (size_t r = 0; r < a->plan_radios; r++) {
+        if (a->relay_of[r] >= 0) {
+            p->relay[r].epoch = sc->epoch_tai;
+            rc = ilrs__station_env_relay_state(env, (size_t)a->relay_of[r], sc->epoch_tai,
+                                               p->relay[r].r_m, p->relay[r].v_m_s);
+            if (rc != 0) {
+                snprintf(error, cap, "COMM app: relay %d state: %s", a->relay_of[r],
+                         ilrs_strerror(rc));
+                goto out_free;
+            }
+        }
     }
     // The initial plan: the windows starting within the horizon.
     ilrs_tai_t until = sc->epoch_tai + (ilrs_tai_t)(PLAN_HORIZON_S * 1e9);
@@ -416,12 +434,51 @@ static int upload_window(ilrs_fsw_t *fsw, const ilrs_window_t *w, size_t radio)
     return rc == 0 ? ilrs_fsw_command(fsw, buf, len) : rc;
 }
 
+/* The relay's orbit determination (the twin's state now) to COMM. */
+static int upload_orbit(station_apps_t *a, ilrs_fsw_t *fsw, size_t radio, ilrs_tai_t now)
+{
+    const ilrs_dict_command_t *c =
+        ilrs_dict_find_command_by_name(ilrs_fsw_dict(fsw), "ComSetRelayOrbit");
+    double r[3], v[3];
+    int rc = c == NULL ? ILRS_EFSW_CMD
+                       : ilrs__station_env_relay_state(a->env, (size_t)a->relay_of[radio], now,
+                                                       r, v);
+    if (rc != 0) {
+        return rc;
+    }
+    char text[8][40];
+    snprintf(text[0], sizeof text[0], "%zu", radio);
+    snprintf(text[1], sizeof text[1], "%lld", (long long)now);
+    for (int k = 0; k < 3; k++) {
+        snprintf(text[2 + k], sizeof text[2 + k], "%.17g", r[k]);
+        snprintf(text[5 + k], sizeof text[5 + k], "%.17g", v[k]);
+    }
+    const char *args[8];
+    for (int k = 0; k < 8; k++) {
+        args[k] = text[k];
+    }
+    uint8_t buf[256];
+    size_t len = 0;
+    rc = ilrs_dict_build_command(c, args, 8, buf, sizeof buf, &len, NULL, 0);
+    return rc == 0 ? ilrs_fsw_command(fsw, buf, len) : rc;
+}
+
 int ilrs__station_apps_ground(station_apps_t *a, ilrs_fsw_t *fsw, ilrs_tai_t now)
 {
     if (a == NULL || a->comm == NULL || now < a->next_upload) {
         return 0;
     }
     a->next_upload = now + (ilrs_tai_t)(PLAN_UPLOAD_S * 1e9);
+    for (size_t r = 0; a->predict && r < a->plan_radios; r++) {
+        if (a->relay_of[r] >= 0) {
+            // A refused upload is counted; COMM says why in an event.
+            if (upload_orbit(a, fsw, r, now) == 0) {
+                a->plan_uploads++;
+            } else {
+                a->plan_refused++;
+            }
+        }
+    }
     ilrs_tai_t until = now + (ilrs_tai_t)(PLAN_HORIZON_S * 1e9);
     for (size_t r = 0; r < a->plan_radios; r++) {
         const ilrs_window_list_t *w = a->plan[r];

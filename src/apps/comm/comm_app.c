@@ -58,7 +58,11 @@ struct ilrs_com_app {
     com_predictor_t pred;
     ilrs_com_window_t pw[ILRS_COM_MAX_WINDOWS];
     size_t pw_count;
-    ilrs_tai_t pred_until; /* predicted up to (0: not yet) */
+    ilrs_tai_t pred_until; /* DTE predicted up to (0: not yet) */
+    com_relay_orbit_t orb[ILRS_COM_MAX_RADIOS];
+    bool orb_ok[ILRS_COM_MAX_RADIOS];
+    ilrs_tai_t relay_until[ILRS_COM_MAX_RADIOS];
+    const ilrs_dict_command_t *cmd_orbit;
     ilrs_tai_t guard;
     uint32_t pred_dropped;
     /* telemetry recorder: length-prefixed packets */
@@ -67,6 +71,9 @@ struct ilrs_com_app {
     uint64_t tm_recorded, tm_held;
     ilrs_tai_t *last_kept; /* per APID: last packet kept by the output filter */
 };
+
+/* Radio tag of the predicted direct-to-Earth windows: every DTE radio. */
+#define DTE_ALL UINT8_MAX
 
 /* A link down this long inside its predicted window is an outage (s): longer
  * than an acquisition or a rate change at the window's start. */
@@ -119,6 +126,17 @@ int ilrs_com_app_create(const ilrs_com_config_t *cfg, ilrs_com_app_t **out)
             ilrs_log(ILRS_LOG_ERROR, "comm", "predict: bad site or ground station");
             free(a);
             return ILRS_EINVAL;
+        }
+        for (size_t r = 0; r < cfg->radio_count; r++) {
+            if (cfg->radios[r].direct_to_earth || p->relay[r].epoch == 0) {
+                continue;
+            }
+            if (ilrs__com_relay_orbit(&p->relay[r], &a->orb[r]) != 0) {
+                ilrs_log(ILRS_LOG_ERROR, "comm", "predict: relay %zu: not an orbit", r);
+                free(a);
+                return ILRS_EINVAL;
+            }
+            a->orb_ok[r] = true;
         }
     }
     if (a->cfg.fill_limit == 0) {
@@ -215,6 +233,57 @@ static int cmd_window(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len
     return 0;
 }
 
+static const ilrs_dict_field_t orbit_args[] = {
+    {.name = "radio", .type = ILRS_DICT_U8, .has_range = true, .min = 0,
+     .max = ILRS_COM_MAX_RADIOS - 1, .description = "relay radio index in the configuration"},
+    {.name = "epoch", .type = ILRS_DICT_I64, .unit = "ns", .has_range = true, .min = 1,
+     .max = 9.2e18, .description = "epoch of the state, onboard TAI since 1958"},
+    {.name = "x", .type = ILRS_DICT_F64, .unit = "m", .description = "Moon-centred ICRF position"},
+    {.name = "y", .type = ILRS_DICT_F64, .unit = "m", .description = "Moon-centred ICRF position"},
+    {.name = "z", .type = ILRS_DICT_F64, .unit = "m", .description = "Moon-centred ICRF position"},
+    {.name = "vx", .type = ILRS_DICT_F64, .unit = "m/s", .description = "velocity"},
+    {.name = "vy", .type = ILRS_DICT_F64, .unit = "m/s", .description = "velocity"},
+    {.name = "vz", .type = ILRS_DICT_F64, .unit = "m/s", .description = "velocity"},
+};
+
+/* A relay's orbit determination: its windows are predicted again from now. */
+static int cmd_orbit(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
+{
+    ilrs_com_app_t *a = ctx;
+    size_t r = (size_t)apps_arg_int(a->cmd_orbit, 0, pkt, len);
+    ilrs_com_relay_state_t st = {.epoch = apps_arg_int(a->cmd_orbit, 1, pkt, len)};
+    for (size_t k = 0; k < 3; k++) {
+        st.r_m[k] = apps_arg_real(a->cmd_orbit, 2 + k, pkt, len);
+        st.v_m_s[k] = apps_arg_real(a->cmd_orbit, 5 + k, pkt, len);
+    }
+    com_relay_orbit_t orb;
+    const char *why = !a->cfg.predict.enabled                ? "no onboard prediction"
+                      : r >= a->cfg.radio_count               ? "no such radio"
+                      : a->cfg.radios[r].direct_to_earth      ? "not a relay radio"
+                      : ilrs__com_relay_orbit(&st, &orb) != 0 ? "not an orbit"
+                                                              : NULL;
+    if (why != NULL) {
+        ilrs_app_event(app, COM_WINDOW_ERR_EID, ILRS_EVENT_ERROR, "window refused: %s", why);
+        return ILRS_ERANGE;
+    }
+    a->orb[r] = orb;
+    a->orb_ok[r] = true;
+    a->cfg.predict.relay[r] = st;
+    /* the windows predicted from the old orbit end now; the next step predicts again */
+    ilrs_tai_t now = ilrs_app_time(app);
+    for (size_t i = 0; i < a->pw_count; i++) {
+        ilrs_com_window_t *w = &a->pw[i];
+        if (w->radio == r && w->end > now) {
+            w->end = w->start >= now ? INT64_MIN / 2 : now;
+        }
+    }
+    a->relay_until[r] = 0;
+    a->win_until = 0;
+    ilrs_app_event(app, COM_SET_INF_EID, ILRS_EVENT_INFO, "%s %s", "orbit set for",
+                   a->cfg.radios[r].name);
+    return 0;
+}
+
 static const apps_event_t events[] = {
     {COM_WINDOW_ERR_EID, "COM_WINDOW_ERR", ILRS_EVENT_ERROR, "window refused: %s",
      "ComAddWindow refused (end not after start, unknown radio, table full)"},
@@ -290,6 +359,11 @@ static int com_init(ilrs_app_t *app, void *ctx)
                           window_args, 3, cmd_window, &a->cmd_window);
     }
     if (rc == 0) {
+        rc = apps_command(app, "ComSetRelayOrbit", 5,
+                          "a relay's orbit (state): its contact windows are predicted on board",
+                          orbit_args, 8, cmd_orbit, &a->cmd_orbit);
+    }
+    if (rc == 0) {
         rc = apps_command(app, "ComSetPlayback", 3, "enable or disable playback requests",
                           play_args, 1, cmd_play, &a->cmd_play);
     }
@@ -363,11 +437,18 @@ static void window_state(ilrs_com_app_t *a, ilrs_tai_t now)
             a->win_fdir[w->radio] = true;
         }
     }
-    bool sel = false, fdir = false;
+    bool sel = false, fdir = false; /* predicted DTE windows (radio DTE_ALL) */
     for (size_t i = 0; i < a->pw_count; i++) {
         const ilrs_com_window_t *w = &a->pw[i];
-        sel = in_span(w->start - a->guard, w->end + a->guard, now, &until, &next) || sel;
-        fdir = in_span(w->start + a->guard, w->end - a->guard, now, &until, NULL) || fdir;
+        bool in_sel = in_span(w->start - a->guard, w->end + a->guard, now, &until, &next);
+        bool in_fdir = in_span(w->start + a->guard, w->end - a->guard, now, &until, NULL);
+        if (w->radio == DTE_ALL) {
+            sel = sel || in_sel;
+            fdir = fdir || in_fdir;
+        } else if (w->radio < a->cfg.radio_count) {
+            a->win_in[w->radio] = a->win_in[w->radio] || in_sel;
+            a->win_fdir[w->radio] = a->win_fdir[w->radio] || in_fdir;
+        }
     }
     for (size_t r = 0; r < a->cfg.radio_count; r++) {
         if (a->cfg.radios[r].direct_to_earth) {
@@ -379,27 +460,15 @@ static void window_state(ilrs_com_app_t *a, ilrs_tai_t now)
     a->win_next = next;
 }
 
-/* Keep the predicted windows of the next ahead_s: predict from where the last
- * run stopped when half the horizon is left. A window open at the join is
- * continued, ended windows' slots are reused. */
-static void predict(ilrs_app_t *app, ilrs_com_app_t *a, ilrs_tai_t now)
+/* Store predicted windows of [from, ...) tagged @p radio: a window open at the
+ * join with the previous run of the same radio goes on; ended slots are reused. */
+static void store(ilrs_com_app_t *a, ilrs_com_window_t *got, size_t n, ilrs_tai_t from,
+                  uint8_t radio, ilrs_tai_t now)
 {
-    const ilrs_com_predict_config_t *p = &a->cfg.predict;
-    ilrs_tai_t ahead = (ilrs_tai_t)llround(p->ahead_s * 1e9);
-    if (a->pred_until != 0 && now + ahead / 2 < a->pred_until) {
-        return;
-    }
-    ilrs_tai_t from = a->pred_until > now ? a->pred_until : now, to = now + ahead;
-    ilrs_com_window_t got[ILRS_COM_MAX_WINDOWS];
-    size_t n = 0;
-    int rc = ilrs__com_predict_dte(&a->pred, from, to, got, ILRS_COM_MAX_WINDOWS, &n);
-    a->pred_until = to;
-    a->st.predictions++;
-    a->win_until = 0;
     size_t first = 0;
     if (n > 0 && got[0].start == from) {
         for (size_t i = 0; i < a->pw_count; i++) {
-            if (a->pw[i].end == from) {
+            if (a->pw[i].radio == radio && a->pw[i].end == from) {
                 a->pw[i].end = got[0].end; /* the window open at the join goes on */
                 first = 1;
                 break;
@@ -416,15 +485,43 @@ static void predict(ilrs_app_t *app, ilrs_com_app_t *a, ilrs_tai_t now)
             break;
         }
         a->pw[slot] = got[k];
+        a->pw[slot].radio = radio;
         if (slot == a->pw_count) {
             a->pw_count++;
         }
         a->st.predicted_windows++;
     }
-    if (rc != 0 || a->pred_dropped > 0) {
-        ilrs_app_event(app, COM_PREDICT_ERR_EID, ILRS_EVENT_ERROR,
-                       "contact prediction: %s (%u windows dropped)",
-                       rc != 0 ? ilrs_strerror(rc) : "table full", a->pred_dropped);
+}
+
+/* Keep the predicted windows of the next ahead_s: predict from where the last
+ * run stopped when half the horizon is left (DTE, and each relay with an orbit). */
+static void predict(ilrs_app_t *app, ilrs_com_app_t *a, ilrs_tai_t now)
+{
+    const ilrs_com_predict_config_t *p = &a->cfg.predict;
+    ilrs_tai_t ahead = (ilrs_tai_t)llround(p->ahead_s * 1e9);
+    for (size_t r = 0; r <= a->cfg.radio_count; r++) {
+        bool dte = r == a->cfg.radio_count; /* the last pass: the DTE windows */
+        ilrs_tai_t *until = dte ? &a->pred_until : &a->relay_until[r];
+        if ((!dte && !a->orb_ok[r]) || (dte && p->ground_count == 0) ||
+            (*until != 0 && now + ahead / 2 < *until)) {
+            continue;
+        }
+        ilrs_tai_t from = *until > now ? *until : now, to = now + ahead;
+        ilrs_com_window_t got[ILRS_COM_MAX_WINDOWS];
+        size_t n = 0;
+        uint32_t dropped = a->pred_dropped;
+        int rc = dte ? ilrs__com_predict_dte(&a->pred, from, to, got, ILRS_COM_MAX_WINDOWS, &n)
+                     : ilrs__com_predict_relay(&a->pred, &a->orb[r], from, to, got,
+                                               ILRS_COM_MAX_WINDOWS, &n);
+        *until = to;
+        a->st.predictions++;
+        a->win_until = 0;
+        store(a, got, n, from, dte ? DTE_ALL : (uint8_t)r, now);
+        if (rc != 0 || a->pred_dropped != dropped) {
+            ilrs_app_event(app, COM_PREDICT_ERR_EID, ILRS_EVENT_ERROR,
+                           "contact prediction: %s (%u windows dropped)",
+                           rc != 0 ? ilrs_strerror(rc) : "table full", a->pred_dropped);
+        }
     }
 }
 
