@@ -13,13 +13,13 @@
 // virtual channel per hw payload, in hw payload order, owned by the payload's
 // partner: it files the PLD_DATA records and reads the rovers' ports itself,
 // and plays back by priority with a header naming the channel, so the space
-// link attributes every byte), COMM (the contact plan from the predicted
-// windows, link selection, telemetry recorder and real-time telemetry, playback
+// link attributes every byte), COMM (contact windows predicted on board:
+// direct-to-Earth and relay; link selection, telemetry recorder and real-time telemetry, playback
 // requests to STORAGE, radio outage FDIR) and MODE (nominal, power-safe on
 // shedding, survival). LC and SC put the station to sleep at sunset and wake
 // it at sunrise (below); HS watches every one of them (app watchdogs with
-// restarts). The ground keeps COMM's contact plan ahead of the
-// station with daily ComAddWindow uploads (ilrs__station_apps_ground()).
+// restarts). The ground uploads each relay's orbit (its state, from the twin)
+// to COMM daily with ComSetRelayOrbit (ilrs__station_apps_ground()).
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -30,11 +30,8 @@
 
 #define PLD_DATA_APID   0x1F0u /* PLD_DATA records (payload host -> STORAGE) */
 #define PLD_STATUS_APID 0x200u /* + payload index: each hosted payload's status */
-/* Contact plan: the ground keeps the windows of the next PLAN_HORIZON_S in COMM's
- * table, uploading each day the windows that come into the horizon (a plan
- * upload a day is the usual operations rhythm; the table holds 128 windows,
- * about 8 days of a 24 h relay orbit and the direct-to-Earth windows). */
-#define PLAN_HORIZON_S  (5.0 * 86400.0)
+/* Contact plan: COMM predicts its windows on board; the ground uploads each
+ * relay's orbit determination once a day (the usual operations rhythm). */
 #define PLAN_UPLOAD_S   86400.0
 
 struct station_apps {
@@ -50,10 +47,7 @@ struct station_apps {
     size_t hosted; /* scenario payloads 0..hosted-1 are hosted by PLD */
     size_t channels; /* STORAGE channel i = hw payload i */
     uint32_t line_on_mask, line_shed1_mask, line_survival_mask;
-    /* contact plan: per COMM radio, its predicted windows and the next to upload */
-    const ilrs_window_list_t *plan[ILRS_COM_MAX_RADIOS];
-    size_t plan_next[ILRS_COM_MAX_RADIOS];
-    size_t plan_radios;
+    size_t plan_radios; /* COMM's radios */
     /* onboard prediction: per COMM radio its relay (-1: DTE), the twin for the states */
     int relay_of[ILRS_COM_MAX_RADIOS];
     station_env_t *env;
@@ -379,19 +373,6 @@ static int make_comm(const ilrs_scenario_t *sc, const station_hw_map_t *m, stati
             }
         }
     }
-    // The initial plan: the windows starting within the horizon.
-    ilrs_tai_t until = sc->epoch_tai + (ilrs_tai_t)(PLAN_HORIZON_S * 1e9);
-    for (size_t r = 0; r < a->plan_radios; r++) {
-        const ilrs_window_list_t *w = a->plan[r];
-        while (w != NULL && a->plan_next[r] < w->count && w->items[a->plan_next[r]].start < until &&
-               c->window_count < ILRS_COM_MAX_WINDOWS) {
-            const ilrs_window_t *x = &w->items[a->plan_next[r]++];
-            if (x->end > sc->epoch_tai && x->end > x->start) {
-                c->windows[c->window_count++] =
-                    (ilrs_com_window_t){.start = x->start, .end = x->end, .radio = (uint8_t)r};
-            }
-        }
-    }
     a->next_upload = sc->epoch_tai + (ilrs_tai_t)(PLAN_UPLOAD_S * 1e9);
     // Telemetry: every app's HK and the events, each hosted payload's status,
     // one packet per APID per HK interval, recorded while no link closes (16 MiB:
@@ -415,23 +396,6 @@ static int make_comm(const ilrs_scenario_t *sc, const station_hw_map_t *m, stati
 out_free:
     free(c);
     return rc;
-}
-
-static int upload_window(ilrs_fsw_t *fsw, const ilrs_window_t *w, size_t radio)
-{
-    const ilrs_dict_command_t *c = ilrs_dict_find_command_by_name(ilrs_fsw_dict(fsw), "ComAddWindow");
-    if (c == NULL) {
-        return ILRS_EFSW_CMD;
-    }
-    char start[32], end[32], r[8];
-    snprintf(start, sizeof start, "%lld", (long long)w->start);
-    snprintf(end, sizeof end, "%lld", (long long)w->end);
-    snprintf(r, sizeof r, "%zu", radio);
-    const char *args[] = {start, end, r};
-    uint8_t buf[256];
-    size_t len = 0;
-    int rc = ilrs_dict_build_command(c, args, 3, buf, sizeof buf, &len, NULL, 0);
-    return rc == 0 ? ilrs_fsw_command(fsw, buf, len) : rc;
 }
 
 /* The relay's orbit determination (the twin's state now) to COMM. */
@@ -473,22 +437,6 @@ int ilrs__station_apps_ground(station_apps_t *a, ilrs_fsw_t *fsw, ilrs_tai_t now
         if (a->relay_of[r] >= 0) {
             // A refused upload is counted; COMM says why in an event.
             if (upload_orbit(a, fsw, r, now) == 0) {
-                a->plan_uploads++;
-            } else {
-                a->plan_refused++;
-            }
-        }
-    }
-    ilrs_tai_t until = now + (ilrs_tai_t)(PLAN_HORIZON_S * 1e9);
-    for (size_t r = 0; r < a->plan_radios; r++) {
-        const ilrs_window_list_t *w = a->plan[r];
-        while (w != NULL && a->plan_next[r] < w->count && w->items[a->plan_next[r]].start < until) {
-            const ilrs_window_t *x = &w->items[a->plan_next[r]++];
-            if (x->end <= now || x->end <= x->start) {
-                continue;
-            }
-            // A refused upload (table full) is counted; COMM says why in an event.
-            if (upload_window(fsw, x, r) == 0) {
                 a->plan_uploads++;
             } else {
                 a->plan_refused++;

@@ -140,8 +140,9 @@ void ilrs__station_apps_payload_bytes(const station_apps_t *apps, size_t i, uint
                                       uint64_t *held, uint64_t *lost);
 /** Telemetry packets COMM dropped (recorder full). */
 uint64_t ilrs__station_apps_tm_dropped(const station_apps_t *apps);
-/** Ground side of the run each second (station_timeline.c): the contact plan
- *  uploads (ComAddWindow for the windows coming into the plan's horizon). */
+/** Ground side of the run each second (station_timeline.c): once a day each
+ *  relay's orbit determination to COMM (ComSetRelayOrbit; COMM predicts its
+ *  contact windows on board). */
 int ilrs__station_apps_ground(station_apps_t *apps, ilrs_fsw_t *fsw, ilrs_tai_t now);
 /** True when the payload host hosts scenario payload @p index (reads its port). */
 bool ilrs__station_apps_hosts_payload(const station_apps_t *apps, size_t index);
