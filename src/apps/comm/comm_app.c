@@ -286,7 +286,8 @@ static int cmd_orbit(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
 
 static const apps_event_t events[] = {
     {COM_WINDOW_ERR_EID, "COM_WINDOW_ERR", ILRS_EVENT_ERROR, "window refused: %s",
-     "ComAddWindow refused (end not after start, unknown radio, table full)"},
+     "ComAddWindow refused (end not after start, unknown radio, table full) or "
+     "ComSetRelayOrbit refused (no prediction, not a relay radio, not an orbit)"},
     {COM_LINK_INF_EID, "COM_LINK_INF", ILRS_EVENT_INFO, "link %s -> %s (%.0f bit/s)",
      "the selected link changed (contact start or end, preference)"},
     {COM_HAL_ERR_EID, "COM_HAL_ERR", ILRS_EVENT_ERROR, "hal radio '%s': %s",
