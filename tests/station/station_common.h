@@ -67,6 +67,33 @@ static inline void remove_outputs(const char *dir)
     rmdir(dir);
 }
 
+/* Create and run @p sc for @p duration_s seconds into a fresh directory
+ * /tmp/ilrs-station-<tag>-XXXXXX (named in @p dir); keep the summary. Returns the
+ * station (the caller destroys it). */
+static inline ilrs_station_t *run_scenario(const ilrs_scenario_t *sc,
+                                           const ilrs_station_options_t *opts, double duration_s,
+                                           const char *tag, char *dir, size_t cap,
+                                           ilrs_station_summary_t *sum)
+{
+    ilrs_station_options_t o;
+    if (opts != NULL) {
+        o = *opts;
+    } else {
+        ilrs_station_options_default(&o);
+    }
+    o.duration_s = duration_s;
+    make_tmp(dir, cap, tag);
+    o.out_dir = dir;
+    char error[512] = "";
+    ilrs_station_t *st = NULL;
+    if (ilrs_station_create(sc, &o, &st, error, sizeof error) != 0) {
+        fail_msg("create %s: %s", sc->name, error);
+    }
+    assert_int_equal(ilrs_station_run(st), 0);
+    ilrs_station_get_summary(st, sum);
+    return st;
+}
+
 /* Run @p rel for @p days into a fresh directory; keep the summary. */
 static inline void run(const char *rel, double days, uint64_t seed, bool has_seed, char *dir,
                        size_t cap, ilrs_station_summary_t *sum, ilrs_station_t **keep,
@@ -75,19 +102,9 @@ static inline void run(const char *rel, double days, uint64_t seed, bool has_see
     ilrs_scenario_t *sc = load(rel);
     ilrs_station_options_t o;
     ilrs_station_options_default(&o);
-    o.duration_s = days * 86400.0;
     o.has_seed = has_seed;
     o.seed = seed;
-    make_tmp(dir, cap, "run");
-    o.out_dir = dir;
-    char error[512] = "";
-    ilrs_station_t *st = NULL;
-    int rc = ilrs_station_create(sc, &o, &st, error, sizeof error);
-    if (rc != 0) {
-        fail_msg("create %s: %s", rel, error);
-    }
-    assert_int_equal(ilrs_station_run(st), 0);
-    ilrs_station_get_summary(st, sum);
+    ilrs_station_t *st = run_scenario(sc, &o, days * 86400.0, "run", dir, cap, sum);
     if (keep != NULL) {
         *keep = st;
         *sc_out = sc;
@@ -95,6 +112,17 @@ static inline void run(const char *rel, double days, uint64_t seed, bool has_see
         ilrs_station_destroy(st);
         ilrs_scenario_destroy(sc);
     }
+}
+
+/* The single integer a SELECT count(*) ... returns. */
+static inline int64_t count_rows(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
 }
 
 static inline void check_outputs(const char *dir, bool charts)

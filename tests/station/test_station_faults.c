@@ -72,21 +72,10 @@ static void default_scenario_faults_detected(void **state)
             sc->faults[i].duration_s = 6.0 * 3600.0; /* the scenario's outage length */
         }
     }
-    ilrs_station_options_t o;
-    ilrs_station_options_default(&o);
-    o.duration_s = 20.0 * DAY;
     char dir[128];
-    make_tmp(dir, sizeof dir, "faults");
-    o.out_dir = dir;
-    char error[512] = "";
-    ilrs_station_t *st = NULL;
-    if (ilrs_station_create(sc, &o, &st, error, sizeof error) != 0) {
-        fail_msg("create: %s", error);
-    }
-    assert_int_equal(ilrs_station_run(st), 0);
     ilrs_station_summary_t *s = calloc(1, sizeof *s);
     assert_non_null(s);
-    ilrs_station_get_summary(st, s);
+    ilrs_station_t *st = run_scenario(sc, NULL, 20.0 * DAY, "faults", dir, sizeof dir, s);
     /* idle (RHUs keep the battery warm): found by the daily heater checkout */
     detected(s, "batt_heater_dead", "THERMAL", DAY + 120.0);
     detected(s, "bay_sensor", "THERMAL", 600.0);        /* 120 identical samples */

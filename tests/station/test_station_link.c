@@ -245,19 +245,7 @@ static ilrs_scenario_t *low_margin_scenario(void)
 static void run_low_margin(ilrs_scenario_t *sc, char *dir, size_t cap, ilrs_station_summary_t *s,
                            ilrs_station_t **keep)
 {
-    ilrs_station_options_t o;
-    ilrs_station_options_default(&o);
-    o.duration_s = 1.5 * 86400.0;
-    make_tmp(dir, cap, "link");
-    o.out_dir = dir;
-    char error[512] = "";
-    ilrs_station_t *st = NULL;
-    if (ilrs_station_create(sc, &o, &st, error, sizeof error) != 0) {
-        fail_msg("create: %s", error);
-    }
-    assert_int_equal(ilrs_station_run(st), 0);
-    ilrs_station_get_summary(st, s);
-    *keep = st;
+    *keep = run_scenario(sc, NULL, 1.5 * 86400.0, "link", dir, cap, s);
 }
 
 /* Near the threshold frames fail the FECF at the ground and are dropped, packets are

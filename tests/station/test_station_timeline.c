@@ -46,31 +46,9 @@ static void dictionary_check_before_the_run(void **state)
     ilrs_scenario_destroy(sc);
 }
 
-static int64_t count_rows(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *q = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    return n;
-}
-
 static void run_hour(ilrs_scenario_t *sc, char *dir, size_t cap, ilrs_station_summary_t *s)
 {
-    ilrs_station_options_t o;
-    ilrs_station_options_default(&o);
-    o.duration_s = 3600.0;
-    make_tmp(dir, cap, "timeline");
-    o.out_dir = dir;
-    char error[512] = "";
-    ilrs_station_t *st = NULL;
-    if (ilrs_station_create(sc, &o, &st, error, sizeof error) != 0) {
-        fail_msg("create: %s", error);
-    }
-    assert_int_equal(ilrs_station_run(st), 0);
-    ilrs_station_get_summary(st, s);
-    ilrs_station_destroy(st);
+    ilrs_station_destroy(run_scenario(sc, NULL, 3600.0, "timeline", dir, cap, s));
 }
 
 /* The default scenario's commands, moved into the first hour, are executed at
