@@ -337,7 +337,7 @@ void ilrs__station_rt_pace(ilrs_station_t *st);
 
 /* station_timeline.c: the scenario's command timeline (checked against the
  * dictionary at create: errors name the file, line and key) and the ground's
- * part each second (contact-plan uploads, the timeline's due commands through
+ * part each second (relay-orbit uploads, the timeline's due commands through
  * the command ingest, into the archive with their issuer, events.log and the
  * report's timeline). */
 int ilrs__station_timeline_create(ilrs_station_t *st, char *error, size_t cap);
