@@ -552,6 +552,55 @@ typedef struct ilrs_com_window {
     uint8_t radio; /**< index in the radio list */
 } ilrs_com_window_t;
 
+#define ILRS_COM_MAX_GROUNDS 16   /**< ground stations of the onboard DTE prediction */
+#define ILRS_COM_MASK_BINS 1440   /**< horizon mask bins (0.25 deg of azimuth) */
+
+/** A ground station, as the onboard direct-to-Earth prediction sees it. */
+typedef struct ilrs_com_ground {
+    double lat_deg, lon_deg; /**< WGS84 geodetic latitude, east longitude */
+    double height_m;         /**< above the ellipsoid */
+    double min_el_deg;       /**< the station's lowest elevation for the Moon */
+} ilrs_com_ground_t;
+
+/** A relay's orbit for the onboard prediction: an orbit determination (state) uploaded. */
+typedef struct ilrs_com_relay_state {
+    ilrs_tai_t epoch;             /**< onboard TAI of the state (0: none) */
+    double r_m[3], v_m_s[3];      /**< Moon-centred, ICRF axes */
+} ilrs_com_relay_state_t;
+
+/**
+ * Onboard direct-to-Earth contact prediction (docs/apps.md, "COMM"): the site
+ * sees a ground station above its terrain horizon and the station sees the
+ * site above its minimum elevation (ERFA eraMoon98, the IAU/WGCCRE lunar
+ * rotation, the Earth rotation angle). The windows are computed on board,
+ * ahead_s ahead, at step_s samples refined to 1 s, and apply to every
+ * direct_to_earth radio.
+ */
+typedef struct ilrs_com_predict_config {
+    bool enabled;
+    double lat_deg, lon_deg; /**< site, selenographic (mean-Earth frame), deg */
+    double height_m;         /**< above the mean radius (1737.4 km) */
+    /** Terrain horizon elevation (deg) at azimuth i*360/BINS from north through east. */
+    float mask_deg[ILRS_COM_MASK_BINS];
+    ilrs_com_ground_t grounds[ILRS_COM_MAX_GROUNDS];
+    size_t ground_count;
+    double ahead_s; /**< prediction horizon (0 = 2 days); re-predicted each half */
+    double step_s;  /**< sampling step (0 = 60 s) */
+    /**
+     * Margin (0 = 120 s): link selection takes a predicted window widened by it
+     * at both ends, the outage FDIR expects the link only inside it narrowed by
+     * it, so the prediction's error makes neither a missed contact nor a false
+     * outage.
+     */
+    double guard_s;
+    /**
+     * Relay orbits, by radio index (a relay radio with a state gets its windows
+     * predicted on board: two-body + lunar J2 secular drift; ComSetRelayOrbit
+     * replaces a state).
+     */
+    ilrs_com_relay_state_t relay[ILRS_COM_MAX_RADIOS];
+} ilrs_com_predict_config_t;
+
 /** COMM configuration. */
 typedef struct ilrs_com_config {
     ilrs_hal_t *hal;
@@ -584,6 +633,11 @@ typedef struct ilrs_com_config {
     double cycle_off_s; /**< off time of the power cycle on an outage (0 = 10 s) */
     double rate_hz;    /**< 0 = 1 Hz */
     uint16_t apid;
+    /**
+     * Onboard DTE prediction. Its windows and the table's (config and
+     * ComAddWindow) are merged: a radio is in contact in either.
+     */
+    ilrs_com_predict_config_t predict;
 } ilrs_com_config_t;
 
 /** COMM state. */
@@ -597,6 +651,8 @@ typedef struct ilrs_com_status {
     uint64_t tm_packets_dropped; /**< telemetry packets dropped (rt_dropped counts their octets) */
     uint32_t outages;       /**< radio outages detected */
     uint32_t power_cycles;  /**< power cycles requested for radios in outage */
+    uint32_t predicted_windows; /**< DTE windows predicted on board so far */
+    uint32_t predictions;       /**< prediction runs (one per half horizon) */
 } ilrs_com_status_t;
 
 typedef struct ilrs_com_app ilrs_com_app_t;

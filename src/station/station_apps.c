@@ -13,13 +13,13 @@
 // virtual channel per hw payload, in hw payload order, owned by the payload's
 // partner: it files the PLD_DATA records and reads the rovers' ports itself,
 // and plays back by priority with a header naming the channel, so the space
-// link attributes every byte), COMM (the contact plan from the predicted
-// windows, link selection, telemetry recorder and real-time telemetry, playback
+// link attributes every byte), COMM (contact windows predicted on board:
+// direct-to-Earth and relay; link selection, telemetry recorder and real-time telemetry, playback
 // requests to STORAGE, radio outage FDIR) and MODE (nominal, power-safe on
 // shedding, survival). LC and SC put the station to sleep at sunset and wake
 // it at sunrise (below); HS watches every one of them (app watchdogs with
-// restarts). The ground keeps COMM's contact plan ahead of the
-// station with daily ComAddWindow uploads (ilrs__station_apps_ground()).
+// restarts). The ground uploads each relay's orbit (its state, from the twin)
+// to COMM daily with ComSetRelayOrbit (ilrs__station_apps_ground()).
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -30,11 +30,8 @@
 
 #define PLD_DATA_APID   0x1F0u /* PLD_DATA records (payload host -> STORAGE) */
 #define PLD_STATUS_APID 0x200u /* + payload index: each hosted payload's status */
-/* Contact plan: the ground keeps the windows of the next PLAN_HORIZON_S in COMM's
- * table, uploading each day the windows that come into the horizon (a plan
- * upload a day is the usual operations rhythm; the table holds 128 windows,
- * about 8 days of a 24 h relay orbit and the direct-to-Earth windows). */
-#define PLAN_HORIZON_S  (5.0 * 86400.0)
+/* Contact plan: COMM predicts its windows on board; the ground uploads each
+ * relay's orbit determination once a day (the usual operations rhythm). */
 #define PLAN_UPLOAD_S   86400.0
 
 struct station_apps {
@@ -50,10 +47,11 @@ struct station_apps {
     size_t hosted; /* scenario payloads 0..hosted-1 are hosted by PLD */
     size_t channels; /* STORAGE channel i = hw payload i */
     uint32_t line_on_mask, line_shed1_mask, line_survival_mask;
-    /* contact plan: per COMM radio, its predicted windows and the next to upload */
-    const ilrs_window_list_t *plan[ILRS_COM_MAX_RADIOS];
-    size_t plan_next[ILRS_COM_MAX_RADIOS];
-    size_t plan_radios;
+    size_t plan_radios; /* COMM's radios */
+    /* onboard prediction: per COMM radio its relay (-1: DTE), the twin for the states */
+    int relay_of[ILRS_COM_MAX_RADIOS];
+    station_env_t *env;
+    bool predict;
     ilrs_tai_t next_upload;
     uint64_t plan_uploads, plan_refused;
 };
@@ -306,6 +304,28 @@ static int make_storage(const ilrs_scenario_t *sc, const station_hw_map_t *m, il
     return rc;
 }
 
+void ilrs__station_comm_predict_config(const ilrs_scenario_t *sc, const station_env_t *env,
+                                       ilrs_com_predict_config_t *p)
+{
+    // Onboard DTE prediction: the site, the twin's terrain horizon sampled on
+    // the COMM mask's bins (the twin's own 0.25 deg bins for the default 1440)
+    // and the scenario's ground stations, uploaded once at create.
+    memset(p, 0, sizeof *p);
+    const ilrs_horizon_t *hz = NULL;
+    ilrs__station_env_site(env, &p->lat_deg, &p->lon_deg, &p->height_m, &hz);
+    for (size_t i = 0; i < ILRS_COM_MASK_BINS; i++) {
+        double h = hz != NULL ? ilrs_horizon_elevation(hz, 360.0 * (double)i / ILRS_COM_MASK_BINS)
+                              : 0.0;
+        p->mask_deg[i] = isfinite(h) ? (float)fmax(-90.0, fmin(90.0, h)) : 0.0f;
+    }
+    for (size_t g = 0; g < sc->ground_count && g < ILRS_COM_MAX_GROUNDS; g++) {
+        const ilrs_scenario_ground_t *gr = &sc->grounds[g];
+        p->grounds[p->ground_count++] =
+            (ilrs_com_ground_t){gr->lat_deg, gr->lon_deg, gr->height_m, gr->min_elevation_deg};
+    }
+    p->enabled = true;
+}
+
 static int make_comm(const ilrs_scenario_t *sc, const station_hw_map_t *m, station_env_t *env,
                      ilrs_hal_t *hal, station_apps_t *a, char *error, size_t cap)
 {
@@ -328,19 +348,28 @@ static int make_comm(const ilrs_scenario_t *sc, const station_hw_map_t *m, stati
         if (m->radio_lines[r] >= 0) {
             snprintf(rc_->line, sizeof rc_->line, "%s", m->lines[m->radio_lines[r]].name);
         }
-        a->plan[r] = ilrs__station_env_windows(env, m->radios[r].target);
+        a->relay_of[r] = rc_->direct_to_earth ? -1 : (int)(m->radios[r].target - ST_LINK_RELAY0);
     }
     a->plan_radios = c->radio_count;
-    // The initial plan: the windows starting within the horizon.
-    ilrs_tai_t until = sc->epoch_tai + (ilrs_tai_t)(PLAN_HORIZON_S * 1e9);
+    a->env = env;
+    // COMM predicts its windows on board: the direct-to-Earth ones from the
+    // site, its horizon and the ground stations, the relay's from the relay's
+    // orbit, whose state (the ground's orbit determination, here the twin's
+    // state) is uploaded at create and then daily (ComSetRelayOrbit). The
+    // ground uploads no windows.
+    ilrs_com_predict_config_t *p = &c->predict;
+    ilrs__station_comm_predict_config(sc, env, p);
+    p->enabled = true;
+    a->predict = true;
     for (size_t r = 0; r < a->plan_radios; r++) {
-        const ilrs_window_list_t *w = a->plan[r];
-        while (w != NULL && a->plan_next[r] < w->count && w->items[a->plan_next[r]].start < until &&
-               c->window_count < ILRS_COM_MAX_WINDOWS) {
-            const ilrs_window_t *x = &w->items[a->plan_next[r]++];
-            if (x->end > sc->epoch_tai && x->end > x->start) {
-                c->windows[c->window_count++] =
-                    (ilrs_com_window_t){.start = x->start, .end = x->end, .radio = (uint8_t)r};
+        if (a->relay_of[r] >= 0) {
+            p->relay[r].epoch = sc->epoch_tai;
+            rc = ilrs__station_env_relay_state(env, (size_t)a->relay_of[r], sc->epoch_tai,
+                                               p->relay[r].r_m, p->relay[r].v_m_s);
+            if (rc != 0) {
+                snprintf(error, cap, "COMM app: relay %d state: %s", a->relay_of[r],
+                         ilrs_strerror(rc));
+                goto out_free;
             }
         }
     }
@@ -369,20 +398,32 @@ out_free:
     return rc;
 }
 
-static int upload_window(ilrs_fsw_t *fsw, const ilrs_window_t *w, size_t radio)
+/* The relay's orbit determination (the twin's state now) to COMM. */
+static int upload_orbit(station_apps_t *a, ilrs_fsw_t *fsw, size_t radio, ilrs_tai_t now)
 {
-    const ilrs_dict_command_t *c = ilrs_dict_find_command_by_name(ilrs_fsw_dict(fsw), "ComAddWindow");
-    if (c == NULL) {
-        return ILRS_EFSW_CMD;
+    const ilrs_dict_command_t *c =
+        ilrs_dict_find_command_by_name(ilrs_fsw_dict(fsw), "ComSetRelayOrbit");
+    double r[3], v[3];
+    int rc = c == NULL ? ILRS_EFSW_CMD
+                       : ilrs__station_env_relay_state(a->env, (size_t)a->relay_of[radio], now,
+                                                       r, v);
+    if (rc != 0) {
+        return rc;
     }
-    char start[32], end[32], r[8];
-    snprintf(start, sizeof start, "%lld", (long long)w->start);
-    snprintf(end, sizeof end, "%lld", (long long)w->end);
-    snprintf(r, sizeof r, "%zu", radio);
-    const char *args[] = {start, end, r};
+    char text[8][40];
+    snprintf(text[0], sizeof text[0], "%zu", radio);
+    snprintf(text[1], sizeof text[1], "%lld", (long long)now);
+    for (int k = 0; k < 3; k++) {
+        snprintf(text[2 + k], sizeof text[2 + k], "%.17g", r[k]);
+        snprintf(text[5 + k], sizeof text[5 + k], "%.17g", v[k]);
+    }
+    const char *args[8];
+    for (int k = 0; k < 8; k++) {
+        args[k] = text[k];
+    }
     uint8_t buf[256];
     size_t len = 0;
-    int rc = ilrs_dict_build_command(c, args, 3, buf, sizeof buf, &len, NULL, 0);
+    rc = ilrs_dict_build_command(c, args, 8, buf, sizeof buf, &len, NULL, 0);
     return rc == 0 ? ilrs_fsw_command(fsw, buf, len) : rc;
 }
 
@@ -392,16 +433,10 @@ int ilrs__station_apps_ground(station_apps_t *a, ilrs_fsw_t *fsw, ilrs_tai_t now
         return 0;
     }
     a->next_upload = now + (ilrs_tai_t)(PLAN_UPLOAD_S * 1e9);
-    ilrs_tai_t until = now + (ilrs_tai_t)(PLAN_HORIZON_S * 1e9);
-    for (size_t r = 0; r < a->plan_radios; r++) {
-        const ilrs_window_list_t *w = a->plan[r];
-        while (w != NULL && a->plan_next[r] < w->count && w->items[a->plan_next[r]].start < until) {
-            const ilrs_window_t *x = &w->items[a->plan_next[r]++];
-            if (x->end <= now || x->end <= x->start) {
-                continue;
-            }
-            // A refused upload (table full) is counted; COMM says why in an event.
-            if (upload_window(fsw, x, r) == 0) {
+    for (size_t r = 0; a->predict && r < a->plan_radios; r++) {
+        if (a->relay_of[r] >= 0) {
+            // A refused upload is counted; COMM says why in an event.
+            if (upload_orbit(a, fsw, r, now) == 0) {
                 a->plan_uploads++;
             } else {
                 a->plan_refused++;

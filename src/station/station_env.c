@@ -397,3 +397,21 @@ const ilrs_window_list_t *ilrs__station_env_windows(const station_env_t *env, ui
     size_t r = target - ST_LINK_RELAY0;
     return r < env->relay_count ? &env->relay_site[r].list : NULL;
 }
+
+void ilrs__station_env_site(const station_env_t *env, double *lat_deg, double *lon_deg,
+                            double *height_m, const ilrs_horizon_t **horizon)
+{
+    *lat_deg = env->lsite.lat_deg;
+    *lon_deg = env->lsite.lon_deg;
+    *height_m = env->lsite.height_m;
+    *horizon = env->horizon;
+}
+
+int ilrs__station_env_relay_state(const station_env_t *env, size_t relay, ilrs_tai_t t,
+                                  double r_m[3], double v_m_s[3])
+{
+    if (relay >= env->relay_count) {
+        return ILRS_EINVAL;
+    }
+    return ilrs_orbit_state(env->relay[relay], t, r_m, v_m_s);
+}

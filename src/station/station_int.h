@@ -107,6 +107,19 @@ size_t ilrs__station_env_relay_count(const station_env_t *env);
  *  (ST_LINK_EARTH: the site with the ground stations; ST_LINK_RELAY0 + r: the
  *  site with relay r), or NULL. Borrowed from @p env. */
 const ilrs_window_list_t *ilrs__station_env_windows(const station_env_t *env, uint32_t target);
+/* The site as the twin places it: selenographic latitude and longitude (deg),
+ * height above the mean radius (m, ground + mast) and the terrain horizon at
+ * the mast (borrowed, for the environment's life). */
+void ilrs__station_env_site(const station_env_t *env, double *lat_deg, double *lon_deg,
+                            double *height_m, const ilrs_horizon_t **horizon);
+/* Relay @p relay's Moon-centred ICRF state (m, m/s) at @p t: the orbit
+ * determination the ground uploads to COMM. @return 0, ILRS_ERANGE, ILRS_EINVAL. */
+int ilrs__station_env_relay_state(const station_env_t *env, size_t relay, ilrs_tai_t t,
+                                  double r_m[3], double v_m_s[3]);
+/* COMM's onboard DTE prediction configuration of the run (station_apps.c):
+ * the site and horizon of @p env, the ground stations of @p sc. */
+void ilrs__station_comm_predict_config(const ilrs_scenario_t *sc, const station_env_t *env,
+                                       ilrs_com_predict_config_t *p);
 
 /* ---- flight apps -------------------------------------------------------------------- */
 
@@ -127,8 +140,9 @@ void ilrs__station_apps_payload_bytes(const station_apps_t *apps, size_t i, uint
                                       uint64_t *held, uint64_t *lost);
 /** Telemetry packets COMM dropped (recorder full). */
 uint64_t ilrs__station_apps_tm_dropped(const station_apps_t *apps);
-/** Ground side of the run each second (station_timeline.c): the contact plan
- *  uploads (ComAddWindow for the windows coming into the plan's horizon). */
+/** Ground side of the run each second (station_timeline.c): once a day each
+ *  relay's orbit determination to COMM (ComSetRelayOrbit; COMM predicts its
+ *  contact windows on board). */
 int ilrs__station_apps_ground(station_apps_t *apps, ilrs_fsw_t *fsw, ilrs_tai_t now);
 /** True when the payload host hosts scenario payload @p index (reads its port). */
 bool ilrs__station_apps_hosts_payload(const station_apps_t *apps, size_t index);
@@ -323,7 +337,7 @@ void ilrs__station_rt_pace(ilrs_station_t *st);
 
 /* station_timeline.c: the scenario's command timeline (checked against the
  * dictionary at create: errors name the file, line and key) and the ground's
- * part each second (contact-plan uploads, the timeline's due commands through
+ * part each second (relay-orbit uploads, the timeline's due commands through
  * the command ingest, into the archive with their issuer, events.log and the
  * report's timeline). */
 int ilrs__station_timeline_create(ilrs_station_t *st, char *error, size_t cap);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The ground's part of the run, each mission second before the flight software's
-// frame: the contact-plan uploads (station_apps.c) and the scenario's command
+// frame: the relay-orbit uploads to COMM (station_apps.c) and the scenario's command
 // timeline. At create every timeline command is built from the station's
 // dictionary (name and text arguments, ilrs_dict_build_command()), so an unknown
 // command or a bad argument stops the run before it starts with the scenario

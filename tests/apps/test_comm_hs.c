@@ -9,6 +9,7 @@
 #include "apps_test.h"
 
 #include "apps/comm/comm_eid.h"
+#include "apps/comm/comm_predict.h"
 
 #include "apps/hs/hs_eid.h"
 #include "apps/power/power_eid.h"
@@ -161,6 +162,160 @@ static void comm_next_contact_prediction(void **state)
     /* bad windows refused */
     cc.windows[0].end = cc.windows[0].start;
     assert_int_equal(ilrs_com_app_create(&cc, &com), ILRS_EINVAL);
+}
+
+/* Onboard DTE prediction: the app's windows are those of the predictor
+ * (comm_predict.c, checked against the twin in tests/station/test_station_contact.c);
+ * the link is selected from guard_s before a predicted window, and the outage
+ * FDIR expects the link only from guard_s after its start. Site at the
+ * sub-Earth point (the Earth always up: contacts are the ground station's Moon
+ * passes), flat horizon, one station at the Canberra DSN latitude. */
+static void comm_onboard_prediction(void **state)
+{
+    (void)state;
+    harness_t h;
+    harness_init(&h);
+    th_init(&h.hal);
+    th_add_radio(&h.hal, "radio.earth", true);
+    ilrs_tai_t t0 = ilrs_time_now(ilrs_fsw_time(h.fsw));
+    ilrs_com_config_t *cc = calloc(1, sizeof *cc);
+    assert_non_null(cc);
+    cc->hal = &h.hal.hal;
+    cc->radio_count = 1;
+    snprintf(cc->radios[0].name, ILRS_APPS_NAME_MAX, "radio.earth");
+    cc->radios[0].direct_to_earth = true;
+    cc->predict = (ilrs_com_predict_config_t){.enabled = true, .ground_count = 1};
+    cc->predict.grounds[0] = (ilrs_com_ground_t){-35.4, 148.98, 690.0, 10.0};
+    /* the same windows, computed as the app will */
+    com_predictor_t *p = calloc(1, sizeof *p);
+    assert_non_null(p);
+    ilrs_com_predict_config_t pc = cc->predict;
+    pc.step_s = 60.0;
+    assert_int_equal(ilrs__com_predict_init(p, &pc), 0);
+    ilrs_com_window_t w[ILRS_COM_MAX_WINDOWS];
+    size_t n = 0;
+    const ilrs_tai_t s1 = INT64_C(1000000000);
+    assert_int_equal(ilrs__com_predict_dte(p, t0, t0 + 172800 * s1, w, ILRS_COM_MAX_WINDOWS, &n), 0);
+    assert_true(n >= 2 && n <= 4); /* about one Moon pass a day */
+    const ilrs_com_window_t *next = w[0].start > t0 + 600 * s1 ? &w[0] : &w[1];
+    double open_s = (double)(next->start - t0) / 1e9;
+    ilrs_com_app_t *com = NULL;
+    assert_int_equal(ilrs_com_app_create(cc, &com), 0);
+    ilrs_app_def_t def;
+    ilrs_com_app_def(com, &def);
+    assert_int_equal(ilrs_fsw_add_app(h.fsw, &def, NULL), 0);
+    harness_run(&h, 10.5);
+    ilrs_com_status_t s;
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.predictions, 1);
+    assert_int_equal(s.predicted_windows, n);
+    /* before the guard: no contact, the next one counted down */
+    harness_run(&h, open_s - 200.0 - 10.5);
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.selected, -1);
+    assert_true(fabs(s.next_contact_s - 80.0) <= 1.5);
+    /* within the guard before the window the link is taken */
+    harness_run(&h, 140.0); /* start - 60 s */
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.selected, 0);
+    /* link lost at the start: the FDIR expects it from start + 120 s, outage 60 s later */
+    harness_run(&h, 60.0);
+    h.hal.radio_up[0] = false;
+    harness_run(&h, 170.0); /* start + 170 s */
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.outages, 0);
+    harness_run(&h, 20.0); /* start + 190 s */
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.outages, 1);
+    ilrs_fsw_destroy(h.fsw);
+    ilrs_com_app_destroy(com);
+    /* bad prediction settings refused */
+    cc->predict.step_s = 0.5;
+    assert_int_equal(ilrs_com_app_create(cc, &com), ILRS_EINVAL);
+    cc->predict.step_s = 0;
+    cc->predict.mask_deg[7] = NAN;
+    assert_int_equal(ilrs_com_app_create(cc, &com), ILRS_EINVAL);
+    cc->predict.mask_deg[7] = 0;
+    cc->predict.lat_deg = 91.0;
+    assert_int_equal(ilrs_com_app_create(cc, &com), ILRS_EINVAL);
+    free(p);
+    free(cc);
+}
+
+/* Relay windows predicted on board from the relay's state (two-body + J2,
+ * checked against the twin in tests/station/test_station_contact.c): the app's
+ * windows are the predictor's; ComSetRelayOrbit replaces the orbit and the
+ * prediction; a state for a direct-to-Earth radio or a hyperbola is refused. */
+static void comm_relay_orbit_prediction(void **state)
+{
+    (void)state;
+    harness_t h;
+    harness_init(&h);
+    th_init(&h.hal);
+    th_add_radio(&h.hal, "radio.relay", true);
+    th_add_radio(&h.hal, "radio.earth", true);
+    ilrs_tai_t t0 = ilrs_time_now(ilrs_fsw_time(h.fsw));
+    ilrs_com_config_t *cc = calloc(1, sizeof *cc);
+    assert_non_null(cc);
+    cc->hal = &h.hal.hal;
+    cc->radio_count = 2;
+    snprintf(cc->radios[0].name, ILRS_APPS_NAME_MAX, "radio.relay");
+    snprintf(cc->radios[1].name, ILRS_APPS_NAME_MAX, "radio.earth");
+    cc->radios[1].direct_to_earth = true;
+    cc->predict = (ilrs_com_predict_config_t){.enabled = true, .lat_deg = -89.5};
+    /* an elliptical orbit, 6000 km from the centre, inclined */
+    cc->predict.relay[0] = (ilrs_com_relay_state_t){
+        .epoch = t0, .r_m = {6.0e6, 0.0, 0.0}, .v_m_s = {0.0, 500.0, 800.0}};
+    com_predictor_t *p = calloc(1, sizeof *p);
+    assert_non_null(p);
+    ilrs_com_predict_config_t pc = cc->predict;
+    pc.step_s = 60.0;
+    assert_int_equal(ilrs__com_predict_init(p, &pc), 0);
+    com_relay_orbit_t orb;
+    assert_int_equal(ilrs__com_relay_orbit(&cc->predict.relay[0], &orb), 0);
+    assert_true(orb.e > 0.0 && orb.e < 1.0 && orb.a > 4.0e6);
+    ilrs_com_window_t w[ILRS_COM_MAX_WINDOWS];
+    size_t n = 0;
+    const ilrs_tai_t s1 = INT64_C(1000000000);
+    assert_int_equal(
+        ilrs__com_predict_relay(p, &orb, t0, t0 + 172800 * s1, w, ILRS_COM_MAX_WINDOWS, &n), 0);
+    assert_true(n >= 1);
+    ilrs_com_app_t *com = NULL;
+    assert_int_equal(ilrs_com_app_create(cc, &com), 0);
+    ilrs_app_def_t def;
+    ilrs_com_app_def(com, &def);
+    assert_int_equal(ilrs_fsw_add_app(h.fsw, &def, NULL), 0);
+    harness_run(&h, 2.5);
+    ilrs_com_status_t s;
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.predictions, 1); /* the relay; no ground station: no DTE run */
+    assert_int_equal(s.predicted_windows, n);
+    /* a new orbit: predicted again from now */
+    char ep[32];
+    snprintf(ep, sizeof ep, "%lld", (long long)(t0 + 2 * s1));
+    const char *orbit[] = {"0", ep, "6.1e6", "0", "0", "0", "500", "790"};
+    assert_int_equal(send_cmd(&h, "ComSetRelayOrbit", orbit, 8), 0);
+    harness_run(&h, 2.0);
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.predictions, 2);
+    assert_true(s.predicted_windows > n);
+    /* refused: a direct-to-Earth radio, an escape speed */
+    uint32_t before = s.predictions;
+    orbit[0] = "1";
+    assert_int_equal(send_cmd(&h, "ComSetRelayOrbit", orbit, 8), 0);
+    orbit[0] = "0";
+    orbit[7] = "3000";
+    assert_int_equal(send_cmd(&h, "ComSetRelayOrbit", orbit, 8), 0);
+    harness_run(&h, 2.0);
+    ilrs_com_app_status(com, &s);
+    assert_int_equal(s.predictions, before);
+    ilrs_fsw_destroy(h.fsw);
+    ilrs_com_app_destroy(com);
+    /* a state under the surface refused at create */
+    cc->predict.relay[0].r_m[0] = 1.0e6;
+    assert_int_equal(ilrs_com_app_create(cc, &com), ILRS_EINVAL);
+    free(p);
+    free(cc);
 }
 
 /* A radio whose link is down inside its predicted window is in outage: one
@@ -436,6 +591,8 @@ static void hs_watchdog_and_event_action(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(comm_windows_selection_and_playback),
+    cmocka_unit_test(comm_onboard_prediction),
+    cmocka_unit_test(comm_relay_orbit_prediction),
     cmocka_unit_test(comm_outage_detected),
     cmocka_unit_test(comm_outage_power_cycles_the_radio_line),
     cmocka_unit_test(comm_telemetry_recorder),

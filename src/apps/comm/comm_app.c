@@ -20,11 +20,18 @@
 // power cycle clears); a second event reports recovery when its link is back.
 // The window state is recomputed only when a window opens or closes (a cached
 // boundary), so a year of 1 Hz steps does not scan the table every step.
+// Onboard prediction (cfg.predict, comm_predict.c): the direct-to-Earth windows
+// of the next ahead_s are computed on board, again each time half of that is
+// left, and kept in their own table beside the uploaded one; a radio is in
+// contact inside either (merge: an uploaded window adds to the prediction, it
+// cannot remove a predicted one). A predicted window counts widened by guard_s
+// for the link selection and narrowed by guard_s for the outage FDIR.
 // Events in comm_eid.h.
 #include <stdlib.h>
 
 #include "apps/apps_int.h"
 #include "apps/comm/comm_eid.h"
+#include "apps/comm/comm_predict.h"
 
 #include <ilrs/ccsds.h>
 
@@ -45,13 +52,28 @@ struct ilrs_com_app {
     bool outage[ILRS_COM_MAX_RADIOS];
     /* window state, valid until win_until (0: recompute) */
     ilrs_tai_t win_until, win_next;
-    bool win_in[ILRS_COM_MAX_RADIOS];
+    bool win_in[ILRS_COM_MAX_RADIOS];   /* link selection */
+    bool win_fdir[ILRS_COM_MAX_RADIOS]; /* outage FDIR: the link must close */
+    /* onboard DTE prediction */
+    com_predictor_t pred;
+    ilrs_com_window_t pw[ILRS_COM_MAX_WINDOWS];
+    size_t pw_count;
+    ilrs_tai_t pred_until; /* DTE predicted up to (0: not yet) */
+    com_relay_orbit_t orb[ILRS_COM_MAX_RADIOS];
+    bool orb_ok[ILRS_COM_MAX_RADIOS];
+    ilrs_tai_t relay_until[ILRS_COM_MAX_RADIOS];
+    const ilrs_dict_command_t *cmd_orbit;
+    ilrs_tai_t guard;
+    uint32_t pred_dropped;
     /* telemetry recorder: length-prefixed packets */
     uint8_t *ring;
     size_t ring_head, ring_used;
     uint64_t tm_recorded, tm_held;
     ilrs_tai_t *last_kept; /* per APID: last packet kept by the output filter */
 };
+
+/* Radio tag of the predicted direct-to-Earth windows: every DTE radio. */
+#define DTE_ALL UINT8_MAX
 
 /* A link down this long inside its predicted window is an outage (s): longer
  * than an acquisition or a rate change at the window's start. */
@@ -75,11 +97,48 @@ int ilrs_com_app_create(const ilrs_com_config_t *cfg, ilrs_com_app_t **out)
             return ILRS_EINVAL;
         }
     }
+    const ilrs_com_predict_config_t *pc = &cfg->predict;
+    if (pc->enabled && (pc->ahead_s < 0 || pc->step_s < 0 || pc->guard_s < 0 ||
+                        (pc->ahead_s > 0 && pc->ahead_s < 3600.0) || pc->ahead_s > 30 * 86400.0 ||
+                        (pc->step_s > 0 && (pc->step_s < 1.0 || pc->step_s > 3600.0)) ||
+                        pc->guard_s > 3600.0)) {
+        ilrs_log(ILRS_LOG_ERROR, "comm", "predict: ahead 1 h..30 d, step 1..3600 s, guard <= 1 h");
+        return ILRS_EINVAL;
+    }
+    for (size_t i = 0; pc->enabled && i < ILRS_COM_MASK_BINS; i++) {
+        if (!isfinite(pc->mask_deg[i]) || fabsf(pc->mask_deg[i]) > 90.0f) {
+            ilrs_log(ILRS_LOG_ERROR, "comm", "predict: mask bin %zu not an elevation", i);
+            return ILRS_EINVAL;
+        }
+    }
     ilrs_com_app_t *a = calloc(1, sizeof *a);
     if (a == NULL) {
         return ILRS_ENOMEM;
     }
     a->cfg = *cfg;
+    if (pc->enabled) {
+        ilrs_com_predict_config_t *p = &a->cfg.predict;
+        p->ahead_s = p->ahead_s > 0 ? p->ahead_s : 2.0 * 86400.0;
+        p->step_s = p->step_s > 0 ? p->step_s : 60.0;
+        p->guard_s = p->guard_s > 0 ? p->guard_s : 120.0;
+        a->guard = (ilrs_tai_t)llround(p->guard_s * 1e9);
+        if (ilrs__com_predict_init(&a->pred, p) != 0) {
+            ilrs_log(ILRS_LOG_ERROR, "comm", "predict: bad site or ground station");
+            free(a);
+            return ILRS_EINVAL;
+        }
+        for (size_t r = 0; r < cfg->radio_count; r++) {
+            if (cfg->radios[r].direct_to_earth || p->relay[r].epoch == 0) {
+                continue;
+            }
+            if (ilrs__com_relay_orbit(&p->relay[r], &a->orb[r]) != 0) {
+                ilrs_log(ILRS_LOG_ERROR, "comm", "predict: relay %zu: not an orbit", r);
+                free(a);
+                return ILRS_EINVAL;
+            }
+            a->orb_ok[r] = true;
+        }
+    }
     if (a->cfg.fill_limit == 0) {
         a->cfg.fill_limit = 0.5;
     }
@@ -174,9 +233,61 @@ static int cmd_window(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len
     return 0;
 }
 
+static const ilrs_dict_field_t orbit_args[] = {
+    {.name = "radio", .type = ILRS_DICT_U8, .has_range = true, .min = 0,
+     .max = ILRS_COM_MAX_RADIOS - 1, .description = "relay radio index in the configuration"},
+    {.name = "epoch", .type = ILRS_DICT_I64, .unit = "ns", .has_range = true, .min = 1,
+     .max = 9.2e18, .description = "epoch of the state, onboard TAI since 1958"},
+    {.name = "x", .type = ILRS_DICT_F64, .unit = "m", .description = "Moon-centred ICRF position"},
+    {.name = "y", .type = ILRS_DICT_F64, .unit = "m", .description = "Moon-centred ICRF position"},
+    {.name = "z", .type = ILRS_DICT_F64, .unit = "m", .description = "Moon-centred ICRF position"},
+    {.name = "vx", .type = ILRS_DICT_F64, .unit = "m/s", .description = "velocity"},
+    {.name = "vy", .type = ILRS_DICT_F64, .unit = "m/s", .description = "velocity"},
+    {.name = "vz", .type = ILRS_DICT_F64, .unit = "m/s", .description = "velocity"},
+};
+
+/* A relay's orbit determination: its windows are predicted again from now. */
+static int cmd_orbit(ilrs_app_t *app, void *ctx, const uint8_t *pkt, size_t len)
+{
+    ilrs_com_app_t *a = ctx;
+    size_t r = (size_t)apps_arg_int(a->cmd_orbit, 0, pkt, len);
+    ilrs_com_relay_state_t st = {.epoch = apps_arg_int(a->cmd_orbit, 1, pkt, len)};
+    for (size_t k = 0; k < 3; k++) {
+        st.r_m[k] = apps_arg_real(a->cmd_orbit, 2 + k, pkt, len);
+        st.v_m_s[k] = apps_arg_real(a->cmd_orbit, 5 + k, pkt, len);
+    }
+    com_relay_orbit_t orb;
+    const char *why = !a->cfg.predict.enabled                ? "no onboard prediction"
+                      : r >= a->cfg.radio_count               ? "no such radio"
+                      : a->cfg.radios[r].direct_to_earth      ? "not a relay radio"
+                      : ilrs__com_relay_orbit(&st, &orb) != 0 ? "not an orbit"
+                                                              : NULL;
+    if (why != NULL) {
+        ilrs_app_event(app, COM_WINDOW_ERR_EID, ILRS_EVENT_ERROR, "window refused: %s", why);
+        return ILRS_ERANGE;
+    }
+    a->orb[r] = orb;
+    a->orb_ok[r] = true;
+    a->cfg.predict.relay[r] = st;
+    /* the windows predicted from the old orbit end now; the next step predicts again */
+    ilrs_tai_t now = ilrs_app_time(app);
+    for (size_t i = 0; i < a->pw_count; i++) {
+        ilrs_com_window_t *w = &a->pw[i];
+        if (w->radio == r && w->end > now) {
+            w->end = w->start >= now ? INT64_MIN / 2 : now;
+        }
+    }
+    a->relay_until[r] = 0;
+    a->win_until = 0;
+    ilrs_app_event(app, COM_SET_INF_EID, ILRS_EVENT_INFO, "%s %s", "orbit set for",
+                   a->cfg.radios[r].name);
+    return 0;
+}
+
 static const apps_event_t events[] = {
     {COM_WINDOW_ERR_EID, "COM_WINDOW_ERR", ILRS_EVENT_ERROR, "window refused: %s",
-     "ComAddWindow refused (end not after start, unknown radio, table full)"},
+     "ComAddWindow refused (end not after start, unknown radio, table full) or "
+     "ComSetRelayOrbit refused (no prediction, not a relay radio, not an orbit)"},
     {COM_LINK_INF_EID, "COM_LINK_INF", ILRS_EVENT_INFO, "link %s -> %s (%.0f bit/s)",
      "the selected link changed (contact start or end, preference)"},
     {COM_HAL_ERR_EID, "COM_HAL_ERR", ILRS_EVENT_ERROR, "hal radio '%s': %s",
@@ -197,6 +308,9 @@ static const apps_event_t events[] = {
     {COM_CYCLE_ERR_EID, "COM_CYCLE_ERR", ILRS_EVENT_ERROR,
      "radio %s: power cycle of line %s not requested: %s",
      "the PwrCycleLine command for a radio in outage could not be sent"},
+    {COM_PREDICT_ERR_EID, "COM_PREDICT_ERR", ILRS_EVENT_ERROR,
+     "contact prediction: %s (%u windows dropped)",
+     "the onboard contact prediction failed or its window table was full"},
     {COM_TM_DROP_ERR_EID, "COM_TM_DROP_ERR", ILRS_EVENT_ERROR,
      "telemetry %s: packets dropped (%llu B so far)",
      "telemetry could not be sent or recorded (no link without a recorder, or the recorder "
@@ -246,6 +360,11 @@ static int com_init(ilrs_app_t *app, void *ctx)
                           window_args, 3, cmd_window, &a->cmd_window);
     }
     if (rc == 0) {
+        rc = apps_command(app, "ComSetRelayOrbit", 5,
+                          "a relay's orbit (state): its contact windows are predicted on board",
+                          orbit_args, 8, cmd_orbit, &a->cmd_orbit);
+    }
+    if (rc == 0) {
         rc = apps_command(app, "ComSetPlayback", 3, "enable or disable playback requests",
                           play_args, 1, cmd_play, &a->cmd_play);
     }
@@ -265,6 +384,9 @@ static int com_init(ilrs_app_t *app, void *ctx)
         {"power_cycles", NULL, ILRS_DICT_U32, &a->st.power_cycles},
         {"tm_recorded", "B", ILRS_DICT_U64, &a->tm_recorded},
         {"tm_held", "B", ILRS_DICT_U64, &a->tm_held},
+        {"predicted_windows", NULL, ILRS_DICT_U32, &a->st.predicted_windows},
+        {"predictions", NULL, ILRS_DICT_U32, &a->st.predictions},
+        {"predict_dropped", NULL, ILRS_DICT_U32, &a->pred_dropped},
     };
     if (rc == 0) {
         rc = apps_hk_counters(app, counters, APPS_COUNT(counters));
@@ -279,6 +401,24 @@ static int com_init(ilrs_app_t *app, void *ctx)
     return rc;
 }
 
+/* Whether @p now is in [lo, hi); the next boundary after @p now lowers *until,
+ * a start after @p now lowers *next (0: none) when @p next is given. */
+static bool in_span(ilrs_tai_t lo, ilrs_tai_t hi, ilrs_tai_t now, ilrs_tai_t *until,
+                    ilrs_tai_t *next)
+{
+    if (lo <= now && now < hi) {
+        *until = hi < *until ? hi : *until;
+        return true;
+    }
+    if (lo > now && lo < hi) {
+        *until = lo < *until ? lo : *until;
+        if (next != NULL) {
+            *next = *next == 0 || lo < *next ? lo : *next;
+        }
+    }
+    return false;
+}
+
 /* Window state of every radio at @p now, and the next window start after @p now
  * (0: none); kept until the next boundary (a start or an end) or a plan change. */
 static void window_state(ilrs_com_app_t *a, ilrs_tai_t now)
@@ -289,19 +429,101 @@ static void window_state(ilrs_com_app_t *a, ilrs_tai_t now)
     ilrs_tai_t until = INT64_MAX, next = 0;
     for (size_t r = 0; r < a->cfg.radio_count; r++) {
         a->win_in[r] = false;
+        a->win_fdir[r] = false;
     }
     for (size_t i = 0; i < a->cfg.window_count; i++) {
         const ilrs_com_window_t *w = &a->cfg.windows[i];
-        if (w->start <= now && now < w->end) {
+        if (in_span(w->start, w->end, now, &until, &next)) {
             a->win_in[w->radio] = true;
-            until = w->end < until ? w->end : until;
-        } else if (w->start > now) {
-            next = next == 0 || w->start < next ? w->start : next;
-            until = w->start < until ? w->start : until;
+            a->win_fdir[w->radio] = true;
+        }
+    }
+    bool sel = false, fdir = false; /* predicted DTE windows (radio DTE_ALL) */
+    for (size_t i = 0; i < a->pw_count; i++) {
+        const ilrs_com_window_t *w = &a->pw[i];
+        bool in_sel = in_span(w->start - a->guard, w->end + a->guard, now, &until, &next);
+        bool in_fdir = in_span(w->start + a->guard, w->end - a->guard, now, &until, NULL);
+        if (w->radio == DTE_ALL) {
+            sel = sel || in_sel;
+            fdir = fdir || in_fdir;
+        } else if (w->radio < a->cfg.radio_count) {
+            a->win_in[w->radio] = a->win_in[w->radio] || in_sel;
+            a->win_fdir[w->radio] = a->win_fdir[w->radio] || in_fdir;
+        }
+    }
+    for (size_t r = 0; r < a->cfg.radio_count; r++) {
+        if (a->cfg.radios[r].direct_to_earth) {
+            a->win_in[r] = a->win_in[r] || sel;
+            a->win_fdir[r] = a->win_fdir[r] || fdir;
         }
     }
     a->win_until = until;
     a->win_next = next;
+}
+
+/* Store predicted windows of [from, ...) tagged @p radio: a window open at the
+ * join with the previous run of the same radio goes on; ended slots are reused. */
+static void store(ilrs_com_app_t *a, ilrs_com_window_t *got, size_t n, ilrs_tai_t from,
+                  uint8_t radio, ilrs_tai_t now)
+{
+    size_t first = 0;
+    if (n > 0 && got[0].start == from) {
+        for (size_t i = 0; i < a->pw_count; i++) {
+            if (a->pw[i].radio == radio && a->pw[i].end == from) {
+                a->pw[i].end = got[0].end; /* the window open at the join goes on */
+                first = 1;
+                break;
+            }
+        }
+    }
+    size_t slot = 0;
+    for (size_t k = first; k < n; k++) {
+        while (slot < a->pw_count && a->pw[slot].end + a->guard > now) {
+            slot++;
+        }
+        if (slot >= ILRS_COM_MAX_WINDOWS) {
+            a->pred_dropped += (uint32_t)(n - k);
+            break;
+        }
+        a->pw[slot] = got[k];
+        a->pw[slot].radio = radio;
+        if (slot == a->pw_count) {
+            a->pw_count++;
+        }
+        a->st.predicted_windows++;
+    }
+}
+
+/* Keep the predicted windows of the next ahead_s: predict from where the last
+ * run stopped when half the horizon is left (DTE, and each relay with an orbit). */
+static void predict(ilrs_app_t *app, ilrs_com_app_t *a, ilrs_tai_t now)
+{
+    const ilrs_com_predict_config_t *p = &a->cfg.predict;
+    ilrs_tai_t ahead = (ilrs_tai_t)llround(p->ahead_s * 1e9);
+    for (size_t r = 0; r <= a->cfg.radio_count; r++) {
+        bool dte = r == a->cfg.radio_count; /* the last pass: the DTE windows */
+        ilrs_tai_t *until = dte ? &a->pred_until : &a->relay_until[r];
+        if ((!dte && !a->orb_ok[r]) || (dte && p->ground_count == 0) ||
+            (*until != 0 && now + ahead / 2 < *until)) {
+            continue;
+        }
+        ilrs_tai_t from = *until > now ? *until : now, to = now + ahead;
+        ilrs_com_window_t got[ILRS_COM_MAX_WINDOWS];
+        size_t n = 0;
+        uint32_t dropped = a->pred_dropped;
+        int rc = dte ? ilrs__com_predict_dte(&a->pred, from, to, got, ILRS_COM_MAX_WINDOWS, &n)
+                     : ilrs__com_predict_relay(&a->pred, &a->orb[r], from, to, got,
+                                               ILRS_COM_MAX_WINDOWS, &n);
+        *until = to;
+        a->st.predictions++;
+        a->win_until = 0;
+        store(a, got, n, from, dte ? DTE_ALL : (uint8_t)r, now);
+        if (rc != 0 || a->pred_dropped != dropped) {
+            ilrs_app_event(app, COM_PREDICT_ERR_EID, ILRS_EVENT_ERROR,
+                           "contact prediction: %s (%u windows dropped)",
+                           rc != 0 ? ilrs_strerror(rc) : "table full", a->pred_dropped);
+        }
+    }
 }
 
 /* Whether radio @p i's power line is on (true when no line is known). */
@@ -484,18 +706,21 @@ static int com_step(ilrs_app_t *app, void *ctx)
     /* availability and selection */
     int pick = -1;
     ilrs_hal_radio_status_t rs[ILRS_COM_MAX_RADIOS];
-    bool plan = a->cfg.window_count > 0;
+    bool plan = a->cfg.window_count > 0 || a->cfg.predict.enabled;
     bool any_window = false;
     int best = 0;
     bool predicted[ILRS_COM_MAX_RADIOS] = {false};
+    if (a->cfg.predict.enabled) {
+        predict(app, a, now);
+    }
     if (plan) {
         window_state(a, now);
     }
     for (size_t i = 0; i < a->cfg.radio_count; i++) {
         bool ok = ilrs_hal_radio_status(a->cfg.hal, a->radio_id[i], &rs[i]) == 0;
         bool win = !plan || a->win_in[i];
-        predicted[i] = plan && win;
-        any_window = any_window || predicted[i];
+        predicted[i] = plan && a->win_fdir[i];
+        any_window = any_window || (plan && win);
         rs[i].link_up = ok && rs[i].link_up && win;
         /* score: 2 = available and of the preferred kind, 1 = available */
         bool preferred = a->cfg.radios[i].direct_to_earth != a->cfg.prefer_relay;

@@ -12,4 +12,5 @@
 #define COM_CYCLE_INF_EID    17 /* power cycle of a radio in outage requested */
 #define COM_CYCLE_ERR_EID    18 /* ... and refused */
 #define COM_TM_DROP_ERR_EID  19 /* telemetry dropped (no link, no room) */
+#define COM_PREDICT_ERR_EID  20 /* onboard contact prediction failed or table full */
 #endif
