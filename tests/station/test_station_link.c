@@ -266,7 +266,11 @@ static void low_margin_run_counts_losses_deterministically(void **state)
         assert_int_equal(s1.link.vc[v].frames_lost, s2.link.vc[v].frames_lost);
         assert_int_equal(s1.link.vc[v].packets_lost, s2.link.vc[v].packets_lost);
     }
-    if (bad == 0 || s1.link.bit_errors == 0 || s1.tm_packets_lost == 0) {
+    /* Bad frames are expected by the dozen (mostly the science frames, which are
+     * many); how many telemetry frames get real flipped bits depends on the rate
+     * steps the twin picks (0-3 in 1.5 days across seeds), so that is checked with
+     * certainty by bit_errors_rejected_by_fecf, not here. */
+    if (bad == 0 || s1.tm_packets_lost == 0) {
         fail_msg("no losses at margin 0 dB: %llu bad frames, min Eb/N0 %.2f dB",
                  (unsigned long long)bad, s1.link.min_ebn0_db);
     }
