@@ -65,7 +65,10 @@ double ilrs_rng_uniform(ilrs_rng_t *rng)
  * 64-bit output gives the layer (bits 0-6), the sign (bit 7) and a 53-bit
  * uniform (bits 11-63), all disjoint. The sensor noise of the twin draws tens of
  * these per simulated second, hundreds of millions in a station year; the
- * Box-Muller transform it replaced spent a log and a cosine on each. */
+ * Box-Muller transform it replaced spent a log and a cosine on each. Written
+ * here rather than taken from GSL (gsl_ran_gaussian_ziggurat): base depends on
+ * libc alone (ARCHITECTURE.md), and GSL's version draws from a gsl_rng, not from
+ * this generator, whose sequence the run's determinism rests on. */
 #define ZIG_N 128
 #define ZIG_R 3.442619855899
 #define ZIG_V 9.91256303526217e-3
