@@ -133,10 +133,13 @@ typedef struct ring_entry {
 
 typedef struct pipe {
     /* Hot fields first: publish and receive touch only these. */
-    uint32_t head;  /* next entry to receive (free-running) */
-    uint32_t tail;  /* next entry to fill (free-running) */
-    uint32_t mask;  /* ring capacity - 1 */
-    uint32_t depth; /* most messages queued at once */
+    uint32_t head;     /* next entry to receive (free-running) */
+    uint32_t tail;     /* next entry to fill (free-running) */
+    uint32_t mask;     /* ring capacity - 1 */
+    uint32_t depth;    /* most messages queued at once */
+    ilrs_pipe_id_t id; /* slot | generation << 16 in use, free_id(slot) when free */
+    uint16_t gen;      /* generation of the slot's last pipe (kept across deletes) */
+    bool in_use;
     ring_entry_t *ring;
     buf_hdr_t *held; /* message last received, released at the next receive */
     uint32_t peak;
@@ -145,11 +148,15 @@ typedef struct pipe {
     uint64_t dropped_full;
     uint64_t dropped_limit;
     uint32_t subscriptions;
-    ilrs_pipe_id_t id; /* slot | generation << 16 while in use */
-    uint16_t gen;      /* generation of the slot's last pipe (kept across deletes) */
-    bool in_use;
     char name[ILRS_BUS_PIPE_NAME_MAX];
 } pipe_t;
+
+/* The id stored in a free slot: its slot bits name another slot, so no id that
+ * resolves to this slot can equal it, and pipe_of() needs one compare, not two. */
+static inline ilrs_pipe_id_t free_id(uint32_t slot)
+{
+    return slot ^ 1u;
+}
 
 struct ilrs_bus {
     route_t routes[ILRS_MSGID_COUNT];
@@ -420,6 +427,7 @@ int ilrs_bus_create(const ilrs_bus_config_t *config, ilrs_bus_t **out)
         bus->pipes[p].ring = rings + (size_t)p * ring_cap;
         bus->pipes[p].mask = ring_cap - 1u;
         bus->pipes[p].first_sub = NONE;
+        bus->pipes[p].id = free_id(p);
     }
     for (uint32_t s = 0; s < cfg.max_subscriptions; s++) {
         bus->subs[s].next_route = s + 1 < cfg.max_subscriptions ? s + 1 : NONE;
@@ -510,7 +518,7 @@ static inline pipe_t *pipe_of(ilrs_bus_t *bus, ilrs_pipe_id_t id, const char *ca
     uint32_t slot = ilrs_bus_pipe_slot(id);
     if (LIKELY(slot < bus->max_pipes)) {
         pipe_t *p = &bus->pipes[slot];
-        if (LIKELY(p->in_use) && LIKELY(p->id == id)) {
+        if (LIKELY(p->id == id)) {
             return p;
         }
     }
@@ -642,6 +650,7 @@ int ilrs_bus_pipe_delete(ilrs_bus_t *bus, ilrs_pipe_id_t id)
     p->ring = ring;
     p->mask = mask;
     p->gen = gen; /* the slot's next pipe gets the generation after this one */
+    p->id = free_id((uint32_t)(p - bus->pipes));
     p->first_sub = NONE;
     bus->pipes_live--;
     return 0;
