@@ -134,7 +134,7 @@ typedef enum ilrs_bus_drop_reason {
 /**
  * Called synchronously on every drop, so the flight instance can raise a
  * (rate-limited) event: no drop is ever silent. @p pipe is UINT32_MAX when no
- * pipe is involved. The hook may publish, allocate and receive; while it runs,
+ * pipe is involved, else the pipe's full id (valid for ilrs_bus_get_pipe_stats()). The hook may publish, allocate and receive; while it runs,
  * ilrs_bus_pipe_create/_delete, ilrs_bus_subscribe/_unsubscribe return ILRS_EBUSY.
  */
 typedef void (*ilrs_bus_drop_fn)(void *user, ilrs_bus_drop_reason_t reason, ilrs_msgid_t msgid,
