@@ -4,10 +4,12 @@
 // ilrs_bus_publish and ilrs_bus_publish_zc, then the input read as a script of
 // operations: publish a chunk as is, publish it with its header repaired (so the
 // fuzzer reaches delivery, limits and drops), zero-copy, receive, (un)subscribe,
-// delete and recreate a pipe. After every input the counters must add up (every
-// drop reported or counted as suppressed) and, with the pipes deleted, every buffer
-// must be back in its pool; the bus is destroyed, so nothing leaks.
+// delete and recreate a pipe (whose old id must then be refused by every call and
+// counted). After every input the counters must add up (every drop reported or
+// counted as suppressed) and, with the pipes deleted, every buffer must be back in
+// its pool; the bus is destroyed, so nothing leaks.
 #include <ilrs/fsw.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -25,9 +27,16 @@ static void count_drop(void *user, ilrs_bus_drop_reason_t reason, ilrs_msgid_t m
                        ilrs_pipe_id_t pipe)
 {
     harness_t *h = user;
+    /* A pipe named by the hook is one of the live pipes, by its full id (slot and
+     * generation), never a stale or bare slot index. */
+    bool pipe_known = pipe == ILRS_BUS_PIPE_NONE;
+    for (int i = 0; i < PIPES && !pipe_known; i++) {
+        pipe_known = pipe == h->pipes[i];
+    }
     if (reason < ILRS_BUS_DROP_PIPE_FULL || reason > ILRS_BUS_DROP_INVALID ||
-        (msgid >= ILRS_MSGID_COUNT && msgid != ILRS_BUS_MSGID_NONE) ||
-        (pipe != ILRS_BUS_PIPE_NONE && pipe >= ilrs_bus_pipe_capacity(h->bus))) {
+        (msgid >= ILRS_MSGID_COUNT && msgid != ILRS_BUS_MSGID_NONE) || !pipe_known ||
+        (pipe != ILRS_BUS_PIPE_NONE &&
+         ilrs_bus_pipe_slot(pipe) >= ilrs_bus_pipe_capacity(h->bus))) {
         __builtin_trap();
     }
     h->hook_calls++;
@@ -144,12 +153,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 }
             }
             break;
-        case 5:
-            if (ilrs_bus_pipe_delete(h.bus, h.pipes[pipe]) != 0) {
+        case 5: {
+            /* Delete and recreate: the old id must be dead for every call, and the
+             * new one must differ from it (same slot or not). */
+            ilrs_pipe_id_t old = h.pipes[pipe];
+            if (ilrs_bus_pipe_delete(h.bus, old) != 0) {
                 __builtin_trap();
             }
             make_pipe(&h, pipe);
+            ilrs_bus_stats_t before;
+            ilrs_bus_get_stats(h.bus, &before);
+            ilrs_bus_pipe_stats_t ps;
+            if (h.pipes[pipe] == old ||
+                ilrs_bus_receive(h.bus, old, &got, &got_len) != ILRS_EFSW_NOPIPE ||
+                ilrs_bus_subscribe(h.bus, old, ilrs_msgid_tlm(2), 0) != ILRS_EFSW_NOPIPE ||
+                ilrs_bus_get_pipe_stats(h.bus, old, &ps) != ILRS_EFSW_NOPIPE ||
+                ilrs_bus_pipe_delete(h.bus, old) != ILRS_EFSW_NOPIPE) {
+                __builtin_trap();
+            }
+            ilrs_bus_stats_t after;
+            ilrs_bus_get_stats(h.bus, &after);
+            if (after.bad_pipe_ids != before.bad_pipe_ids + 4u) {
+                __builtin_trap();
+            }
             break;
+        }
         default: {
             /* Allocate and give back without publishing. */
             void *buf = ilrs_bus_alloc(h.bus, len);

@@ -55,7 +55,35 @@ static inline ilrs_msgid_t ilrs_msgid_of(const uint8_t *pkt)
 }
 
 typedef struct ilrs_bus ilrs_bus_t;
+/**
+ * A pipe id is a handle, not an index: bits 0-15 are the pipe's slot
+ * (< ilrs_bus_pipe_capacity()), bits 16-31 the slot's generation, which
+ * ilrs_bus_pipe_create() advances each time it fills the slot (the serial number
+ * in cFE's resource ids). Generations run 1..65535 and wrap to 1, never 0, so a
+ * zeroed id is never valid; slot 65535 skips generation 65535, so no pipe is ever
+ * ILRS_BUS_PIPE_NONE. Every bus call checks the whole id: an id whose pipe was
+ * deleted (even when the slot holds a newer pipe) is refused with ILRS_EFSW_NOPIPE
+ * and counted in ilrs_bus_stats_t.bad_pipe_ids. A stale id becomes valid again
+ * only after 65535 more pipes were created in its slot.
+ */
 typedef uint32_t ilrs_pipe_id_t;
+
+#define ILRS_BUS_PIPE_SLOT_BITS 16u
+#define ILRS_BUS_PIPE_SLOT_MASK 0xFFFFu
+/** Highest generation; the one after it is 1. */
+#define ILRS_BUS_PIPE_GEN_MAX 0xFFFFu
+
+/** Slot index of a pipe id (for tables indexed by slot; < ilrs_bus_pipe_capacity()
+ *  for every id the bus handed out). */
+static inline uint32_t ilrs_bus_pipe_slot(ilrs_pipe_id_t pipe)
+{
+    return pipe & ILRS_BUS_PIPE_SLOT_MASK;
+}
+/** Generation of a pipe id (1..ILRS_BUS_PIPE_GEN_MAX for every id the bus handed out). */
+static inline uint32_t ilrs_bus_pipe_generation(ilrs_pipe_id_t pipe)
+{
+    return pipe >> ILRS_BUS_PIPE_SLOT_BITS;
+}
 
 #define ILRS_BUS_MAX_BUFFER_CLASSES 8
 #define ILRS_BUS_PIPE_NAME_MAX 32
@@ -106,7 +134,7 @@ typedef enum ilrs_bus_drop_reason {
 /**
  * Called synchronously on every drop, so the flight instance can raise a
  * (rate-limited) event: no drop is ever silent. @p pipe is UINT32_MAX when no
- * pipe is involved. The hook may publish, allocate and receive; while it runs,
+ * pipe is involved, else the pipe's full id (valid for ilrs_bus_get_pipe_stats()). The hook may publish, allocate and receive; while it runs,
  * ilrs_bus_pipe_create/_delete, ilrs_bus_subscribe/_unsubscribe return ILRS_EBUSY.
  */
 typedef void (*ilrs_bus_drop_fn)(void *user, ilrs_bus_drop_reason_t reason, ilrs_msgid_t msgid,
@@ -140,6 +168,8 @@ typedef struct ilrs_bus_stats {
     size_t memory_bytes;      /**< everything the bus allocated at create */
     uint64_t hook_suppressed; /**< drops not passed to the hook (nesting deeper than
                                    ILRS_BUS_HOOK_DEPTH_MAX); still counted above */
+    uint64_t bad_pipe_ids;    /**< calls refused with ILRS_EFSW_NOPIPE: slot out of
+                                   range, pipe deleted, or stale generation */
 } ilrs_bus_stats_t;
 
 /**
@@ -155,8 +185,10 @@ void ilrs_bus_set_drop_hook(ilrs_bus_t *bus, ilrs_bus_drop_fn fn, void *user);
 /**
  * @brief Create a pipe holding at most @p depth messages.
  * @param[in] name borrowed (copied); unique among live pipes, 1..31 characters.
- * @param[out] pipe the new pipe id (< ilrs_bus_pipe_capacity()); set to
- *             ILRS_BUS_PIPE_NONE on failure.
+ * @param[out] pipe the new pipe id (slot and generation, see ilrs_pipe_id_t; use
+ *             ilrs_bus_pipe_slot() for a slot index); set to ILRS_BUS_PIPE_NONE on
+ *             failure. Slots are taken round-robin (the first free one after the
+ *             slot last filled), so a deleted pipe's slot is not refilled at once.
  * @return 0, ILRS_EINVAL (depth 0 or above max_pipe_depth, name NULL, empty or too
  *         long), ILRS_ELIMIT (max_pipes), ILRS_EEXIST (name in use), ILRS_EBUSY.
  */
@@ -228,12 +260,12 @@ int ilrs_bus_receive(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, const uint8_t **packe
 /** @brief Bus statistics into @p stats (zeroed when @p bus is NULL). */
 void ilrs_bus_get_stats(const ilrs_bus_t *bus, ilrs_bus_stats_t *stats);
 /**
- * @brief Statistics of one pipe (@p stats zeroed before any failure).
+ * @brief Statistics of one pipe (@p stats zeroed before any failure). Not const:
+ *        a bad @p pipe is counted in bad_pipe_ids like in every other bus call.
  * @return 0, ILRS_EINVAL, ILRS_EFSW_NOPIPE.
  */
-int ilrs_bus_get_pipe_stats(const ilrs_bus_t *bus, ilrs_pipe_id_t pipe,
-                            ilrs_bus_pipe_stats_t *stats);
-/** @brief Number of pipe slots (valid pipe ids are < this and may be deleted). */
+int ilrs_bus_get_pipe_stats(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_bus_pipe_stats_t *stats);
+/** @brief Number of pipe slots: ilrs_bus_pipe_slot() of every id is below this. */
 uint32_t ilrs_bus_pipe_capacity(const ilrs_bus_t *bus);
 
 /* ========================================================================= */

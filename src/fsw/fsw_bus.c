@@ -24,12 +24,20 @@
 // is what the per-pipe message limit checks.
 //
 // Pipes: slots fixed at create, each with its own power-of-two ring sized for the
-// configured maximum depth; head and tail are free-running 32-bit counters (the
-// number queued is tail - head, wrap-around included). A ring entry is the buffer
-// and the subscription that queued it, so a receive decrements the right limit
-// counter in O(1). Unsubscribing rewrites the entries of that subscription still
-// in the ring to "no subscription", so a reused record is never decremented by a
-// stale entry.
+// configured maximum depth. A pipe id is slot | generation << 16 (fsw.h,
+// ilrs_pipe_id_t): the slot keeps its last generation across deletes and the next
+// create into it advances it, so an id kept after its pipe was deleted never names
+// the slot's next pipe (cFE's resource ids carry a serial number the same way).
+// Every entry point resolves an id through pipe_of(), which checks slot range,
+// liveness and generation and counts what it refuses. Slots are filled round-robin
+// from the one after the slot last filled, so a slot is refilled as late as
+// possible and a stale id needs 65535 refills of its own slot to alias. Inside the
+// bus (subscriptions) pipes are named by slot only. Head and tail are free-running
+// 32-bit counters (the number queued is tail - head, wrap-around included). A ring
+// entry is the buffer and the subscription that queued it, so a receive decrements
+// the right limit counter in O(1). Unsubscribing rewrites the entries of that
+// subscription still in the ring to "no subscription", so a reused record is never
+// decremented by a stale entry.
 //
 // Buffers: size classes, each a contiguous array of slots (a 16-octet header and
 // the data), with a stack of free slots. A message is stored once whatever its
@@ -106,9 +114,9 @@ typedef struct pool_class {
 typedef struct sub {
     uint32_t next_route; /* next subscription of the same ID (or next free record) */
     uint32_t next_pipe;  /* next subscription of the same pipe */
-    uint32_t pipe;
-    uint32_t limit;  /* most messages of this ID the pipe may hold */
-    uint32_t queued; /* messages of this ID queued in the pipe now */
+    uint32_t slot;       /* the pipe's slot (its id is bus->pipes[slot].id) */
+    uint32_t limit;      /* most messages of this ID the pipe may hold */
+    uint32_t queued;     /* messages of this ID queued in the pipe now */
     uint16_t msgid;
     uint16_t in_use;
 } sub_t;
@@ -125,10 +133,13 @@ typedef struct ring_entry {
 
 typedef struct pipe {
     /* Hot fields first: publish and receive touch only these. */
-    uint32_t head;  /* next entry to receive (free-running) */
-    uint32_t tail;  /* next entry to fill (free-running) */
-    uint32_t mask;  /* ring capacity - 1 */
-    uint32_t depth; /* most messages queued at once */
+    uint32_t head;     /* next entry to receive (free-running) */
+    uint32_t tail;     /* next entry to fill (free-running) */
+    uint32_t mask;     /* ring capacity - 1 */
+    uint32_t depth;    /* most messages queued at once */
+    ilrs_pipe_id_t id; /* slot | generation << 16 in use, free_id(slot) when free */
+    uint16_t gen;      /* generation of the slot's last pipe (kept across deletes) */
+    bool in_use;
     ring_entry_t *ring;
     buf_hdr_t *held; /* message last received, released at the next receive */
     uint32_t peak;
@@ -137,9 +148,15 @@ typedef struct pipe {
     uint64_t dropped_full;
     uint64_t dropped_limit;
     uint32_t subscriptions;
-    bool in_use;
     char name[ILRS_BUS_PIPE_NAME_MAX];
 } pipe_t;
+
+/* The id stored in a free slot: its slot bits name another slot, so no id that
+ * resolves to this slot can equal it, and pipe_of() needs one compare, not two. */
+static inline ilrs_pipe_id_t free_id(uint32_t slot)
+{
+    return slot ^ 1u;
+}
 
 struct ilrs_bus {
     route_t routes[ILRS_MSGID_COUNT];
@@ -149,7 +166,8 @@ struct ilrs_bus {
     uint32_t max_subs_per_msgid;
     uint32_t max_subscriptions;
     uint32_t max_pipe_depth;
-    uint32_t free_sub; /* head of the free subscription records (via next_route) */
+    uint32_t free_sub;  /* head of the free subscription records (via next_route) */
+    uint32_t next_slot; /* where the next pipe create starts looking (round-robin) */
     uint32_t class_count;
     pool_class_t classes[ILRS_BUS_MAX_BUFFER_CLASSES];
 
@@ -166,6 +184,7 @@ struct ilrs_bus {
     uint64_t alloc_failures;
     uint64_t invalid;
     uint64_t hook_suppressed;
+    uint64_t bad_pipe_ids;
     uint32_t pipes_live;
     uint32_t subscriptions;
     uint32_t buffers_in_use;
@@ -408,6 +427,7 @@ int ilrs_bus_create(const ilrs_bus_config_t *config, ilrs_bus_t **out)
         bus->pipes[p].ring = rings + (size_t)p * ring_cap;
         bus->pipes[p].mask = ring_cap - 1u;
         bus->pipes[p].first_sub = NONE;
+        bus->pipes[p].id = free_id(p);
     }
     for (uint32_t s = 0; s < cfg.max_subscriptions; s++) {
         bus->subs[s].next_route = s + 1 < cfg.max_subscriptions ? s + 1 : NONE;
@@ -463,12 +483,58 @@ void ilrs_bus_set_drop_hook(ilrs_bus_t *bus, ilrs_bus_drop_fn fn, void *user)
 /* Pipes and subscriptions                                                    */
 /* ------------------------------------------------------------------------- */
 
-static inline pipe_t *live_pipe(const ilrs_bus_t *bus, ilrs_pipe_id_t id)
+/* Slow path of pipe_of(): count and log a refused id. The log is rate-limited to
+ * the 1st, 2nd, 4th, 8th... bad id, since an app polling a stale id would otherwise
+ * fill the log every cycle; the counter has them all. */
+static void bad_pipe_id(ilrs_bus_t *bus, ilrs_pipe_id_t id, const char *call)
 {
-    if (UNLIKELY(id >= bus->max_pipes) || UNLIKELY(!bus->pipes[id].in_use)) {
-        return NULL;
+    uint64_t n = ++bus->bad_pipe_ids;
+    if ((n & (n - 1u)) != 0) {
+        return;
     }
-    return &bus->pipes[id];
+    uint32_t slot = ilrs_bus_pipe_slot(id);
+    uint32_t gen = ilrs_bus_pipe_generation(id);
+    if (slot >= bus->max_pipes) {
+        ilrs_log(ILRS_LOG_WARN, "fsw",
+                 "bus: %s: pipe id 0x%08X: slot %u beyond %u pipes (%llu bad ids)", call, id, slot,
+                 bus->max_pipes, (unsigned long long)n);
+    } else if (!bus->pipes[slot].in_use) {
+        ilrs_log(ILRS_LOG_WARN, "fsw",
+                 "bus: %s: pipe id 0x%08X: slot %u has no pipe (%llu bad ids)", call, id, slot,
+                 (unsigned long long)n);
+    } else {
+        ilrs_log(ILRS_LOG_WARN, "fsw",
+                 "bus: %s: pipe id 0x%08X is stale: slot %u holds generation %u ('%s'), "
+                 "not %u (%llu bad ids)",
+                 call, id, slot, ilrs_bus_pipe_generation(bus->pipes[slot].id),
+                 bus->pipes[slot].name, gen, (unsigned long long)n);
+    }
+}
+
+/* The live pipe named by @p id (slot in range, pipe in use, generation matching),
+ * or NULL after counting the refusal. */
+static inline pipe_t *pipe_of(ilrs_bus_t *bus, ilrs_pipe_id_t id, const char *call)
+{
+    uint32_t slot = ilrs_bus_pipe_slot(id);
+    if (LIKELY(slot < bus->max_pipes)) {
+        pipe_t *p = &bus->pipes[slot];
+        if (LIKELY(p->id == id)) {
+            return p;
+        }
+    }
+    bad_pipe_id(bus, id, call);
+    return NULL;
+}
+
+/* Generation after @p gen for @p slot: 1..ILRS_BUS_PIPE_GEN_MAX, wrapping to 1, and
+ * never the one that would make the id ILRS_BUS_PIPE_NONE. */
+static uint16_t next_generation(uint16_t gen, uint32_t slot)
+{
+    uint32_t g = gen >= ILRS_BUS_PIPE_GEN_MAX ? 1u : gen + 1u;
+    if (((g << ILRS_BUS_PIPE_SLOT_BITS) | slot) == ILRS_BUS_PIPE_NONE) {
+        g = 1;
+    }
+    return (uint16_t)g;
 }
 
 int ilrs_bus_pipe_create(ilrs_bus_t *bus, const char *name, uint32_t depth, ilrs_pipe_id_t *pipe)
@@ -494,7 +560,10 @@ int ilrs_bus_pipe_create(ilrs_bus_t *bus, const char *name, uint32_t depth, ilrs
         return ILRS_EBUSY;
     }
     uint32_t slot = NONE;
-    for (uint32_t p = 0; p < bus->max_pipes; p++) {
+    for (uint32_t i = 0; i < bus->max_pipes; i++) {
+        /* Round-robin from next_slot (see design notes). */
+        uint32_t p = bus->next_slot + i;
+        p = p >= bus->max_pipes ? p - bus->max_pipes : p;
         if (!bus->pipes[p].in_use) {
             if (slot == NONE) {
                 slot = p;
@@ -511,15 +580,19 @@ int ilrs_bus_pipe_create(ilrs_bus_t *bus, const char *name, uint32_t depth, ilrs
     pipe_t *p = &bus->pipes[slot];
     ring_entry_t *ring = p->ring;
     uint32_t mask = p->mask;
+    uint16_t gen = next_generation(p->gen, slot);
     memset(p, 0, sizeof *p);
     p->ring = ring;
     p->mask = mask;
+    p->gen = gen;
+    p->id = ((uint32_t)gen << ILRS_BUS_PIPE_SLOT_BITS) | slot;
     p->depth = depth;
     p->first_sub = NONE;
     p->in_use = true;
     memcpy(p->name, name, name_len + 1);
     bus->pipes_live++;
-    *pipe = slot;
+    bus->next_slot = slot + 1u < bus->max_pipes ? slot + 1u : 0u;
+    *pipe = p->id;
     return 0;
 }
 
@@ -551,7 +624,7 @@ int ilrs_bus_pipe_delete(ilrs_bus_t *bus, ilrs_pipe_id_t id)
     if (bus == NULL) {
         return ILRS_EINVAL;
     }
-    pipe_t *p = live_pipe(bus, id);
+    pipe_t *p = pipe_of(bus, id, "pipe_delete");
     if (p == NULL) {
         return ILRS_EFSW_NOPIPE;
     }
@@ -572,19 +645,22 @@ int ilrs_bus_pipe_delete(ilrs_bus_t *bus, ilrs_pipe_id_t id)
     }
     ring_entry_t *ring = p->ring;
     uint32_t mask = p->mask;
+    uint16_t gen = p->gen;
     memset(p, 0, sizeof *p);
     p->ring = ring;
     p->mask = mask;
+    p->gen = gen; /* the slot's next pipe gets the generation after this one */
+    p->id = free_id((uint32_t)(p - bus->pipes));
     p->first_sub = NONE;
     bus->pipes_live--;
     return 0;
 }
 
-/* The subscription of @p pipe to @p msgid, or NONE. */
-static uint32_t find_sub(const ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_msgid_t msgid)
+/* The subscription of the pipe in @p slot to @p msgid, or NONE. */
+static uint32_t find_sub(const ilrs_bus_t *bus, uint32_t slot, ilrs_msgid_t msgid)
 {
     for (uint32_t s = bus->routes[msgid].first; s != NONE; s = bus->subs[s].next_route) {
-        if (bus->subs[s].pipe == pipe) {
+        if (bus->subs[s].slot == slot) {
             return s;
         }
     }
@@ -596,7 +672,7 @@ int ilrs_bus_subscribe(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_msgid_t msgid,
     if (bus == NULL) {
         return ILRS_EINVAL;
     }
-    pipe_t *p = live_pipe(bus, pipe);
+    pipe_t *p = pipe_of(bus, pipe, "subscribe");
     if (p == NULL) {
         return ILRS_EFSW_NOPIPE;
     }
@@ -606,8 +682,9 @@ int ilrs_bus_subscribe(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_msgid_t msgid,
     if (bus->hook_depth > 0) {
         return ILRS_EBUSY;
     }
+    const uint32_t slot = ilrs_bus_pipe_slot(pipe);
     uint32_t limit = msg_limit != 0 ? msg_limit : p->depth;
-    uint32_t s = find_sub(bus, pipe, msgid);
+    uint32_t s = find_sub(bus, slot, msgid);
     if (s != NONE) {
         bus->subs[s].limit = limit;
         return ILRS_EEXIST;
@@ -623,7 +700,7 @@ int ilrs_bus_subscribe(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_msgid_t msgid,
     sub_t *sub = &bus->subs[s];
     bus->free_sub = sub->next_route;
     sub->next_route = NONE;
-    sub->pipe = pipe;
+    sub->slot = slot;
     sub->msgid = msgid;
     sub->limit = limit;
     sub->queued = 0;
@@ -647,7 +724,7 @@ int ilrs_bus_unsubscribe(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_msgid_t msgi
     if (bus == NULL) {
         return ILRS_EINVAL;
     }
-    pipe_t *p = live_pipe(bus, pipe);
+    pipe_t *p = pipe_of(bus, pipe, "unsubscribe");
     if (p == NULL) {
         return ILRS_EFSW_NOPIPE;
     }
@@ -657,7 +734,7 @@ int ilrs_bus_unsubscribe(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_msgid_t msgi
     if (bus->hook_depth > 0) {
         return ILRS_EBUSY;
     }
-    uint32_t s = find_sub(bus, pipe, msgid);
+    uint32_t s = find_sub(bus, ilrs_bus_pipe_slot(pipe), msgid);
     if (s == NONE) {
         return ILRS_EFSW_NOSUB;
     }
@@ -714,7 +791,7 @@ out_invalid:
 /* Slow path of deliver(): one pipe refused the message. */
 static int drop_in_pipe(ilrs_bus_t *bus, pipe_t *p, ilrs_msgid_t msgid, bool limit)
 {
-    ilrs_pipe_id_t id = (ilrs_pipe_id_t)(p - bus->pipes);
+    const ilrs_pipe_id_t id = p->id;
     if (limit) {
         p->dropped_limit++;
         bus->dropped_limit++;
@@ -736,7 +813,7 @@ static inline int deliver(ilrs_bus_t *bus, buf_hdr_t *b, uint32_t first)
     const ilrs_msgid_t msgid = b->msgid;
     for (uint32_t s = first; s != NONE; s = bus->subs[s].next_route) {
         sub_t *sub = &bus->subs[s];
-        pipe_t *p = &bus->pipes[sub->pipe];
+        pipe_t *p = &bus->pipes[sub->slot];
         uint32_t queued = p->tail - p->head;
         /* A full pipe is reported as such even when the ID's limit is reached too
          * (the default limit is the depth). */
@@ -876,7 +953,7 @@ int ilrs_bus_receive(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, const uint8_t **packe
     if (UNLIKELY(bus == NULL || packet == NULL || len == NULL)) {
         return ILRS_EINVAL;
     }
-    pipe_t *p = live_pipe(bus, pipe);
+    pipe_t *p = pipe_of(bus, pipe, "receive");
     if (UNLIKELY(p == NULL)) {
         return ILRS_EFSW_NOPIPE;
     }
@@ -927,10 +1004,10 @@ void ilrs_bus_get_stats(const ilrs_bus_t *bus, ilrs_bus_stats_t *stats)
     stats->buffers_peak = bus->buffers_peak;
     stats->memory_bytes = bus->arena.size;
     stats->hook_suppressed = bus->hook_suppressed;
+    stats->bad_pipe_ids = bus->bad_pipe_ids;
 }
 
-int ilrs_bus_get_pipe_stats(const ilrs_bus_t *bus, ilrs_pipe_id_t pipe,
-                            ilrs_bus_pipe_stats_t *stats)
+int ilrs_bus_get_pipe_stats(ilrs_bus_t *bus, ilrs_pipe_id_t pipe, ilrs_bus_pipe_stats_t *stats)
 {
     if (stats != NULL) {
         memset(stats, 0, sizeof *stats);
@@ -938,7 +1015,7 @@ int ilrs_bus_get_pipe_stats(const ilrs_bus_t *bus, ilrs_pipe_id_t pipe,
     if (bus == NULL || stats == NULL) {
         return ILRS_EINVAL;
     }
-    const pipe_t *p = live_pipe(bus, pipe);
+    const pipe_t *p = pipe_of(bus, pipe, "get_pipe_stats");
     if (p == NULL) {
         return ILRS_EFSW_NOPIPE;
     }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Software bus (src/fsw/fsw_bus.c): routing, fan-out and reference counts, drops with
 // their counters and hook, buffer pools, zero-copy ownership, malformed packets,
-// subscriptions, statistics and large packets. Requirements: docs/fsw-bus.md.
+// subscriptions, statistics, large packets, and pipe ids that stay invalid after
+// their pipe is deleted (generations). Requirements: docs/fsw-bus.md.
 #include <ilrs/fsw.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ilrs_test.h"
 
@@ -53,7 +55,7 @@ static ilrs_bus_stats_t stats_of(const ilrs_bus_t *bus)
     return s;
 }
 
-static ilrs_bus_pipe_stats_t pipe_stats_of(const ilrs_bus_t *bus, ilrs_pipe_id_t pipe)
+static ilrs_bus_pipe_stats_t pipe_stats_of(ilrs_bus_t *bus, ilrs_pipe_id_t pipe)
 {
     ilrs_bus_pipe_stats_t s;
     assert_int_equal(ilrs_bus_get_pipe_stats(bus, pipe, &s), 0);
@@ -365,11 +367,13 @@ static void pipe_delete_releases_queued_buffers(void **state)
         ilrs_bus_free(bus, bufs[i]);
     }
     assert_int_equal(stats_of(bus).buffers_in_use, 0);
-    /* The slot is reused, under a new name. */
+    /* A new pipe gets a new id: slots are filled round-robin, so not a's slot. */
     ilrs_pipe_id_t c;
     assert_int_equal(ilrs_bus_pipe_create(bus, "c", 3, &c), 0);
-    assert_int_equal(c, a);
+    assert_int_not_equal(c, a);
+    assert_int_not_equal(ilrs_bus_pipe_slot(c), ilrs_bus_pipe_slot(a));
     assert_int_equal(pipe_stats_of(bus, c).received, 0);
+    assert_int_equal(ilrs_bus_receive(bus, a, &pkt, &len), ILRS_EFSW_NOPIPE);
     ilrs_bus_destroy(bus);
 }
 
@@ -815,6 +819,133 @@ static void drop_hook_may_publish_and_is_bounded(void **state)
     ilrs_bus_destroy(bus);
 }
 
+/* Recording hook that also reads the stats of the pipe it is told about (as the
+ * flight instance does to name it in its event). */
+typedef struct named_drop {
+    ilrs_bus_t *bus;
+    ilrs_pipe_id_t pipe;
+    int named;
+} named_drop_t;
+
+static void name_drop(void *user, ilrs_bus_drop_reason_t reason, ilrs_msgid_t msgid,
+                      ilrs_pipe_id_t pipe)
+{
+    (void)reason;
+    (void)msgid;
+    named_drop_t *n = user;
+    n->pipe = pipe;
+    ilrs_bus_pipe_stats_t ps;
+    if (ilrs_bus_get_pipe_stats(n->bus, pipe, &ps) == 0 && strcmp(ps.name, "app.v2") == 0) {
+        n->named++;
+    }
+}
+
+static void stale_pipe_id_is_refused_and_counted(void **state)
+{
+    (void)state;
+    /* One slot, so the new pipe lands where the old one was. */
+    ilrs_bus_config_t cfg = {0};
+    cfg.max_pipes = 1;
+    ilrs_bus_t *bus = NULL;
+    assert_int_equal(ilrs_bus_create(&cfg, &bus), 0);
+    ilrs_pipe_id_t old, fresh;
+    const uint8_t *pkt;
+    size_t len;
+    assert_int_equal(ilrs_bus_pipe_create(bus, "app", 1, &old), 0);
+    assert_int_equal(ilrs_bus_pipe_generation(old), 1);
+    assert_int_equal(ilrs_bus_subscribe(bus, old, 7, 0), 0);
+    assert_int_equal(publish_tlm(bus, 7, 0), 0);
+    assert_int_equal(ilrs_bus_pipe_delete(bus, old), 0);
+
+    /* The app restarts: same slot, next generation, a different id. */
+    assert_int_equal(ilrs_bus_pipe_create(bus, "app.v2", 1, &fresh), 0);
+    assert_int_equal(ilrs_bus_pipe_slot(fresh), ilrs_bus_pipe_slot(old));
+    assert_int_equal(ilrs_bus_pipe_generation(fresh), 2);
+    assert_int_not_equal(fresh, old);
+    assert_int_equal(stats_of(bus).bad_pipe_ids, 0);
+
+    /* Every call refuses the stale id and counts it; the new pipe is untouched. */
+    assert_int_equal(ilrs_bus_subscribe(bus, old, 8, 0), ILRS_EFSW_NOPIPE);
+    assert_int_equal(ilrs_bus_unsubscribe(bus, old, 7), ILRS_EFSW_NOPIPE);
+    assert_int_equal(ilrs_bus_receive(bus, old, &pkt, &len), ILRS_EFSW_NOPIPE);
+    assert_null(pkt);
+    ilrs_bus_pipe_stats_t ps;
+    assert_int_equal(ilrs_bus_get_pipe_stats(bus, old, &ps), ILRS_EFSW_NOPIPE);
+    assert_int_equal(ps.depth, 0);
+    assert_int_equal(ilrs_bus_pipe_delete(bus, old), ILRS_EFSW_NOPIPE);
+    assert_int_equal(stats_of(bus).bad_pipe_ids, 5);
+    assert_int_equal(stats_of(bus).pipes, 1);
+    assert_int_equal(pipe_stats_of(bus, fresh).subscriptions, 0);
+    /* What the old pipe subscribed to reaches nobody (not the new pipe). */
+    assert_int_equal(publish_tlm(bus, 7, 1), 0);
+    assert_int_equal(stats_of(bus).no_subscribers, 1);
+    assert_int_equal(pipe_stats_of(bus, fresh).queued, 0);
+
+    /* Neither a zeroed id, nor the bare slot index, nor "no pipe" is a pipe. */
+    assert_int_equal(ilrs_bus_receive(bus, 0, &pkt, &len), ILRS_EFSW_NOPIPE);
+    assert_int_equal(ilrs_bus_receive(bus, ilrs_bus_pipe_slot(fresh), &pkt, &len),
+                     ILRS_EFSW_NOPIPE);
+    assert_int_equal(ilrs_bus_receive(bus, ILRS_BUS_PIPE_NONE, &pkt, &len), ILRS_EFSW_NOPIPE);
+    assert_int_equal(stats_of(bus).bad_pipe_ids, 8);
+
+    /* The fresh id works everywhere, and the drop hook names it (by its full id). */
+    named_drop_t hook = {.bus = bus, .pipe = 0};
+    ilrs_bus_set_drop_hook(bus, name_drop, &hook);
+    assert_int_equal(ilrs_bus_subscribe(bus, fresh, 9, 0), 0);
+    assert_int_equal(publish_tlm(bus, 9, 2), 0);
+    assert_int_equal(publish_tlm(bus, 9, 3), ILRS_EFSW_PIPEFULL);
+    assert_int_equal(hook.pipe, fresh);
+    assert_int_equal(hook.named, 1);
+    assert_int_equal(ilrs_bus_receive(bus, fresh, &pkt, &len), 0);
+    assert_int_equal(ilrs_ccsds_get_seq_count(pkt), 2);
+    assert_int_equal(pipe_stats_of(bus, fresh).dropped_full, 1);
+    assert_int_equal(ilrs_bus_unsubscribe(bus, fresh, 9), 0);
+    assert_int_equal(ilrs_bus_pipe_delete(bus, fresh), 0);
+    assert_int_equal(stats_of(bus).bad_pipe_ids, 8);
+    assert_int_equal(stats_of(bus).buffers_in_use, 0);
+    ilrs_bus_destroy(bus);
+}
+
+static void pipe_generation_wraps_to_one(void **state)
+{
+    (void)state;
+    ilrs_bus_config_t cfg = {0};
+    cfg.max_pipes = 1;
+    cfg.max_pipe_depth = 1;
+    ilrs_bus_t *bus = NULL;
+    assert_int_equal(ilrs_bus_create(&cfg, &bus), 0);
+    ilrs_pipe_id_t first, id = 0, prev = 0;
+    assert_int_equal(ilrs_bus_pipe_create(bus, "p", 1, &first), 0);
+    assert_int_equal(ilrs_bus_pipe_delete(bus, first), 0);
+    prev = first;
+    /* Generations 2..65535 in turn, never 0, each id refusing the one before. */
+    for (uint32_t g = 2; g <= ILRS_BUS_PIPE_GEN_MAX; g++) {
+        assert_int_equal(ilrs_bus_pipe_create(bus, "p", 1, &id), 0);
+        if (ilrs_bus_pipe_generation(id) != g) {
+            fail_msg("create %u gave generation %u", g, ilrs_bus_pipe_generation(id));
+        }
+        if (g == 2 || g == ILRS_BUS_PIPE_GEN_MAX) {
+            ilrs_bus_pipe_stats_t ps;
+            assert_int_equal(ilrs_bus_get_pipe_stats(bus, prev, &ps), ILRS_EFSW_NOPIPE);
+        }
+        assert_int_equal(ilrs_bus_pipe_delete(bus, id), 0);
+        prev = id;
+    }
+    assert_int_equal(id, (ILRS_BUS_PIPE_GEN_MAX << ILRS_BUS_PIPE_SLOT_BITS) | 0u);
+    /* After 65535 creates in a slot the generation wraps to 1, skipping 0: the
+     * first id is valid again (the documented limit of a 16-bit serial). */
+    ilrs_pipe_id_t wrapped;
+    assert_int_equal(ilrs_bus_pipe_create(bus, "p", 1, &wrapped), 0);
+    assert_int_equal(ilrs_bus_pipe_generation(wrapped), 1);
+    assert_int_equal(wrapped, first);
+    assert_int_not_equal(wrapped, 0);
+    assert_int_equal(pipe_stats_of(bus, first).depth, 1);
+    assert_int_equal(ilrs_bus_receive(bus, id, &(const uint8_t *){NULL}, &(size_t){0}),
+                     ILRS_EFSW_NOPIPE);
+    assert_int_equal(stats_of(bus).bad_pipe_ids, 3);
+    ilrs_bus_destroy(bus);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(fanout_shares_one_buffer_with_refcount),
     cmocka_unit_test(pipe_full_drops_counts_and_calls_hook),
@@ -834,5 +965,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(pipe_create_checks),
     cmocka_unit_test(receive_checks_arguments),
     cmocka_unit_test(drop_hook_may_publish_and_is_bounded),
+    cmocka_unit_test(stale_pipe_id_is_refused_and_counted),
+    cmocka_unit_test(pipe_generation_wraps_to_one),
 };
 ILRS_TEST_MAIN(tests)
