@@ -28,6 +28,7 @@ static int sb_init(ilrs_app_t *app, void *vctx)
         {"dropped_limit", ILRS_DICT_U64, &ctx->st.dropped_limit},
         {"alloc_failures", ILRS_DICT_U64, &ctx->st.alloc_failures},
         {"invalid", ILRS_DICT_U64, &ctx->st.invalid},
+        {"bad_pipe_ids", ILRS_DICT_U64, &ctx->st.bad_pipe_ids},
         {"pipes", ILRS_DICT_U32, &ctx->st.pipes},
         {"subscriptions", ILRS_DICT_U32, &ctx->st.subscriptions},
         {"buffers_in_use", ILRS_DICT_U32, &ctx->st.buffers_in_use},
