@@ -175,6 +175,8 @@ typedef struct ilrs_station_link_result {
     double relay_min_ebn0_db;     /**< trunk Eb/N0 extremes over its passes (NAN: never up) */
     double relay_max_ebn0_db;
     double relay_min_rate_bps;    /**< lowest trunk rate the budget chose (0: never up) */
+    double relay_frames_bad_expected; /**< the model's expectation of relay_frames_bad:
+                                       *   the sum of the trunk FER over frames not lost */
 } ilrs_station_link_result_t;
 
 /** One thermal node's temperature extremes. */

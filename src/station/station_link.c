@@ -652,6 +652,7 @@ static bool trunk_fate(station_link_t *l, station_flight_t *g, double t0)
             k_lost = n >= (double)m ? m : (uint64_t)n;
         }
         uint64_t k_bad = ilrs__station_link_binomial(&l->trunk_rng, m - k_lost, l->trunk_fer);
+        res->relay_frames_bad_expected += (double)(m - k_lost) * l->trunk_fer;
         uint64_t k = k_lost + k_bad;
         uint64_t extra = k * dl < left ? k * dl : left;
         g->lost += (uint32_t)extra;
@@ -677,6 +678,7 @@ static bool trunk_fate(station_link_t *l, station_flight_t *g, double t0)
         g->data = NULL;
         return true;
     }
+    res->relay_frames_bad_expected += l->trunk_fer;
     uint32_t k = ilrs__station_link_corrupt(&l->trunk_rng, g->data, g->len, l->trunk_ber);
     if (k > 0) {
         g->flips += k;
