@@ -74,8 +74,8 @@
 #define ACQ_MAX_S 1.0
 /* Uncoded BPSK: 1/2 erfc(sqrt(x)) = 1e-6 at x = 11.2975 (10.530 dB), by bisection;
  * checked in tests/station/test_station_link.c. */
-#define BPSK_REF_X     11.297521329854227
-#define LINK_SEED_SALT UINT64_C(0x4C494E4B5F524E47) /* "LINK_RNG": the link's own stream */
+#define BPSK_REF_X      11.297521329854227
+#define LINK_SEED_SALT  UINT64_C(0x4C494E4B5F524E47) /* "LINK_RNG": the link's own stream */
 #define TRUNK_SEED_SALT UINT64_C(0x5452554E4B524E47) /* "TRUNKRNG": the relay trunk's */
 /* The trunk budget is re-evaluated this often while up (the relay <-> Earth range
  * changes by < 0.1 % a minute: relay speed < 2.5 km/s against 3.6e8 m). */
@@ -607,8 +607,9 @@ static int trunk_update(station_link_t *l, double t)
             return rc;
         }
         double rate = 0.0;
-        ilrs__station_link_trunk_eval(&l->trunk_p, ilrs__station_link_trunk_range(d, l->trunk_min_el_deg),
-                                      &rate, &l->trunk_ebn0_db);
+        ilrs__station_link_trunk_eval(&l->trunk_p,
+                                      ilrs__station_link_trunk_range(d, l->trunk_min_el_deg), &rate,
+                                      &l->trunk_ebn0_db);
         l->trunk_ber = ilrs__station_link_ber(l->trunk_ebn0_db, l->trunk_p.required_ebn0_db);
         l->trunk_fer = ilrs__station_link_fer(l->trunk_ber, 8u * FRAME_LEN);
         l->trunk_budget_s = t;
