@@ -1151,6 +1151,9 @@ static void relay_defaults(void *obj, size_t index)
     r->earth_losses_db = 3.0;
     r->earth_required_ebn0_db = 2.5;
     r->earth_margin_db = 3.0;
+    // Playback starts after the ground's worst lock time (1.0 s + a frame, docs/station.md
+    // "Frame loss"), with margin: the relay sends idle frames meanwhile (assumed operation).
+    r->earth_guard_s = 2.0;
 }
 static void relay_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const char *path)
 {
@@ -1280,6 +1283,7 @@ static const field_t relay_fields[] = {
     NUM_(ilrs_scenario_relay_t, "earth_losses_db", earth_losses_db, 0, 30, 0),
     NUM_(ilrs_scenario_relay_t, "earth_required_ebn0_db", earth_required_ebn0_db, -2, 30, 0),
     NUM_(ilrs_scenario_relay_t, "earth_margin_db", earth_margin_db, 0, 20, 0),
+    NUM_(ilrs_scenario_relay_t, "earth_guard_s", earth_guard_s, 0, 600, 0),
 };
 SCHEMA(relay_schema, "a relay orbiter", relay_fields, relay_defaults, relay_post);
 

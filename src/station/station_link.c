@@ -33,7 +33,9 @@
 //    link's second generator (trunk_rng): frames sent while the ground acquires
 //    the trunk after each relay <-> ground AOS or rate change are lost, the others
 //    get Binomial(8 x 1115, BER) bits flipped; the trunk rate is the fastest of
-//    the relay's earth_rate_bps / earth_backup_rate_bps whose margin closes;
+//    the relay's earth_rate_bps / earth_backup_rate_bps whose margin closes; the
+//    store's playback starts earth_guard_s after each (re)acquisition (idle frames
+//    meanwhile), so with the default guard acquisition loses no stored frame;
 //  - science volumes (the payload models produce byte counts, no contents: a
 //    science buffer starts with ST_SCIENCE_MAGIC) are not carried octet by
 //    octet (several terabytes a year would be billions of frames): they fill
@@ -137,6 +139,7 @@ struct station_link {
     double trunk_min_el_deg;        /* that station's minimum elevation */
     bool trunk_up;
     double trunk_rate_bps, trunk_acq_end_s, trunk_budget_s;
+    double trunk_play_s; /* the store's playback may start (AOS or rate change + guard) */
     double trunk_ebn0_db, trunk_ber, trunk_fer;
 };
 
@@ -619,6 +622,7 @@ static int trunk_update(station_link_t *l, double t)
             l->trunk_acq_end_s = t + ACQ_MIN_S +
                                  (ACQ_MAX_S - ACQ_MIN_S) * ilrs_rng_uniform(&l->trunk_rng) +
                                  8.0 * FRAME_LEN / rate;
+            l->trunk_play_s = t + l->st->sc->relays[0].earth_guard_s;
             l->res.relay_acquisitions++;
         }
         l->trunk_rate_bps = rate;
@@ -807,7 +811,9 @@ int ilrs__station_link_step(ilrs_station_t *st, const station_env_sample_t *e)
         if ((rc = trunk_update(l, st->t_s)) != 0) {
             return rc;
         }
-        st->relay_credit += l->trunk_rate_bps / 8.0;
+        // Before the guard has passed the relay sends idle frames: its store waits.
+        double off = fmin(fmax(l->trunk_play_s - st->t_s, 0.0), 1.0);
+        st->relay_credit += (1.0 - off) * l->trunk_rate_bps / 8.0;
         double sent = 0.0; /* octets sent this second: a frame's instant within it */
         station_flight_t *f;
         while ((f = ilrs__station_q_front(&st->relay_q)) != NULL && f->arrive_s <= st->t_s &&
@@ -815,7 +821,7 @@ int ilrs__station_link_step(ilrs_station_t *st, const station_env_sample_t *e)
             station_flight_t g = *f;
             st->relay_credit -= g.len;
             ilrs__station_q_pop(&st->relay_q);
-            double t0 = st->t_s + 8.0 * sent / l->trunk_rate_bps;
+            double t0 = st->t_s + off + 8.0 * sent / l->trunk_rate_bps;
             sent += g.len;
             if (trunk_fate(l, &g, t0)) {
                 continue; /* lost on the trunk */

@@ -322,6 +322,7 @@ static void relay_trunk_keys(void **state)
     assert_true(r->earth_losses_db == 3.0);
     assert_true(r->earth_required_ebn0_db == 2.5);
     assert_true(r->earth_margin_db == 3.0);
+    assert_true(r->earth_guard_s == 2.0);
     r = &sc->relays[1];
     assert_true(r->earth_frequency_hz == 8.45e9);
     assert_true(r->earth_tx_power_w == 40.0);

@@ -341,7 +341,8 @@ static void trunk_budget_matches_hand_friis(void **state)
 }
 
 /* The default scenario with a weak trunk: 30 dB less transmit power and 11.5 dB more
- * losses than the defaults, no backup rate: Eb/N0 near the 2.5 dB requirement. */
+ * losses than the defaults, no backup rate: Eb/N0 near the 2.5 dB requirement; no
+ * guard: the store's playback starts at AOS, frames sent before lock are lost. */
 static ilrs_scenario_t *low_trunk_scenario(void)
 {
     size_t len = 0;
@@ -351,7 +352,8 @@ static ilrs_scenario_t *low_trunk_scenario(void)
     static const char repl[] = "    earth_backup_rate_bps: 0\n"
                                "    earth_tx_power_w: 0.02\n"
                                "    earth_losses_db: 14.5\n"
-                               "    earth_margin_db: 0\n";
+                               "    earth_margin_db: 0\n"
+                               "    earth_guard_s: 0\n";
     char *at = strstr(text, key);
     assert_non_null(at);
     size_t head = (size_t)(at - text), tail = len - head - (sizeof key - 1);
