@@ -403,8 +403,7 @@ typedef struct ilrs_scenario_relay {
     double earth_losses_db;        /**< pointing, atmosphere, cable, 0..30, default 3 */
     double earth_required_ebn0_db; /**< trunk code at BER 1e-6, -2..30, default 2.5 */
     double earth_margin_db;        /**< below it the backup rate is used, 0..20, default 3 */
-    double earth_guard_s; /**< after each AOS/rate change the store's playback waits this
-                           *   long (idle frames while the ground locks), 0..600, default 2 */
+    double earth_guard_s;          /**< store playback delay after AOS, 0..600 s, default 2 */
 } ilrs_scenario_relay_t;
 
 /** An Earth ground station. */
