@@ -395,6 +395,15 @@ typedef struct ilrs_scenario_relay {
     double earth_rate_bps;        /**< relay to Earth, primary (Ka), default 100e6 (Queqiao-2) */
     double earth_backup_rate_bps; /**< backup (S), default 6e6 (Queqiao-2) */
     uint64_t store_bytes;         /**< relay's store-and-forward buffer, default 16 GiB */
+    /* relay -> Earth trunk budget (docs/station.md "Space link"); the receive side is
+     * the ground stations' antenna_diameter_m, antenna_efficiency, noise_temperature_k */
+    double earth_frequency_hz;     /**< trunk carrier, 1e9..1e11, default 25.9e9 (Ka) */
+    double earth_tx_power_w;       /**< trunk RF output, (0, 1000], default 20 (assumed) */
+    double earth_antenna_gain_dbi; /**< relay's Earth dish, -10..80, default 58.5 (4.2 m) */
+    double earth_losses_db;        /**< pointing, atmosphere, cable, 0..30, default 3 */
+    double earth_required_ebn0_db; /**< trunk code at BER 1e-6, -2..30, default 2.5 */
+    double earth_margin_db;        /**< below it the backup rate is used, 0..20, default 3 */
+    double earth_guard_s;          /**< store playback delay after AOS, 0..600 s, default 2 */
 } ilrs_scenario_relay_t;
 
 /** An Earth ground station. */

@@ -165,6 +165,18 @@ typedef struct ilrs_station_link_result {
     uint64_t science_bytes_lost; /**< of those, in frames lost or failing the FECF */
     double min_ebn0_db;          /**< lowest Eb/N0 of a radio while transmitting (NAN: never) */
     double max_fer;              /**< highest frame error rate of the model then */
+    /* The relay's trunk to Earth (frames relayed through the orbiter; counted in
+     * vc[] too: these say which of those the trunk caused) */
+    uint64_t relay_frames_sent;  /**< frames (real and science) the relay sent to Earth */
+    uint64_t relay_frames_bad;   /**< of those, hit by trunk bit errors, failed the FECF */
+    uint64_t relay_frames_lost;  /**< of those, lost while the ground acquired the trunk */
+    uint64_t relay_bit_errors;   /**< bits flipped on the trunk (in real frames) */
+    uint64_t relay_acquisitions; /**< trunk (re)acquisitions: each relay-ground AOS, rate change */
+    double relay_min_ebn0_db;    /**< trunk Eb/N0 extremes over its passes (NAN: never up) */
+    double relay_max_ebn0_db;
+    double relay_min_rate_bps;        /**< lowest trunk rate the budget chose (0: never up) */
+    double relay_frames_bad_expected; /**< the model's expectation of relay_frames_bad:
+                                       *   the sum of the trunk FER over frames not lost */
 } ilrs_station_link_result_t;
 
 /** One thermal node's temperature extremes. */

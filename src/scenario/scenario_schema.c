@@ -1140,6 +1140,20 @@ static void relay_defaults(void *obj, size_t index)
     r->earth_rate_bps = 100e6;
     r->earth_backup_rate_bps = 6e6;
     r->store_bytes = UINT64_C(16) << 30;
+    // Trunk budget (docs/station.md "Space link"): Ka band near-Earth space research
+    // allocation 25.5-27 GHz (ITU RR Art. 5); Queqiao-2's 4.2 m dish at 25.9 GHz with
+    // aperture efficiency 0.55: G = 0.55 (pi D / lambda)^2 = 58.5 dBi; 20 W RF, 3 dB of
+    // losses (pointing, Ka atmosphere at 10 deg elevation) assumed; required Eb/N0 of
+    // the surface radios' code (RS + convolutional, CCSDS 130.1-G-3 fig. 6-6).
+    r->earth_frequency_hz = 25.9e9;
+    r->earth_tx_power_w = 20.0;
+    r->earth_antenna_gain_dbi = 58.5;
+    r->earth_losses_db = 3.0;
+    r->earth_required_ebn0_db = 2.5;
+    r->earth_margin_db = 3.0;
+    // Playback starts after the ground's worst lock time (1.0 s + a frame, docs/station.md
+    // "Frame loss"), with margin: the relay sends idle frames meanwhile (assumed operation).
+    r->earth_guard_s = 2.0;
 }
 static void relay_post(scenario_ctx_t *ctx, void *obj, const snode_t *map, const char *path)
 {
@@ -1263,6 +1277,13 @@ static const field_t relay_fields[] = {
     NUM_(ilrs_scenario_relay_t, "earth_rate_bps", earth_rate_bps, 0, 1e11, F_MIN_EXCL),
     NUM_(ilrs_scenario_relay_t, "earth_backup_rate_bps", earth_backup_rate_bps, 0, 1e11, 0),
     U64_(ilrs_scenario_relay_t, "store_bytes", store_bytes, 0, 1.8e19, 0),
+    NUM_(ilrs_scenario_relay_t, "earth_frequency_hz", earth_frequency_hz, 1e9, 1e11, 0),
+    NUM_(ilrs_scenario_relay_t, "earth_tx_power_w", earth_tx_power_w, 0, 1000, F_MIN_EXCL),
+    NUM_(ilrs_scenario_relay_t, "earth_antenna_gain_dbi", earth_antenna_gain_dbi, -10, 80, 0),
+    NUM_(ilrs_scenario_relay_t, "earth_losses_db", earth_losses_db, 0, 30, 0),
+    NUM_(ilrs_scenario_relay_t, "earth_required_ebn0_db", earth_required_ebn0_db, -2, 30, 0),
+    NUM_(ilrs_scenario_relay_t, "earth_margin_db", earth_margin_db, 0, 20, 0),
+    NUM_(ilrs_scenario_relay_t, "earth_guard_s", earth_guard_s, 0, 600, 0),
 };
 SCHEMA(relay_schema, "a relay orbiter", relay_fields, relay_defaults, relay_post);
 

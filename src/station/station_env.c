@@ -415,3 +415,24 @@ int ilrs__station_env_relay_state(const station_env_t *env, size_t relay, ilrs_t
     }
     return ilrs_orbit_state(env->relay[relay], t, r_m, v_m_s);
 }
+
+int ilrs__station_env_relay_earth_range(station_env_t *env, size_t relay, double t_s,
+                                        double *range_m)
+{
+    *range_m = 0.0;
+    if (relay >= env->relay_count) {
+        return ILRS_EINVAL;
+    }
+    double sun[3], earth[3], rel[3];
+    ilrs_tai_t t = tai_at(env, t_s);
+    int rc = ilrs_ephem_sun_earth(env->ephem, t, sun, earth, NULL);
+    if (rc == 0) {
+        rc = ilrs_orbit_position_icrf(env->relay[relay], t, rel);
+    }
+    if (rc == 0) {
+        *range_m = sqrt((earth[0] - rel[0]) * (earth[0] - rel[0]) +
+                        (earth[1] - rel[1]) * (earth[1] - rel[1]) +
+                        (earth[2] - rel[2]) * (earth[2] - rel[2]));
+    }
+    return rc;
+}

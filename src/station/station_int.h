@@ -102,6 +102,9 @@ int ilrs__station_env_sample(station_env_t *env, double t_s, station_env_sample_
 bool ilrs__station_env_dte(station_env_t *env, double t_s);
 bool ilrs__station_env_relay_site(station_env_t *env, size_t relay, double t_s);
 bool ilrs__station_env_relay_earth(station_env_t *env, size_t relay, double t_s);
+/** Distance (m) from relay @p relay to the Earth's centre at @p t_s (ICRF, geometric). */
+int ilrs__station_env_relay_earth_range(station_env_t *env, size_t relay, double t_s,
+                                        double *range_m);
 size_t ilrs__station_env_relay_count(const station_env_t *env);
 /** The predicted contact windows (sorted, merged) of hw link target @p target
  *  (ST_LINK_EARTH: the site with the ground stations; ST_LINK_RELAY0 + r: the
@@ -191,6 +194,7 @@ typedef struct station_flight {
     uint8_t radio;   /* frame: the radio (physical channel) that sent it */
     uint8_t vcid;    /* frame: its virtual channel */
     uint32_t flips;  /* frame: bits flipped by the error model */
+    bool trunk_hit;  /* frame: bits flipped on the relay's trunk to Earth */
 } station_flight_t;
 
 /** A FIFO of flights (grows; the space link is not flight code). */
@@ -329,6 +333,13 @@ double ilrs__station_link_fer(double ber, size_t bits);
 uint64_t ilrs__station_link_binomial(ilrs_rng_t *rng, uint64_t n, double p);
 /** Flip Binomial(8 @p len, @p ber) distinct bits of @p buf; returns how many. */
 uint32_t ilrs__station_link_corrupt(ilrs_rng_t *rng, uint8_t *buf, size_t len, double ber);
+/** Relay -> ground-station range (m) for a relay @p d_m from the Earth's centre,
+ *  seen at elevation @p min_el_deg (the longest range of a pass). */
+double ilrs__station_link_trunk_range(double d_m, double min_el_deg);
+/** The trunk's budget with @p p (the twin's ilrs_hw_link_budget) at @p range_m: the
+ *  rate chosen from p's rate table (the slowest if none closes) and its Eb/N0. */
+void ilrs__station_link_trunk_eval(const ilrs_hw_radio_params_t *p, double range_m,
+                                   double *rate_bps, double *ebn0_db);
 
 /* station_realtime.c: add the LINK app (options.link) before the flight software
  * starts; pace one loop second by the host clock (options.realtime_speed). */

@@ -26,8 +26,16 @@
 //    patterns, does not: counted as undetected);
 //  - frames travel like the packets did before: light time direct to Earth, or
 //    to the relay, its store-and-forward queue (relay <-> Earth windows, rate),
-//    then the Earth light time. The relay's own trunk to Earth is error-free
-//    here (its budget is not modelled);
+//    then the Earth light time;
+//  - the relay's trunk to Earth has its own budget (the scenario's relay earth_*
+//    keys, the ground stations' dishes; the twin's ilrs_hw_link_budget at the
+//    relay <-> ground-station range) and the same error model, drawn from the
+//    link's second generator (trunk_rng): frames sent while the ground acquires
+//    the trunk after each relay <-> ground AOS or rate change are lost, the others
+//    get Binomial(8 x 1115, BER) bits flipped; the trunk rate is the fastest of
+//    the relay's earth_rate_bps / earth_backup_rate_bps whose margin closes; the
+//    store's playback starts earth_guard_s after each (re)acquisition (idle frames
+//    meanwhile), so with the default guard acquisition loses no stored frame;
 //  - science volumes (the payload models produce byte counts, no contents: a
 //    science buffer starts with ST_SCIENCE_MAGIC) are not carried octet by
 //    octet (several terabytes a year would be billions of frames): they fill
@@ -68,8 +76,13 @@
 #define ACQ_MAX_S 1.0
 /* Uncoded BPSK: 1/2 erfc(sqrt(x)) = 1e-6 at x = 11.2975 (10.530 dB), by bisection;
  * checked in tests/station/test_station_link.c. */
-#define BPSK_REF_X     11.297521329854227
-#define LINK_SEED_SALT UINT64_C(0x4C494E4B5F524E47) /* "LINK_RNG": the link's own stream */
+#define BPSK_REF_X      11.297521329854227
+#define LINK_SEED_SALT  UINT64_C(0x4C494E4B5F524E47) /* "LINK_RNG": the link's own stream */
+#define TRUNK_SEED_SALT UINT64_C(0x5452554E4B524E47) /* "TRUNKRNG": the relay trunk's */
+/* The trunk budget is re-evaluated this often while up (the relay <-> Earth range
+ * changes by < 0.1 % a minute: relay speed < 2.5 km/s against 3.6e8 m). */
+#define TRUNK_BUDGET_S 60.0
+#define EARTH_RADIUS_M 6378137.0 /* WGS84 equatorial radius */
 /* VC frame release time: a partly filled data field waits at most this long for
  * more packets before it is completed with an idle packet and sent (a managed
  * parameter of the multiplexer, assumed; 10 s of latency for real-time HK sampled
@@ -120,6 +133,14 @@ struct station_link {
     double earth_lt_s, relay_lt_s;            /* light times this second */
     uint8_t *pool[POOL_FRAMES];               /* frame buffers for reuse */
     size_t pool_n;
+    /* the relay's trunk to Earth (relay 0) */
+    ilrs_rng_t trunk_rng;
+    ilrs_hw_radio_params_t trunk_p; /* relay transmitter, worst ground station's receiver */
+    double trunk_min_el_deg;        /* that station's minimum elevation */
+    bool trunk_up;
+    double trunk_rate_bps, trunk_acq_end_s, trunk_budget_s;
+    double trunk_play_s; /* the store's playback may start (AOS or rate change + guard) */
+    double trunk_ebn0_db, trunk_ber, trunk_fer;
 };
 
 /* ---- flight queues ---------------------------------------------------------------------- */
@@ -339,6 +360,9 @@ static void deliver(station_link_t *l, station_flight_t *f)
     ilrs_station_link_vc_t *v = &l->res.vc[f->vcid];
     if (rc != 0) {
         v->frames_bad++; /* FECF (ILRS_ECRC), or a corrupted header past it */
+        if (f->trunk_hit) {
+            l->res.relay_frames_bad++;
+        }
     } else if (f->flips > 0) {
         l->res.frames_undetected++;
     }
@@ -548,6 +572,169 @@ static uint32_t frame_science(station_link_t *l, size_t r, uint32_t n)
     return (uint32_t)lost;
 }
 
+/* ---- the relay's trunk to Earth ------------------------------------------------------ */
+
+/* Relay -> ground-station range at @p t: the range from a station at elevation el
+ * to a point at geocentric distance d is rho = sqrt(d^2 - R^2 cos^2 el) - R sin el
+ * (plane triangle Earth centre - station - relay); taken at the worst station's
+ * minimum elevation, the longest a pass has (conservative by < R (1 - sin el_min),
+ * about 0.1 dB). */
+double ilrs__station_link_trunk_range(double d_m, double min_el_deg)
+{
+    double el = min_el_deg * ST_PI / 180.0;
+    double c = EARTH_RADIUS_M * cos(el);
+    return sqrt(fmax(d_m * d_m - c * c, 0.0)) - EARTH_RADIUS_M * sin(el);
+}
+
+void ilrs__station_link_trunk_eval(const ilrs_hw_radio_params_t *p, double range_m,
+                                   double *rate_bps, double *ebn0_db)
+{
+    // The twin's budget (Friis: C/N0 = EIRP - FSL - L + G/T - k) and its rate choice:
+    // the fastest rate whose Eb/N0 margin closes; none closing, the slowest is used
+    // anyway (the relay does not wait for a better pass: its frames suffer).
+    ilrs_hw_link_t lb;
+    ilrs_hw_link_budget(p, range_m, &lb);
+    double r = lb.rate_bps > 0.0 ? lb.rate_bps : p->rate_bps[0];
+    *rate_bps = r;
+    *ebn0_db = lb.cn0_dbhz - 10.0 * log10(r); /* Eb/N0 = C/N0 - 10 log10 R */
+}
+
+/* Trunk state at second @p t of an open relay <-> Earth window. */
+static int trunk_update(station_link_t *l, double t)
+{
+    bool aos = !l->trunk_up;
+    if (aos || t - l->trunk_budget_s >= TRUNK_BUDGET_S) {
+        double d = 0.0;
+        int rc = ilrs__station_env_relay_earth_range(l->st->env, 0, t, &d);
+        if (rc != 0) {
+            return rc;
+        }
+        double rate = 0.0;
+        ilrs__station_link_trunk_eval(&l->trunk_p,
+                                      ilrs__station_link_trunk_range(d, l->trunk_min_el_deg), &rate,
+                                      &l->trunk_ebn0_db);
+        l->trunk_ber = ilrs__station_link_ber(l->trunk_ebn0_db, l->trunk_p.required_ebn0_db);
+        l->trunk_fer = ilrs__station_link_fer(l->trunk_ber, 8u * FRAME_LEN);
+        l->trunk_budget_s = t;
+        if (aos || rate != l->trunk_rate_bps) {
+            // (Re)acquisition: as the surface radios' ground receivers (ACQ_MIN_S..ACQ_MAX_S,
+            // then one frame for the synchroniser).
+            l->trunk_acq_end_s = t + ACQ_MIN_S +
+                                 (ACQ_MAX_S - ACQ_MIN_S) * ilrs_rng_uniform(&l->trunk_rng) +
+                                 8.0 * FRAME_LEN / rate;
+            l->trunk_play_s = t + l->st->sc->relays[0].earth_guard_s;
+            l->res.relay_acquisitions++;
+        }
+        l->trunk_rate_bps = rate;
+        ilrs_station_link_result_t *res = &l->res;
+        if (isnan(res->relay_min_ebn0_db) || l->trunk_ebn0_db < res->relay_min_ebn0_db) {
+            res->relay_min_ebn0_db = l->trunk_ebn0_db;
+        }
+        if (isnan(res->relay_max_ebn0_db) || l->trunk_ebn0_db > res->relay_max_ebn0_db) {
+            res->relay_max_ebn0_db = l->trunk_ebn0_db;
+        }
+        if (res->relay_min_rate_bps == 0.0 || rate < res->relay_min_rate_bps) {
+            res->relay_min_rate_bps = rate;
+        }
+    }
+    l->trunk_up = true;
+    return 0;
+}
+
+/* Fate on the trunk of flight @p g, whose transmission by the relay starts at @p t0.
+ * @return true: it was lost (resolved and freed here); false: it goes on, maybe hit. */
+static bool trunk_fate(station_link_t *l, station_flight_t *g, double t0)
+{
+    ilrs_station_link_result_t *res = &l->res;
+    double frame_s = 8.0 * FRAME_LEN / l->trunk_rate_bps;
+    if (g->payload >= 0) {
+        // Science chunk: its frames go back to back from t0; those before the end of
+        // acquisition are lost, the others bad ~ Bin(m, FER).
+        uint64_t dl = l->data_len, left = g->len - g->lost;
+        uint64_t m = (left + dl - 1) / dl, k_lost = 0;
+        if (l->trunk_acq_end_s > t0) {
+            double n = ceil((l->trunk_acq_end_s - t0) / frame_s);
+            k_lost = n >= (double)m ? m : (uint64_t)n;
+        }
+        uint64_t k_bad = ilrs__station_link_binomial(&l->trunk_rng, m - k_lost, l->trunk_fer);
+        res->relay_frames_bad_expected += (double)(m - k_lost) * l->trunk_fer;
+        uint64_t k = k_lost + k_bad;
+        uint64_t extra = k * dl < left ? k * dl : left;
+        g->lost += (uint32_t)extra;
+        res->science_bytes_lost += extra;
+        res->vc[ILRS_CCSDS_VC_SCIENCE].frames_lost += k_lost;
+        res->vc[ILRS_CCSDS_VC_SCIENCE].frames_bad += k_bad;
+        res->relay_frames_sent += m;
+        res->relay_frames_lost += k_lost;
+        res->relay_frames_bad += k_bad;
+        return false;
+    }
+    if (g->payload != -1 || g->data == NULL) {
+        return false;
+    }
+    res->relay_frames_sent++;
+    if (t0 < l->trunk_acq_end_s) {
+        res->vc[g->vcid].frames_lost++;
+        res->relay_frames_lost++;
+        res->bit_errors -= g->flips; /* never received: its flips are not counted */
+        l->resolved[g->vcid] += g->ends;
+        l->frame_bytes -= g->len;
+        frame_put(l, g->data);
+        g->data = NULL;
+        return true;
+    }
+    res->relay_frames_bad_expected += l->trunk_fer;
+    uint32_t k = ilrs__station_link_corrupt(&l->trunk_rng, g->data, g->len, l->trunk_ber);
+    if (k > 0) {
+        g->flips += k;
+        g->trunk_hit = true;
+        res->bit_errors += k;
+        res->relay_bit_errors += k;
+    }
+    return false;
+}
+
+/* Trunk budget parameters of relay 0: its earth_* keys, and the ground station
+ * with the lowest G/T (the pass may be any station's: the worst is assumed). */
+static void trunk_params(station_link_t *l)
+{
+    const ilrs_scenario_t *sc = l->st->sc;
+    ilrs_hw_radio_params_t *p = &l->trunk_p;
+    memset(p, 0, sizeof *p);
+    l->trunk_min_el_deg = 10.0;
+    if (sc->relay_count == 0) {
+        return;
+    }
+    const ilrs_scenario_relay_t *r = &sc->relays[0];
+    snprintf(p->name, sizeof p->name, "%.20s-earth", r->id);
+    p->frequency_hz = r->earth_frequency_hz;
+    p->tx_power_w = r->earth_tx_power_w;
+    p->tx_gain_dbi = r->earth_antenna_gain_dbi;
+    p->losses_db = r->earth_losses_db;
+    p->required_ebn0_db = r->earth_required_ebn0_db;
+    p->margin_db = r->earth_margin_db;
+    p->rates = 0;
+    if (r->earth_backup_rate_bps > 0.0 && r->earth_backup_rate_bps < r->earth_rate_bps) {
+        p->rate_bps[p->rates++] = r->earth_backup_rate_bps;
+    }
+    p->rate_bps[p->rates++] = r->earth_rate_bps;
+    double best = INFINITY;
+    for (size_t g = 0; g < sc->ground_count; g++) {
+        const ilrs_scenario_ground_t *gr = &sc->grounds[g];
+        // Parabolic dish gain G = eta (pi D / lambda)^2 (Balanis, Antenna Theory,
+        // 4th ed., eq. 15-50 with the aperture efficiency).
+        double x = ST_PI * gr->antenna_diameter_m * p->frequency_hz / ST_SPEED_OF_LIGHT;
+        double g_dbi = 10.0 * log10(gr->antenna_efficiency * x * x);
+        double gt = g_dbi - 10.0 * log10(gr->noise_temperature_k);
+        if (gt < best) {
+            best = gt;
+            p->rx_gain_dbi = g_dbi;
+            p->system_noise_k = gr->noise_temperature_k;
+            l->trunk_min_el_deg = gr->min_elevation_deg;
+        }
+    }
+}
+
 int ilrs__station_link_step(ilrs_station_t *st, const station_env_sample_t *e)
 {
     station_link_t *l = st->space;
@@ -618,15 +805,27 @@ int ilrs__station_link_step(ilrs_station_t *st, const station_env_sample_t *e)
             l->res.max_fer = tx->fer;
         }
     }
-    // Relay store-and-forward: to Earth at its rate while a relay <-> Earth window is open.
+    // Relay store-and-forward: to Earth at the trunk's rate while a relay <-> Earth
+    // window is open; each frame's fate on the trunk drawn on the way.
     if (st->sc->relay_count > 0 && ilrs__station_env_relay_earth(st->env, 0, st->t_s)) {
-        st->relay_credit += st->sc->relays[0].earth_rate_bps / 8.0;
+        if ((rc = trunk_update(l, st->t_s)) != 0) {
+            return rc;
+        }
+        // Before the guard has passed the relay sends idle frames: its store waits.
+        double off = fmin(fmax(l->trunk_play_s - st->t_s, 0.0), 1.0);
+        st->relay_credit += (1.0 - off) * l->trunk_rate_bps / 8.0;
+        double sent = 0.0; /* octets sent this second: a frame's instant within it */
         station_flight_t *f;
         while ((f = ilrs__station_q_front(&st->relay_q)) != NULL && f->arrive_s <= st->t_s &&
                (double)f->len <= st->relay_credit) {
             station_flight_t g = *f;
             st->relay_credit -= g.len;
             ilrs__station_q_pop(&st->relay_q);
+            double t0 = st->t_s + off + 8.0 * sent / l->trunk_rate_bps;
+            sent += g.len;
+            if (trunk_fate(l, &g, t0)) {
+                continue; /* lost on the trunk */
+            }
             g.arrive_s = st->t_s + l->earth_lt_s;
             if ((rc = ilrs__station_q_push(&st->air, &g)) != 0) {
                 free(g.data);
@@ -638,6 +837,7 @@ int ilrs__station_link_step(ilrs_station_t *st, const station_env_sample_t *e)
         }
     } else {
         st->relay_credit = 0.0;
+        l->trunk_up = false;
     }
     station_flight_t *f;
     while ((f = ilrs__station_q_front(&st->air)) != NULL && f->arrive_s <= st->t_s) {
@@ -654,6 +854,8 @@ void ilrs__station_link_result(const ilrs_station_t *st, ilrs_station_link_resul
     if (l == NULL) {
         memset(out, 0, sizeof *out);
         out->min_ebn0_db = NAN;
+        out->relay_min_ebn0_db = NAN;
+        out->relay_max_ebn0_db = NAN;
         return;
     }
     *out = l->res;
@@ -677,6 +879,10 @@ int ilrs__station_link_create(ilrs_station_t *st, char *error, size_t cap)
     l->st = st;
     l->res.min_ebn0_db = NAN;
     ilrs_rng_seed(&l->rng, st->seed ^ LINK_SEED_SALT);
+    ilrs_rng_seed(&l->trunk_rng, st->seed ^ TRUNK_SEED_SALT);
+    l->res.relay_min_ebn0_db = NAN;
+    l->res.relay_max_ebn0_db = NAN;
+    trunk_params(l);
     // No uplink in `ilrs run`: the OCF carries a CLCW of an idle FARM-1 (V(R) 0, no
     // lockout), as the LINK app's would before the first command.
     ilrs_ccsds_clcw_t clcw;

@@ -228,6 +228,15 @@ int ilrs_station_write_text(const ilrs_station_t *st, FILE *f)
                 k->science_bytes_sent
                     ? 100.0 * (double)k->science_bytes_lost / (double)k->science_bytes_sent
                     : 0.0);
+        if (k->relay_acquisitions > 0) {
+            fprintf(
+                f,
+                "  space link, relay trunk to Earth: %llu frames, %llu failed the FECF, "
+                "%llu lost (%llu acquisitions); Eb/N0 %.1f..%.1f dB, lowest rate %.3g bit/s\n",
+                (unsigned long long)k->relay_frames_sent, (unsigned long long)k->relay_frames_bad,
+                (unsigned long long)k->relay_frames_lost, (unsigned long long)k->relay_acquisitions,
+                k->relay_min_ebn0_db, k->relay_max_ebn0_db, k->relay_min_rate_bps);
+        }
     }
     if (s.commands_sent > 0) {
         fprintf(f, "  commands of the scenario's timeline: %llu sent, %llu refused\n",
@@ -285,6 +294,20 @@ static json_t *link_json(const ilrs_station_link_result_t *k)
     json_object_set_new(o, "min_ebn0_db",
                         isfinite(k->min_ebn0_db) ? json_real(k->min_ebn0_db) : json_null());
     json_object_set_new(o, "max_fer", json_real(k->max_fer));
+    json_t *t = json_object();
+    json_object_set_new(t, "frames_sent", json_integer((json_int_t)k->relay_frames_sent));
+    json_object_set_new(t, "frames_bad_fecf", json_integer((json_int_t)k->relay_frames_bad));
+    json_object_set_new(t, "frames_lost", json_integer((json_int_t)k->relay_frames_lost));
+    json_object_set_new(t, "bit_errors", json_integer((json_int_t)k->relay_bit_errors));
+    json_object_set_new(t, "acquisitions", json_integer((json_int_t)k->relay_acquisitions));
+    json_object_set_new(t, "min_ebn0_db",
+                        isfinite(k->relay_min_ebn0_db) ? json_real(k->relay_min_ebn0_db)
+                                                       : json_null());
+    json_object_set_new(t, "max_ebn0_db",
+                        isfinite(k->relay_max_ebn0_db) ? json_real(k->relay_max_ebn0_db)
+                                                       : json_null());
+    json_object_set_new(t, "min_rate_bps", json_real(k->relay_min_rate_bps));
+    json_object_set_new(o, "relay_trunk", t);
     json_object_set_new(o, "vcs", vcs);
     return o;
 }

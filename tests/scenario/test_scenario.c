@@ -297,6 +297,58 @@ static void error_out_of_range(void **state)
                  "t.yaml:13:17: power.batteries[0].strings: must be <= 16, got 17");
 }
 
+/* The relay's trunk keys: defaults (Queqiao-2 class, docs/scenario.md) when absent,
+ * given values kept, out-of-range ones refused naming file:line:key. */
+static void relay_trunk_keys(void **state)
+{
+    (void)state;
+    ilrs_scenario_t *sc = NULL;
+    int rc = load(MIN_DOC
+                  "relays:\n"
+                  "  - {preset: queqiao2-24h}\n"
+                  "  - {preset: queqiao2-12h, earth_tx_power_w: 40, earth_frequency_hz: 8.45e9,\n"
+                  "     earth_antenna_gain_dbi: 48, earth_losses_db: 1, "
+                  "earth_required_ebn0_db: 1.2, earth_margin_db: 6}\n",
+                  &sc);
+    if (rc != 0) {
+        dump();
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(sc->relay_count, 2);
+    const ilrs_scenario_relay_t *r = &sc->relays[0];
+    assert_true(r->earth_frequency_hz == 25.9e9);
+    assert_true(r->earth_tx_power_w == 20.0);
+    assert_true(r->earth_antenna_gain_dbi == 58.5);
+    assert_true(r->earth_losses_db == 3.0);
+    assert_true(r->earth_required_ebn0_db == 2.5);
+    assert_true(r->earth_margin_db == 3.0);
+    assert_true(r->earth_guard_s == 2.0);
+    r = &sc->relays[1];
+    assert_true(r->earth_frequency_hz == 8.45e9);
+    assert_true(r->earth_tx_power_w == 40.0);
+    assert_true(r->earth_antenna_gain_dbi == 48.0);
+    assert_true(r->earth_losses_db == 1.0);
+    assert_true(r->earth_required_ebn0_db == 1.2);
+    assert_true(r->earth_margin_db == 6.0);
+    ilrs_scenario_destroy(sc);
+    expect_error(MIN_DOC "relays:\n"
+                         "  - {preset: queqiao2-24h, earth_tx_power_w: 0}\n",
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:13:46: relays[0].earth_tx_power_w: must be > 0, got 0");
+    expect_error(MIN_DOC "relays:\n"
+                         "  - {preset: queqiao2-24h, earth_frequency_hz: 2e11}\n",
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:13:48: relays[0].earth_frequency_hz: must be <= 1e+11, got 2e+11");
+    expect_error(MIN_DOC "relays:\n"
+                         "  - {preset: queqiao2-24h, earth_margin_db: -1}\n",
+                 ILRS_ESCENARIO_VALUE,
+                 "t.yaml:13:45: relays[0].earth_margin_db: must be >= 0, got -1");
+    expect_error(MIN_DOC "relays:\n"
+                         "  - {preset: queqiao2-24h, earth_power_w: 5}\n",
+                 ILRS_ESCENARIO_KEY,
+                 "t.yaml:13:28: relays[0].earth_power_w: unknown key in a relay orbiter");
+}
+
 static void error_unknown_key(void **state)
 {
     (void)state;
@@ -1049,6 +1101,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(cross_thermal),
     cmocka_unit_test(dem_path_rules),
     cmocka_unit_test(api_contract),
+    cmocka_unit_test(relay_trunk_keys),
 };
 
 ILRS_TEST_MAIN(tests)

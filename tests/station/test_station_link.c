@@ -292,6 +292,147 @@ static void low_margin_run_counts_losses_deterministically(void **state)
     ilrs_scenario_destroy(sc);
 }
 
+/* ---- the relay's trunk to Earth ----------------------------------------------------- */
+
+/* The trunk budget against a hand computation (Friis; free-space loss
+ * (4 pi d f / c)^2; k = 1.380649e-23 J/K, -228.599 dBW/K/Hz): 20 W (13.010 dBW),
+ * 58.5 dBi, 3 dB losses, 70 dBi ground dish at 100 K (20.0 dB-K), 4.0e8 m at
+ * 25.9 GHz: FSL = 232.755 dB, C/N0 = 13.010 + 58.5 - 232.755 - 3 + 70 - 20 + 228.599
+ * = 114.354 dB-Hz, Eb/N0 at 100 Mbit/s = 34.354 dB. Tolerance 0.01 dB (rounding of
+ * the hand figures). */
+static void trunk_budget_matches_hand_friis(void **state)
+{
+    (void)state;
+    ilrs_hw_radio_params_t p;
+    memset(&p, 0, sizeof p);
+    p.frequency_hz = 25.9e9;
+    p.tx_power_w = 20.0;
+    p.tx_gain_dbi = 58.5;
+    p.losses_db = 3.0;
+    p.rx_gain_dbi = 70.0;
+    p.system_noise_k = 100.0;
+    p.required_ebn0_db = 2.5;
+    p.margin_db = 3.0;
+    p.rates = 2;
+    p.rate_bps[0] = 6e6;
+    p.rate_bps[1] = 100e6;
+    double rate = 0.0, ebn0 = 0.0;
+    ilrs__station_link_trunk_eval(&p, 4.0e8, &rate, &ebn0);
+    assert_true(rate == 100e6);
+    assert_true(fabs(ebn0 - 34.354) < 0.01);
+    /* 40 dB less receive gain: 100 Mbit/s needs 5.5 dB and has -5.646; the backup
+     * 6 Mbit/s has 12.218 dB more: 6.573 dB, it closes and is chosen. */
+    p.rx_gain_dbi = 30.0;
+    ilrs__station_link_trunk_eval(&p, 4.0e8, &rate, &ebn0);
+    assert_true(rate == 6e6);
+    assert_true(fabs(ebn0 - 6.573) < 0.01);
+    /* 10 dB less: nothing closes; the slowest rate is used anyway (-3.427 dB). */
+    p.rx_gain_dbi = 20.0;
+    ilrs__station_link_trunk_eval(&p, 4.0e8, &rate, &ebn0);
+    assert_true(rate == 6e6);
+    assert_true(fabs(ebn0 + 3.427) < 0.01);
+    /* Relay -> station range for a relay 384,400 km from the Earth's centre
+     * (R = 6,378,137 m): at zenith d - R = 378,021,863 m; at 10 deg
+     * sqrt(d^2 - R^2 cos^2 10) - R sin 10 = 383,241,126 m; at the horizon
+     * sqrt(d^2 - R^2) = 384,347,082 m. Tolerance 1 m. */
+    assert_true(fabs(ilrs__station_link_trunk_range(384400e3, 90.0) - 378021863.0) < 1.0);
+    assert_true(fabs(ilrs__station_link_trunk_range(384400e3, 10.0) - 383241126.0) < 1.0);
+    assert_true(fabs(ilrs__station_link_trunk_range(384400e3, 0.0) - 384347082.0) < 1.0);
+}
+
+/* The default scenario with a weak trunk: 30 dB less transmit power and 11.5 dB more
+ * losses than the defaults, no backup rate: Eb/N0 near the 2.5 dB requirement; no
+ * guard: the store's playback starts at AOS, frames sent before lock are lost. */
+static ilrs_scenario_t *low_trunk_scenario(void)
+{
+    size_t len = 0;
+    char *text = read_all(ILRS_SOURCE_DIR "/scenarios/south-pole.yaml", &len);
+    assert_non_null(text);
+    static const char key[] = "    earth_backup_rate_bps: 6e6\n";
+    static const char repl[] = "    earth_backup_rate_bps: 0\n"
+                               "    earth_tx_power_w: 0.02\n"
+                               "    earth_losses_db: 14.5\n"
+                               "    earth_margin_db: 0\n"
+                               "    earth_guard_s: 0\n";
+    char *at = strstr(text, key);
+    assert_non_null(at);
+    size_t head = (size_t)(at - text), tail = len - head - (sizeof key - 1);
+    size_t n = head + (sizeof repl - 1) + tail;
+    char *mod = malloc(n + 1);
+    assert_non_null(mod);
+    memcpy(mod, text, head);
+    memcpy(mod + head, repl, sizeof repl - 1);
+    memcpy(mod + head + sizeof repl - 1, at + sizeof key - 1, tail);
+    mod[n] = '\0';
+    ilrs_scenario_options_t opts;
+    ilrs_scenario_options_default(&opts);
+    char base[512];
+    snprintf(base, sizeof base, "%s", ILRS_TEST_SRC("scenarios"));
+    opts.base_dir = base;
+    ilrs_scenario_diags_t *d = calloc(1, sizeof *d);
+    ilrs_scenario_t *sc = NULL;
+    assert_int_equal(ilrs_scenario_load_memory(mod, n, "low-trunk.yaml", &opts, &sc, d), 0);
+    free(d);
+    free(mod);
+    free(text);
+    return sc;
+}
+
+/* A low-margin trunk: frames relayed through the orbiter fail the FECF at the model's
+ * rate (the count within 5 standard deviations of the model's expectation, the sum
+ * of the trunk FER over the frames not lost: a sum of Bernoulli trials, variance at
+ * most the mean; plus the frames still in flight at the end, and 2^-16 of bad frames
+ * passing the CRC), acquisition at each relay <-> ground AOS loses frames, the
+ * accounting adds up, and the run is deterministic (byte-identical archive). */
+static void low_margin_trunk_loses_frames_at_model_rate(void **state)
+{
+    (void)state;
+    ilrs_scenario_t *sc = low_trunk_scenario();
+    char d1[128], d2[128], a[256], b[256];
+    ilrs_station_summary_t s1, s2;
+    ilrs_station_t *st1 = NULL, *st2 = NULL;
+    run_low_margin(sc, d1, sizeof d1, &s1, &st1);
+    run_low_margin(sc, d2, sizeof d2, &s2, &st2);
+    const ilrs_station_link_result_t *k = &s1.link;
+    assert_true(k->relay_acquisitions > 0);
+    if (!(k->relay_min_ebn0_db > 2.5 - 1.5 && k->relay_max_ebn0_db < 2.5 + 2.0)) {
+        fail_msg("trunk Eb/N0 %.2f..%.2f dB", k->relay_min_ebn0_db, k->relay_max_ebn0_db);
+    }
+    assert_true(k->relay_min_rate_bps == 100e6);
+    double expect = k->relay_frames_bad_expected;
+    if (expect < 20.0) {
+        fail_msg("trunk too clean for the test: %g bad frames expected (Eb/N0 %.2f..%.2f dB)",
+                 expect, k->relay_min_ebn0_db, k->relay_max_ebn0_db);
+    }
+    double got = (double)k->relay_frames_bad;
+    double tol = 5.0 * sqrt(expect) + 5.0;
+    if (fabs(got - expect) > tol) {
+        fail_msg("trunk: %g frames failed the FECF, model %g (tolerance %g)", got, expect, tol);
+    }
+    assert_true(k->relay_frames_lost > 0); /* acquisition at the relay's AOS */
+    assert_true(k->relay_frames_bad + k->relay_frames_lost <= k->relay_frames_sent);
+    assert_true(k->relay_bit_errors > 0 && k->relay_bit_errors <= k->bit_errors);
+    assert_true(s1.tm_packets_lost > 0);
+    check_accounting(&s1);
+    assert_int_equal(s1.link.relay_frames_bad, s2.link.relay_frames_bad);
+    assert_int_equal(s1.link.relay_frames_lost, s2.link.relay_frames_lost);
+    assert_int_equal(s1.link.relay_bit_errors, s2.link.relay_bit_errors);
+    ilrs_station_destroy(st1);
+    ilrs_station_destroy(st2);
+    snprintf(a, sizeof a, "%s/archive.sqlite", d1);
+    snprintf(b, sizeof b, "%s/archive.sqlite", d2);
+    size_t la = 0, lb = 0;
+    char *x = read_all(a, &la), *y = read_all(b, &lb);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_true(la == lb && memcmp(x, y, la) == 0); /* same seed: byte-identical */
+    free(x);
+    free(y);
+    remove_outputs(d1);
+    remove_outputs(d2);
+    ilrs_scenario_destroy(sc);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(ber_model_published_points),
     cmocka_unit_test(binomial_draws_match_moments),
@@ -299,6 +440,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(high_ebn0_loses_nothing),
     cmocka_unit_test(low_ebn0_loss_rate_matches_model),
     cmocka_unit_test(low_margin_run_counts_losses_deterministically),
+    cmocka_unit_test(trunk_budget_matches_hand_friis),
+    cmocka_unit_test(low_margin_trunk_loses_frames_at_model_rate),
 };
 
 ILRS_TEST_MAIN(tests)

@@ -20,6 +20,11 @@ static void default_run_accounting_adds_up(void **state)
     assert_true(s.link.vc[0].frames_sent > 0 && s.link.vc[2].frames_sent > 0);
     assert_true(s.link.acquisitions > 0);
     assert_true(s.link.min_ebn0_db >= 2.5 + 3.0 - 1e-9); /* the twin keeps 3 dB of margin */
+    /* The relay's trunk: passes happened, frames crossed it, and the default 2 s guard
+     * (> the ground's 1.0 s + one frame worst lock time) loses no stored frame. */
+    assert_true(s.link.relay_acquisitions > 0 && s.link.relay_frames_sent > 0);
+    assert_int_equal(s.link.relay_frames_lost, 0);
+    assert_true(s.link.relay_min_ebn0_db >= 2.5 + 3.0);
     char path[256];
     snprintf(path, sizeof path, "%s/summary.json", dir);
     json_error_t je;
