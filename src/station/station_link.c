@@ -79,9 +79,12 @@
 #define BPSK_REF_X      11.297521329854227
 #define LINK_SEED_SALT  UINT64_C(0x4C494E4B5F524E47) /* "LINK_RNG": the link's own stream */
 #define TRUNK_SEED_SALT UINT64_C(0x5452554E4B524E47) /* "TRUNKRNG": the relay trunk's */
-/* The trunk budget is re-evaluated this often while up (the relay <-> Earth range
- * changes by < 0.1 % a minute: relay speed < 2.5 km/s against 3.6e8 m). */
-#define TRUNK_BUDGET_S 60.0
+/* The trunk budget is re-evaluated this often while up: the relay <-> Earth range
+ * changes by < 0.5 % in 10 min (relay speed < 2.5 km/s against 3.6e8 m), < 0.05 dB
+ * of Eb/N0. Each evaluation costs an ephemeris call (ERFA's analytic series where
+ * the kernels do not cover the date, tens of microseconds): every 60 s that was
+ * about 10 s of a year's run. */
+#define TRUNK_BUDGET_S 600.0
 #define EARTH_RADIUS_M 6378137.0 /* WGS84 equatorial radius */
 /* VC frame release time: a partly filled data field waits at most this long for
  * more packets before it is completed with an idle packet and sent (a managed
