@@ -114,6 +114,22 @@ static inline void run(const char *rel, double days, uint64_t seed, bool has_see
     }
 }
 
+/* Two output files are (or are not) byte-identical. */
+static inline void same_file(const char *a, const char *b, bool expect_equal)
+{
+    size_t la = 0, lb = 0;
+    char *x = read_all(a, &la), *y = read_all(b, &lb);
+    assert_non_null(x);
+    assert_non_null(y);
+    bool equal = la == lb && memcmp(x, y, la) == 0;
+    if (equal != expect_equal) {
+        fail_msg("%s and %s: expected %s (%zu and %zu octets)", a, b,
+                 expect_equal ? "identical files" : "different files", la, lb);
+    }
+    free(x);
+    free(y);
+}
+
 /* The single integer a SELECT count(*) ... returns. */
 static inline int64_t count_rows(sqlite3 *db, const char *sql)
 {

@@ -59,21 +59,6 @@ static void undersized_two_days(void **state)
     remove_outputs(dir);
 }
 
-static void same_file(const char *a, const char *b, bool expect_equal)
-{
-    size_t la = 0, lb = 0;
-    char *x = read_all(a, &la), *y = read_all(b, &lb);
-    assert_non_null(x);
-    assert_non_null(y);
-    bool equal = la == lb && memcmp(x, y, la) == 0;
-    if (equal != expect_equal) {
-        fail_msg("%s and %s: expected %s (%zu and %zu octets)", a, b,
-                 expect_equal ? "identical files" : "different files", la, lb);
-    }
-    free(x);
-    free(y);
-}
-
 /* Same scenario and seed: byte-identical archive and event log; another seed differs. */
 static void determinism_same_seed_same_archive(void **state)
 {

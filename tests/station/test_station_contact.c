@@ -22,6 +22,59 @@
 
 #define DAYS  30
 #define TOL_S 120.0
+#define CAP   512
+
+/* Append a prediction run's windows, joining one that continues the last. */
+static void join(ilrs_com_window_t *mine, size_t *n, const ilrs_com_window_t *got, size_t k,
+                 ilrs_tai_t until)
+{
+    for (size_t i = 0; i < k; i++) {
+        if (*n > 0 && mine[*n - 1].end == until && got[i].start == until) {
+            mine[*n - 1].end = got[i].end;
+        } else {
+            assert_true(*n < CAP);
+            mine[(*n)++] = got[i];
+        }
+    }
+}
+
+/* Every twin window of @p link in [t0, t1) has exactly one onboard window
+ * overlapping it, with both edges within @p tol_s, and there are no others. */
+static void match_twin(station_env_t *env, int link, const char *what,
+                       const ilrs_com_window_t *mine, size_t n, ilrs_tai_t t0, ilrs_tai_t t1,
+                       double tol_s)
+{
+    const ilrs_window_list_t *tw = ilrs__station_env_windows(env, link);
+    assert_non_null(tw);
+    size_t matched = 0, twin_n = 0, used = 0;
+    double worst_start = 0.0, worst_end = 0.0;
+    for (size_t i = 0; i < tw->count; i++) {
+        ilrs_tai_t s = tw->items[i].start < t0 ? t0 : tw->items[i].start;
+        ilrs_tai_t e = tw->items[i].end > t1 ? t1 : tw->items[i].end;
+        if (e <= s) {
+            continue;
+        }
+        twin_n++;
+        for (size_t j = 0; j < n; j++) {
+            if (mine[j].start < e && s < mine[j].end) {
+                double ds = fabs((double)(mine[j].start - s) / 1e9);
+                double de = fabs((double)(mine[j].end - e) / 1e9);
+                worst_start = fmax(worst_start, ds);
+                worst_end = fmax(worst_end, de);
+                matched += ds <= tol_s && de <= tol_s;
+                used++;
+                break;
+            }
+        }
+    }
+    print_message("onboard %s: %zu windows, twin %zu, matched %zu within %.0f s; worst start "
+                  "%.1f s, worst end %.1f s\n",
+                  what, n, twin_n, matched, tol_s, worst_start, worst_end);
+    assert_true(twin_n > 0);
+    assert_int_equal(n, twin_n);
+    assert_int_equal(used, twin_n);
+    assert_int_equal(matched, twin_n);
+}
 
 static void onboard_dte_matches_twin(void **state)
 {
@@ -43,7 +96,6 @@ static void onboard_dte_matches_twin(void **state)
     assert_int_equal(ilrs__com_predict_init(p, cfg), 0);
 
     /* the onboard windows, one run a day of the next two days, joined */
-    enum { CAP = 512 };
     ilrs_com_window_t *mine = calloc(CAP, sizeof *mine), got[ILRS_COM_MAX_WINDOWS];
     assert_non_null(mine);
     size_t n = 0;
@@ -56,50 +108,10 @@ static void onboard_dte_matches_twin(void **state)
             break;
         }
         assert_int_equal(ilrs__com_predict_dte(p, until, to, got, ILRS_COM_MAX_WINDOWS, &k), 0);
-        for (size_t i = 0; i < k; i++) {
-            if (n > 0 && mine[n - 1].end == until && got[i].start == until) {
-                mine[n - 1].end = got[i].end;
-            } else {
-                assert_true(n < CAP);
-                mine[n++] = got[i];
-            }
-        }
+        join(mine, &n, got, k, until);
         until = to;
     }
-    /* the twin's, clipped to the span */
-    const ilrs_window_list_t *tw = ilrs__station_env_windows(env, ST_LINK_EARTH);
-    assert_non_null(tw);
-    size_t matched = 0, twin_n = 0, used = 0;
-    double worst_start = 0.0, worst_end = 0.0;
-    for (size_t i = 0; i < tw->count; i++) {
-        ilrs_tai_t s = tw->items[i].start < t0 ? t0 : tw->items[i].start;
-        ilrs_tai_t e = tw->items[i].end > t1 ? t1 : tw->items[i].end;
-        if (e <= s) {
-            continue;
-        }
-        twin_n++;
-        /* the onboard window overlapping it */
-        for (size_t j = 0; j < n; j++) {
-            if (mine[j].start < e && s < mine[j].end) {
-                double ds = fabs((double)(mine[j].start - s) / 1e9);
-                double de = fabs((double)(mine[j].end - e) / 1e9);
-                worst_start = fmax(worst_start, ds);
-                worst_end = fmax(worst_end, de);
-                if (ds <= TOL_S && de <= TOL_S) {
-                    matched++;
-                }
-                used++;
-                break;
-            }
-        }
-    }
-    print_message("onboard DTE: %zu windows, twin %zu, matched %zu within %.0f s; worst start "
-                  "%.1f s, worst end %.1f s\n",
-                  n, twin_n, matched, TOL_S, worst_start, worst_end);
-    assert_true(twin_n > 0);
-    assert_int_equal(n, twin_n);
-    assert_int_equal(used, twin_n);
-    assert_int_equal(matched, twin_n);
+    match_twin(env, ST_LINK_EARTH, "DTE", mine, n, t0, t1, TOL_S);
     free(mine);
     free(p);
     free(cfg);
@@ -134,7 +146,6 @@ static void onboard_relay_matches_twin(void **state)
     com_predictor_t *p = calloc(1, sizeof *p);
     assert_non_null(p);
     assert_int_equal(ilrs__com_predict_init(p, cfg), 0);
-    enum { CAP = 512 };
     ilrs_com_window_t *mine = calloc(CAP, sizeof *mine), got[ILRS_COM_MAX_WINDOWS];
     assert_non_null(mine);
     size_t n = 0;
@@ -157,43 +168,9 @@ static void onboard_relay_matches_twin(void **state)
         size_t k = 0;
         assert_int_equal(
             ilrs__com_predict_relay(p, &orb, until, to, got, ILRS_COM_MAX_WINDOWS, &k), 0);
-        for (size_t i = 0; i < k; i++) {
-            if (n > 0 && mine[n - 1].end == until && got[i].start == until) {
-                mine[n - 1].end = got[i].end;
-            } else {
-                assert_true(n < CAP);
-                mine[n++] = got[i];
-            }
-        }
+        join(mine, &n, got, k, until);
     }
-    const ilrs_window_list_t *tw = ilrs__station_env_windows(env, ST_LINK_RELAY0);
-    assert_non_null(tw);
-    size_t matched = 0, twin_n = 0;
-    double worst_start = 0.0, worst_end = 0.0;
-    for (size_t i = 0; i < tw->count; i++) {
-        ilrs_tai_t s = tw->items[i].start < t0 ? t0 : tw->items[i].start;
-        ilrs_tai_t e = tw->items[i].end > t1 ? t1 : tw->items[i].end;
-        if (e <= s) {
-            continue;
-        }
-        twin_n++;
-        for (size_t j = 0; j < n; j++) {
-            if (mine[j].start < e && s < mine[j].end) {
-                double ds = fabs((double)(mine[j].start - s) / 1e9);
-                double de = fabs((double)(mine[j].end - e) / 1e9);
-                worst_start = fmax(worst_start, ds);
-                worst_end = fmax(worst_end, de);
-                matched += ds <= RELAY_TOL_S && de <= RELAY_TOL_S;
-                break;
-            }
-        }
-    }
-    print_message("onboard relay: %zu windows, twin %zu, matched %zu within %.0f s; worst "
-                  "start %.1f s, worst end %.1f s\n",
-                  n, twin_n, matched, RELAY_TOL_S, worst_start, worst_end);
-    assert_true(twin_n > 0);
-    assert_int_equal(n, twin_n);
-    assert_int_equal(matched, twin_n);
+    match_twin(env, ST_LINK_RELAY0, "relay", mine, n, t0, t1, RELAY_TOL_S);
     free(mine);
     free(p);
     free(cfg);

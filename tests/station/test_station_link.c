@@ -280,13 +280,7 @@ static void low_margin_run_counts_losses_deterministically(void **state)
     ilrs_station_destroy(st2);
     snprintf(a, sizeof a, "%s/archive.sqlite", d1);
     snprintf(b, sizeof b, "%s/archive.sqlite", d2);
-    size_t la = 0, lb = 0;
-    char *x = read_all(a, &la), *y = read_all(b, &lb);
-    assert_non_null(x);
-    assert_non_null(y);
-    assert_true(la == lb && memcmp(x, y, la) == 0); /* same seed: byte-identical */
-    free(x);
-    free(y);
+    same_file(a, b, true); /* same seed: byte-identical */
     remove_outputs(d1);
     remove_outputs(d2);
     ilrs_scenario_destroy(sc);
@@ -421,13 +415,7 @@ static void low_margin_trunk_loses_frames_at_model_rate(void **state)
     ilrs_station_destroy(st2);
     snprintf(a, sizeof a, "%s/archive.sqlite", d1);
     snprintf(b, sizeof b, "%s/archive.sqlite", d2);
-    size_t la = 0, lb = 0;
-    char *x = read_all(a, &la), *y = read_all(b, &lb);
-    assert_non_null(x);
-    assert_non_null(y);
-    assert_true(la == lb && memcmp(x, y, la) == 0); /* same seed: byte-identical */
-    free(x);
-    free(y);
+    same_file(a, b, true); /* same seed: byte-identical */
     remove_outputs(d1);
     remove_outputs(d2);
     ilrs_scenario_destroy(sc);
