@@ -49,6 +49,52 @@ static inline char *read_all(const char *path, size_t *len)
     return buf;
 }
 
+/* Load the shipped scenario @p rel with text edits applied: @p edits holds
+ * @p pairs (find, replace) pairs; each find must occur and its first occurrence
+ * is replaced (lengths may differ). Loaded as "<name>" beside the shipped files. */
+static inline ilrs_scenario_t *load_edited(const char *rel, const char *name,
+                                           const char *const *edits, size_t pairs)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", ILRS_SOURCE_DIR, rel);
+    size_t len = 0;
+    char *text = read_all(path, &len);
+    assert_non_null(text);
+    for (size_t i = 0; i < pairs; i++) {
+        const char *find = edits[2 * i], *repl = edits[2 * i + 1];
+        char *at = strstr(text, find);
+        if (at == NULL) {
+            fail_msg("%s: \"%s\" not found", rel, find);
+        }
+        size_t head = (size_t)(at - text), lf = strlen(find), lr = strlen(repl);
+        size_t n = len - lf + lr;
+        char *mod = malloc(n + 1);
+        assert_non_null(mod);
+        memcpy(mod, text, head);
+        memcpy(mod + head, repl, lr);
+        memcpy(mod + head + lr, at + lf, len - head - lf);
+        mod[n] = '\0';
+        free(text);
+        text = mod;
+        len = n;
+    }
+    ilrs_scenario_options_t opts;
+    ilrs_scenario_options_default(&opts);
+    char base[1024];
+    snprintf(base, sizeof base, "%s", path);
+    char *slash = strrchr(base, '/');
+    *slash = '\0';
+    opts.base_dir = base;
+    ilrs_scenario_diags_t *d = calloc(1, sizeof *d);
+    assert_non_null(d);
+    ilrs_scenario_t *sc = NULL;
+    int rc = ilrs_scenario_load_memory(text, len, name, &opts, &sc, d);
+    free(d);
+    free(text);
+    assert_int_equal(rc, 0);
+    return sc;
+}
+
 static inline void make_tmp(char *dir, size_t cap, const char *tag)
 {
     snprintf(dir, cap, "/tmp/ilrs-station-%s-XXXXXX", tag);

@@ -87,29 +87,8 @@ static void determinism_same_seed_same_archive(void **state)
 static void refuses_unrepresentable_before_run(void **state)
 {
     (void)state;
-    size_t len = 0;
-    char *text = read_all(ILRS_SOURCE_DIR "/scenarios/south-pole.yaml", &len);
-    assert_non_null(text);
-    char *at = strstr(text, "tracking: azimuth");
-    assert_non_null(at);
-    // "azimuth" -> "two_axis" changes the length: rebuild the text.
-    size_t head = (size_t)(at - text) + strlen("tracking: ");
-    char *mod = malloc(len + 16);
-    assert_non_null(mod);
-    memcpy(mod, text, head);
-    size_t n = head;
-    memcpy(mod + n, "two_axis", 8);
-    n += 8;
-    memcpy(mod + n, at + strlen("tracking: azimuth"), len - head - strlen("azimuth"));
-    n += len - head - strlen("azimuth");
-    ilrs_scenario_options_t opts;
-    ilrs_scenario_options_default(&opts);
-    char base[512];
-    snprintf(base, sizeof base, "%s", ILRS_TEST_SRC("scenarios"));
-    opts.base_dir = base;
-    ilrs_scenario_diags_t *d = calloc(1, sizeof *d);
-    ilrs_scenario_t *sc = NULL;
-    assert_int_equal(ilrs_scenario_load_memory(mod, n, "two-axis.yaml", &opts, &sc, d), 0);
+    static const char *const edits[] = {"tracking: azimuth", "tracking: two_axis"};
+    ilrs_scenario_t *sc = load_edited("scenarios/south-pole.yaml", "two-axis.yaml", edits, 1);
     ilrs_station_t *st = (ilrs_station_t *)1;
     char error[512] = "";
     int rc = ilrs_station_create(sc, NULL, &st, error, sizeof error);
@@ -117,43 +96,19 @@ static void refuses_unrepresentable_before_run(void **state)
     assert_null(st);
     assert_non_null(strstr(error, "power.arrays[0].tracking"));
     ilrs_scenario_destroy(sc);
-    free(d);
-    free(mod);
-    free(text);
 }
 
 /* A permanent fault given a duration cannot be represented (the twin has no repair). */
 static void refuses_fault_with_duration(void **state)
 {
     (void)state;
-    size_t len = 0;
-    char *text = read_all(ILRS_SOURCE_DIR "/scenarios/south-pole.yaml", &len);
-    assert_non_null(text);
-    char *at = strstr(text, "    at: 200d\n");
-    assert_non_null(at);
-    const char *ins = "    duration: 1d\n";
-    char *mod = malloc(len + strlen(ins) + 1);
-    size_t head = (size_t)(at - text);
-    memcpy(mod, text, head);
-    memcpy(mod + head, ins, strlen(ins));
-    memcpy(mod + head + strlen(ins), at, len - head);
-    ilrs_scenario_options_t opts;
-    ilrs_scenario_options_default(&opts);
-    char base[512];
-    snprintf(base, sizeof base, "%s", ILRS_TEST_SRC("scenarios"));
-    opts.base_dir = base;
-    ilrs_scenario_diags_t *d = calloc(1, sizeof *d);
-    ilrs_scenario_t *sc = NULL;
-    assert_int_equal(ilrs_scenario_load_memory(mod, len + strlen(ins), "dur.yaml", &opts, &sc, d),
-                     0);
+    static const char *const edits[] = {"    at: 200d\n", "    duration: 1d\n    at: 200d\n"};
+    ilrs_scenario_t *sc = load_edited("scenarios/south-pole.yaml", "dur.yaml", edits, 1);
     ilrs_station_t *st = NULL;
     char error[512] = "";
     assert_int_equal(ilrs_station_create(sc, NULL, &st, error, sizeof error), ILRS_ESTATION_CONFIG);
     assert_non_null(strstr(error, "faults[0].duration"));
     ilrs_scenario_destroy(sc);
-    free(d);
-    free(mod);
-    free(text);
 }
 
 /* A missing or broken scenario never reaches the station: the loader refuses it. */

@@ -220,26 +220,9 @@ static void low_ebn0_loss_rate_matches_model(void **state)
  * transmitter: its Eb/N0 sits near the requirement, frames fail the FECF. */
 static ilrs_scenario_t *low_margin_scenario(void)
 {
-    size_t len = 0;
-    char *text = read_all(ILRS_SOURCE_DIR "/scenarios/south-pole.yaml", &len);
-    assert_non_null(text);
-    char *at = strstr(text, "    margin_db: 3\n");
-    assert_non_null(at);
-    at[15] = '0';
-    at = strstr(text, "    tx_power_w: 10\n");
-    assert_non_null(at);
-    memcpy(at, "    tx_power_w: 1 \n", 19);
-    ilrs_scenario_options_t opts;
-    ilrs_scenario_options_default(&opts);
-    char base[512];
-    snprintf(base, sizeof base, "%s", ILRS_TEST_SRC("scenarios"));
-    opts.base_dir = base;
-    ilrs_scenario_diags_t *d = calloc(1, sizeof *d);
-    ilrs_scenario_t *sc = NULL;
-    assert_int_equal(ilrs_scenario_load_memory(text, len, "low-margin.yaml", &opts, &sc, d), 0);
-    free(d);
-    free(text);
-    return sc;
+    static const char *const edits[] = {"    margin_db: 3\n", "    margin_db: 0\n",
+                                        "    tx_power_w: 10\n", "    tx_power_w: 1\n"};
+    return load_edited("scenarios/south-pole.yaml", "low-margin.yaml", edits, 2);
 }
 
 static void run_low_margin(ilrs_scenario_t *sc, char *dir, size_t cap, ilrs_station_summary_t *s,
@@ -339,37 +322,13 @@ static void trunk_budget_matches_hand_friis(void **state)
  * guard: the store's playback starts at AOS, frames sent before lock are lost. */
 static ilrs_scenario_t *low_trunk_scenario(void)
 {
-    size_t len = 0;
-    char *text = read_all(ILRS_SOURCE_DIR "/scenarios/south-pole.yaml", &len);
-    assert_non_null(text);
-    static const char key[] = "    earth_backup_rate_bps: 6e6\n";
-    static const char repl[] = "    earth_backup_rate_bps: 0\n"
-                               "    earth_tx_power_w: 0.02\n"
-                               "    earth_losses_db: 14.5\n"
-                               "    earth_margin_db: 0\n"
-                               "    earth_guard_s: 0\n";
-    char *at = strstr(text, key);
-    assert_non_null(at);
-    size_t head = (size_t)(at - text), tail = len - head - (sizeof key - 1);
-    size_t n = head + (sizeof repl - 1) + tail;
-    char *mod = malloc(n + 1);
-    assert_non_null(mod);
-    memcpy(mod, text, head);
-    memcpy(mod + head, repl, sizeof repl - 1);
-    memcpy(mod + head + sizeof repl - 1, at + sizeof key - 1, tail);
-    mod[n] = '\0';
-    ilrs_scenario_options_t opts;
-    ilrs_scenario_options_default(&opts);
-    char base[512];
-    snprintf(base, sizeof base, "%s", ILRS_TEST_SRC("scenarios"));
-    opts.base_dir = base;
-    ilrs_scenario_diags_t *d = calloc(1, sizeof *d);
-    ilrs_scenario_t *sc = NULL;
-    assert_int_equal(ilrs_scenario_load_memory(mod, n, "low-trunk.yaml", &opts, &sc, d), 0);
-    free(d);
-    free(mod);
-    free(text);
-    return sc;
+    static const char *const edits[] = {"    earth_backup_rate_bps: 6e6\n",
+                                        "    earth_backup_rate_bps: 0\n"
+                                        "    earth_tx_power_w: 0.02\n"
+                                        "    earth_losses_db: 14.5\n"
+                                        "    earth_margin_db: 0\n"
+                                        "    earth_guard_s: 0\n"};
+    return load_edited("scenarios/south-pole.yaml", "low-trunk.yaml", edits, 1);
 }
 
 /* A low-margin trunk: frames relayed through the orbiter fail the FECF at the model's
